@@ -1,0 +1,88 @@
+// Package store is the storage layer every Tansiq service shares: connecting to MongoDB
+// (or an embedded FerretDB when no URI is given), resource documents with etags and
+// request-id idempotency written as single-document atomic operations, List queries with
+// cursor pages, and a change feed read from what is stored, so watch streams survive
+// restarts and work across replicas. It runs unchanged on MongoDB and on FerretDB 1.x,
+// which has no transactions and no change streams.
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+
+	"github.com/tansiq/tansiq/platform/store/embedded"
+)
+
+// Options says where a service's database lives.
+type Options struct {
+	// URI of MongoDB; empty starts an embedded FerretDB under DataDir.
+	URI string
+	// DataDir holds the embedded store's files when URI is empty.
+	DataDir string
+	// Database is the service's own database, e.g. "tansiq_incident".
+	Database string
+}
+
+// DB is an open database and what it takes to close it.
+type DB struct {
+	*mongo.Database
+	client   *mongo.Client
+	embedded *embedded.Server
+}
+
+// Open connects to the configured store, starting the embedded one if no URI is given,
+// and waits until it answers a ping.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	db := &DB{}
+	uri := o.URI
+	if uri == "" {
+		srv, err := embedded.Start(context.Background(), filepath.Join(o.DataDir, "store"), "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		db.embedded, uri = srv, srv.URI()
+	}
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(5 * time.Second).
+		SetTimeout(30 * time.Second))
+	if err != nil {
+		db.closeEmbedded()
+		return nil, fmt.Errorf("connect store: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for {
+		if err = client.Ping(pctx, readpref.Primary()); err == nil {
+			break
+		}
+		select {
+		case <-pctx.Done():
+			_ = client.Disconnect(context.Background())
+			db.closeEmbedded()
+			return nil, fmt.Errorf("store not reachable: %w", err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	db.client = client
+	db.Database = client.Database(o.Database)
+	return db, nil
+}
+
+// Close disconnects and stops the embedded store if one was started.
+func (db *DB) Close(ctx context.Context) error {
+	err := db.client.Disconnect(ctx)
+	db.closeEmbedded()
+	return err
+}
+
+func (db *DB) closeEmbedded() {
+	if db.embedded != nil {
+		db.embedded.Stop()
+	}
+}

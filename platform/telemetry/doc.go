@@ -1,0 +1,5 @@
+// Package telemetry sets up what every Tansiq process reports: JSON logs that carry the
+// trace id of the call they belong to, and OpenTelemetry traces exported over OTLP when
+// OTEL_EXPORTER_OTLP_ENDPOINT is set (or written to TANSIQ_TRACE_FILE for tests), with W3C
+// trace context propagated across processes.
+package telemetry
