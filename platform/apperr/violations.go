@@ -1,6 +1,9 @@
 package apperr
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Violations collects field violations while a request is validated, so that a caller
 // learns of every bad field at once rather than one per round trip.
@@ -45,4 +48,9 @@ func (v *Violations) Err() error {
 	}
 	return &Error{Kind: KindInvalidArgument, Reason: "INVALID_ARGUMENT",
 		Message: "the request has invalid fields", Violations: v.list}
+}
+
+// Index names element i of a repeated field, e.g. Index("sources", 2) = "sources[2]".
+func Index(field string, i int) string {
+	return field + "[" + strconv.Itoa(i) + "]"
 }

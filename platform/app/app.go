@@ -1,0 +1,116 @@
+// Package app is the common main of every Tansiq deployable: it reads the shared flags
+// (with TANSIQ_* / MONGODB_URI environment fallbacks), sets up logs and traces, opens the
+// service's store, builds the gRPC server with its plumbing, lets the service register
+// itself, and serves until SIGINT or SIGTERM.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/tansiq/tansiq/platform/config"
+	"github.com/tansiq/tansiq/platform/server"
+	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/platform/telemetry"
+)
+
+// Options describe one deployable.
+type Options struct {
+	// Name is the service name: "incident", "forces", "meeting", "gateway".
+	Name string
+	// DefaultListen is the address used when neither --listen nor TANSIQ_LISTEN is set.
+	DefaultListen string
+	// Flags declares the deployable's own flags before parsing.
+	Flags func(fs *flag.FlagSet)
+}
+
+// Runtime is what a deployable gets to wire itself: its server, its database and logger.
+type Runtime struct {
+	Server *server.Server
+	DB     *store.DB
+	Log    *slog.Logger
+	// Seed is set when the deployable should load its seed scenario (idempotently).
+	Seed bool
+	// PageTokenSecret keys page tokens; every replica shares it.
+	PageTokenSecret string
+}
+
+// Main runs the deployable and exits the process when it stops.
+func Main(o Options, wire func(ctx context.Context, rt *Runtime) error) {
+	if err := Run(context.Background(), os.Args[1:], o, wire); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", o.Name, err)
+		os.Exit(1)
+	}
+}
+
+// Run is Main without the exit, for tests.
+func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Context, rt *Runtime) error) error {
+	fs := flag.NewFlagSet(o.Name, flag.ContinueOnError)
+	listen := config.String(fs, "listen", "TANSIQ_LISTEN", o.DefaultListen, "address to serve gRPC on")
+	mongoURI := config.String(fs, "mongo-uri", "MONGODB_URI", "", "MongoDB URI; empty starts an embedded FerretDB under --data-dir")
+	dataDir := config.String(fs, "data-dir", "TANSIQ_DATA_DIR", filepath.Join(".data", o.Name), "directory for the embedded store")
+	database := config.String(fs, "database", "TANSIQ_DATABASE", "tansiq_"+o.Name, "database name")
+	reflect := config.Bool(fs, "reflection", "TANSIQ_REFLECTION", true, "serve gRPC reflection")
+	seed := config.Bool(fs, "seed", "TANSIQ_SEED", false, "load the seed scenario on start (idempotent)")
+	pageSecret := config.String(fs, "page-token-secret", "TANSIQ_PAGE_TOKEN_SECRET", "tansiq-dev-page-tokens", "secret sealing page tokens")
+	logLevel := config.String(fs, "log-level", "TANSIQ_LOG_LEVEL", "info", "debug, info, warn or error")
+	shutdown := config.Duration(fs, "shutdown-timeout", "TANSIQ_SHUTDOWN_TIMEOUT", 10*time.Second, "graceful stop limit")
+	maxRecv := config.Int(fs, "max-recv-bytes", "TANSIQ_MAX_RECV_BYTES", 4<<20, "largest request message accepted")
+	sec := securityFlags(fs)
+	if o.Flags != nil {
+		o.Flags(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := telemetry.NewLogger(os.Stderr, o.Name, level)
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	stopTracing, err := telemetry.Setup(ctx, "tansiq-"+o.Name)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stopTracing(context.Background()) }()
+
+	db, err := store.Open(ctx, store.Options{URI: *mongoURI, DataDir: *dataDir, Database: *database})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = db.Close(context.Background()) }()
+
+	cfg := server.Config{
+		Name: o.Name, Listen: *listen, Reflection: *reflect, Logger: log,
+		ShutdownTimeout: *shutdown, MaxRecvMsgBytes: *maxRecv,
+	}
+	if err := sec.apply(&cfg); err != nil {
+		return err
+	}
+	srv := server.New(cfg)
+	rt := &Runtime{Server: srv, DB: db, Log: log, Seed: *seed, PageTokenSecret: *pageSecret}
+	if err := wire(ctx, rt); err != nil {
+		return err
+	}
+	err = srv.ListenAndServe(ctx)
+	if errors.Is(err, grpc.ErrServerStopped) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,153 @@
+package handler
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/services/incident/internal/domain"
+	incidentstore "github.com/tansiq/tansiq/services/incident/internal/store"
+	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
+)
+
+// errorDomain is the google.rpc.ErrorInfo domain of this service's errors.
+const errorDomain = "tansiq.incident"
+
+// Handler implements IncidentService.
+type Handler struct {
+	incidentv1.UnimplementedIncidentServiceServer
+	store  *incidentstore.Incidents
+	tokens *pagetoken.Codec
+	now    func() time.Time
+}
+
+// New returns the handler over the given store.
+func New(s *incidentstore.Incidents, tokens *pagetoken.Codec) *Handler {
+	return &Handler{store: s, tokens: tokens, now: time.Now}
+}
+
+// Register adds the service to a gRPC server.
+func (h *Handler) Register(s *grpc.Server) { incidentv1.RegisterIncidentServiceServer(s, h) }
+
+// CreateIncident records an incident; a retry with the same request_id returns the first result.
+func (h *Handler) CreateIncident(ctx context.Context, req *incidentv1.CreateIncidentRequest) (*incidentv1.CreateIncidentResponse, error) {
+	var v apperr.Violations
+	validateIncident(&v, "incident", req.GetIncident(), nil, h.now())
+	if id := req.GetIncidentId(); id != "" && !idPattern.MatchString(id) {
+		v.Add("incident_id", "must be 4-63 characters of a-z, 0-9 and -, starting with a letter")
+	}
+	validateRequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	id := req.GetIncidentId()
+	if id == "" {
+		id = "i" + store.NewID()
+	}
+	in := fromProto(req.GetIncident())
+	in.State = domain.StateReported
+	d, err := h.store.Create(ctx, &incidentstore.Doc{
+		Name: "incidents/" + id, Owner: in.ReportingForce,
+		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: in,
+	})
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &incidentv1.CreateIncidentResponse{Incident: toProto(d)}, nil
+}
+
+// GetIncident returns one incident.
+func (h *Handler) GetIncident(ctx context.Context, req *incidentv1.GetIncidentRequest) (*incidentv1.GetIncidentResponse, error) {
+	var v apperr.Violations
+	validateName(&v, "name", req.GetName())
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	d, err := h.store.Get(ctx, req.GetName())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &incidentv1.GetIncidentResponse{Incident: toProto(d)}, nil
+}
+
+// UpdateIncident changes the fields named in the mask, if the etag (when given) matches.
+func (h *Handler) UpdateIncident(ctx context.Context, req *incidentv1.UpdateIncidentRequest) (*incidentv1.UpdateIncidentResponse, error) {
+	var v apperr.Violations
+	validateName(&v, "incident.name", req.GetIncident().GetName())
+	paths := validateMask(&v, req.GetUpdateMask().GetPaths())
+	if len(paths) > 0 {
+		validateIncident(&v, "incident", req.GetIncident(), paths, h.now())
+	}
+	validateRequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	patch := fromProto(req.GetIncident())
+	d, err := h.store.Update(ctx, store.Change{
+		Name: req.GetIncident().GetName(), Etag: req.GetIncident().GetEtag(),
+		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
+	}, func(d *incidentstore.Doc) error {
+		if err := d.Body.CheckEditable(); err != nil {
+			return err
+		}
+		applyMask(&d.Body, patch, paths)
+		return nil
+	})
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &incidentv1.UpdateIncidentResponse{Incident: toProto(d)}, nil
+}
+
+// ConfirmIncident moves a reported incident to confirmed.
+func (h *Handler) ConfirmIncident(ctx context.Context, req *incidentv1.ConfirmIncidentRequest) (*incidentv1.ConfirmIncidentResponse, error) {
+	d, err := h.transition(ctx, req.GetName(), req.GetEtag(), req.GetRequestId(), reqhash.Of(req), "confirmed",
+		func(i *domain.Incident) error { return i.Confirm() })
+	if err != nil {
+		return nil, err
+	}
+	return &incidentv1.ConfirmIncidentResponse{Incident: toProto(d)}, nil
+}
+
+// CloseIncident closes a reported or confirmed incident.
+func (h *Handler) CloseIncident(ctx context.Context, req *incidentv1.CloseIncidentRequest) (*incidentv1.CloseIncidentResponse, error) {
+	d, err := h.transition(ctx, req.GetName(), req.GetEtag(), req.GetRequestId(), reqhash.Of(req), "closed",
+		func(i *domain.Incident) error { return i.Close(req.GetReason()) })
+	if err != nil {
+		return nil, err
+	}
+	return &incidentv1.CloseIncidentResponse{Incident: toProto(d)}, nil
+}
+
+func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, verb string, move func(*domain.Incident) error) (*incidentstore.Doc, error) {
+	var v apperr.Violations
+	validateName(&v, "name", name)
+	validateRequestID(&v, requestID)
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	d, err := h.store.Update(ctx, store.Change{Name: name, Etag: etag, RequestID: requestID, RequestHash: hash, Verb: verb},
+		func(d *incidentstore.Doc) error { return move(&d.Body) })
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return d, nil
+}
+
+// WatchIncidents streams stored changes after the caller's position, then live ones.
+func (h *Handler) WatchIncidents(req *incidentv1.WatchIncidentsRequest, stream incidentv1.IncidentService_WatchIncidentsServer) error {
+	err := h.store.Follow(stream.Context(), req.GetResumeToken(), req.GetStartAtNow(), func(d *incidentstore.Doc, token string) error {
+		return stream.Send(&incidentv1.WatchIncidentsResponse{
+			ChangeType: changeType(d.Change), Incident: toProto(d), ResumeToken: token,
+			ChangeTime: toProto(d).GetUpdateTime(),
+		})
+	})
+	return toStatus(err)
+}
+
+func toStatus(err error) error { return apperr.ToStatus(err, errorDomain) }
