@@ -32,6 +32,9 @@ type Options struct {
 	DefaultListen string
 	// Flags declares the deployable's own flags before parsing.
 	Flags func(fs *flag.FlagSet)
+	// Configure adjusts the server configuration before the server is built (the gateway
+	// installs its forwarding there); rt has no Server yet.
+	Configure func(ctx context.Context, rt *Runtime, cfg *server.Config) error
 }
 
 // Runtime is what a deployable gets to wire itself: its server, its database and logger.
@@ -43,6 +46,14 @@ type Runtime struct {
 	Seed bool
 	// PageTokenSecret keys page tokens; every replica shares it.
 	PageTokenSecret string
+	sec             *security
+}
+
+// Dial opens a client connection to another service with this process's client TLS,
+// telemetry and the caller's token forwarded; retryable names the methods (or services)
+// safe to retry on UNAVAILABLE.
+func (rt *Runtime) Dial(target string, retryable ...string) (*grpc.ClientConn, error) {
+	return rt.sec.dial(target, retryable...)
 }
 
 // Main runs the deployable and exits the process when it stops.
@@ -100,11 +111,17 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 		Name: o.Name, Listen: *listen, Reflection: *reflect, Logger: log,
 		ShutdownTimeout: *shutdown, MaxRecvMsgBytes: *maxRecv,
 	}
-	if err := sec.apply(&cfg); err != nil {
+	if err := sec.apply(&cfg, log); err != nil {
 		return err
 	}
-	srv := server.New(cfg)
-	rt := &Runtime{Server: srv, DB: db, Log: log, Seed: *seed, PageTokenSecret: *pageSecret}
+	rt := &Runtime{DB: db, Log: log, Seed: *seed, PageTokenSecret: *pageSecret, sec: sec}
+	if o.Configure != nil {
+		if err := o.Configure(ctx, rt, &cfg); err != nil {
+			return err
+		}
+	}
+	rt.Server = server.New(cfg)
+	srv := rt.Server
 	if err := wire(ctx, rt); err != nil {
 		return err
 	}

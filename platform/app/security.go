@@ -1,26 +1,87 @@
 package app
 
 import (
+	"errors"
 	"flag"
+	"fmt"
+	"log/slog"
 
+	"google.golang.org/grpc"
+
+	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/config"
+	"github.com/tansiq/tansiq/platform/dial"
 	"github.com/tansiq/tansiq/platform/server"
+	"github.com/tansiq/tansiq/platform/tlsconfig"
 )
 
-// securityFlagSet holds the TLS and token settings shared by every deployable.
-type securityFlagSet struct {
-	tlsCert, tlsKey, tlsClientCA *string
+// security holds the TLS and token settings shared by every deployable.
+type security struct {
+	tlsCert, tlsKey, tlsClientCA         *string
+	clientCert, clientKey, clientCA      *string
+	jwtPublicKey, jwtIssuer, jwtAudience *string
+	insecureNoAuth                       *bool
+	clientTLS                            *dial.Config
 }
 
-func securityFlags(fs *flag.FlagSet) *securityFlagSet {
-	return &securityFlagSet{
-		tlsCert:     config.String(fs, "tls-cert", "TANSIQ_TLS_CERT_FILE", "", "server certificate (PEM); empty serves plaintext"),
-		tlsKey:      config.String(fs, "tls-key", "TANSIQ_TLS_KEY_FILE", "", "server private key (PEM)"),
-		tlsClientCA: config.String(fs, "tls-client-ca", "TANSIQ_TLS_CLIENT_CA_FILE", "", "CA that client certificates must chain to (enables mTLS)"),
+func securityFlags(fs *flag.FlagSet) *security {
+	return &security{
+		tlsCert:        config.String(fs, "tls-cert", "TANSIQ_TLS_CERT_FILE", "", "server certificate (PEM); empty serves plaintext"),
+		tlsKey:         config.String(fs, "tls-key", "TANSIQ_TLS_KEY_FILE", "", "server private key (PEM)"),
+		tlsClientCA:    config.String(fs, "tls-client-ca", "TANSIQ_TLS_CLIENT_CA_FILE", "", "CA that client certificates must chain to (enables mTLS)"),
+		clientCert:     config.String(fs, "tls-dial-cert", "TANSIQ_TLS_DIAL_CERT_FILE", "", "client certificate for calls to other services (mTLS)"),
+		clientKey:      config.String(fs, "tls-dial-key", "TANSIQ_TLS_DIAL_KEY_FILE", "", "client key for calls to other services"),
+		clientCA:       config.String(fs, "tls-dial-ca", "TANSIQ_TLS_DIAL_CA_FILE", "", "CA that other services' certificates chain to; set to call them over TLS"),
+		jwtPublicKey:   config.String(fs, "jwt-public-key", "TANSIQ_JWT_PUBLIC_KEY_FILE", "", "Ed25519 public key(s) (PEM) that bearer tokens are verified with"),
+		jwtIssuer:      config.String(fs, "jwt-issuer", "TANSIQ_JWT_ISSUER", auth.DefaultIssuer, "required token issuer"),
+		jwtAudience:    config.String(fs, "jwt-audience", "TANSIQ_JWT_AUDIENCE", auth.DefaultAudience, "required token audience"),
+		insecureNoAuth: config.Bool(fs, "insecure-no-auth", "TANSIQ_INSECURE_NO_AUTH", false, "serve without authentication (tests and demos only)"),
 	}
 }
 
-// apply configures TLS and authentication on the server config.
-func (s *securityFlagSet) apply(cfg *server.Config) error {
+// apply configures TLS and authentication on the server config, and the TLS of the
+// clients this process opens to other services.
+func (s *security) apply(cfg *server.Config, log *slog.Logger) error {
+	if *s.tlsCert != "" || *s.tlsKey != "" {
+		t, err := tlsconfig.Server(tlsconfig.Files{Cert: *s.tlsCert, Key: *s.tlsKey, CA: *s.tlsClientCA})
+		if err != nil {
+			return fmt.Errorf("server TLS: %w", err)
+		}
+		cfg.TLS = t
+	}
+	s.clientTLS = &dial.Config{Unary: []grpc.UnaryClientInterceptor{auth.ForwardUnary()}, Stream: []grpc.StreamClientInterceptor{auth.ForwardStream()}}
+	if *s.clientCA != "" {
+		t, err := tlsconfig.Client(tlsconfig.Files{Cert: *s.clientCert, Key: *s.clientKey, CA: *s.clientCA})
+		if err != nil {
+			return fmt.Errorf("client TLS: %w", err)
+		}
+		s.clientTLS.TLS = t
+	}
+	if *s.insecureNoAuth {
+		log.Warn("authentication is OFF: every caller is trusted (--insecure-no-auth)")
+		return nil
+	}
+	if *s.jwtPublicKey == "" {
+		return errors.New("no --jwt-public-key: set one, or --insecure-no-auth for a demo without authentication")
+	}
+	keys, err := auth.LoadPublicKeys(*s.jwtPublicKey)
+	if err != nil {
+		return err
+	}
+	v, err := auth.NewVerifier(auth.VerifierConfig{PublicKeys: keys, Issuer: *s.jwtIssuer, Audience: *s.jwtAudience})
+	if err != nil {
+		return err
+	}
+	a := &auth.Authenticator{Verifier: v, Logger: log}
+	cfg.Unary = append(cfg.Unary, a.Unary())
+	cfg.Stream = append(cfg.Stream, a.Stream())
 	return nil
+}
+
+// dialer opens connections to other services with this process's client TLS and with the
+// caller's token forwarded, so the callee authorizes the original caller.
+func (s *security) dial(target string, retryable ...string) (*grpc.ClientConn, error) {
+	c := *s.clientTLS
+	c.Retryable = retryable
+	return dial.New(target, c)
 }

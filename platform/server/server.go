@@ -30,9 +30,9 @@ type Config struct {
 	TLS *tls.Config
 	// Reflection serves grpc.reflection v1 and v1alpha so grpcurl can list and describe.
 	Reflection bool
-	// ReflectionOptions replaces the default reflection (the services registered on this
-	// server) — the gateway uses it to describe the APIs it forwards.
-	ReflectionOptions *reflection.ServerOptions
+	// ReflectionOptions, when set, replaces the default reflection (the services
+	// registered on this server): the gateway uses it to describe the APIs it forwards.
+	ReflectionOptions func(*grpc.Server) reflection.ServerOptions
 	// MaxRecvMsgBytes caps request messages (default 4 MiB); larger ones get RESOURCE_EXHAUSTED.
 	MaxRecvMsgBytes int
 	// ShutdownGrace is how long NOT_SERVING is announced before draining starts (default 0).
@@ -102,7 +102,7 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	if s.cfg.Reflection {
 		o := reflection.ServerOptions{Services: s.GRPC}
 		if s.cfg.ReflectionOptions != nil {
-			o = *s.cfg.ReflectionOptions
+			o = s.cfg.ReflectionOptions(s.GRPC)
 		}
 		v1reflectiongrpc.RegisterServerReflectionServer(s.GRPC, reflection.NewServerV1(o))
 		v1alphareflectiongrpc.RegisterServerReflectionServer(s.GRPC, reflection.NewServer(o))

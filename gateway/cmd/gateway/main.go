@@ -1,0 +1,51 @@
+// Command gateway is Tansiq's front door: one address that forwards the incident, forces
+// and meeting APIs to their services and serves the gateway's own APIs.
+package main
+
+import (
+	"context"
+	"flag"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/reflection"
+
+	"github.com/tansiq/tansiq/gateway/internal/edge"
+	"github.com/tansiq/tansiq/platform/app"
+	"github.com/tansiq/tansiq/platform/config"
+	"github.com/tansiq/tansiq/platform/server"
+	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
+	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
+	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
+)
+
+func main() {
+	var incidentAddr, forcesAddr, meetingAddr *string
+	app.Main(app.Options{
+		Name: "gateway", DefaultListen: "127.0.0.1:7000",
+		Flags: func(fs *flag.FlagSet) {
+			incidentAddr = config.String(fs, "incident-addr", "TANSIQ_INCIDENT_ADDR", "127.0.0.1:7001", "incident service address")
+			forcesAddr = config.String(fs, "forces-addr", "TANSIQ_FORCES_ADDR", "127.0.0.1:7002", "forces service address")
+			meetingAddr = config.String(fs, "meeting-addr", "TANSIQ_MEETING_ADDR", "127.0.0.1:7003", "meeting service address")
+		},
+		Configure: func(ctx context.Context, rt *app.Runtime, cfg *server.Config) error {
+			routes, _, err := edge.Connect(rt.Dial, []edge.Backend{
+				{Addr: *incidentAddr, Services: []string{incidentv1.IncidentService_ServiceDesc.ServiceName},
+					Retryable: edge.ReadMethods(incidentv1.IncidentService_ServiceDesc)},
+				{Addr: *forcesAddr, Services: []string{forcesv1.ForcesService_ServiceDesc.ServiceName},
+					Retryable: edge.ReadMethods(forcesv1.ForcesService_ServiceDesc)},
+				{Addr: *meetingAddr, Services: []string{meetingv1.MeetingService_ServiceDesc.ServiceName},
+					Retryable: edge.ReadMethods(meetingv1.MeetingService_ServiceDesc)},
+			})
+			if err != nil {
+				return err
+			}
+			cfg.Options = append(cfg.Options, edge.ServerOptions(routes)...)
+			cfg.ReflectionOptions = func(s *grpc.Server) reflection.ServerOptions {
+				return edge.ReflectionOptions(s, routes)
+			}
+			return nil
+		},
+	}, func(ctx context.Context, rt *app.Runtime) error {
+		return nil
+	})
+}

@@ -1,0 +1,63 @@
+package edge
+
+import (
+	"google.golang.org/grpc"
+)
+
+// Backend is one service process the gateway forwards to.
+type Backend struct {
+	// Addr is host:port; an empty address leaves its APIs unrouted.
+	Addr string
+	// Services are the fully qualified service names it serves.
+	Services []string
+	// Retryable lists the methods safe to retry on UNAVAILABLE (reads).
+	Retryable []string
+}
+
+// Dialer opens a connection to a backend.
+type Dialer func(target string, retryable ...string) (*grpc.ClientConn, error)
+
+// Connect dials every backend with an address and returns the routes to them and the
+// connections, which the caller closes.
+func Connect(dial Dialer, backends []Backend) (Routes, []*grpc.ClientConn, error) {
+	routes := Routes{}
+	var conns []*grpc.ClientConn
+	for _, b := range backends {
+		if b.Addr == "" {
+			continue
+		}
+		conn, err := dial(b.Addr, b.Retryable...)
+		if err != nil {
+			for _, c := range conns {
+				_ = c.Close()
+			}
+			return nil, nil, err
+		}
+		conns = append(conns, conn)
+		for _, s := range b.Services {
+			routes[s] = conn
+		}
+	}
+	return routes, conns, nil
+}
+
+// ReadMethods lists a service's Get*, List* and BatchGet* methods as "/service/method":
+// they change nothing, so a retry on UNAVAILABLE is safe.
+func ReadMethods(d grpc.ServiceDesc) []string {
+	var out []string
+	for _, m := range d.Methods {
+		if hasPrefix(m.MethodName, "Get", "List", "BatchGet", "Search", "Check") {
+			out = append(out, "/"+d.ServiceName+"/"+m.MethodName)
+		}
+	}
+	return out
+}
+
+func hasPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if len(s) >= len(p) && s[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,111 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+)
+
+// Routes maps a fully qualified service name ("tansiq.incident.v1.IncidentService") to the
+// connection of the backend that serves it.
+type Routes map[string]grpc.ClientConnInterface
+
+// ServerOptions returns the options that make a gRPC server forward every call for a
+// routed service: install them on the gateway's server.
+func ServerOptions(routes Routes) []grpc.ServerOption {
+	p := &proxy{routes: routes}
+	return []grpc.ServerOption{
+		grpc.ForceServerCodec(codec{}),
+		grpc.UnknownServiceHandler(p.handle),
+	}
+}
+
+type proxy struct{ routes Routes }
+
+var bidi = &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}
+
+// handle forwards one call, whatever its kind: unary calls are streams of one message.
+func (p *proxy) handle(_ any, in grpc.ServerStream) error {
+	method, ok := grpc.MethodFromServerStream(in)
+	if !ok {
+		return status.Error(codes.Internal, "no method")
+	}
+	conn, ok := p.routes[serviceOf(method)]
+	if !ok {
+		return status.Errorf(codes.Unimplemented, "unknown service %s", serviceOf(method))
+	}
+	ctx, cancel := context.WithCancel(in.Context())
+	defer cancel()
+	md, _ := metadata.FromIncomingContext(ctx)
+	out, err := conn.NewStream(metadata.NewOutgoingContext(ctx, forwardable(md)), bidi, method, grpc.ForceCodec(codec{}))
+	if err != nil {
+		return err
+	}
+
+	// Requests flow in a goroutine; responses in this one, which owns the result.
+	sendErr := make(chan error, 1)
+	go func() { sendErr <- pumpRequests(in, out) }()
+
+	header, err := out.Header()
+	if err != nil {
+		return err
+	}
+	if err := in.SendHeader(header); err != nil {
+		return err
+	}
+	for {
+		f := &frame{}
+		if err := out.RecvMsg(f); err != nil {
+			in.SetTrailer(out.Trailer())
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err // the backend's status, details included
+		}
+		if err := in.SendMsg(f); err != nil {
+			return err
+		}
+	}
+}
+
+func pumpRequests(in grpc.ServerStream, out grpc.ClientStream) error {
+	for {
+		f := &frame{}
+		if err := in.RecvMsg(f); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out.CloseSend()
+			}
+			return err
+		}
+		if err := out.SendMsg(f); err != nil {
+			return err
+		}
+	}
+}
+
+func serviceOf(method string) string {
+	s := strings.TrimPrefix(method, "/")
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// forwardable drops the transport's own headers; the rest (the caller's token, request
+// ids, custom metadata) travels on. grpc-go sets the deadline and trace headers itself.
+func forwardable(md metadata.MD) metadata.MD {
+	out := metadata.MD{}
+	for k, v := range md {
+		if strings.HasPrefix(k, ":") || strings.HasPrefix(k, "grpc-") || k == "content-type" || k == "user-agent" || k == "te" || k == "traceparent" || k == "tracestate" {
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
