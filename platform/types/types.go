@@ -94,4 +94,3 @@ func (n LocalizedName) Matches(q string) bool {
 	}
 	return false
 }
-

@@ -1,14 +1,13 @@
 package handler
 
 import (
-
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
-	"github.com/tansiq/tansiq/services/incident/internal/domain"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
+	"github.com/tansiq/tansiq/services/incident/internal/domain"
 )
 
 // fromProto converts the client-writable fields of an incident.
@@ -109,4 +108,3 @@ func changeType(verb string) incidentv1.ChangeType {
 		return incidentv1.ChangeType_CHANGE_TYPE_UPDATED
 	}
 }
-

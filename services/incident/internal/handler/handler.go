@@ -10,9 +10,9 @@ import (
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
+	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
 	incidentstore "github.com/tansiq/tansiq/services/incident/internal/store"
-	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
 // errorDomain is the google.rpc.ErrorInfo domain of this service's errors.

@@ -7,8 +7,8 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
-	incidentstore "github.com/tansiq/tansiq/services/incident/internal/store"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
+	incidentstore "github.com/tansiq/tansiq/services/incident/internal/store"
 )
 
 // Page sizes (AIP-158).

@@ -191,4 +191,3 @@ func validateSources(v *apperr.Violations, field string, ss []*incidentv1.Source
 		}
 	}
 }
-

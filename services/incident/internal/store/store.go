@@ -9,7 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-		"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
 )
@@ -66,4 +66,3 @@ var Paths = map[string]string{
 func query(conds []filter.Typed) bson.D {
 	return store.Query(conds, Paths)
 }
-
