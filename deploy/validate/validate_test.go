@@ -37,6 +37,7 @@ func TestBrokenKustomizationsAreCaught(t *testing.T) {
 		{"tls-probe", "container meeting: TLS is on but TANSIQ_HEALTH_LISTEN is not set"},
 		{"probe-on-tls-port", "Deployment/tansiq/incident: container incident: TLS is on but the readiness probe targets port 7001, not the plaintext health port 8081"},
 		{"optional-cert", "Deployment/tansiq/gateway: container gateway: TANSIQ_TLS_CERT_FILE=/etc/tansiq/tls/tls.crt is in volume tls, which is optional"},
+		{"plain-secret", "Deployment/incident: container incident: MONGODB_URI is set in plain text"},
 		{"latest-image", "container forces: image tansiq/forces:latest uses the latest tag"},
 	} {
 		t.Run(tt.fixture, func(t *testing.T) {

@@ -8,12 +8,16 @@ import (
 )
 
 // credentialFiles are the variables naming files a Tansiq server reads at start-up: its JWT
-// verification key and its TLS certificate, key and client CA.
+// verification key, its server certificate, key and client CA, and the certificate, key and
+// CA it dials other services with.
 var credentialFiles = []string{
 	"TANSIQ_JWT_PUBLIC_KEY_FILE",
 	"TANSIQ_TLS_CERT_FILE",
 	"TANSIQ_TLS_KEY_FILE",
 	"TANSIQ_TLS_CLIENT_CA_FILE",
+	"TANSIQ_TLS_DIAL_CERT_FILE",
+	"TANSIQ_TLS_DIAL_KEY_FILE",
+	"TANSIQ_TLS_DIAL_CA_FILE",
 }
 
 // checkFiles requires every credential file the container is told to read to lie in a mounted

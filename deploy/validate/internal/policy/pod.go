@@ -23,6 +23,7 @@ func checkPod(s *set, namespace string, pod *corev1.PodSpec) []string {
 		cps = append(cps, checkImage(c)...)
 		cps = append(cps, checkFiles(pod, c, env)...)
 		cps = append(cps, checkTLSProbes(c, env)...)
+		cps = append(cps, checkPlainSecrets(env)...)
 		for _, p := range cps {
 			ps = append(ps, fmt.Sprintf("container %s: %s", c.Name, p))
 		}
