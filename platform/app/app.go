@@ -18,10 +18,13 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/tansiq/tansiq/platform/audit"
 	"github.com/tansiq/tansiq/platform/config"
+	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/server"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/telemetry"
+	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
 // Options describe one deployable.
@@ -111,9 +114,18 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 		Name: o.Name, Listen: *listen, Reflection: *reflect, Logger: log,
 		ShutdownTimeout: *shutdown, MaxRecvMsgBytes: *maxRecv,
 	}
+	// The audit trail wraps authentication, so refused calls are recorded too.
+	recorder, err := audit.NewRecorder(ctx, db.Database, o.Name, log)
+	if err != nil {
+		return err
+	}
+	cfg.Unary = append(cfg.Unary, recorder.Unary())
+	cfg.Stream = append(cfg.Stream, recorder.Stream())
 	if err := sec.apply(&cfg, log); err != nil {
 		return err
 	}
+	cfg.Unary = append(cfg.Unary, audit.Capture())
+	cfg.Stream = append(cfg.Stream, audit.CaptureStream())
 	rt := &Runtime{DB: db, Log: log, Seed: *seed, PageTokenSecret: *pageSecret, sec: sec}
 	if o.Configure != nil {
 		if err := o.Configure(ctx, rt, &cfg); err != nil {
@@ -122,6 +134,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	}
 	rt.Server = server.New(cfg)
 	srv := rt.Server
+	gatewayv1.RegisterAuditServiceServer(srv.GRPC, audit.NewService(recorder, pagetoken.New(*pageSecret)))
 	if err := wire(ctx, rt); err != nil {
 		return err
 	}

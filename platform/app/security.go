@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/config"
 	"github.com/tansiq/tansiq/platform/dial"
@@ -59,6 +61,12 @@ func (s *security) apply(cfg *server.Config, log *slog.Logger) error {
 	}
 	if *s.insecureNoAuth {
 		log.Warn("authentication is OFF: every caller is trusted (--insecure-no-auth)")
+		cfg.Unary = append(cfg.Unary, func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+			return h(access.Disable(ctx), req)
+		})
+		cfg.Stream = append(cfg.Stream, func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+			return h(srv, &contextStream{ServerStream: ss, ctx: access.Disable(ss.Context())})
+		})
 		return nil
 	}
 	if *s.jwtPublicKey == "" {
@@ -85,3 +93,11 @@ func (s *security) dial(target string, retryable ...string) (*grpc.ClientConn, e
 	c.Retryable = retryable
 	return dial.New(target, c)
 }
+
+// contextStream is a server stream with a replaced context.
+type contextStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *contextStream) Context() context.Context { return s.ctx }

@@ -43,8 +43,13 @@ func (c *Collection[T]) EnsureIndexes(ctx context.Context, extra ...Index) error
 		// Unique, so a sequence number taken twice fails loudly instead of hiding a change.
 		{Name: "seq_unique", Keys: bson.D{{Key: "seq", Value: 1}}, Unique: true},
 	}, extra...)
-	// Only the missing ones: FerretDB 1.24 fails when asked to create an existing index.
-	have, err := c.indexNames(ctx)
+	return EnsureIndexes(ctx, c.coll, indexes...)
+}
+
+// EnsureIndexes creates the indexes of coll that do not exist yet. Only the missing ones:
+// FerretDB 1.24 fails when asked to create an existing index.
+func EnsureIndexes(ctx context.Context, coll *mongo.Collection, indexes ...Index) error {
+	have, err := indexNames(ctx, coll)
 	if err != nil {
 		return err
 	}
@@ -53,23 +58,23 @@ func (c *Collection[T]) EnsureIndexes(ctx context.Context, extra ...Index) error
 			continue
 		}
 		m := mongo.IndexModel{Keys: ix.Keys, Options: options.Index().SetName(ix.Name).SetUnique(ix.Unique)}
-		if _, err := c.coll.Indexes().CreateOne(ctx, m); err != nil {
-			return fmt.Errorf("index %s on %s: %w", ix.Name, c.coll.Name(), err)
+		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("index %s on %s: %w", ix.Name, coll.Name(), err)
 		}
 	}
 	return nil
 }
 
-func (c *Collection[T]) indexNames(ctx context.Context) (map[string]bool, error) {
-	cur, err := c.coll.Indexes().List(ctx)
+func indexNames(ctx context.Context, coll *mongo.Collection) (map[string]bool, error) {
+	cur, err := coll.Indexes().List(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list indexes of %s: %w", c.coll.Name(), err)
+		return nil, fmt.Errorf("list indexes of %s: %w", coll.Name(), err)
 	}
 	var specs []struct {
 		Name string `bson:"name"`
 	}
 	if err := cur.All(ctx, &specs); err != nil {
-		return nil, fmt.Errorf("list indexes of %s: %w", c.coll.Name(), err)
+		return nil, fmt.Errorf("list indexes of %s: %w", coll.Name(), err)
 	}
 	have := map[string]bool{}
 	for _, s := range specs {

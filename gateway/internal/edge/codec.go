@@ -40,3 +40,6 @@ func (codec) Unmarshal(data []byte, v any) error {
 func (codec) Name() string { return "proto" }
 
 var _ encoding.Codec = codec{}
+
+// RawBytes exposes the undecoded message, for the audit trail.
+func (f *frame) RawBytes() []byte { return f.payload }

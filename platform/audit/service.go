@@ -1,0 +1,175 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/store"
+	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+)
+
+const errorDomain = "tansiq.audit"
+
+// Service serves one server's audit records through tansiq.gateway.v1.AuditService.
+type Service struct {
+	gatewayv1.UnimplementedAuditServiceServer
+	coll   *mongo.Collection
+	tokens *pagetoken.Codec
+}
+
+// NewService returns the service over the recorder's records.
+func NewService(r *Recorder, tokens *pagetoken.Codec) *Service {
+	return &Service{coll: r.coll, tokens: tokens}
+}
+
+var listSchema = filter.Schema{
+	"resource":    {Type: filter.String},
+	"actor":       {Type: filter.String},
+	"actor_force": {Type: filter.String},
+	"method":      {Type: filter.String},
+	"decision":    {Type: filter.Enum, Values: []string{"AUDIT_DECISION_ALLOWED", "AUDIT_DECISION_DENIED"}},
+	"request_id":  {Type: filter.String},
+	"trace_id":    {Type: filter.String},
+	"event_time":  {Type: filter.Time, Ops: filter.Ordered},
+}
+
+var listPaths = map[string]string{
+	"resource": "resource", "actor": "actor", "actor_force": "actor_force", "method": "method",
+	"decision": "allowed", "request_id": "request_id", "trace_id": "trace_id", "event_time": "event_time",
+}
+
+type position struct {
+	Time time.Time `json:"t"`
+	Name string    `json:"n"`
+}
+
+// GetAuditRecord returns one record.
+func (s *Service) GetAuditRecord(ctx context.Context, req *gatewayv1.GetAuditRecordRequest) (*gatewayv1.GetAuditRecordResponse, error) {
+	if !strings.HasPrefix(req.GetName(), "auditRecords/") {
+		var v apperr.Violations
+		v.Add("name", `must look like "auditRecords/{audit_record}"`)
+		return nil, apperr.ToStatus(v.Err(), errorDomain)
+	}
+	var rec Record
+	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: req.GetName()}}).Decode(&rec)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, apperr.ToStatus(apperr.NotFound(req.GetName()), errorDomain)
+	}
+	if err != nil {
+		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
+	}
+	return &gatewayv1.GetAuditRecordResponse{AuditRecord: ToProto(&rec)}, nil
+}
+
+// ListAuditRecords lists records, latest first unless order_by is "event_time".
+func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAuditRecordsRequest) (*gatewayv1.ListAuditRecordsResponse, error) {
+	var v apperr.Violations
+	conds, err := listSchema.Check(req.GetFilter())
+	if err != nil {
+		v.Add("filter", "%v", err)
+	}
+	asc := false
+	switch strings.TrimSpace(req.GetOrderBy()) {
+	case "", "event_time desc":
+	case "event_time", "event_time asc":
+		asc = true
+	default:
+		v.Add("order_by", `must be "event_time" or "event_time desc"`)
+	}
+	size := pageSize(&v, req.GetPageSize())
+	query := req.GetFilter() + "|" + req.GetOrderBy()
+	var after *position
+	if tok := req.GetPageToken(); tok != "" {
+		after = &position{}
+		if s.tokens.Decode(query, tok, after) != nil {
+			v.Add("page_token", "is not a token from this query's previous page")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, apperr.ToStatus(err, errorDomain)
+	}
+	for i, c := range conds {
+		if c.Field == "decision" {
+			conds[i].Value = c.Value == "AUDIT_DECISION_ALLOWED"
+		}
+	}
+	q := store.Query(conds, listPaths)
+	dir, cmp := -1, "$lt"
+	if asc {
+		dir, cmp = 1, "$gt"
+	}
+	if after != nil {
+		q = append(q, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "event_time", Value: bson.D{{Key: cmp, Value: after.Time}}}},
+			bson.D{{Key: "event_time", Value: after.Time}, {Key: "_id", Value: bson.D{{Key: cmp, Value: after.Name}}}},
+		}})
+	}
+	if q == nil {
+		q = bson.D{}
+	}
+	cur, err := s.coll.Find(ctx, q, options.Find().
+		SetSort(bson.D{{Key: "event_time", Value: dir}, {Key: "_id", Value: dir}}).SetLimit(int64(size+1)))
+	if err != nil {
+		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
+	}
+	var recs []Record
+	if err := cur.All(ctx, &recs); err != nil {
+		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
+	}
+	resp := &gatewayv1.ListAuditRecordsResponse{}
+	if len(recs) > size {
+		recs = recs[:size]
+		last := recs[size-1]
+		tok, err := s.tokens.Encode(query, position{Time: last.EventTime, Name: last.Name})
+		if err != nil {
+			return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
+		}
+		resp.NextPageToken = tok
+	}
+	for i := range recs {
+		resp.AuditRecords = append(resp.AuditRecords, ToProto(&recs[i]))
+	}
+	return resp, nil
+}
+
+func pageSize(v *apperr.Violations, n int32) int {
+	switch {
+	case n < 0:
+		v.Add("page_size", "must not be negative")
+		return 0
+	case n == 0:
+		return 50
+	case n > 500:
+		return 500
+	}
+	return int(n)
+}
+
+var roles = map[string]gatewayv1.CallerRole{
+	"viewer": gatewayv1.CallerRole_CALLER_ROLE_VIEWER, "operator": gatewayv1.CallerRole_CALLER_ROLE_OPERATOR,
+	"commander": gatewayv1.CallerRole_CALLER_ROLE_COMMANDER, "service": gatewayv1.CallerRole_CALLER_ROLE_SERVICE,
+}
+
+// ToProto converts a stored record to its API form.
+func ToProto(r *Record) *gatewayv1.AuditRecord {
+	d := gatewayv1.AuditDecision_AUDIT_DECISION_DENIED
+	if r.Allowed {
+		d = gatewayv1.AuditDecision_AUDIT_DECISION_ALLOWED
+	}
+	return &gatewayv1.AuditRecord{
+		Name: r.Name, Actor: r.Actor, ActorForce: r.ActorForce, ActorRole: roles[r.ActorRole],
+		Method: r.Method, Resource: r.Resource, Decision: d, Reason: r.Reason, StatusCode: r.StatusCode,
+		RequestId: r.RequestID, TraceId: r.TraceID, ChangedFields: r.ChangedFields, ResourceEtag: r.ResourceEtag,
+		RecordedBy: r.RecordedBy, EventTime: timestamppb.New(r.EventTime),
+	}
+}
