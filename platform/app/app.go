@@ -79,6 +79,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	pageSecret := config.String(fs, "page-token-secret", "TANSIQ_PAGE_TOKEN_SECRET", "tansiq-dev-page-tokens", "secret sealing page tokens")
 	logLevel := config.String(fs, "log-level", "TANSIQ_LOG_LEVEL", "info", "debug, info, warn or error")
 	shutdown := config.Duration(fs, "shutdown-timeout", "TANSIQ_SHUTDOWN_TIMEOUT", 10*time.Second, "graceful stop limit")
+	healthListen := config.String(fs, "health-listen", "TANSIQ_HEALTH_LISTEN", "", "also serve plaintext gRPC health here (for probes when the main port is TLS)")
 	maxRecv := config.Int(fs, "max-recv-bytes", "TANSIQ_MAX_RECV_BYTES", 4<<20, "largest request message accepted")
 	sec := securityFlags(fs)
 	if o.Flags != nil {
@@ -112,7 +113,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 
 	cfg := server.Config{
 		Name: o.Name, Listen: *listen, Reflection: *reflect, Logger: log,
-		ShutdownTimeout: *shutdown, MaxRecvMsgBytes: *maxRecv,
+		ShutdownTimeout: *shutdown, MaxRecvMsgBytes: *maxRecv, HealthListen: *healthListen,
 	}
 	// The audit trail wraps authentication, so refused calls are recorded too.
 	recorder, err := audit.NewRecorder(ctx, db.Database, o.Name, log)

@@ -42,6 +42,10 @@ type Config struct {
 	// Unary and Stream interceptors run after recovery and logging (authentication, audit).
 	Unary  []grpc.UnaryServerInterceptor
 	Stream []grpc.StreamServerInterceptor
+	// HealthListen, when set, also serves grpc.health.v1 alone, in plaintext, on this
+	// address: Kubernetes' native gRPC probes cannot speak TLS. It shares the health state,
+	// so a shutdown shows on both.
+	HealthListen string
 	// Options are extra server options, e.g. grpc.UnknownServiceHandler for the gateway.
 	Options []grpc.ServerOption
 	Logger  *slog.Logger
@@ -112,7 +116,17 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	}
 	s.Health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	if s.cfg.HealthListen != "" {
+		hlis, err := net.Listen("tcp", s.cfg.HealthListen)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", s.cfg.HealthListen, err)
+		}
+		probe := grpc.NewServer()
+		healthpb.RegisterHealthServer(probe, s.Health)
+		go func() { _ = probe.Serve(hlis) }()
+		defer probe.Stop()
+	}
 	go func() { errc <- s.GRPC.Serve(lis) }()
 	s.log.Info("serving", "addr", lis.Addr().String(), "tls", s.cfg.TLS != nil)
 
