@@ -1,0 +1,54 @@
+package coverage
+
+import "time"
+
+// Incident is an incident already placed in the zones that contain it.
+type Incident struct {
+	Name       string    // resource name, e.g. "incidents/khidr-jija-2021-12-02"
+	ZoneIDs    []string  // the zones it lies in; a repeated id counts once
+	OccurTime  time.Time // when it happened
+	Casualties int       // killed and wounded of every side; negative counts as 0 (unknown)
+}
+
+// DeploymentState is where a joint deployment stands in its life.
+type DeploymentState int
+
+// The states of a joint deployment. Only active and ended deployments cover a zone.
+const (
+	DeploymentStateUnspecified DeploymentState = iota
+	DeploymentProposed                         // proposed by one force, not yet acknowledged by the other
+	DeploymentActive                           // acknowledged by both: in force over its window
+	DeploymentEnded                            // was active, ended at EndedAt
+	DeploymentCancelled                        // withdrawn before it became active
+)
+
+// Deployment is a joint deployment in one zone over a planned window [Start, End).
+type Deployment struct {
+	Name   string // resource name, e.g. "deployments/makhmour-1"
+	ZoneID string
+	State  DeploymentState
+	Start  time.Time
+	End    time.Time // zero: open-ended
+	// EndedAt is when an ended deployment was ended; an ended deployment without it
+	// is taken to have covered nothing, so that a gap is shown rather than hidden.
+	EndedAt time.Time
+}
+
+// Window is the half-open time range [From, To).
+type Window struct {
+	From, To time.Time
+}
+
+// DefaultWindowLength is the window coverage gaps are computed over when the caller
+// gives none: the 30 days up to now.
+const DefaultWindowLength = 30 * 24 * time.Hour
+
+// Recent returns the DefaultWindowLength up to now, [now-30d, now).
+func Recent(now time.Time) Window {
+	return Window{From: now.Add(-DefaultWindowLength), To: now}
+}
+
+// Contains reports whether t is in [From, To).
+func (w Window) Contains(t time.Time) bool {
+	return !t.Before(w.From) && t.Before(w.To)
+}
