@@ -59,6 +59,12 @@ func (rt *Runtime) Dial(target string, retryable ...string) (*grpc.ClientConn, e
 	return rt.sec.dial(target, retryable...)
 }
 
+// DialService opens a client connection for calls this process makes on its own behalf,
+// authenticated with its own service token (--service-token-file) or mTLS certificate.
+func (rt *Runtime) DialService(target string, retryable ...string) (*grpc.ClientConn, error) {
+	return rt.sec.dialService(target, retryable...)
+}
+
 // Main runs the deployable and exits the process when it stops.
 func Main(o Options, wire func(ctx context.Context, rt *Runtime) error) {
 	if err := Run(context.Background(), os.Args[1:], o, wire); err != nil {

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"strings"
 
 	"google.golang.org/grpc"
 
@@ -23,6 +25,7 @@ type security struct {
 	clientCert, clientKey, clientCA      *string
 	jwtPublicKey, jwtIssuer, jwtAudience *string
 	insecureNoAuth                       *bool
+	serviceToken                         *string
 	clientTLS                            *dial.Config
 }
 
@@ -37,6 +40,7 @@ func securityFlags(fs *flag.FlagSet) *security {
 		jwtPublicKey:   config.String(fs, "jwt-public-key", "TANSIQ_JWT_PUBLIC_KEY_FILE", "", "Ed25519 public key(s) (PEM) that bearer tokens are verified with"),
 		jwtIssuer:      config.String(fs, "jwt-issuer", "TANSIQ_JWT_ISSUER", auth.DefaultIssuer, "required token issuer"),
 		jwtAudience:    config.String(fs, "jwt-audience", "TANSIQ_JWT_AUDIENCE", auth.DefaultAudience, "required token audience"),
+		serviceToken:   config.String(fs, "service-token-file", "TANSIQ_SERVICE_TOKEN_FILE", "", "file with this service's own bearer token, for the calls it makes on its own behalf"),
 		insecureNoAuth: config.Bool(fs, "insecure-no-auth", "TANSIQ_INSECURE_NO_AUTH", false, "serve without authentication (tests and demos only)"),
 	}
 }
@@ -101,3 +105,20 @@ type contextStream struct {
 }
 
 func (s *contextStream) Context() context.Context { return s.ctx }
+
+// dialService opens a connection for calls the process makes on its own behalf (the
+// gateway following the incident stream): they carry the service's own token when one is
+// configured, or rely on its mTLS client certificate.
+func (s *security) dialService(target string, retryable ...string) (*grpc.ClientConn, error) {
+	c := *s.clientTLS
+	c.Unary, c.Stream = nil, nil
+	c.Retryable = retryable
+	if *s.serviceToken != "" {
+		b, err := os.ReadFile(*s.serviceToken)
+		if err != nil {
+			return nil, fmt.Errorf("service token: %w", err)
+		}
+		c.Options = append(c.Options, grpc.WithPerRPCCredentials(auth.BearerCredentials(strings.TrimSpace(string(b)), c.TLS != nil)))
+	}
+	return dial.New(target, c)
+}

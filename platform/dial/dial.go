@@ -30,6 +30,8 @@ type Config struct {
 	// Unary and Stream are extra client interceptors (e.g. forwarding the caller's token).
 	Unary  []grpc.UnaryClientInterceptor
 	Stream []grpc.StreamClientInterceptor
+	// Options are extra dial options (e.g. per-RPC credentials of the service itself).
+	Options []grpc.DialOption
 }
 
 // New returns a lazily connecting client for target (host:port). It does not block:
@@ -55,7 +57,7 @@ func New(target string, cfg Config) (*grpc.ClientConn, error) {
 		grpc.WithChainUnaryInterceptor(append([]grpc.UnaryClientInterceptor{defaultDeadline(cfg.DefaultTimeout)}, cfg.Unary...)...),
 		grpc.WithChainStreamInterceptor(cfg.Stream...),
 	}
-	conn, err := grpc.NewClient(target, opts...)
+	conn, err := grpc.NewClient(target, append(opts, cfg.Options...)...)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", target, err)
 	}
