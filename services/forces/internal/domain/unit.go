@@ -1,0 +1,56 @@
+package domain
+
+import (
+	"strings"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/types"
+)
+
+// Readiness values (the API's Readiness names) that need a reason.
+const (
+	ReadinessDegraded    = "READINESS_DEGRADED"
+	ReadinessUnavailable = "READINESS_UNAVAILABLE"
+)
+
+// Unit is a command, formation or sub-unit of one force. Enum-valued fields hold the API's
+// enum value names, so stored documents read as the API does. ParentUnit and Commander are
+// stored even when empty, so that "top of a hierarchy" and "no commander" can be queried.
+type Unit struct {
+	DisplayName     types.LocalizedName `bson:"display_name"`
+	Echelon         string              `bson:"echelon"`
+	ParentUnit      string              `bson:"parent_unit"`
+	Commander       string              `bson:"commander"`
+	HomeBase        *types.Place        `bson:"home_base,omitempty"`
+	Strength        Strength            `bson:"strength"`
+	Readiness       string              `bson:"readiness"`
+	ReadinessReason string              `bson:"readiness_reason,omitempty"`
+	SymbolCode      string              `bson:"symbol_code,omitempty"`
+	// LastPosition is the report with the latest report time; nil until the first report.
+	LastPosition *Position `bson:"last_position,omitempty"`
+	// Positions is the bounded report history, latest report time first. It lives in the
+	// unit's document so that a report is one atomic write on a store without transactions.
+	Positions []Position `bson:"positions,omitempty"`
+}
+
+// Strength is a unit's strength in people; zero means not known.
+type Strength struct {
+	Authorized int32 `bson:"authorized"`
+	Present    int32 `bson:"present"`
+}
+
+// CheckReadiness refuses a degraded or unavailable unit without a reason: the API promises
+// readiness_reason says why. field is the reason's path in the request.
+func (u *Unit) CheckReadiness(field string) error {
+	if (u.Readiness == ReadinessDegraded || u.Readiness == ReadinessUnavailable) && strings.TrimSpace(u.ReadinessReason) == "" {
+		return invalid("READINESS_REASON_REQUIRED", field, "is required when readiness is "+u.Readiness)
+	}
+	return nil
+}
+
+// invalid is an INVALID_ARGUMENT error with a specific reason and one field violation.
+func invalid(reason, field, description string) *apperr.Error {
+	return &apperr.Error{Kind: apperr.KindInvalidArgument, Reason: reason,
+		Message:    "the request has an invalid field: " + field + " " + description,
+		Violations: []apperr.Violation{{Field: field, Description: description}}}
+}

@@ -1,0 +1,90 @@
+package handler
+
+import (
+	"context"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqhash"
+	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
+	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
+)
+
+// CreateForce adds a force; a retry with the same request_id returns the first result.
+func (h *Handler) CreateForce(ctx context.Context, req *forcesv1.CreateForceRequest) (*forcesv1.CreateForceResponse, error) {
+	var v apperr.Violations
+	validateForce(&v, "force", req.GetForce())
+	validateID(&v, "force_id", req.GetForceId(), true)
+	validateRequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	name := "forces/" + req.GetForceId()
+	d, err := h.forces.Create(ctx, &forcesstore.ForceDoc{
+		// A force owns its own record.
+		Name: name, Owner: name,
+		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: forceFromProto(req.GetForce()),
+	})
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &forcesv1.CreateForceResponse{Force: forceToProto(d)}, nil
+}
+
+// GetForce returns one force.
+func (h *Handler) GetForce(ctx context.Context, req *forcesv1.GetForceRequest) (*forcesv1.GetForceResponse, error) {
+	var v apperr.Violations
+	forceName.check(&v, "name", req.GetName(), false)
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	d, err := h.forces.Get(ctx, req.GetName())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &forcesv1.GetForceResponse{Force: forceToProto(d)}, nil
+}
+
+// ListForces lists the forces by name, a page at a time.
+func (h *Handler) ListForces(ctx context.Context, req *forcesv1.ListForcesRequest) (*forcesv1.ListForcesResponse, error) {
+	var v apperr.Violations
+	size := pageSize(&v, req.GetPageSize())
+	var after nameCursor
+	h.decodeToken(&v, "forces", req.GetPageToken(), &after)
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	docs, err := h.forces.List(ctx, after.Name, size+1)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	docs, next, err := namePage(h, "forces", docs, size)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &forcesv1.ListForcesResponse{NextPageToken: next}
+	for _, d := range docs {
+		resp.Forces = append(resp.Forces, forceToProto(d))
+	}
+	return resp, nil
+}
+
+// checkForce answers NOT_FOUND unless the force exists.
+func (h *Handler) checkForce(ctx context.Context, force string) error {
+	ok, err := h.forces.Exists(ctx, force)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.NotFound(force)
+	}
+	return nil
+}
+
+// forceOfParent is the force a List request's parent limits it to: "" for every force.
+func (h *Handler) forceOfParent(ctx context.Context, parent string) (string, error) {
+	if parent == domain.AllForces {
+		return "", nil
+	}
+	return parent, h.checkForce(ctx, parent)
+}

@@ -1,0 +1,54 @@
+package handler
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/auth"
+	"github.com/tansiq/tansiq/platform/pagetoken"
+	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
+	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
+)
+
+// errorDomain is the google.rpc.ErrorInfo domain of this service's errors.
+const errorDomain = "tansiq.forces"
+
+// Handler implements ForcesService.
+type Handler struct {
+	forcesv1.UnimplementedForcesServiceServer
+	forces *forcesstore.Forces
+	units  *forcesstore.Units
+	people *forcesstore.People
+	tokens *pagetoken.Codec
+	now    func() time.Time
+	// refs serialises the writes that check references between records (a unit's parent
+	// and commander, a person's unit) with the writes that could break them (re-parenting,
+	// deletes). Without it two concurrent calls could each pass their check and together
+	// make a cycle or an orphan. The store has no transactions; on the embedded store one
+	// process owns the database, so a lock in the process is all the exclusion needed.
+	refs sync.Mutex
+}
+
+// New returns the handler over the given store.
+func New(s *forcesstore.Store, tokens *pagetoken.Codec) *Handler {
+	return &Handler{forces: s.Forces, units: s.Units, people: s.People, tokens: tokens, now: time.Now}
+}
+
+// Register adds the service to a gRPC server.
+func (h *Handler) Register(s *grpc.Server) { forcesv1.RegisterForcesServiceServer(s, h) }
+
+// reporter is the person calling, when the caller is a person: position reports record it.
+func reporter(ctx context.Context) string {
+	id, ok := auth.FromContext(ctx)
+	if !ok || id.IsService() || !domain.IsPersonName(id.Subject) {
+		return ""
+	}
+	return id.Subject
+}
+
+func toStatus(err error) error { return apperr.ToStatus(err, errorDomain) }

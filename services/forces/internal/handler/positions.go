@@ -1,0 +1,116 @@
+package handler
+
+import (
+	"context"
+	"time"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/store"
+	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
+	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
+)
+
+// ReportUnitPosition adds a report to the unit's history, in one atomic write of the unit,
+// and moves the unit only if the report is its latest. A retry with the same request_id
+// adds nothing and answers as the first call did.
+func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUnitPositionRequest) (*forcesv1.ReportUnitPositionResponse, error) {
+	now := h.now()
+	var v apperr.Violations
+	unitName.check(&v, "name", req.GetName(), false)
+	validatePosition(&v, "position", req.GetPosition(), now)
+	validateRequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	p := positionFromProto(req.GetPosition())
+	p.ID = store.NewID()
+	p.ReceiveTime = now.UTC().Truncate(time.Millisecond)
+	p.Reporter = reporter(ctx)
+	p.RequestID = req.GetRequestId()
+	applied, moved := false, false
+	d, err := h.units.Update(ctx, store.Change{
+		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "position_reported",
+	}, func(d *forcesstore.UnitDoc) error {
+		applied = true
+		moved = d.Body.ReportPosition(p)
+		return nil
+	})
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	if !applied { // a retry: answer from the history
+		r, _ := d.Body.ReportFor(req.GetRequestId())
+		moved = r.Moved
+	}
+	return &forcesv1.ReportUnitPositionResponse{Unit: unitToProto(d), Moved: moved}, nil
+}
+
+// positionCursor is where a page of a history ends.
+type positionCursor struct {
+	ReportTime time.Time `json:"t"`
+	ID         string    `json:"i"`
+}
+
+// ListUnitPositions lists a unit's kept reports, latest report_time first, a page at a time.
+func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitPositionsRequest) (*forcesv1.ListUnitPositionsResponse, error) {
+	var v apperr.Violations
+	unitName.check(&v, "parent", req.GetParent(), false)
+	conds, err := positionSchema.Check(req.GetFilter())
+	if err != nil {
+		v.Add("filter", "%v", err)
+	}
+	size := pageSize(&v, req.GetPageSize())
+	query := listQuery(req.GetParent(), req.GetFilter())
+	var after *positionCursor
+	if req.GetPageToken() != "" {
+		after = &positionCursor{}
+		h.decodeToken(&v, query, req.GetPageToken(), after)
+	}
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	d, err := h.units.Get(ctx, req.GetParent())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	// The history is small and bounded, and already in order: page through it in memory.
+	resp := &forcesv1.ListUnitPositionsResponse{}
+	var last domain.Position
+	for _, p := range d.Body.Positions {
+		if after != nil && !domain.Before(domain.Position{ReportTime: after.ReportTime, ID: after.ID}, p) {
+			continue
+		}
+		if !matchTime(p.ReportTime, conds) {
+			continue
+		}
+		if len(resp.Positions) == size {
+			tok, err := h.tokens.Encode(query, positionCursor{ReportTime: last.ReportTime, ID: last.ID})
+			if err != nil {
+				return nil, toStatus(err)
+			}
+			resp.NextPageToken = tok
+			break
+		}
+		resp.Positions = append(resp.Positions, positionToProto(p))
+		last = p
+	}
+	return resp, nil
+}
+
+// matchTime reports whether t meets every condition, each on one time field.
+func matchTime(t time.Time, conds []filter.Typed) bool {
+	for _, c := range conds {
+		cmp := t.Compare(c.Value.(time.Time))
+		ok := map[filter.Op]bool{
+			filter.Eq: cmp == 0, filter.Ne: cmp != 0, filter.Lt: cmp < 0,
+			filter.Le: cmp <= 0, filter.Gt: cmp > 0, filter.Ge: cmp >= 0,
+		}[c.Op]
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

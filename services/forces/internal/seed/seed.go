@@ -1,0 +1,173 @@
+// Package seed loads the founding scenario's forces, commands, units and people (see
+// shared/seed/README.md) so a new system shows real data. Loading is idempotent: each
+// record is created under a fixed request id, so a restart finds it already there and
+// changes made since are kept.
+//
+// The source names the Joint Operations Command with its Nineveh and West Nineveh
+// Operations Commands, the Ministry of Peshmerga Affairs and its chief of staff, and the
+// Peshmerga commander in Makhmour. The brigade under Nineveh Operations and the
+// Peshmerga's Makhmour and Garmiyan front units are illustrative: the scenario needs units
+// of both sides near the attacks, and the source does not name them. Ranks are left empty
+// where the source gives none.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
+	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
+)
+
+// The seed forces.
+const (
+	IraqiArmy = "forces/iraqi-army"
+	Peshmerga = "forces/peshmerga"
+)
+
+// hash marks seed records; bump it if the seed's content changes shape.
+const hash = "seed-v1"
+
+// Force is one seed force and its id.
+type Force struct {
+	ID    string
+	Force domain.Force
+}
+
+// Unit is one seed unit, its force and id; units come parents first.
+type Unit struct {
+	Force, ID string
+	Unit      domain.Unit
+}
+
+// Person is one seed person, their force and id.
+type Person struct {
+	Force, ID string
+	Person    domain.Person
+}
+
+func name(ar, ckb, en string, aliases ...string) types.LocalizedName {
+	return types.LocalizedName{Arabic: ar, Sorani: ckb, English: en, Aliases: aliases}
+}
+
+// Places from shared/seed/README.md.
+var (
+	mosul = types.Place{Point: types.LatLng{Lat: 36.34, Lng: 43.13}, Precision: "GEO_PRECISION_NEAR",
+		Name: name("الموصل", "مووسڵ", "Mosul", "Mousl")}
+	makhmour = types.Place{Point: types.LatLng{Lat: 35.7756, Lng: 43.5794}, Precision: "GEO_PRECISION_NEAR",
+		Name: name("مخمور", "مەخموور", "Makhmour", "Makhmur", "Mexmûr")}
+	qarachogh = types.Place{Point: types.LatLng{Lat: 35.85, Lng: 43.65}, Precision: "GEO_PRECISION_NEAR",
+		Name: name("جبل قرجوخ", "چیای قەرەچووغ", "Qarachogh mountain", "Qarachokh", "Qarachuq")}
+	erbil = types.Place{Point: types.LatLng{Lat: 36.19, Lng: 44.01}, Precision: "GEO_PRECISION_NEAR",
+		Name: name("أربيل", "هەولێر", "Erbil", "Arbil", "Hewlêr")}
+	sinjar = types.Place{Point: types.LatLng{Lat: 36.3225, Lng: 41.8642}, Precision: "GEO_PRECISION_NEAR",
+		Name: name("سنجار", "شنگال", "Sinjar", "Shingal")}
+	kifri = types.Place{Point: types.LatLng{Lat: 34.69, Lng: 44.96}, Precision: "GEO_PRECISION_NEAR",
+		Name: name("كفري", "کفری", "Kifri", "Kifrî")}
+)
+
+// Forces are the scenario's forces.
+func Forces() []Force {
+	return []Force{
+		{ID: "iraqi-army", Force: domain.Force{
+			DisplayName: name("الجيش العراقي", "سوپای عێراق", "Iraqi Army"),
+			Authority:   name("قيادة العمليات المشتركة", "فەرماندەیی ئۆپەراسیۆنە هاوبەشەکان", "Joint Operations Command", "JOC"),
+		}},
+		{ID: "peshmerga", Force: domain.Force{
+			DisplayName: name("البيشمركة", "پێشمەرگە", "Peshmerga", "Peshmarga"),
+			Authority:   name("وزارة شؤون البيشمركة", "وەزارەتی کاروباری پێشمەرگە", "Ministry of Peshmerga Affairs", "MoPA"),
+		}},
+	}
+}
+
+// Units are the scenario's units, parents first.
+func Units() []Unit {
+	ia, pm := IraqiArmy, Peshmerga
+	ready := "READINESS_READY"
+	return []Unit{
+		{ia, "joint-operations-command", domain.Unit{Echelon: "ECHELON_COMMAND", Readiness: ready,
+			DisplayName: name("قيادة العمليات المشتركة", "فەرماندەیی ئۆپەراسیۆنە هاوبەشەکان", "Joint Operations Command", "JOC")}},
+		{ia, "nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", Readiness: ready,
+			ParentUnit: domain.UnitName(ia, "joint-operations-command"), Commander: domain.PersonName(ia, "nineveh-operations-commander"),
+			DisplayName: name("قيادة عمليات نينوى", "فەرماندەیی ئۆپەراسیۆنەکانی نەینەوا", "Nineveh Operations Command"),
+			HomeBase:    &mosul}},
+		{ia, "west-nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", Readiness: ready,
+			ParentUnit: domain.UnitName(ia, "joint-operations-command"), Commander: domain.PersonName(ia, "west-nineveh-operations-commander"),
+			DisplayName: name("قيادة عمليات غرب نينوى", "فەرماندەیی ئۆپەراسیۆنەکانی ڕۆژئاوای نەینەوا", "West Nineveh Operations Command"),
+			HomeBase:    &sinjar}},
+		{ia, "makhmour-sector-brigade", domain.Unit{Echelon: "ECHELON_BRIGADE", Readiness: ready,
+			ParentUnit:  domain.UnitName(ia, "nineveh-operations-command"),
+			DisplayName: name("لواء قاطع مخمور", "تیپی کەرتی مەخموور", "Makhmour Sector Brigade"),
+			HomeBase:    &makhmour}},
+		{pm, "ministry-of-peshmerga-affairs", domain.Unit{Echelon: "ECHELON_COMMAND", Readiness: ready,
+			DisplayName: name("وزارة شؤون البيشمركة", "وەزارەتی کاروباری پێشمەرگە", "Ministry of Peshmerga Affairs", "MoPA"),
+			HomeBase:    &erbil}},
+		{pm, "general-command", domain.Unit{Echelon: "ECHELON_COMMAND", Readiness: ready,
+			ParentUnit: domain.UnitName(pm, "ministry-of-peshmerga-affairs"), Commander: domain.PersonName(pm, "jamal-mohammed-omar"),
+			DisplayName: name("رئاسة أركان البيشمركة", "سەرۆکایەتی ئەرکانی پێشمەرگە", "Peshmerga General Command", "Peshmerga General Staff"),
+			HomeBase:    &erbil}},
+		{pm, "makhmour-front", domain.Unit{Echelon: "ECHELON_DIVISION",
+			ParentUnit: domain.UnitName(pm, "general-command"), Commander: domain.PersonName(pm, "sirwan-barzani"),
+			DisplayName: name("قاطع مخمور", "بەرەی مەخموور", "Makhmour Front", "Makhmur Front"),
+			HomeBase:    &makhmour,
+			Readiness:   domain.ReadinessDegraded, ReadinessReason: "losses in the Khidr Jija attack and the ambush that followed, 2-3 December 2021",
+			LastPosition: &domain.Position{ID: "seed-qarachogh", Place: qarachogh, Moved: true,
+				ReportTime:  time.Date(2021, 12, 3, 8, 0, 0, 0, time.UTC),
+				ReceiveTime: time.Date(2021, 12, 3, 8, 0, 0, 0, time.UTC),
+				Note:        "follow-up sweep in the Qarachogh foothills after the Khidr Jija attack"}}},
+		{pm, "garmiyan-front", domain.Unit{Echelon: "ECHELON_DIVISION", Readiness: ready,
+			ParentUnit:  domain.UnitName(pm, "general-command"),
+			DisplayName: name("قاطع كرميان", "بەرەی گەرمیان", "Garmiyan Front", "Kifri Front"),
+			HomeBase:    &kifri}},
+	}
+}
+
+// People are the scenario's people; the two operations commanders are known by role only.
+func People() []Person {
+	ia, pm := IraqiArmy, Peshmerga
+	return []Person{
+		{pm, "jamal-mohammed-omar", domain.Person{Unit: domain.UnitName(pm, "general-command"),
+			DisplayName: name("جمال محمد عمر", "جەمال محەمەد عومەر", "Jamal Mohammed Omar", "Jamal Muhammad Omar"),
+			Role:        name("رئيس أركان البيشمركة", "سەرۆکی ئەرکانی پێشمەرگە", "Chief of Staff of the Peshmerga")}},
+		{pm, "sirwan-barzani", domain.Person{Unit: domain.UnitName(pm, "makhmour-front"),
+			DisplayName: name("سيروان بارزاني", "سیروان بارزانی", "Sirwan Barzani"),
+			Role:        name("قائد قاطع مخمور", "فەرماندەی بەرەی مەخموور", "Commander of the Makhmour front")}},
+		{ia, "abdul-amir-al-shammari", domain.Person{Unit: domain.UnitName(ia, "joint-operations-command"),
+			DisplayName: name("عبد الأمير الشمري", "عەبدولئەمیر شەممەری", "Abdul Amir al-Shammari", "Abd al-Amir al-Shammari", "Abdul Amir al-Shimmari"),
+			Role:        name("نائب قائد العمليات المشتركة", "جێگری فەرماندەی ئۆپەراسیۆنە هاوبەشەکان", "Deputy Commander of the Joint Operations Command")}},
+		{ia, "nineveh-operations-commander", domain.Person{Unit: domain.UnitName(ia, "nineveh-operations-command"),
+			Role: name("قائد عمليات نينوى", "فەرماندەی ئۆپەراسیۆنەکانی نەینەوا", "Nineveh Operations Commander")}},
+		{ia, "west-nineveh-operations-commander", domain.Person{Unit: domain.UnitName(ia, "west-nineveh-operations-command"),
+			Role: name("قائد عمليات غرب نينوى", "فەرماندەی ئۆپەراسیۆنەکانی ڕۆژئاوای نەینەوا", "West Nineveh Operations Commander")}},
+	}
+}
+
+// Load creates the seed records that are not there yet: forces, then units parents first,
+// then people. It writes through the store, so the references between seed records (a
+// unit's commander, a person's unit) need no particular order among themselves.
+func Load(ctx context.Context, s *forcesstore.Store) error {
+	for _, f := range Forces() {
+		n := "forces/" + f.ID
+		if _, err := s.Forces.Create(ctx, &forcesstore.ForceDoc{Name: n, Owner: n, RequestID: "seed-" + n, RequestHash: hash, Body: f.Force}); err != nil {
+			return fmt.Errorf("seed %s: %w", n, err)
+		}
+	}
+	for _, u := range Units() {
+		n := domain.UnitName(u.Force, u.ID)
+		if u.Unit.LastPosition != nil {
+			u.Unit.Positions = []domain.Position{*u.Unit.LastPosition}
+		}
+		if _, err := s.Units.Create(ctx, &forcesstore.UnitDoc{Name: n, Owner: u.Force, RequestID: "seed-" + n, RequestHash: hash, Body: u.Unit}); err != nil {
+			return fmt.Errorf("seed %s: %w", n, err)
+		}
+	}
+	for _, p := range People() {
+		n := domain.PersonName(p.Force, p.ID)
+		if _, err := s.People.Create(ctx, &forcesstore.PersonDoc{Name: n, Owner: p.Force, RequestID: "seed-" + n, RequestHash: hash, Body: p.Person}); err != nil {
+			return fmt.Errorf("seed %s: %w", n, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package seed_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tansiq/tansiq/platform/store/storetest"
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
+	"github.com/tansiq/tansiq/services/forces/internal/seed"
+	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
+)
+
+func TestLoadIsIdempotentAndFollowsTheRules(t *testing.T) {
+	ctx := context.Background()
+	s, err := forcesstore.New(ctx, storetest.DB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := seed.Load(ctx, s); err != nil {
+			t.Fatalf("load %d: %v", i+1, err)
+		}
+	}
+	forces, _ := s.Forces.List(ctx, "", 100)
+	units, _ := s.Units.List(ctx, "", nil, "", 100)
+	people, _ := s.People.List(ctx, "", nil, "", 100)
+	if len(forces) != len(seed.Forces()) || len(units) != len(seed.Units()) || len(people) != len(seed.People()) {
+		t.Fatalf("stored %d forces, %d units, %d people; want %d, %d, %d once each",
+			len(forces), len(units), len(people), len(seed.Forces()), len(seed.Units()), len(seed.People()))
+	}
+	for _, d := range units {
+		u := d.Body
+		if d.Owner != domain.ForceOf(d.Name) {
+			t.Errorf("%s: owner %q, want its force", d.Name, d.Owner)
+		}
+		if !domain.IsUnitName(d.Name) || !domain.Known(u.DisplayName) || u.DisplayName.Arabic == "" || u.DisplayName.Sorani == "" || u.DisplayName.English == "" {
+			t.Errorf("%s: needs a valid name and names in all three languages", d.Name)
+		}
+		if err := domain.CheckParent(ctx, "parent_unit", d.Name, u.ParentUnit, s.Units.ParentOf); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
+		if err := domain.CheckReference(ctx, "commander", u.Commander, d.Owner, s.People.Exists); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
+		if err := u.CheckReadiness("readiness_reason"); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
+	}
+	for _, d := range people {
+		if err := d.Body.CheckIdentified("role"); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
+		if err := domain.CheckReference(ctx, "unit", d.Body.Unit, d.Owner, s.Units.Exists); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
+	}
+	// The source's commanders of the two Nineveh commands are known by role only.
+	for _, n := range []string{"forces/iraqi-army/people/nineveh-operations-commander", "forces/iraqi-army/people/west-nineveh-operations-commander"} {
+		p, err := s.People.Get(ctx, n)
+		if err != nil || domain.Known(p.Body.DisplayName) || !domain.Known(p.Body.Role) {
+			t.Errorf("%s: %+v (err %v), want a role and no name", n, p, err)
+		}
+	}
+}

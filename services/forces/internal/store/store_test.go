@@ -1,0 +1,200 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/store/storetest"
+	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
+	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
+)
+
+const (
+	ia = "forces/iraqi-army"
+	pm = "forces/peshmerga"
+)
+
+func newStore(t *testing.T) *forcesstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.DB(t)
+	s, err := forcesstore.New(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := forcesstore.New(ctx, db); err != nil {
+		t.Fatalf("New is not idempotent: %v", err)
+	}
+	return s
+}
+
+// addUnit stores a unit directly; reported units get a last position and a history.
+func addUnit(t *testing.T, s *forcesstore.Store, force, id string, u domain.Unit, at *types.LatLng) {
+	t.Helper()
+	if at != nil {
+		u.ReportPosition(domain.Position{ID: "p1", Place: types.Place{Point: *at}, ReportTime: time.Date(2021, 12, 3, 0, 0, 0, 0, time.UTC)})
+	}
+	if _, err := s.Units.Create(context.Background(), &forcesstore.UnitDoc{Name: domain.UnitName(force, id), Owner: force, Body: u}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func names(docs []*forcesstore.UnitDoc) string {
+	var out []string
+	for _, d := range docs {
+		out = append(out, d.Name[len("forces/"):])
+	}
+	return fmt.Sprint(out)
+}
+
+func TestUnitsList(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	joc := domain.UnitName(ia, "joint-operations-command")
+	addUnit(t, s, ia, "joint-operations-command", domain.Unit{Echelon: "ECHELON_COMMAND"}, nil)
+	addUnit(t, s, ia, "nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc}, &types.LatLng{Lat: 36.34, Lng: 43.13})
+	addUnit(t, s, ia, "west-nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc}, nil)
+	addUnit(t, s, pm, "makhmour-front", domain.Unit{Echelon: "ECHELON_DIVISION", Readiness: "READINESS_DEGRADED"}, &types.LatLng{Lat: 35.85, Lng: 43.65})
+	addUnit(t, s, pm, "garmiyan-front", domain.Unit{Echelon: "ECHELON_DIVISION", Readiness: "READINESS_READY"}, &types.LatLng{Lat: 34.69, Lng: 44.96})
+
+	tests := []struct {
+		name  string
+		force string
+		conds []filter.Typed
+		after string
+		limit int
+		want  string
+	}{
+		{"all forces by name", "", nil, "", 10,
+			"[iraqi-army/units/joint-operations-command iraqi-army/units/nineveh-operations-command iraqi-army/units/west-nineveh-operations-command peshmerga/units/garmiyan-front peshmerga/units/makhmour-front]"},
+		{"one force", pm, nil, "", 10, "[peshmerga/units/garmiyan-front peshmerga/units/makhmour-front]"},
+		{"a page", "", nil, "", 2, "[iraqi-army/units/joint-operations-command iraqi-army/units/nineveh-operations-command]"},
+		{"the next page", "", nil, domain.UnitName(ia, "nineveh-operations-command"), 2,
+			"[iraqi-army/units/west-nineveh-operations-command peshmerga/units/garmiyan-front]"},
+		{"echelon", "", []filter.Typed{{Field: "echelon", Op: filter.Eq, Value: "ECHELON_REGION"}}, "", 10,
+			"[iraqi-army/units/nineveh-operations-command iraqi-army/units/west-nineveh-operations-command]"},
+		{"top units", "", []filter.Typed{{Field: "parent_unit", Op: filter.Eq, Value: ""}}, "", 10,
+			"[iraqi-army/units/joint-operations-command peshmerga/units/garmiyan-front peshmerga/units/makhmour-front]"},
+		{"children of JOC", ia, []filter.Typed{{Field: "parent_unit", Op: filter.Eq, Value: joc}}, "", 10,
+			"[iraqi-army/units/nineveh-operations-command iraqi-army/units/west-nineveh-operations-command]"},
+		{"readiness", "", []filter.Typed{{Field: "readiness", Op: filter.Eq, Value: "READINESS_DEGRADED"}}, "", 10,
+			"[peshmerga/units/makhmour-front]"},
+		{"bounding box; never reported units do not match", "", []filter.Typed{
+			{Field: "last_position.latitude", Op: filter.Ge, Value: 35.0}, {Field: "last_position.latitude", Op: filter.Le, Value: 36.0},
+			{Field: "last_position.longitude", Op: filter.Ge, Value: 43.0}, {Field: "last_position.longitude", Op: filter.Le, Value: 44.0},
+		}, "", 10, "[peshmerga/units/makhmour-front]"},
+		{"north of 36N", "", []filter.Typed{{Field: "last_position.latitude", Op: filter.Gt, Value: 36.0}}, "", 10,
+			"[iraqi-army/units/nineveh-operations-command]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := s.Units.List(ctx, tt.force, tt.conds, tt.after, tt.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := names(docs); got != tt.want {
+				t.Fatalf("got %s\nwant %s", got, tt.want)
+			}
+			for _, d := range docs {
+				if len(d.Body.Positions) != 0 {
+					t.Fatalf("%s: list returned its position history", d.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestUnitsBatchGetAndReferences(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	joc := domain.UnitName(ia, "joint-operations-command")
+	nineveh := domain.UnitName(ia, "nineveh-operations-command")
+	commander := domain.PersonName(ia, "nineveh-operations-commander")
+	addUnit(t, s, ia, "joint-operations-command", domain.Unit{Echelon: "ECHELON_COMMAND"}, nil)
+	addUnit(t, s, ia, "nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc, Commander: commander}, &types.LatLng{Lat: 36.34, Lng: 43.13})
+	if _, err := s.People.Create(ctx, &forcesstore.PersonDoc{Name: commander, Owner: ia, Body: domain.Person{Unit: nineveh}}); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := s.Units.BatchGet(ctx, []string{nineveh, domain.UnitName(ia, "no-such-unit"), joc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[nineveh] == nil || got[joc] == nil {
+		t.Fatalf("BatchGet = %v, want JOC and Nineveh", got)
+	}
+	if got[nineveh].Body.LastPosition == nil || len(got[nineveh].Body.Positions) != 0 {
+		t.Fatalf("BatchGet: last position %v, history %d; want the position and no history", got[nineveh].Body.LastPosition, len(got[nineveh].Body.Positions))
+	}
+	full, err := s.Units.Get(ctx, nineveh)
+	if err != nil || len(full.Body.Positions) != 1 {
+		t.Fatalf("Get: history %v (err %v), want the stored report", full, err)
+	}
+
+	show := func(vals ...any) string { return fmt.Sprint(vals...) }
+	missing := domain.UnitName(ia, "no-such-unit")
+	checks := []struct{ name, got, want string }{
+		{"parent of Nineveh", show(s.Units.ParentOf(ctx, nineveh)), show(joc, true, nil)},
+		{"parent of JOC", show(s.Units.ParentOf(ctx, joc)), show("", true, nil)},
+		{"parent of a missing unit", show(s.Units.ParentOf(ctx, missing)), show("", false, nil)},
+		{"a child of JOC", show(s.Units.AChild(ctx, joc)), show(nineveh, nil)},
+		{"a child of Nineveh", show(s.Units.AChild(ctx, nineveh)), show("", nil)},
+		{"a unit commanded", show(s.Units.ACommanded(ctx, commander)), show(nineveh, nil)},
+		{"a member of Nineveh", show(s.People.AMember(ctx, nineveh)), show(commander, nil)},
+		{"a member of JOC", show(s.People.AMember(ctx, joc)), show("", nil)},
+		{"person exists", show(s.People.Exists(ctx, commander)), show(true, nil)},
+		{"unit exists", show(s.Units.Exists(ctx, missing)), show(false, nil)},
+		{"force exists (none stored)", show(s.Forces.Exists(ctx, ia)), show(false, nil)},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %s, want %s", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestPeopleList(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	staff := domain.UnitName(pm, "general-command")
+	for _, p := range []struct {
+		force, id, unit, rank string
+	}{
+		{pm, "jamal-mohammed-omar", staff, ""},
+		{pm, "liaison-officer", "", "Colonel"},
+		{ia, "abdul-amir-al-shammari", domain.UnitName(ia, "joint-operations-command"), ""},
+	} {
+		if _, err := s.People.Create(ctx, &forcesstore.PersonDoc{Name: domain.PersonName(p.force, p.id), Owner: p.force,
+			Body: domain.Person{Unit: p.unit, Rank: p.rank}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name  string
+		force string
+		conds []filter.Typed
+		want  string
+	}{
+		{"all", "", nil, "[forces/iraqi-army/people/abdul-amir-al-shammari forces/peshmerga/people/jamal-mohammed-omar forces/peshmerga/people/liaison-officer]"},
+		{"in a unit", "", []filter.Typed{{Field: "unit", Op: filter.Eq, Value: staff}}, "[forces/peshmerga/people/jamal-mohammed-omar]"},
+		{"in no unit", pm, []filter.Typed{{Field: "unit", Op: filter.Eq, Value: ""}}, "[forces/peshmerga/people/liaison-officer]"},
+		{"rank", "", []filter.Typed{{Field: "rank", Op: filter.Eq, Value: "Colonel"}}, "[forces/peshmerga/people/liaison-officer]"},
+	}
+	for _, tt := range tests {
+		docs, err := s.People.List(ctx, tt.force, tt.conds, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range docs {
+			got = append(got, d.Name)
+		}
+		if fmt.Sprint(got) != tt.want {
+			t.Errorf("%s: got %v, want %s", tt.name, got, tt.want)
+		}
+	}
+}
