@@ -61,7 +61,7 @@ lint: tools ## buf lint, gofmt, go vet
 build: ## build every deployable into bin/
 	@mkdir -p $(BIN)
 	@for d in $(DEPLOYABLES); do mod=$${d%%:*}; cmd=$${d##*:}; \
-		if [ -d $$mod/cmd/$$cmd ]; then echo "build $$cmd"; (cd $$mod && go build -o $(BIN)/$$cmd ./cmd/$$cmd) || exit 1; fi; done
+		if ls $$mod/cmd/$$cmd/*.go >/dev/null 2>&1; then echo "build $$cmd"; (cd $$mod && go build -o $(BIN)/$$cmd ./cmd/$$cmd) || exit 1; fi; done
 
 .PHONY: run
 run: build tools ## run the whole system on the embedded store (gateway on 127.0.0.1:7000)
