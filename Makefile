@@ -28,7 +28,7 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 .PHONY: tools
-tools: $(TOOLS_BIN)/protoc-gen-go $(TOOLS_BIN)/protoc-gen-go-grpc $(TOOLS_BIN)/grpcurl $(TOOLS)/node_modules/.bin/buf ## install the pinned tools into .tools/
+tools: clients-tools $(TOOLS_BIN)/protoc-gen-go $(TOOLS_BIN)/protoc-gen-go-grpc $(TOOLS_BIN)/grpcurl $(TOOLS)/node_modules/.bin/buf ## install the pinned tools into .tools/
 
 $(TOOLS_BIN)/protoc-gen-go:
 	GOBIN=$(TOOLS_BIN) go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
@@ -42,16 +42,16 @@ $(TOOLS)/node_modules/.bin/buf:
 	mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund --prefix $(TOOLS) @bufbuild/buf@$(BUF_VERSION)
 
 .PHONY: proto
-proto: tools ## regenerate the Go code from proto/ (committed; reproduced byte for byte)
+proto: tools clients-proto ## regenerate the Go code from proto/ (committed; reproduced byte for byte)
 	buf generate
 
 .PHONY: proto-check
-proto-check: proto ## fail if the committed generated code is stale
+proto-check: proto clients-proto-check ## fail if the committed generated code is stale
 	@git diff --exit-code -- proto || { echo "generated code is stale: run make proto and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- proto)" || { git status --porcelain -- proto; echo "untracked generated files: run make proto and commit"; exit 1; }
 
 .PHONY: lint
-lint: tools ## buf lint, gofmt, go vet
+lint: tools breaking clients-lint ## buf lint and breaking, gofmt, go vet, client type checks
 	buf lint
 	@out=$$(gofmt -l $(MODULES) deploy/validate); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	go vet $(PACKAGES)
@@ -68,9 +68,10 @@ run: build tools ## run the whole system on the embedded store (gateway on 127.0
 	$(BIN)/tansiq-local --bin-dir $(BIN) --data-dir $(ROOT)/.data
 
 .PHONY: test
-test: build ## run every test (unit, store, handler, end-to-end) with the race detector
-	go test $(GO_TEST_FLAGS) $(PACKAGES)
+test: build ## run every test (unit, store, handler, end-to-end, clients) with the race detector
+	TANSIQ_BIN_DIR=$(BIN) go test $(GO_TEST_FLAGS) $(PACKAGES)
 	cd deploy/validate && GOWORK=off go test -count=1 ./...
+	$(MAKE) --no-print-directory clients-test
 
 .PHONY: bench
 bench: build ## run the benchmarks and write BENCHMARKS.md
@@ -89,3 +90,5 @@ tidy: ## go mod tidy every module (with GOWORK=off, as the replace lines allow)
 .PHONY: clean
 clean: ## remove built binaries and local data
 	rm -rf $(BIN) .data
+
+include mk/clients.mk
