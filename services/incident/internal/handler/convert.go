@@ -1,6 +1,8 @@
 package handler
 
 import (
+	"time"
+
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/store"
@@ -16,7 +18,7 @@ func fromProto(in *incidentv1.Incident) domain.Incident {
 		Kind:           in.GetKind().String(),
 		Title:          in.GetTitle(),
 		Description:    in.GetDescription(),
-		OccurTime:      in.GetOccurTime().AsTime().UTC(),
+		OccurTime:      storedTime(in.GetOccurTime()),
 		TimePrecision:  in.GetTimePrecision().String(),
 		Place:          types.PlaceFromProto(in.GetPlace()),
 		District:       in.GetDistrict(),
@@ -50,11 +52,17 @@ func sourcesFromProto(ss []*incidentv1.Source) []domain.Source {
 	for _, s := range ss {
 		src := domain.Source{Name: s.GetName(), URI: s.GetUri()}
 		if s.GetPublishTime() != nil {
-			src.PublishTime = s.GetPublishTime().AsTime().UTC()
+			src.PublishTime = storedTime(s.GetPublishTime())
 		}
 		out = append(out, src)
 	}
 	return out
+}
+
+// storedTime is ts as the store keeps it, to the millisecond, so a response never shows
+// a finer time than a later read (or a retry) returns.
+func storedTime(ts *timestamppb.Timestamp) time.Time {
+	return ts.AsTime().UTC().Truncate(time.Millisecond)
 }
 
 // toProto converts a stored incident to its API form.

@@ -147,6 +147,11 @@ func (h *Handler) WatchIncidents(req *incidentv1.WatchIncidentsRequest, stream i
 			ChangeTime: toProto(d).GetUpdateTime(),
 		})
 	})
+	// The only bad input Follow refuses is the resume token: name the field, as every
+	// INVALID_ARGUMENT does.
+	if e, ok := apperr.As(err); ok && e.Kind == apperr.KindInvalidArgument && len(e.Violations) == 0 {
+		e.Violations = []apperr.Violation{{Field: "resume_token", Description: e.Message}}
+	}
 	return toStatus(err)
 }
 
