@@ -36,7 +36,9 @@ func parsePosition(tok string) (position, error) {
 	var p position
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil || len(b) > 128 || json.Unmarshal(b, &p) != nil || p.Safe < 0 || p.Last < p.Safe {
-		return p, apperr.New(apperr.KindInvalidArgument, "INVALID_RESUME_TOKEN", "resume_token is not valid")
+		e := apperr.New(apperr.KindInvalidArgument, "INVALID_RESUME_TOKEN", "resume_token is not valid")
+		e.Violations = []apperr.Violation{{Field: "resume_token", Description: "is not a token from this stream"}}
+		return p, e
 	}
 	return p, nil
 }

@@ -11,20 +11,16 @@ var mongoOps = map[filter.Op]string{
 }
 
 // Query turns checked filter conditions into a MongoDB filter, mapping each field to its
-// document path. Conditions on one path are merged (a range is one sub-document), and an
-// equality on an array field matches any element, as the API documents.
+// document path. Every condition is its own clause of an $and, so two conditions on one
+// field (a range, or two equalities) never collide as duplicate keys; an equality on an
+// array field matches any element, as the API documents.
 func Query(conds []filter.Typed, paths map[string]string) bson.D {
-	var q bson.D
-	index := map[string]int{}
-	for _, c := range conds {
-		path := paths[c.Field]
-		op := bson.E{Key: mongoOps[c.Op], Value: c.Value}
-		if i, ok := index[path]; ok {
-			q[i].Value = append(q[i].Value.(bson.D), op)
-			continue
-		}
-		index[path] = len(q)
-		q = append(q, bson.E{Key: path, Value: bson.D{op}})
+	if len(conds) == 0 {
+		return bson.D{}
 	}
-	return q
+	and := make(bson.A, 0, len(conds))
+	for _, c := range conds {
+		and = append(and, bson.D{{Key: paths[c.Field], Value: bson.D{{Key: mongoOps[c.Op], Value: c.Value}}}})
+	}
+	return bson.D{{Key: "$and", Value: and}}
 }

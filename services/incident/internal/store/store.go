@@ -63,17 +63,6 @@ var Paths = map[string]string{
 	"place.longitude": "body.place.point.lng",
 }
 
-// query puts each condition in its own $and clause. store.Query merges conditions on one
-// field into one operator document, so `governorate = "Erbil" AND governorate = "Nineveh"`
-// would send {$eq: "Erbil", $eq: "Nineveh"}: a duplicate key, on which FerretDB 1.24 fails
-// (the call hangs until its deadline) and then panics the process over a leaked cursor.
 func query(conds []filter.Typed) bson.D {
-	if len(conds) < 2 {
-		return store.Query(conds, Paths)
-	}
-	and := make(bson.A, 0, len(conds))
-	for _, c := range conds {
-		and = append(and, store.Query([]filter.Typed{c}, Paths))
-	}
-	return bson.D{{Key: "$and", Value: and}}
+	return store.Query(conds, Paths)
 }
