@@ -1,0 +1,92 @@
+package handler
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/types"
+)
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
+
+// Limits on what a request may carry.
+const (
+	maxAttendees = 100
+	maxAgenda    = 100
+	maxRefs      = 100
+)
+
+// earliest is the oldest time accepted: this system records the post-2003 conflict.
+var earliest = time.Date(2003, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// latestAhead is how far ahead a meeting or due time may be set; further is a typo.
+const latestAhead = 5 * 365 * 24 * time.Hour
+
+func validateRequestID(v *apperr.Violations, id string) {
+	if id != "" && !requestIDPattern.MatchString(id) {
+		v.Add("request_id", "must be 1-100 characters of letters, digits and ._:-")
+	}
+}
+
+// validateName checks a required resource name against its pattern.
+func validateName(v *apperr.Violations, field, name string, valid func(string) bool, form string) {
+	if name == "" {
+		v.Add(field, "is required")
+	} else if !valid(name) {
+		v.Add(field, "must look like %q", form)
+	}
+}
+
+// validateID checks an optional id a client chooses for a new resource.
+func validateID(v *apperr.Violations, field, id string, valid func(string) bool) {
+	if id != "" && !valid(id) {
+		v.Add(field, "must be 4-63 characters of a-z, 0-9 and -, starting with a letter")
+	}
+}
+
+// validateTime checks a timestamp: present when required, valid, and in the range this
+// system records.
+func validateTime(v *apperr.Violations, field string, ts *timestamppb.Timestamp, required bool, now time.Time) {
+	switch {
+	case ts == nil:
+		if required {
+			v.Add(field, "is required")
+		}
+	case ts.CheckValid() != nil:
+		v.Add(field, "is not a valid timestamp")
+	case ts.AsTime().Before(earliest):
+		v.Add(field, "must be after %s", earliest.Format(time.DateOnly))
+	case ts.AsTime().After(now.Add(latestAhead)):
+		v.Add(field, "must be within five years from now")
+	}
+}
+
+// validateText checks free text, required or not.
+func validateText(v *apperr.Violations, field, s string, required bool, max int) {
+	if required && strings.TrimSpace(s) == "" {
+		v.Add(field, "is required")
+	}
+	types.Text(v, field, s, max)
+}
+
+// validateRefs checks a list of resource names: each well formed, none twice, at most max.
+func validateRefs(v *apperr.Violations, field string, names []string, valid func(string) bool, form string, max int) {
+	if len(names) > max {
+		v.Add(field, "at most %d names", max)
+	}
+	seen := map[string]bool{}
+	for i, n := range names {
+		f := apperr.Index(field, i)
+		switch {
+		case !valid(n):
+			v.Add(f, "must look like %q", form)
+		case seen[n]:
+			v.Add(f, "%s is listed twice", n)
+		}
+		seen[n] = true
+	}
+}
