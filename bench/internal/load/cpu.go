@@ -1,0 +1,15 @@
+package load
+
+import (
+	"syscall"
+	"time"
+)
+
+// selfCPU is the user and system CPU time this process has used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,3 @@
+// Package stats summarises repeated measurements: percentiles of one run's latencies,
+// and the median and spread of a figure over several runs.
+package stats

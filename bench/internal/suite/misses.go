@@ -1,0 +1,195 @@
+package suite
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tansiq/tansiq/bench/internal/report"
+)
+
+// writeMisses explains each missed target from what the run measured, and shows the
+// profiles of the scenarios that missed.
+func (r *runner) writeMisses(w writer, verdicts []verdict) {
+	res := r.res
+	missed := map[string][]string{}
+	for _, v := range verdicts {
+		if v.Status == statusMiss {
+			missed[v.Scenario] = append(missed[v.Scenario], v.Figure)
+		}
+	}
+	w("## Missed targets: why, and the profiles\n\n")
+	if len(missed) == 0 {
+		w("None missed.\n\n")
+		return
+	}
+	if figs := missed[scenarioRead]; len(figs) > 0 {
+		w("### Reads through the gateway\n\nMissed: %s.\n\n", strings.Join(figs, "; "))
+		r.explainRead(w)
+	}
+	if figs := missed[scenarioIngest]; len(figs) > 0 {
+		w("### Ingest\n\nMissed: %s.\n\n", strings.Join(figs, "; "))
+		r.explainIngest(w)
+	}
+	if figs := missed[""]; len(figs) > 0 {
+		w("### Zone placement\n\nMissed: %s. The numbers come from `gateway/internal/geo`'s own benchmarks; `go test -run '^$' -bench Containing -cpuprofile cpu.out ./gateway/internal/geo` profiles them.\n\n", strings.Join(figs, "; "))
+	}
+	for _, p := range res.Profiles {
+		w("#### Profile: %s at concurrency %d (%s scenario)\n\n", p.Target, p.Concurrency, p.Scenario)
+		w("One extra run of %v while `perf record -F %s -g -p <pid>` sampled each server process (they serve no pprof endpoint) and runtime/pprof sampled the load generator (`%s`; open it with `go tool pprof`). Profiles and raw perf data stay in `bench/out/` and are not committed. ", r.o.Duration, perfHz, relToRepo(r.o.Repo, p.PprofPath))
+		w("That run: %.0f calls/s, p50 %.0f µs.\n\n", p.Sample.RPS, p.Sample.P50)
+		if p.PerfErr != "" {
+			w("perf: %s\n\n", p.PerfErr)
+		}
+		for _, name := range []string{nameGateway, nameIncident, nameStore} {
+			ps, ok := p.Perf[name]
+			if !ok {
+				continue
+			}
+			writePerf(w, name, ps)
+		}
+		if p.Pprof != "" {
+			w("<details><summary>Load generator (go tool pprof -top)</summary>\n\n```\n%s\n```\n\n</details>\n\n", p.Pprof)
+		}
+	}
+}
+
+// explainRead states, from the per-call CPU of every process, why forwarding costs what it does.
+func (r *runner) explainRead(w writer) {
+	res := r.res
+	cost := func(s series, t, proc string) float64 {
+		return figure(s[t], func(x sample) float64 { return x.cpuPerCall(proc) }).Median
+	}
+	total := func(s series, t string) float64 {
+		sum := 0.0
+		for _, c := range cpuColumns {
+			sum += cost(s, t, c)
+		}
+		return sum
+	}
+	dTot, gTot := total(res.AtPeak, tDirect), total(res.AtPeak, tGateway)
+	gw := cost(res.AtPeak, tGateway, nameGateway)
+	w("At concurrency %d the %d cores are the limit: every process, the load generator included, competes for them, so throughput falls as the CPU a call costs rises. ", res.Peak, res.Machine.CPUs)
+	w("A direct GetIncident costs %.0f µs of CPU in all (incident service %.0f, store %.0f, load generator %.0f). Through the gateway it costs %.0f µs: the gateway's own %.0f µs, and the incident service's %.0f µs. ",
+		dTot, cost(res.AtPeak, tDirect, nameIncident), cost(res.AtPeak, tDirect, nameStore), cost(res.AtPeak, tDirect, "load generator"),
+		gTot, gw, cost(res.AtPeak, tGateway, nameIncident))
+	if gTot > 0 {
+		w("CPU alone predicts a forwarded/direct ratio of about %.2f; the run measured %s.\n\n", dTot/gTot, paired(res.AtPeak[tGateway], res.AtPeak[tDirect], ratioRPS).Format("%.2f"))
+	}
+	c1 := figure(res.C1[tGateway], func(x sample) float64 { return x.cpuPerCall(nameGateway) }).Median
+	w("At concurrency 1 the hop adds %.0f µs at p50 (pooled) while the gateway spends %.0f µs of CPU per call, and the call waits for it: the gateway reads the call from one socket, authenticates it, logs it and opens a stream on a second socket to the service, then carries the reply back the same way.\n\n",
+		pooled(res.C1[tGateway], 50)-pooled(res.C1[tDirect], 50), c1)
+	if ps, ok := r.profileOf(scenarioRead, nameGateway); ok {
+		w("Where the gateway's CPU goes, from its profile below: %s. Inclusive: %s. ", areaList(ps.Areas, 5), throughList(ps.Through, map[string]string{
+			"github.com/tansiq/tansiq/platform/auth.(*Verifier).Verify":                                              "token verification",
+			"github.com/tansiq/tansiq/platform/server.logCall":                                                       "the access-log line",
+			"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc.(*serverHandler).HandleRPC": "telemetry",
+			"github.com/tansiq/tansiq/gateway/internal/edge.(*proxy).handle":                                         "the proxy itself",
+		}))
+		sys := 0.0
+		for _, a := range ps.Areas {
+			if strings.HasPrefix(a.Name, "kernel") || strings.HasPrefix(a.Name, "Go runtime") {
+				sys += a.Percent
+			}
+		}
+		if sys >= 50 {
+			w("The kernel and the Go runtime take %.0f%% together: most of the hop is moving each call through two more sockets and waking the goroutines that carry it, not the gateway's own logic. That is where a fix starts: fewer system calls and wake-ups per forwarded call.\n\n", sys)
+		} else {
+			w("The largest areas above are where a fix starts.\n\n")
+		}
+	}
+}
+
+// profileOf returns the perf summary of one process in one profiled scenario.
+func (r *runner) profileOf(scenario, process string) (perfSummary, bool) {
+	for _, p := range r.res.Profiles {
+		if p.Scenario == scenario {
+			ps, ok := p.Perf[process]
+			return ps, ok && ps.Err == ""
+		}
+	}
+	return perfSummary{}, false
+}
+
+// areaList writes the n largest areas as "kernel 43%, Go runtime 32%, ...".
+func areaList(areas []share, n int) string {
+	var parts []string
+	for _, a := range areas[:min(n, len(areas))] {
+		parts = append(parts, fmt.Sprintf("%s %.0f%%", a.Name, a.Percent))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// throughList writes the inclusive shares of the named functions, by their labels.
+func throughList(through []share, labels map[string]string) string {
+	var parts []string
+	for _, t := range through {
+		if l, ok := labels[t.Name]; ok {
+			parts = append(parts, fmt.Sprintf("%s %.0f%%", l, t.Percent))
+		}
+	}
+	if len(parts) == 0 {
+		return "no named function above the report's threshold"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// explainIngest states why creates cost more than bare inserts, from what the store gained.
+func (r *runner) explainIngest(w writer) {
+	res := r.res
+	docs := 0.0
+	for _, v := range res.WritesPerCreate {
+		docs += v
+	}
+	w("A bare InsertOne is one store round trip that writes one document. A create through the gateway wrote %.1f documents per call (see [Ingest](#ingest)) and makes more round trips that write nothing new: ", docs)
+	w("a look-up of the `request_id` (idempotency), a `findOneAndUpdate` of the collection's sequence counter, then the insert, and an audit record in the service and another in the gateway. ")
+	w("platform/store also serialises writes to one collection within a process (FerretDB 1.x has no atomic compare-and-swap across concurrent updates, see platform/store/locks.go), so creates to one service queue one behind another whatever the concurrency, while the bare loop's %d inserts proceed side by side. ", r.o.IngestConcurrency)
+	w("Direct to the service the ratio to the bare loop is %s: most of the gap is the service's storage path, not the hop.\n\n", paired(res.Ingest[tCreateDirect], res.Ingest[tInsert], ratioRPS).Format("%.2f"))
+	w("The store spent %.0f µs of CPU per create against %.0f µs per bare insert (see [the CPU table](#where-the-cpu-goes-per-call)). ",
+		figure(res.Ingest[tCreate], func(s sample) float64 { return s.cpuPerCall(nameStore) }).Median,
+		figure(res.Ingest[tInsert], func(s sample) float64 { return s.cpuPerCall(nameStore) }).Median)
+	if ps, ok := r.profileOf(scenarioIngest, nameStore); ok {
+		w("Its profile during creates: %s; inclusive: %s. ", areaList(ps.Areas, 4), throughList(ps.Through, map[string]string{
+			"github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgFind":          "find",
+			"github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgInsert":        "insert",
+			"github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgFindAndModify": "findAndModify",
+		}))
+	}
+	w("The find is the `request_id` look-up. FerretDB 1.24's SQLite backend hands SQLite a filter only when it is on `_id` alone (`internal/backends/sqlite/query.go` in FerretDB), so that look-up reads and decodes (from JSON) every stored incident, and each create costs more as the collection grows; the unique index on `request_id` enforces uniqueness but does not serve the query. ")
+	w("A look-up by `_id` (for instance a small document per request id, keyed by it) would let SQLite seek instead.\n\n")
+}
+
+func relToRepo(repo, p string) string {
+	if s, ok := strings.CutPrefix(p, repo+"/"); ok {
+		return s
+	}
+	return fmt.Sprint(p)
+}
+
+// writePerf shows one process's perf summary: CPU by area, then the inclusive time of the
+// functions that say what the work was for, then the hottest functions.
+func writePerf(w writer, name string, ps perfSummary) {
+	if ps.Err != "" {
+		w("**%s**: perf report failed (%s); too few samples, perhaps.\n\n", name, ps.Err)
+		return
+	}
+	w("**%s** process (%s samples). CPU by area (self time):\n\n", name, orText(ps.Samples, "?"))
+	var rows [][]string
+	for _, a := range ps.Areas {
+		if a.Percent >= 1 {
+			rows = append(rows, []string{a.Name, fmt.Sprintf("%.1f%%", a.Percent)})
+		}
+	}
+	w("%s\n", report.Table([]string{"Area", "Share"}, rows))
+	if len(ps.Through) > 0 {
+		w("Time in and under (inclusive):\n\n```\n")
+		for _, t := range ps.Through {
+			w("%6.2f%%  %s\n", t.Percent, t.Name)
+		}
+		w("```\n\n")
+	}
+	w("Hottest functions (self):\n\n```\n")
+	for _, t := range ps.Self {
+		w("%6.2f%%  %s\n", t.Percent, t.Name)
+	}
+	w("```\n\n")
+}
