@@ -88,6 +88,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	healthListen := config.String(fs, "health-listen", "TANSIQ_HEALTH_LISTEN", "", "also serve plaintext gRPC health here (for probes when the main port is TLS)")
 	maxRecv := config.Int(fs, "max-recv-bytes", "TANSIQ_MAX_RECV_BYTES", 4<<20, "largest request message accepted")
 	sec := securityFlags(fs)
+	metrics := metricsFlags(fs)
 	if o.Flags != nil {
 		o.Flags(fs)
 	}
@@ -110,6 +111,11 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 		return err
 	}
 	defer func() { _ = stopTracing(context.Background()) }()
+	stopMetrics, err := metrics.start(ctx, o.Name, log)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stopMetrics(context.Background()) }()
 
 	db, err := store.Open(ctx, store.Options{URI: *mongoURI, DataDir: *dataDir, Database: *database})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/tansiq/tansiq/platform/store/embedded"
+	"github.com/tansiq/tansiq/platform/telemetry"
 )
 
 // Options says where a service's database lives.
@@ -50,7 +51,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(5 * time.Second).
-		SetTimeout(30 * time.Second))
+		SetTimeout(30 * time.Second).
+		// Each command becomes a span of the call it serves, so a trace runs into the store.
+		SetMonitor(telemetry.MongoMonitor()))
 	if err != nil {
 		db.closeEmbedded()
 		return nil, fmt.Errorf("connect store: %w", err)

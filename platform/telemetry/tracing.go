@@ -20,8 +20,7 @@ import (
 // OTEL_EXPORTER_OTLP_ENDPOINT is set, and appended as JSON lines to TANSIQ_TRACE_FILE when
 // that is set. The returned function flushes and stops the exporters.
 func Setup(ctx context.Context, service string) (shutdown func(context.Context) error, err error) {
-	res := resource.NewSchemaless(semconv.ServiceName(service))
-	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(newResource(service))}
 	var closers []func(context.Context) error
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != "" {
 		exp, err := otlptracegrpc.New(ctx)
@@ -53,4 +52,9 @@ func Setup(ctx context.Context, service string) (shutdown func(context.Context) 
 		}
 		return err
 	}, nil
+}
+
+// newResource describes the process to every exporter, traces and metrics alike.
+func newResource(service string) *resource.Resource {
+	return resource.NewSchemaless(semconv.ServiceName(service))
 }
