@@ -17,12 +17,15 @@ import (
 type Collection[T any] struct {
 	coll     *mongo.Collection
 	counters *mongo.Collection
+	requests *mongo.Collection
+	engine   *engine
 	now      func() time.Time
 }
 
 // NewCollection returns the collection named name in db. Call EnsureIndexes at start-up.
 func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
-	return &Collection[T]{coll: db.Collection(name), counters: db.Collection("counters"), now: time.Now}
+	return &Collection[T]{coll: db.Collection(name), counters: db.Collection("counters"),
+		requests: db.Collection(name + "_requests"), engine: &engine{}, now: time.Now}
 }
 
 // Mongo exposes the underlying collection for queries specific to a service.
@@ -128,9 +131,10 @@ func (c *Collection[T]) CurrentSeq(ctx context.Context) (int64, error) {
 // the stored document is returned when the request matches, and REQUEST_ID_REUSED when it
 // does not. A different document with the same name is ALREADY_EXISTS.
 func (c *Collection[T]) Create(ctx context.Context, d *Doc[T]) (*Doc[T], error) {
-	if d.RequestID == "" {
+	given := d.RequestID != ""
+	if !given {
 		d.RequestID = NewID()
-	} else if prior, err := c.byRequestID(ctx, d.RequestID); err == nil {
+	} else if prior, err := c.priorByRequest(ctx, d.RequestID); err == nil {
 		return replay(prior, d)
 	} else if !apperr.IsKind(err, apperr.KindNotFound) {
 		return nil, err
@@ -146,7 +150,7 @@ func (c *Collection[T]) Create(ctx context.Context, d *Doc[T]) (*Doc[T], error) 
 	}
 	seq, err := c.nextSeq(ctx)
 	if err != nil {
-		return nil, apperr.Internal(err)
+		return nil, failed(ctx, "create "+d.Name, err)
 	}
 	d.Seq = seq
 	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
@@ -160,7 +164,10 @@ func (c *Collection[T]) Create(ctx context.Context, d *Doc[T]) (*Doc[T], error) 
 		return nil, apperr.AlreadyExists(d.Name)
 	}
 	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("insert %s: %w", d.Name, err))
+		return nil, failed(ctx, "insert "+d.Name, err)
+	}
+	if given {
+		c.rememberRequest(ctx, d.RequestID, d.Name)
 	}
 	return d, nil
 }
@@ -188,7 +195,7 @@ func (c *Collection[T]) findOne(ctx context.Context, filter bson.D, what string)
 		return nil, apperr.NotFound(what)
 	}
 	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("find %s: %w", what, err))
+		return nil, failed(ctx, "find "+what, err)
 	}
 	return &d, nil
 }
@@ -242,13 +249,13 @@ func (c *Collection[T]) Update(ctx context.Context, ch Change, mutate func(*Doc[
 		d.Change = ch.Verb
 		d.UpdateTime = c.now().UTC().Truncate(time.Millisecond)
 		if d.Seq, err = c.nextSeq(ctx); err != nil {
-			return nil, apperr.Internal(err)
+			return nil, failed(ctx, "update "+ch.Name, err)
 		}
 		wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-		res, err := c.coll.ReplaceOne(wctx, bson.D{{Key: "_id", Value: ch.Name}, {Key: "etag", Value: old}}, d)
+		res, err := c.coll.ReplaceOne(wctx, c.casFilter(ctx, ch.Name, old), d)
 		cancel()
 		if err != nil {
-			return nil, apperr.Internal(fmt.Errorf("replace %s: %w", ch.Name, err))
+			return nil, failed(ctx, "replace "+ch.Name, err)
 		}
 		if res.MatchedCount == 1 {
 			return d, nil
@@ -268,13 +275,18 @@ func (c *Collection[T]) Delete(ctx context.Context, name, etag string) error {
 	mu := lockFor(c.coll)
 	mu.Lock()
 	defer mu.Unlock()
-	f := bson.D{{Key: "_id", Value: name}}
 	if etag != "" {
-		f = append(f, bson.E{Key: "etag", Value: etag})
+		d, err := c.Get(ctx, name)
+		if err != nil {
+			return err
+		}
+		if d.Etag != etag {
+			return apperr.EtagMismatch(name)
+		}
 	}
-	res, err := c.coll.DeleteOne(ctx, f)
+	res, err := c.coll.DeleteOne(ctx, c.casFilter(ctx, name, etag))
 	if err != nil {
-		return apperr.Internal(fmt.Errorf("delete %s: %w", name, err))
+		return failed(ctx, "delete "+name, err)
 	}
 	if res.DeletedCount == 0 {
 		if _, err := c.Get(ctx, name); err != nil {
@@ -299,11 +311,11 @@ func (c *Collection[T]) Find(ctx context.Context, filter bson.D, sort bson.D, li
 	}
 	cur, err := c.coll.Find(ctx, filter, opts)
 	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("find in %s: %w", c.coll.Name(), err))
+		return nil, failed(ctx, "find in "+c.coll.Name(), err)
 	}
 	var out []*Doc[T]
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, apperr.Internal(fmt.Errorf("read %s: %w", c.coll.Name(), err))
+		return nil, failed(ctx, "read "+c.coll.Name(), err)
 	}
 	return out, nil
 }

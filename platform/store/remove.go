@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -59,7 +58,7 @@ func (c *Collection[T]) Remove(ctx context.Context, r Removal, check func(*Doc[T
 			}
 			retry = true
 		case !errors.Is(err, mongo.ErrNoDocuments):
-			return apperr.Internal(fmt.Errorf("find removal %s: %w", key, err))
+			return failed(ctx, "find removal "+key, err)
 		}
 	}
 	mu := lockFor(c.coll)
@@ -87,9 +86,9 @@ func (c *Collection[T]) Remove(ctx context.Context, r Removal, check func(*Doc[T
 	}
 	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
-	res, err := c.coll.DeleteOne(wctx, bson.D{{Key: "_id", Value: r.Name}, {Key: "etag", Value: d.Etag}})
+	res, err := c.coll.DeleteOne(wctx, c.casFilter(ctx, r.Name, d.Etag))
 	if err != nil {
-		return apperr.Internal(fmt.Errorf("delete %s: %w", r.Name, err))
+		return failed(ctx, "delete "+r.Name, err)
 	}
 	if res.DeletedCount == 0 {
 		// Another replica changed or deleted it between our read and our delete.
@@ -110,7 +109,7 @@ func (c *Collection[T]) writeReceipt(ctx context.Context, receipts *mongo.Collec
 		// A concurrent retry of the same request (on another replica) wrote it first.
 		var prior receipt
 		if err := receipts.FindOne(ctx, bson.D{{Key: "_id", Value: rec.Key}}).Decode(&prior); err != nil {
-			return apperr.Internal(fmt.Errorf("find removal %s: %w", rec.Key, err))
+			return failed(ctx, "find removal "+rec.Key, err)
 		}
 		if prior.Hash != rec.Hash {
 			return apperr.RequestIDReused(rec.Key)
@@ -118,7 +117,7 @@ func (c *Collection[T]) writeReceipt(ctx context.Context, receipts *mongo.Collec
 		return nil
 	}
 	if err != nil {
-		return apperr.Internal(fmt.Errorf("write removal %s: %w", rec.Key, err))
+		return failed(ctx, "write removal "+rec.Key, err)
 	}
 	// Pruning is best effort: a receipt left behind only answers a very late retry.
 	_, _ = receipts.DeleteMany(ctx, bson.D{{Key: "time", Value: bson.D{{Key: "$lt", Value: rec.Time.Add(-receiptsKept)}}}})
