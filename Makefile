@@ -17,9 +17,9 @@ GHZ_VERSION                := v0.120.0
 GOOGLE_PROTO_FILES_VERSION := 4.2.0
 
 # Go modules of the workspace, and the deployables built into bin/.
-MODULES     := platform proto services/incident services/forces services/meeting gateway deploy/local e2e
+MODULES     := platform proto services/incident services/forces services/meeting gateway deploy/local e2e cli bench
 PACKAGES    := $(addsuffix /...,$(addprefix ./,$(MODULES)))
-DEPLOYABLES := services/incident:incident services/forces:forces services/meeting:meeting gateway:gateway deploy/local:tansiq-store deploy/local:tansiq-local
+DEPLOYABLES := services/incident:incident services/forces:forces services/meeting:meeting gateway:gateway deploy/local:tansiq-store deploy/local:tansiq-local cli:tansiq
 
 GO_TEST_FLAGS ?= -race -count=1 -timeout 20m
 
@@ -74,8 +74,7 @@ test: build ## run every test (unit, store, handler, end-to-end, clients) with t
 	$(MAKE) --no-print-directory clients-test
 
 .PHONY: bench
-bench: build ## run the benchmarks and write BENCHMARKS.md
-	go test -run '^$$' -bench . -benchmem ./gateway/internal/...
+bench: bench-report ## run the benchmarks and write BENCHMARKS.md (not part of make test)
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for a while (FUZZTIME=1m)
@@ -92,3 +91,4 @@ clean: ## remove built binaries and local data
 	rm -rf $(BIN) .data
 
 include mk/clients.mk
+include mk/bench.mk
