@@ -1,5 +1,6 @@
 // Command gateway is Tansiq's front door: one address that forwards the incident, forces
-// and meeting APIs to their services and serves the gateway's own APIs.
+// and meeting APIs to their services and serves the gateway's own APIs (zones, joint
+// deployments, coverage gaps and the operational picture).
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"google.golang.org/grpc/reflection"
 
 	"github.com/tansiq/tansiq/gateway/internal/edge"
+	"github.com/tansiq/tansiq/gateway/internal/wiring"
 	"github.com/tansiq/tansiq/platform/app"
 	"github.com/tansiq/tansiq/platform/config"
 	"github.com/tansiq/tansiq/platform/server"
@@ -46,6 +48,6 @@ func main() {
 			return nil
 		},
 	}, func(ctx context.Context, rt *app.Runtime) error {
-		return nil
+		return wiring.Wire(ctx, rt, wiring.Addrs{Incident: *incidentAddr, Forces: *forcesAddr, Meeting: *meetingAddr})
 	})
 }

@@ -1,0 +1,79 @@
+package check
+
+import (
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+)
+
+func TestIsName(t *testing.T) {
+	tests := []struct {
+		name, collection string
+		want             bool
+	}{
+		{"zones/makhmour", "zones", true},
+		{"zones/tuz-khurmatu", "zones", true},
+		{"zones/abc", "zones", false},      // too short
+		{"zones/Makhmour", "zones", false}, // upper case
+		{"zones/makhmour-", "zones", false},
+		{"deployments/makhmour", "zones", false},
+		{"zones/", "zones", false},
+		{"zones/-", "zones", false},
+	}
+	for _, tt := range tests {
+		if got := IsName(tt.name, tt.collection); got != tt.want {
+			t.Errorf("IsName(%q, %q) = %v, want %v", tt.name, tt.collection, got, tt.want)
+		}
+	}
+}
+
+func TestPageSize(t *testing.T) {
+	tests := []struct {
+		in        int32
+		want      int
+		violation bool
+	}{{0, 50, false}, {10, 10, false}, {500, 500, false}, {501, 500, false}, {-1, 50, true}}
+	for _, tt := range tests {
+		var v apperr.Violations
+		if got := PageSize(&v, "page_size", tt.in); got != tt.want || (len(v.List()) > 0) != tt.violation {
+			t.Errorf("PageSize(%d) = %d with %v, want %d (violation %v)", tt.in, got, v.List(), tt.want, tt.violation)
+		}
+	}
+}
+
+func TestWindow(t *testing.T) {
+	now := time.Date(2021, 12, 31, 12, 0, 0, 123456789, time.UTC)
+	dec1 := time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC)
+	jan1 := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name             string
+		start, end       *timestamppb.Timestamp
+		wantFrom, wantTo time.Time
+		violation        string
+	}{
+		{"defaults: 30 days up to now", nil, nil, now.Truncate(time.Millisecond).Add(-30 * 24 * time.Hour), now.Truncate(time.Millisecond), ""},
+		{"given", timestamppb.New(dec1), timestamppb.New(jan1), dec1, jan1, ""},
+		{"end only", nil, timestamppb.New(jan1), jan1.Add(-30 * 24 * time.Hour), jan1, ""},
+		{"backwards", timestamppb.New(jan1), timestamppb.New(dec1), jan1, dec1, "end_time"},
+		{"invalid", &timestamppb.Timestamp{Seconds: -1 << 62}, nil, now.Truncate(time.Millisecond).Add(-30 * 24 * time.Hour), now.Truncate(time.Millisecond), "start_time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var v apperr.Violations
+			from, to := Window(&v, "start_time", "end_time", tt.start, tt.end, now)
+			if !from.Equal(tt.wantFrom) || !to.Equal(tt.wantTo) {
+				t.Errorf("Window = [%v, %v), want [%v, %v)", from, to, tt.wantFrom, tt.wantTo)
+			}
+			var got string
+			if l := v.List(); len(l) > 0 {
+				got = l[0].Field
+			}
+			if got != tt.violation {
+				t.Errorf("violation on %q, want %q", got, tt.violation)
+			}
+		})
+	}
+}

@@ -1,0 +1,76 @@
+package deployments
+
+import (
+	"context"
+	"errors"
+
+	"github.com/tansiq/tansiq/gateway/internal/check"
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/pagetoken"
+	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+)
+
+// listSchema is the filter ListDeployments accepts, as its request documents.
+var listSchema = filter.Schema{
+	"zone":            {Type: filter.String},
+	"state":           {Type: filter.Enum, Values: check.EnumNames(gatewayv1.DeploymentState_name), Ops: []filter.Op{filter.Eq, filter.Ne}},
+	"force":           {Type: filter.String},
+	"lead_force":      {Type: filter.String},
+	"proposing_force": {Type: filter.String},
+	"unit":            {Type: filter.String},
+	"mandate":         {Type: filter.String},
+	"start_time":      {Type: filter.Time, Ops: []filter.Op{filter.Lt, filter.Le, filter.Gt, filter.Ge}},
+	"end_time":        {Type: filter.Time, Ops: []filter.Op{filter.Lt, filter.Le, filter.Gt, filter.Ge}},
+}
+
+// ListDeployments lists deployments, latest start first, a page at a time.
+func (h *Handler) ListDeployments(ctx context.Context, req *gatewayv1.ListDeploymentsRequest) (*gatewayv1.ListDeploymentsResponse, error) {
+	var v apperr.Violations
+	conds, err := listSchema.Check(req.GetFilter())
+	if err != nil {
+		v.Add("filter", "%v", err)
+	}
+	size := check.PageSize(&v, "page_size", req.GetPageSize())
+	var after *Position
+	if tok := req.GetPageToken(); tok != "" {
+		after = &Position{}
+		if err := h.cfg.Tokens.Decode(req.GetFilter(), tok, after); errors.Is(err, pagetoken.ErrInvalid) {
+			v.Add("page_token", "is not a token from this query's previous page")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, check.ToStatus(err)
+	}
+	now := h.now()
+	keep := func(d *Doc) bool {
+		for _, c := range conds {
+			if c.Field != "state" {
+				continue
+			}
+			eq := d.Body.StateAt(now) == c.Value.(string)
+			if eq != (c.Op == filter.Eq) {
+				return false
+			}
+		}
+		return true
+	}
+	docs, err := h.cfg.Store.List(ctx, conds, keep, after, size+1)
+	if err != nil {
+		return nil, check.ToStatus(err)
+	}
+	resp := &gatewayv1.ListDeploymentsResponse{}
+	if len(docs) > size {
+		docs = docs[:size]
+		last := docs[size-1]
+		tok, err := h.cfg.Tokens.Encode(req.GetFilter(), Position{StartTime: last.Body.StartTime, Name: last.Name})
+		if err != nil {
+			return nil, check.ToStatus(apperr.Internal(err))
+		}
+		resp.NextPageToken = tok
+	}
+	for _, d := range docs {
+		resp.Deployments = append(resp.Deployments, ToProto(d, now))
+	}
+	return resp, nil
+}

@@ -1,0 +1,120 @@
+package deployments
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tansiq/tansiq/gateway/internal/check"
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/types"
+	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+)
+
+var (
+	unitPattern     = regexp.MustCompile(`^forces/[a-z][a-z0-9-]{2,61}[a-z0-9]/units/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
+	decisionPattern = regexp.MustCompile(`^meetings/[a-z][a-z0-9-]{2,61}[a-z0-9]/decisions/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
+)
+
+// maxUnits bounds the units of one deployment (BatchGetUnits takes up to 200 names).
+const maxUnits = 100
+
+// validateProposal checks a deployment to propose: every field a client writes.
+func validateProposal(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
+	if d == nil {
+		v.Add(p, "is required")
+		return
+	}
+	check.Name(v, p+".zone", d.GetZone(), "zones")
+	units := validateUnits(v, p+".units", d.GetUnits(), true)
+	if forces := forcesOf(units); len(units) > 0 && len(forces) < 2 {
+		v.Add(p+".units", "a joint deployment needs units of at least two forces; all these are of %s", strings.Join(forces, ", "))
+	}
+	switch lf := d.GetLeadForce(); {
+	case lf == "":
+		v.Add(p+".lead_force", "is required")
+	case !check.IsForce(lf):
+		v.Add(p+".lead_force", `must look like "forces/{force}"`)
+	case len(units) > 0 && !slices.Contains(forcesOf(units), lf):
+		v.Add(p+".lead_force", "must be the force of one of the units")
+	}
+	types.Text(v, p+".title", d.GetTitle(), types.MaxShortLen)
+	types.Text(v, p+".notes", d.GetNotes(), types.MaxTextLen)
+	if d.GetCommandPost() != nil {
+		types.ValidatePlace(v, p+".command_post", d.GetCommandPost(), false)
+	}
+	validateWindow(v, p, d)
+	if m := d.GetMandate(); m != "" && !decisionPattern.MatchString(m) {
+		v.Add(p+".mandate", `must look like "meetings/{meeting}/decisions/{decision}"`)
+	}
+}
+
+// validateProspect checks the deployment CheckDeconfliction compares: its zone (optional),
+// units, window and, if set, its name.
+func validateProspect(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
+	if d == nil {
+		v.Add(p, "is required")
+		return
+	}
+	if d.GetName() != "" {
+		check.Name(v, p+".name", d.GetName(), "deployments")
+	}
+	if d.GetZone() != "" {
+		check.Name(v, p+".zone", d.GetZone(), "zones")
+	}
+	units := validateUnits(v, p+".units", d.GetUnits(), false)
+	if len(units) == 0 && d.GetZone() == "" {
+		v.Add(p+".units", "name units or a zone to check")
+	}
+	validateWindow(v, p, d)
+}
+
+// validateUnits reports bad or repeated unit names and returns the good ones.
+func validateUnits(v *apperr.Violations, field string, units []string, required bool) []string {
+	if required && len(units) == 0 {
+		v.Add(field, "is required")
+	}
+	if len(units) > maxUnits {
+		v.Add(field, "at most %d units", maxUnits)
+		return nil
+	}
+	var good []string
+	for i, u := range units {
+		switch {
+		case !unitPattern.MatchString(u):
+			v.Add(apperr.Index(field, i), `must look like "forces/{force}/units/{unit}"`)
+		case slices.Contains(good, u):
+			v.Add(apperr.Index(field, i), "%s is listed twice", u)
+		default:
+			good = append(good, u)
+		}
+	}
+	return good
+}
+
+func validateWindow(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
+	start := check.Time(v, p+".start_time", d.GetStartTime())
+	if d.GetStartTime() == nil {
+		v.Add(p+".start_time", "is required")
+	}
+	end := check.Time(v, p+".end_time", d.GetEndTime())
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		v.Add(p+".end_time", "must be after start_time")
+	}
+	if !start.IsZero() && start.Before(earliest) {
+		v.Add(p+".start_time", "must be after %s", earliest.Format(time.DateOnly))
+	}
+}
+
+// earliest is the oldest deployment start accepted: as for incidents, the post-2003 conflict.
+var earliest = time.Date(2003, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// validateAction checks the fields common to the state-changing requests.
+func validateAction(v *apperr.Violations, name, requestID string, texts map[string]string) {
+	check.Name(v, "name", name, "deployments")
+	check.RequestID(v, requestID)
+	for f, s := range texts {
+		types.Text(v, f, s, types.MaxTextLen)
+	}
+}

@@ -1,0 +1,121 @@
+// Package wiring builds the gateway's own services (zones, deployments, coverage and
+// the operational picture) over its database, starts the follower that places incidents
+// in zones, and registers the services on the gateway's server, beside the APIs it
+// forwards.
+//
+// One gateway process owns the zone catalog it holds in memory and serialises the
+// double-booking checks of deployments: run one replica on the embedded store. Several
+// replicas on MongoDB each follow the incident stream (harmlessly: placing is
+// idempotent) and serve reads, but zone writes and proposals should go to one of them
+// until the catalog follows the zones collection and unit bookings are stored per unit.
+package wiring
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+
+	"github.com/tansiq/tansiq/gateway/internal/changes"
+	"github.com/tansiq/tansiq/gateway/internal/deployments"
+	"github.com/tansiq/tansiq/gateway/internal/gwseed"
+	"github.com/tansiq/tansiq/gateway/internal/picture"
+	"github.com/tansiq/tansiq/gateway/internal/placement"
+	"github.com/tansiq/tansiq/gateway/internal/zones"
+	"github.com/tansiq/tansiq/platform/app"
+	"github.com/tansiq/tansiq/platform/pagetoken"
+	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
+	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
+	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
+)
+
+// Addrs are the services the gateway's own APIs call; an empty address is a service
+// not configured.
+type Addrs struct {
+	Incident, Forces, Meeting string
+}
+
+// Wire builds the services and registers them on rt.Server. The follower runs until ctx
+// ends.
+func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
+	db := rt.DB.Database
+	log := rt.Log
+	tokens := pagetoken.New(rt.PageTokenSecret)
+
+	feed, err := changes.New(ctx, db, log)
+	if err != nil {
+		return err
+	}
+	zoneStore, err := zones.NewStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	if rt.Seed {
+		if err := gwseed.Load(ctx, zoneStore); err != nil {
+			return err
+		}
+	}
+	catalog := zones.NewCatalog()
+	if err := catalog.Load(ctx, zoneStore, log); err != nil {
+		return err
+	}
+	placements, err := placement.NewStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	placer := placement.NewPlacer(placements, placement.NewMemory(placement.DefaultMemoryLimit), catalog, feed, log)
+	if err := placer.Reconcile(ctx); err != nil {
+		return err
+	}
+	deps, err := deployments.NewStore(ctx, db)
+	if err != nil {
+		return err
+	}
+
+	// Calls made for a caller carry the caller's token (rt.Dial); following the incident
+	// stream is the gateway's own business (rt.DialService).
+	forces, err := dialOptional(rt.Dial, addrs.Forces, forcesv1.NewForcesServiceClient,
+		"/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/BatchGetUnits")
+	if err != nil {
+		return err
+	}
+	meetings, err := dialOptional(rt.Dial, addrs.Meeting, meetingv1.NewMeetingServiceClient,
+		"/"+meetingv1.MeetingService_ServiceDesc.ServiceName+"/GetDecision",
+		"/"+meetingv1.MeetingService_ServiceDesc.ServiceName+"/ListActionItems")
+	if err != nil {
+		return err
+	}
+	incidents, err := dialOptional(rt.DialService, addrs.Incident, incidentv1.NewIncidentServiceClient)
+	if err != nil {
+		return err
+	}
+
+	s := rt.Server.GRPC
+	zones.New(zones.Config{Store: zoneStore, Catalog: catalog, Tokens: tokens, Threats: placer, Placer: placer,
+		Notifier: feed, Guard: deps, Log: log}).Register(s)
+	deployments.New(deployments.Config{Store: deps, Catalog: catalog, Forces: forces, Meetings: meetings,
+		Notifier: feed, Tokens: tokens, Log: log}).Register(s)
+	picture.New(picture.Config{Catalog: catalog, Placer: placer, Deployments: deps, Changes: feed,
+		Meetings: meetings, Tokens: tokens, Log: log}).Register(s)
+
+	if incidents == nil {
+		log.Warn("no incident service address: incidents are not placed in zones")
+		return nil
+	}
+	f := &placement.Follower{Client: incidents, Placer: placer, Store: placements, Log: log}
+	go f.Run(ctx)
+	return nil
+}
+
+// dialOptional returns a client of the service at addr, or nil when addr is empty.
+func dialOptional[C any](dial func(string, ...string) (*grpc.ClientConn, error), addr string,
+	newClient func(grpc.ClientConnInterface) C, retryable ...string) (C, error) {
+	var zero C
+	if addr == "" {
+		return zero, nil
+	}
+	conn, err := dial(addr, retryable...)
+	if err != nil {
+		return zero, err
+	}
+	return newClient(conn), nil
+}

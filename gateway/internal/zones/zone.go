@@ -1,0 +1,20 @@
+package zones
+
+import (
+	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/platform/types"
+)
+
+// Zone is a stored zone. Kind holds the API's ZoneKind name; the area is kept as the
+// GeoJSON text the API returns (a bare Polygon or MultiPolygon, counter-clockwise
+// exterior rings), so stored documents read as the API does.
+type Zone struct {
+	DisplayName  types.LocalizedName `bson:"display_name"`
+	Kind         string              `bson:"kind"`
+	GeoJSON      string              `bson:"geojson"`
+	Governorates []string            `bson:"governorates,omitempty"`
+	Description  string              `bson:"description,omitempty"`
+}
+
+// Doc is a stored zone with its bookkeeping; Owner is the owning force.
+type Doc = store.Doc[Zone]
