@@ -34,11 +34,13 @@ func ToStatus(err error, domain string) error {
 	if err == nil {
 		return nil
 	}
-	if _, ok := status.FromError(err); ok {
-		return err
-	}
 	e, ok := As(err)
 	if !ok {
+		// A status returned as is (a downstream answer relayed on purpose) passes through;
+		// one wrapped in other text is not relayed, so no internal text leaks.
+		if _, isStatus := err.(interface{ GRPCStatus() *status.Status }); isStatus {
+			return err
+		}
 		switch {
 		case errors.Is(err, context.DeadlineExceeded):
 			e = New(KindDeadlineExceeded, "DEADLINE_EXCEEDED", "deadline exceeded")

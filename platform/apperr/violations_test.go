@@ -71,3 +71,18 @@ func TestViolationsErrNilWhenEmpty(t *testing.T) {
 		t.Fatalf("Err() = %v, want nil", err)
 	}
 }
+
+func TestWrappedDownstreamStatusDoesNotLeak(t *testing.T) {
+	downstream := status.Error(codes.Unavailable, "connection refused to 10.1.2.3:7002")
+	st := status.Convert(ToStatus(Unavailable("forces service", downstream), "tansiq.meeting"))
+	if st.Code() != codes.Unavailable || st.Message() != "forces service is unavailable: retry later" {
+		t.Fatalf("got %v %q; want UNAVAILABLE without the downstream text", st.Code(), st.Message())
+	}
+	st = status.Convert(ToStatus(fmt.Errorf("lookup: %w", downstream), "tansiq.meeting"))
+	if st.Code() != codes.Internal || st.Message() != "internal error" {
+		t.Fatalf("wrapped status: %v %q; want INTERNAL without text", st.Code(), st.Message())
+	}
+	if got := ToStatus(downstream, "x"); got != downstream {
+		t.Fatalf("a bare status must pass through unchanged")
+	}
+}

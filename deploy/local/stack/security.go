@@ -3,7 +3,9 @@ package stack
 import (
 	"crypto/tls"
 	"fmt"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/tlsconfig"
@@ -13,12 +15,19 @@ import (
 // the mTLS services when it checks their health.
 const healthClientName = "tansiq-local"
 
+// serviceTokenTTL is how long the gateway's development service token lasts; a new one is
+// minted at every start.
+const serviceTokenTTL = 30 * 24 * time.Hour
+
 // security is the stack's development credentials: the token signer every service trusts
 // and, with TLS, the development PKI.
 type security struct {
 	signer *auth.Signer // nil with InsecureNoAuth
 	pubKey string       // public key file the services verify tokens with
-	dev    *tlsconfig.Dev
+	// gatewayToken is the file holding the gateway's own service token, for the calls it
+	// makes on its own behalf (following the incident stream).
+	gatewayToken string
+	dev          *tlsconfig.Dev
 }
 
 // setupSecurity creates (or reuses) the development key pair and certificates under
@@ -36,6 +45,14 @@ func setupSecurity(cfg Config) (*security, error) {
 		}
 		sec.signer = auth.NewSigner(key, auth.DefaultIssuer, auth.DefaultAudience)
 		sec.pubKey = pub
+		tok, err := sec.signer.Mint(auth.ServiceIdentity(Gateway), serviceTokenTTL)
+		if err != nil {
+			return nil, fmt.Errorf("stack: gateway service token: %w", err)
+		}
+		sec.gatewayToken = filepath.Join(cfg.DataDir, "keys", "gateway.token")
+		if err := os.WriteFile(sec.gatewayToken, []byte(tok), 0o600); err != nil {
+			return nil, fmt.Errorf("stack: gateway service token: %w", err)
+		}
 	}
 	if cfg.TLS {
 		dev, err := tlsconfig.GenerateDev(filepath.Join(cfg.DataDir, "tls"), Incident, Forces, Meeting, Gateway, healthClientName)
@@ -55,6 +72,9 @@ func (sec *security) env(name string) []string {
 	} else {
 		env = append(env, "TANSIQ_JWT_PUBLIC_KEY_FILE="+sec.pubKey,
 			"TANSIQ_JWT_ISSUER="+auth.DefaultIssuer, "TANSIQ_JWT_AUDIENCE="+auth.DefaultAudience)
+		if name == Gateway {
+			env = append(env, "TANSIQ_SERVICE_TOKEN_FILE="+sec.gatewayToken)
+		}
 	}
 	if sec.dev == nil {
 		return env
