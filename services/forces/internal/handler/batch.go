@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
@@ -51,7 +52,8 @@ func (h *Handler) BatchGetUnits(ctx context.Context, req *forcesv1.BatchGetUnits
 	}
 	resp := &forcesv1.BatchGetUnitsResponse{}
 	for _, n := range distinct {
-		if d, ok := found[n]; ok {
+		// A unit the caller may not see is reported missing, as if it did not exist.
+		if d, ok := found[n]; ok && access.Read(ctx, d.Name, d.Owner) == nil {
 			resp.Units = append(resp.Units, unitToProto(d))
 		} else {
 			resp.MissingNames = append(resp.MissingNames, n)
@@ -73,7 +75,7 @@ func (h *Handler) BatchGetPeople(ctx context.Context, req *forcesv1.BatchGetPeop
 	}
 	resp := &forcesv1.BatchGetPeopleResponse{}
 	for _, n := range distinct {
-		if d, ok := found[n]; ok {
+		if d, ok := found[n]; ok && access.Read(ctx, d.Name, d.Owner) == nil {
 			resp.People = append(resp.People, personToProto(d))
 		} else {
 			resp.MissingNames = append(resp.MissingNames, n)

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
@@ -20,6 +21,10 @@ func (h *Handler) CreateForce(ctx context.Context, req *forcesv1.CreateForceRequ
 		return nil, toStatus(err)
 	}
 	name := "forces/" + req.GetForceId()
+	// A force owns its own record: only its operators create it.
+	if err := access.Change(ctx, name, name); err != nil {
+		return nil, toStatus(err)
+	}
 	d, err := h.forces.Create(ctx, &forcesstore.ForceDoc{
 		// A force owns its own record.
 		Name: name, Owner: name,
@@ -40,6 +45,9 @@ func (h *Handler) GetForce(ctx context.Context, req *forcesv1.GetForceRequest) (
 	}
 	d, err := h.forces.Get(ctx, req.GetName())
 	if err != nil {
+		return nil, toStatus(err)
+	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
 		return nil, toStatus(err)
 	}
 	return &forcesv1.GetForceResponse{Force: forceToProto(d)}, nil
@@ -63,7 +71,7 @@ func (h *Handler) ListForces(ctx context.Context, req *forcesv1.ListForcesReques
 		return nil, toStatus(err)
 	}
 	resp := &forcesv1.ListForcesResponse{NextPageToken: next}
-	for _, d := range docs {
+	for _, d := range readable(ctx, docs) {
 		resp.Forces = append(resp.Forces, forceToProto(d))
 	}
 	return resp, nil

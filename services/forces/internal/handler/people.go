@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
@@ -27,6 +28,10 @@ func (h *Handler) CreatePerson(ctx context.Context, req *forcesv1.CreatePersonRe
 	}
 	name := domain.PersonName(req.GetParent(), id)
 	p := personFromProto(req.GetPerson())
+	// The person belongs to the force they are created in: only its operators add them.
+	if err := access.Change(ctx, name, req.GetParent()); err != nil {
+		return nil, toStatus(err)
+	}
 	h.refs.Lock()
 	defer h.refs.Unlock()
 	if err := h.checkForce(ctx, req.GetParent()); err != nil {
@@ -71,6 +76,9 @@ func (h *Handler) GetPerson(ctx context.Context, req *forcesv1.GetPersonRequest)
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+		return nil, toStatus(err)
+	}
 	return &forcesv1.GetPersonResponse{Person: personToProto(d)}, nil
 }
 
@@ -102,7 +110,7 @@ func (h *Handler) ListPeople(ctx context.Context, req *forcesv1.ListPeopleReques
 		return nil, toStatus(err)
 	}
 	resp := &forcesv1.ListPeopleResponse{NextPageToken: next}
-	for _, d := range docs {
+	for _, d := range readable(ctx, docs) {
 		resp.People = append(resp.People, personToProto(d))
 	}
 	return resp, nil
@@ -123,13 +131,17 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 	patch := personFromProto(req.GetPerson())
 	h.refs.Lock()
 	defer h.refs.Unlock()
+	checked := false
 	d, err := h.people.Update(ctx, store.Change{
-		Name: req.GetPerson().GetName(), Etag: req.GetPerson().GetEtag(),
+		Name:      req.GetPerson().GetName(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, func(d *forcesstore.PersonDoc) error {
+	}, owned(ctx, req.GetPerson().GetEtag(), &checked, func(d *forcesstore.PersonDoc) error {
 		applyMask(&d.Body, patch, paths, personPaths)
 		return h.checkPerson(ctx, d.Name, &d.Body, paths)
-	})
+	}))
+	if err == nil {
+		err = retried(ctx, checked, d)
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -144,17 +156,22 @@ func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRe
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
+	// By name first, as DeleteUnit does, for retries of a deletion already done.
+	if err := access.Change(ctx, req.GetName(), domain.ForceOf(req.GetName())); err != nil {
+		return nil, toStatus(err)
+	}
 	h.refs.Lock()
 	defer h.refs.Unlock()
+	var checked bool
 	err := h.people.Remove(ctx, store.Removal{
-		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
-	}, func(d *forcesstore.PersonDoc) error {
+		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
+	}, owned(ctx, req.GetEtag(), &checked, func(d *forcesstore.PersonDoc) error {
 		commanded, err := h.units.ACommanded(ctx, d.Name)
 		if err != nil {
 			return err
 		}
 		return domain.CheckPersonRemovable(d.Name, commanded)
-	})
+	}))
 	if err != nil {
 		return nil, toStatus(err)
 	}

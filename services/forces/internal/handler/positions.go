@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/reqhash"
@@ -31,13 +32,16 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	p.Reporter = reporter(ctx)
 	p.RequestID = req.GetRequestId()
 	applied, moved := false, false
+	// Only the unit's own force reports where it is.
 	d, err := h.units.Update(ctx, store.Change{
 		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "position_reported",
-	}, func(d *forcesstore.UnitDoc) error {
-		applied = true
+	}, owned(ctx, "", &applied, func(d *forcesstore.UnitDoc) error {
 		moved = d.Body.ReportPosition(p)
 		return nil
-	})
+	}))
+	if err == nil {
+		err = retried(ctx, applied, d)
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -74,6 +78,9 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 	}
 	d, err := h.units.Get(ctx, req.GetParent())
 	if err != nil {
+		return nil, toStatus(err)
+	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
 		return nil, toStatus(err)
 	}
 	// The history is small and bounded, and already in order: page through it in memory.

@@ -42,7 +42,7 @@ func TestReportUnitPositionOutOfOrder(t *testing.T) {
 		if resp.GetMoved() != r.wantMoved || last.GetNote() != r.wantLast {
 			t.Fatalf("%s: moved %v, last %q; want %v, %q", r.requestID, resp.GetMoved(), last.GetNote(), r.wantMoved, r.wantLast)
 		}
-		if last.GetReporter() != caller || last.GetReceiveTime() == nil {
+		if last.GetReporter() != callerOf(ia).Subject || last.GetReceiveTime() == nil {
 			t.Fatalf("%s: reporter %q, receive time %v; want the caller and a time", r.requestID, last.GetReporter(), last.GetReceiveTime())
 		}
 	}

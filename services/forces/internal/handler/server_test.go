@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sort"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -41,7 +42,6 @@ const (
 	shammari  = "forces/iraqi-army/people/abdul-amir-al-shammari"
 	ninCmdr   = "forces/iraqi-army/people/nineveh-operations-commander"
 	westCmdr  = "forces/iraqi-army/people/west-nineveh-operations-commander"
-	caller    = sirwan // the identity every test call carries
 	testToken = "test-page-tokens"
 )
 
@@ -58,11 +58,7 @@ func newClient(t *testing.T) forcesv1.ForcesServiceClient {
 		t.Fatal(err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	// Stands in for the authenticator, which puts the verified caller in the context.
-	withCaller := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
-		return next(auth.WithIdentity(ctx, auth.Identity{Subject: caller, Force: pm, Role: auth.RoleOperator}), req)
-	}
-	srv := grpc.NewServer(grpc.UnaryInterceptor(withCaller))
+	srv := grpc.NewServer(grpc.UnaryInterceptor(asOwner))
 	handler.New(s, pagetoken.New(testToken)).Register(srv)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
@@ -74,6 +70,44 @@ func newClient(t *testing.T) forcesv1.ForcesServiceClient {
 	}
 	t.Cleanup(func() { _ = conn.Close() })
 	return forcesv1.NewForcesServiceClient(conn)
+}
+
+// callers are the operators test calls come from, by force; other forces get a made-up one.
+var callers = map[string]string{pm: sirwan, ia: shammari}
+
+// callerOf is the operator of force that test calls on its records come from.
+func callerOf(force string) auth.Identity {
+	p, ok := callers[force]
+	if !ok {
+		p = force + "/people/test-operator"
+	}
+	return auth.Identity{Subject: p, Force: force, Role: auth.RoleOperator}
+}
+
+// asOwner stands in for the authenticator: each call comes from an operator of the force
+// whose records it names (the force in its resource names), so these tests run the
+// handlers with authorization on, as in production. Who may do what is the business of
+// authz_test.go, which installs the real authenticator.
+func asOwner(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	var name string
+	switch r := req.(type) {
+	case *forcesv1.CreateForceRequest:
+		name = "forces/" + r.GetForceId()
+	case *forcesv1.UpdateUnitRequest:
+		name = r.GetUnit().GetName()
+	case *forcesv1.UpdatePersonRequest:
+		name = r.GetPerson().GetName()
+	case interface{ GetParent() string }:
+		name = r.GetParent()
+	case interface{ GetName() string }:
+		name = r.GetName()
+	}
+	force := pm
+	if rest, ok := strings.CutPrefix(name, "forces/"); ok && rest != "" {
+		id, _, _ := strings.Cut(rest, "/")
+		force = "forces/" + id
+	}
+	return next(auth.WithIdentity(ctx, callerOf(force)), req)
 }
 
 // failure is what a test expects of an error: its code, its ErrorInfo reason (if not

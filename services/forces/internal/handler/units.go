@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
@@ -27,6 +28,10 @@ func (h *Handler) CreateUnit(ctx context.Context, req *forcesv1.CreateUnitReques
 	}
 	name := domain.UnitName(req.GetParent(), id)
 	u := unitFromProto(req.GetUnit())
+	// The unit belongs to the force it is created in: only that force's operators add it.
+	if err := access.Change(ctx, name, req.GetParent()); err != nil {
+		return nil, toStatus(err)
+	}
 	h.refs.Lock()
 	defer h.refs.Unlock()
 	if err := h.checkForce(ctx, req.GetParent()); err != nil {
@@ -77,6 +82,9 @@ func (h *Handler) GetUnit(ctx context.Context, req *forcesv1.GetUnitRequest) (*f
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+		return nil, toStatus(err)
+	}
 	return &forcesv1.GetUnitResponse{Unit: unitToProto(d)}, nil
 }
 
@@ -108,7 +116,7 @@ func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest)
 		return nil, toStatus(err)
 	}
 	resp := &forcesv1.ListUnitsResponse{NextPageToken: next}
-	for _, d := range docs {
+	for _, d := range readable(ctx, docs) {
 		resp.Units = append(resp.Units, unitToProto(d))
 	}
 	return resp, nil
@@ -129,13 +137,17 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 	patch := unitFromProto(req.GetUnit())
 	h.refs.Lock()
 	defer h.refs.Unlock()
+	checked := false
 	d, err := h.units.Update(ctx, store.Change{
-		Name: req.GetUnit().GetName(), Etag: req.GetUnit().GetEtag(),
+		Name:      req.GetUnit().GetName(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, func(d *forcesstore.UnitDoc) error {
+	}, owned(ctx, req.GetUnit().GetEtag(), &checked, func(d *forcesstore.UnitDoc) error {
 		applyMask(&d.Body, patch, paths, unitPaths)
 		return h.checkUnit(ctx, d.Name, &d.Body, paths)
-	})
+	}))
+	if err == nil {
+		err = retried(ctx, checked, d)
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -150,11 +162,17 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
+	// By its name first: the store answers a retry of a deletion already done without
+	// looking at the (gone) record, and another force must not get that answer.
+	if err := access.Change(ctx, req.GetName(), domain.ForceOf(req.GetName())); err != nil {
+		return nil, toStatus(err)
+	}
 	h.refs.Lock()
 	defer h.refs.Unlock()
+	var checked bool
 	err := h.units.Remove(ctx, store.Removal{
-		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
-	}, func(d *forcesstore.UnitDoc) error {
+		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
+	}, owned(ctx, req.GetEtag(), &checked, func(d *forcesstore.UnitDoc) error {
 		child, err := h.units.AChild(ctx, d.Name)
 		if err != nil {
 			return err
@@ -164,7 +182,7 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 			return err
 		}
 		return domain.CheckUnitRemovable(d.Name, child, member)
-	})
+	}))
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/reqhash"
@@ -51,6 +52,10 @@ func (h *Handler) CreateIncident(ctx context.Context, req *incidentv1.CreateInci
 	}
 	in := fromProto(req.GetIncident())
 	in.State = domain.StateReported
+	// The reporting force owns the incident: only its operators report in its name.
+	if err := access.Change(ctx, "incidents/"+id, in.ReportingForce); err != nil {
+		return nil, toStatus(err)
+	}
 	d, err := h.store.Create(ctx, &incidentstore.Doc{
 		Name: "incidents/" + id, Owner: in.ReportingForce,
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: in,
@@ -72,6 +77,9 @@ func (h *Handler) GetIncident(ctx context.Context, req *incidentv1.GetIncidentRe
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+		return nil, toStatus(err)
+	}
 	return &incidentv1.GetIncidentResponse{Incident: toProto(d)}, nil
 }
 
@@ -88,14 +96,14 @@ func (h *Handler) UpdateIncident(ctx context.Context, req *incidentv1.UpdateInci
 		return nil, toStatus(err)
 	}
 	patch := fromProto(req.GetIncident())
-	d, err := h.store.Update(ctx, store.Change{
+	d, err := h.change(ctx, store.Change{
 		Name: req.GetIncident().GetName(), Etag: req.GetIncident().GetEtag(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, func(d *incidentstore.Doc) error {
-		if err := d.Body.CheckEditable(); err != nil {
+	}, func(i *domain.Incident) error {
+		if err := i.CheckEditable(); err != nil {
 			return err
 		}
-		applyMask(&d.Body, patch, paths)
+		applyMask(i, patch, paths)
 		return nil
 	})
 	if err != nil {
@@ -131,8 +139,7 @@ func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, v
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	d, err := h.store.Update(ctx, store.Change{Name: name, Etag: etag, RequestID: requestID, RequestHash: hash, Verb: verb},
-		func(d *incidentstore.Doc) error { return move(&d.Body) })
+	d, err := h.change(ctx, store.Change{Name: name, Etag: etag, RequestID: requestID, RequestHash: hash, Verb: verb}, move)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -141,7 +148,11 @@ func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, v
 
 // WatchIncidents streams stored changes after the caller's position, then live ones.
 func (h *Handler) WatchIncidents(req *incidentv1.WatchIncidentsRequest, stream incidentv1.IncidentService_WatchIncidentsServer) error {
-	err := h.store.Follow(stream.Context(), req.GetResumeToken(), req.GetStartAtNow(), func(d *incidentstore.Doc, token string) error {
+	ctx := stream.Context()
+	err := h.store.Follow(ctx, req.GetResumeToken(), req.GetStartAtNow(), func(d *incidentstore.Doc, token string) error {
+		if access.Read(ctx, d.Name, d.Owner) != nil {
+			return nil // a change to a record the caller may not see is not theirs to know of
+		}
 		return stream.Send(&incidentv1.WatchIncidentsResponse{
 			ChangeType: changeType(d.Change), Incident: toProto(d), ResumeToken: token,
 			ChangeTime: toProto(d).GetUpdateTime(),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
@@ -70,6 +71,11 @@ func (h *Handler) ListIncidents(ctx context.Context, req *incidentv1.ListInciden
 		resp.NextPageToken = tok
 	}
 	for _, d := range docs {
+		// Records the caller may not see are left out, as if they did not exist; the page
+		// token still moves past them.
+		if access.Read(ctx, d.Name, d.Owner) != nil {
+			continue
+		}
 		resp.Incidents = append(resp.Incidents, toProto(d))
 	}
 	return resp, nil

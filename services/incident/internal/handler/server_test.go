@@ -17,6 +17,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/tansiq/tansiq/platform/auth"
+	"github.com/tansiq/tansiq/platform/authtest"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
@@ -40,7 +42,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	srv := grpc.NewServer()
+	srv := grpc.NewServer(grpc.UnaryInterceptor(asOwner(s)), grpc.StreamInterceptor(asViewer))
 	New(s, pagetoken.New("test-secret")).Register(srv)
 	go func() { _ = srv.Serve(lis) }()
 	conn, err := grpc.NewClient("passthrough:///bufnet",
@@ -54,6 +56,43 @@ func newEnv(t *testing.T) *env {
 		srv.Stop()
 	})
 	return &env{client: incidentv1.NewIncidentServiceClient(conn), store: s}
+}
+
+// asOwner stands in for the authenticator: each call comes from an operator of the force
+// that owns the incident it names (for a create, the reporting force), so these tests run
+// the handlers with authorization on, as in production. Who may do what is the business of
+// authz_test.go, which installs the real authenticator.
+func asOwner(s *incidentstore.Incidents) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+		force, name := authtest.Peshmerga, ""
+		switch r := req.(type) {
+		case *incidentv1.CreateIncidentRequest:
+			if f := r.GetIncident().GetReportingForce(); f != "" {
+				force = f
+			}
+		case *incidentv1.UpdateIncidentRequest:
+			name = r.GetIncident().GetName()
+		case interface{ GetName() string }:
+			name = r.GetName()
+		}
+		if name != "" {
+			if d, err := s.Get(ctx, name); err == nil {
+				force = d.Owner
+			}
+		}
+		return next(auth.WithIdentity(ctx, authtest.Operator(force)), req)
+	}
+}
+
+// asViewer stands in for the authenticator on streams: a viewer may watch every incident.
+func asViewer(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, next grpc.StreamHandler) error {
+	return next(srv, &viewerStream{ss})
+}
+
+type viewerStream struct{ grpc.ServerStream }
+
+func (s *viewerStream) Context() context.Context {
+	return auth.WithIdentity(s.ServerStream.Context(), authtest.Viewer(authtest.IraqiArmy))
 }
 
 // ctx returns a context that ends with the test, bounded so a hung call fails the test.

@@ -2,7 +2,9 @@ package handler
 
 import (
 	"context"
+	"slices"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
@@ -35,10 +37,21 @@ func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateAct
 	}
 	hash := reqhash.Of(req)
 	if prior, err := meetingstore.Prior(ctx, h.actionItems.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
+		if err == nil {
+			err = access.Change(ctx, prior.Name, prior.Owner)
+		}
 		return prior, err
 	}
 	dec, err := h.decisions.Get(ctx, req.GetParent())
 	if err != nil {
+		return nil, err
+	}
+	id := req.GetActionItemId()
+	if id == "" {
+		id = "a" + store.NewID()
+	}
+	// The decision's owner, the meeting's host force, assigns its action items.
+	if err := access.Change(ctx, dec.Name+"/actionItems/"+id, dec.Owner); err != nil {
 		return nil, err
 	}
 	item, err := domain.NewActionItem(dec.Name, &dec.Body, actionItemFromProto(req.GetActionItem()))
@@ -47,10 +60,6 @@ func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateAct
 	}
 	if err := h.checkOwner(ctx, "action_item.owner", item.Owner); err != nil {
 		return nil, err
-	}
-	id := req.GetActionItemId()
-	if id == "" {
-		id = "a" + store.NewID()
 	}
 	return h.actionItems.Create(ctx, &meetingstore.ActionItemDoc{
 		Name: dec.Name + "/actionItems/" + id, Owner: dec.Owner,
@@ -67,6 +76,9 @@ func (h *Handler) GetActionItem(ctx context.Context, req *meetingv1.GetActionIte
 	}
 	d, err := h.actionItems.Get(ctx, req.GetName())
 	if err != nil {
+		return nil, toStatus(err)
+	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
 		return nil, toStatus(err)
 	}
 	return &meetingv1.GetActionItemResponse{ActionItem: actionItemToProto(d, h.now())}, nil
@@ -92,12 +104,17 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	ch := store.Change{Name: req.GetActionItem().GetName(), Etag: req.GetActionItem().GetEtag(),
+	ch := store.Change{Name: req.GetActionItem().GetName(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated"}
 	patch := actionItemFromProto(req.GetActionItem())
+	may := byOwner[domain.ActionItem](ctx)
 	if paths["owner"] {
 		d, err := h.actionItems.Get(ctx, ch.Name)
 		if err != nil {
+			return nil, err
+		}
+		// Before the forces service is asked anything on the caller's behalf.
+		if err := may(d); err != nil {
 			return nil, err
 		}
 		if done, err := meetingstore.Replayed(d, ch.RequestID, ch.RequestHash); err != nil || done {
@@ -112,14 +129,19 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 			return nil, err
 		}
 	}
-	return h.actionItems.Update(ctx, ch, func(d *meetingstore.ActionItemDoc) error {
+	checked := false
+	d, err := h.actionItems.Update(ctx, ch, guarded(may, req.GetActionItem().GetEtag(), &checked, func(d *meetingstore.ActionItemDoc) error {
 		for p := range paths {
 			if err := actionItemUpdatable[p](&d.Body, patch); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
+	}))
+	if err == nil {
+		err = retried(may, checked, d)
+	}
+	return d, err
 }
 
 // AddActionItemUpdate adds the acting person's progress note, and marks the item done when
@@ -133,15 +155,32 @@ func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddAct
 		return nil, toStatus(err)
 	}
 	by, at := actor(ctx), h.stamp()
-	d, err := h.actionItems.Update(ctx, store.Change{Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(),
-		RequestHash: reqhash.Of(req), Verb: "noted"}, func(d *meetingstore.ActionItemDoc) error {
+	may, checked := mayNote(ctx, by.Force), false
+	d, err := h.actionItems.Update(ctx, store.Change{Name: req.GetName(), RequestID: req.GetRequestId(),
+		RequestHash: reqhash.Of(req), Verb: "noted"}, guarded(may, req.GetEtag(), &checked, func(d *meetingstore.ActionItemDoc) error {
 		d.Body.AddUpdate(req.GetNote(), by.Person, req.GetMarkDone(), at)
 		return nil
-	})
+	}))
+	if err == nil {
+		err = retried(may, checked, d)
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}
 	return &meetingv1.AddActionItemUpdateResponse{ActionItem: actionItemToProto(d, h.now())}, nil
+}
+
+// mayNote lets the forces that took the decision report progress on its action items,
+// each speaking for itself: an operator of one of the item's required forces, acting for
+// that force. Anyone else is refused as for a change to the record (another force's
+// operator: OTHER_FORCE_RECORD; a viewer or a service: READ_ONLY_ROLE).
+func mayNote(ctx context.Context, acting string) authorize[domain.ActionItem] {
+	return func(d *meetingstore.ActionItemDoc) error {
+		if slices.Contains(d.Body.RequiredForces, acting) {
+			return access.Change(ctx, d.Name, acting)
+		}
+		return access.Change(ctx, d.Name, d.Owner)
+	}
 }
 
 // checkOwner asks the forces service whether an owner unit or person exists. A force owner

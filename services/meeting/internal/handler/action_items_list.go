@@ -85,7 +85,7 @@ func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListAction
 		}
 		resp.NextPageToken = tok
 	}
-	for _, d := range docs {
+	for _, d := range readable(ctx, docs) {
 		resp.ActionItems = append(resp.ActionItems, actionItemToProto(d, now))
 	}
 	return resp, nil

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
@@ -36,10 +37,22 @@ func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecis
 	}
 	hash := reqhash.Of(req)
 	if prior, err := meetingstore.Prior(ctx, h.decisions.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
+		if err == nil {
+			err = access.Change(ctx, prior.Name, prior.Owner)
+		}
 		return prior, err
 	}
 	m, err := h.meetings.Get(ctx, req.GetParent())
 	if err != nil {
+		return nil, err
+	}
+	id := req.GetDecisionId()
+	if id == "" {
+		id = "d" + store.NewID()
+	}
+	// The meeting's host force records its decisions (and owns them); every attending
+	// force then acknowledges them for itself.
+	if err := access.Change(ctx, m.Name+"/decisions/"+id, m.Owner); err != nil {
 		return nil, err
 	}
 	if err := m.Body.CheckDecidable(); err != nil {
@@ -48,10 +61,6 @@ func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecis
 	dec := decisionFromProto(req.GetDecision())
 	if err := h.checkUnits(ctx, "decision.units", dec.Units); err != nil {
 		return nil, err
-	}
-	id := req.GetDecisionId()
-	if id == "" {
-		id = "d" + store.NewID()
 	}
 	return h.decisions.Create(ctx, &meetingstore.DecisionDoc{
 		Name: m.Name + "/decisions/" + id, Owner: m.Owner,
@@ -70,6 +79,9 @@ func (h *Handler) GetDecision(ctx context.Context, req *meetingv1.GetDecisionReq
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+		return nil, toStatus(err)
+	}
 	return &meetingv1.GetDecisionResponse{Decision: decisionToProto(d)}, nil
 }
 
@@ -84,14 +96,22 @@ func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.Acknow
 		return nil, toStatus(err)
 	}
 	by, at := actor(ctx), h.stamp()
+	// A force acknowledges only for itself: the force is the caller's own, from its token,
+	// never from the request; viewers and services acknowledge nothing. Whether that force
+	// attended is the decision's rule (NOT_A_REQUIRED_FORCE).
+	may := func(d *meetingstore.DecisionDoc) error { return access.Acknowledge(ctx, d.Name, by.Force) }
+	checked := false
 	d, err := h.decisions.Acknowledge(ctx, store.Change{Name: req.GetName(), RequestID: req.GetRequestId(),
-		RequestHash: reqhash.Of(req), Verb: "acknowledged"}, func(d *meetingstore.DecisionDoc) error {
+		RequestHash: reqhash.Of(req), Verb: "acknowledged"}, guarded(may, "", &checked, func(d *meetingstore.DecisionDoc) error {
 		changed, err := d.Body.Acknowledge(by, req.GetNote(), at)
 		if err == nil && !changed {
 			return meetingstore.ErrUnchanged
 		}
 		return err
-	})
+	}))
+	if err == nil {
+		err = retried(may, checked, d)
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}

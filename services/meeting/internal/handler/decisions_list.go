@@ -64,7 +64,7 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 		}
 		resp.NextPageToken = tok
 	}
-	for _, d := range docs {
+	for _, d := range readable(ctx, docs) {
 		resp.Decisions = append(resp.Decisions, decisionToProto(d))
 	}
 	return resp, nil

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/auth"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 )
@@ -138,8 +139,10 @@ func TestAcknowledgeDecisionRefusals(t *testing.T) {
 	}{
 		{"force that did not attend", as(testCtx(t), "forces/federal-police", "forces/federal-police/people/someone"),
 			&meetingv1.AcknowledgeDecisionRequest{Name: d.GetName()}, failure{Code: codes.PermissionDenied, Reason: "NOT_A_REQUIRED_FORCE"}},
-		{"caller speaking for no force", testCtx(t),
-			&meetingv1.AcknowledgeDecisionRequest{Name: d.GetName()}, failure{Code: codes.PermissionDenied, Reason: "NO_ACTING_FORCE"}},
+		{"service speaking for no force", asRole(testCtx(t), "", "services/gateway", auth.RoleService),
+			&meetingv1.AcknowledgeDecisionRequest{Name: d.GetName()}, failure{Code: codes.PermissionDenied, Reason: auth.ReasonReadOnlyRole}},
+		{"viewer of an attending force", asRole(testCtx(t), pesh, sirwan, auth.RoleViewer),
+			&meetingv1.AcknowledgeDecisionRequest{Name: d.GetName()}, failure{Code: codes.PermissionDenied, Reason: auth.ReasonReadOnlyRole}},
 		{"unknown decision", as(testCtx(t), pesh, jamal),
 			&meetingv1.AcknowledgeDecisionRequest{Name: m.GetName() + "/decisions/other"}, failure{Code: codes.NotFound, Reason: "RESOURCE_NOT_FOUND"}},
 		{"bad name", as(testCtx(t), pesh, jamal),

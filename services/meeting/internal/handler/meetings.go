@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
@@ -33,16 +34,21 @@ func (h *Handler) createMeeting(ctx context.Context, req *meetingv1.CreateMeetin
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	id := req.GetMeetingId()
+	if id == "" {
+		id = "m" + store.NewID()
+	}
+	// The host force owns the meeting's record: only its operators record the meeting,
+	// checked before anything is looked up. A retry carries the same host force.
+	if err := access.Change(ctx, "meetings/"+id, m.HostForce); err != nil {
+		return nil, err
+	}
 	hash := reqhash.Of(req)
 	if prior, err := meetingstore.Prior(ctx, h.meetings.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
 		return prior, err
 	}
 	if err := h.checkAttendees(ctx, "meeting.attendees", m.Attendees); err != nil {
 		return nil, err
-	}
-	id := req.GetMeetingId()
-	if id == "" {
-		id = "m" + store.NewID()
 	}
 	m.State = domain.StateScheduled
 	return h.meetings.Create(ctx, &meetingstore.MeetingDoc{
@@ -60,6 +66,9 @@ func (h *Handler) GetMeeting(ctx context.Context, req *meetingv1.GetMeetingReque
 	}
 	d, err := h.meetings.Get(ctx, req.GetName())
 	if err != nil {
+		return nil, toStatus(err)
+	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
 		return nil, toStatus(err)
 	}
 	return &meetingv1.GetMeetingResponse{Meeting: meetingToProto(d)}, nil
@@ -87,12 +96,17 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	ch := store.Change{Name: req.GetMeeting().GetName(), Etag: req.GetMeeting().GetEtag(),
+	ch := store.Change{Name: req.GetMeeting().GetName(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated"}
 	patch := meetingFromProto(req.GetMeeting())
+	may := byOwner[domain.Meeting](ctx)
 	if paths["attendees"] {
 		d, err := h.meetings.Get(ctx, ch.Name)
 		if err != nil {
+			return nil, err
+		}
+		// Before the forces service is asked anything on the caller's behalf.
+		if err := may(d); err != nil {
 			return nil, err
 		}
 		if done, err := meetingstore.Replayed(d, ch.RequestID, ch.RequestHash); err != nil || done {
@@ -102,7 +116,8 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 			return nil, err
 		}
 	}
-	return h.meetings.Update(ctx, ch, func(d *meetingstore.MeetingDoc) error {
+	checked := false
+	d, err := h.meetings.Update(ctx, ch, guarded(may, req.GetMeeting().GetEtag(), &checked, func(d *meetingstore.MeetingDoc) error {
 		if err := d.Body.CheckEditable(); err != nil {
 			return err
 		}
@@ -111,7 +126,11 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 		}
 		d.Body.Normalize()
 		return d.Body.CheckTimes()
-	})
+	}))
+	if err == nil {
+		err = retried(may, checked, d)
+	}
+	return d, err
 }
 
 // HoldMeeting marks a scheduled meeting held.
@@ -151,8 +170,13 @@ func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, v
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return h.meetings.Update(ctx, store.Change{Name: name, Etag: etag, RequestID: requestID, RequestHash: hash, Verb: verb},
-		func(d *meetingstore.MeetingDoc) error { return move(&d.Body) })
+	may, checked := byOwner[domain.Meeting](ctx), false
+	d, err := h.meetings.Update(ctx, store.Change{Name: name, RequestID: requestID, RequestHash: hash, Verb: verb},
+		guarded(may, etag, &checked, func(d *meetingstore.MeetingDoc) error { return move(&d.Body) }))
+	if err == nil {
+		err = retried(may, checked, d)
+	}
+	return d, err
 }
 
 // checkAttendees asks the forces service, in one call, about every attendee: unknown people

@@ -59,7 +59,7 @@ func (h *Handler) ListMeetings(ctx context.Context, req *meetingv1.ListMeetingsR
 		}
 		resp.NextPageToken = tok
 	}
-	for _, d := range docs {
+	for _, d := range readable(ctx, docs) {
 		resp.Meetings = append(resp.Meetings, meetingToProto(d))
 	}
 	return resp, nil

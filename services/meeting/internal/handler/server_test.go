@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -124,19 +125,56 @@ type env struct {
 const (
 	mdSubject = "x-test-subject"
 	mdForce   = "x-test-force"
+	mdRole    = "x-test-role"
 )
 
-// identify puts the identity a test call claims into the context.
-func identify(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+// identify puts the identity a test call claims into the context. A call that claims none
+// comes from an operator of the force that owns the meeting it names (for a new meeting,
+// its host force), so the tests run the handlers with authorization on, as in production;
+// who may do what is the business of authz_test.go, which installs the real authenticator.
+func (e *env) identify(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
+	id := auth.Identity{Role: auth.RoleOperator}
 	if s := md.Get(mdSubject); len(s) == 1 {
-		id := auth.Identity{Subject: s[0], Role: auth.RoleOperator}
+		id.Subject = s[0]
 		if f := md.Get(mdForce); len(f) == 1 {
 			id.Force = f[0]
 		}
-		ctx = auth.WithIdentity(ctx, id)
+		if r := md.Get(mdRole); len(r) == 1 {
+			id.Role = auth.Role(r[0])
+		}
+	} else {
+		id.Force = e.ownerOf(ctx, req)
+		id.Subject = id.Force + "/people/test-operator"
 	}
-	return h(ctx, req)
+	return h(auth.WithIdentity(ctx, id), req)
+}
+
+// ownerOf is the force owning the meeting a request names, or its host force for a new
+// one; the Iraqi army when there is none.
+func (e *env) ownerOf(ctx context.Context, req any) string {
+	var name string
+	switch r := req.(type) {
+	case *meetingv1.CreateMeetingRequest:
+		if f := r.GetMeeting().GetHostForce(); f != "" {
+			return f
+		}
+	case *meetingv1.UpdateMeetingRequest:
+		name = r.GetMeeting().GetName()
+	case *meetingv1.UpdateActionItemRequest:
+		name = r.GetActionItem().GetName()
+	case interface{ GetParent() string }:
+		name = r.GetParent()
+	case interface{ GetName() string }:
+		name = r.GetName()
+	}
+	parts := strings.SplitN(name, "/", 3)
+	if len(parts) >= 2 && parts[0] == "meetings" {
+		if d, err := e.store.Meetings.Get(ctx, parts[0]+"/"+parts[1]); err == nil {
+			return d.Owner
+		}
+	}
+	return army
 }
 
 // newEnv serves a Handler over bufconn on its own database and returns a generated
@@ -156,7 +194,7 @@ func newEnv(t *testing.T) *env {
 		return time.Now()
 	}
 	lis := bufconn.Listen(1 << 20)
-	srv := grpc.NewServer(grpc.UnaryInterceptor(identify))
+	srv := grpc.NewServer(grpc.UnaryInterceptor(e.identify))
 	e.h.Register(srv)
 	go func() { _ = srv.Serve(lis) }()
 	conn, err := grpc.NewClient("passthrough:///bufnet",
@@ -187,6 +225,11 @@ func testCtx(t *testing.T) context.Context {
 // as returns ctx for a call by person speaking for force.
 func as(ctx context.Context, force, person string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, mdSubject, person, mdForce, force)
+}
+
+// asRole returns ctx for a call by person, with role, speaking for force ("" for none).
+func asRole(ctx context.Context, force, person string, role auth.Role) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, mdSubject, person, mdForce, force, mdRole, string(role))
 }
 
 // makhmour is the seed's meeting as a client would record it, held on 6 December 2021.
