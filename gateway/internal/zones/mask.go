@@ -2,6 +2,7 @@ package zones
 
 import (
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/fieldmask"
 )
 
 // updatable lists the update_mask paths UpdateZone accepts; the area paths replace the
@@ -21,24 +22,14 @@ var updatable = map[string]func(dst *Zone, src Zone){
 // validateMask checks the update_mask and returns its paths as a set; at most one area
 // path may be named.
 func validateMask(v *apperr.Violations, paths []string) map[string]bool {
-	if len(paths) == 0 {
-		v.Add("update_mask", "name at least one field to change")
-		return nil
-	}
-	set := map[string]bool{}
+	set := fieldmask.Check(v, paths, updatable)
 	areas := 0
 	for i, p := range paths {
-		if _, ok := updatable[p]; !ok {
-			v.Add(apperr.Index("update_mask.paths", i), "%q cannot be updated", p)
-			continue
-		}
-		if p == areaPolygon || p == areaMultiPolygon || p == areaGeoJSON {
+		if set[p] && (p == areaPolygon || p == areaMultiPolygon || p == areaGeoJSON) {
 			if areas++; areas > 1 {
 				v.Add(apperr.Index("update_mask.paths", i), "name only one of polygon, multi_polygon and geojson")
-				continue
 			}
 		}
-		set[p] = true
 	}
 	return set
 }
@@ -49,7 +40,5 @@ func areaChanged(paths map[string]bool) bool {
 }
 
 func applyMask(dst *Zone, src Zone, paths map[string]bool) {
-	for p := range paths {
-		updatable[p](dst, src)
-	}
+	fieldmask.Apply(dst, src, paths, updatable)
 }

@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 )
 
@@ -25,29 +24,4 @@ var personPaths = map[string]func(dst *domain.Person, src domain.Person){
 	"rank":         func(d *domain.Person, s domain.Person) { d.Rank = s.Rank },
 	"role":         func(d *domain.Person, s domain.Person) { d.Role = s.Role },
 	"unit":         func(d *domain.Person, s domain.Person) { d.Unit = s.Unit },
-}
-
-// validateMask checks the update_mask against the paths a method accepts and returns its
-// paths as a set.
-func validateMask[T any](v *apperr.Violations, paths []string, accepted map[string]func(*T, T)) map[string]bool {
-	if len(paths) == 0 {
-		v.Add("update_mask", "name at least one field to change")
-		return nil
-	}
-	set := map[string]bool{}
-	for i, p := range paths {
-		if _, ok := accepted[p]; !ok {
-			v.Add(apperr.Index("update_mask.paths", i), "%q cannot be updated", p)
-			continue
-		}
-		set[p] = true
-	}
-	return set
-}
-
-// applyMask copies the fields named in paths from src to dst.
-func applyMask[T any](dst *T, src T, paths map[string]bool, accepted map[string]func(*T, T)) {
-	for p := range paths {
-		accepted[p](dst, src)
-	}
 }

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/fieldmask"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -120,7 +121,7 @@ func (h *Handler) ListPeople(ctx context.Context, req *forcesv1.ListPeopleReques
 func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRequest) (*forcesv1.UpdatePersonResponse, error) {
 	var v apperr.Violations
 	personName.check(&v, "person.name", req.GetPerson().GetName(), false)
-	paths := validateMask(&v, req.GetUpdateMask().GetPaths(), personPaths)
+	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), personPaths)
 	if len(paths) > 0 {
 		validatePerson(&v, "person", req.GetPerson(), paths)
 	}
@@ -136,7 +137,7 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 		Name:      req.GetPerson().GetName(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
 	}, owned(ctx, req.GetPerson().GetEtag(), &checked, func(d *forcesstore.PersonDoc) error {
-		applyMask(&d.Body, patch, paths, personPaths)
+		fieldmask.Apply(&d.Body, patch, paths, personPaths)
 		return h.checkPerson(ctx, d.Name, &d.Body, paths)
 	}))
 	if err == nil {

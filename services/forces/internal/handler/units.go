@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/fieldmask"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -126,7 +127,7 @@ func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest)
 func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitRequest) (*forcesv1.UpdateUnitResponse, error) {
 	var v apperr.Violations
 	unitName.check(&v, "unit.name", req.GetUnit().GetName(), false)
-	paths := validateMask(&v, req.GetUpdateMask().GetPaths(), unitPaths)
+	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), unitPaths)
 	if len(paths) > 0 {
 		validateUnit(&v, "unit", req.GetUnit(), paths)
 	}
@@ -142,7 +143,7 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 		Name:      req.GetUnit().GetName(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
 	}, owned(ctx, req.GetUnit().GetEtag(), &checked, func(d *forcesstore.UnitDoc) error {
-		applyMask(&d.Body, patch, paths, unitPaths)
+		fieldmask.Apply(&d.Body, patch, paths, unitPaths)
 		return h.checkUnit(ctx, d.Name, &d.Body, paths)
 	}))
 	if err == nil {

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/fieldmask"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
 )
 
@@ -24,23 +25,9 @@ var updatable = map[string]func(dst *domain.Incident, src domain.Incident){
 
 // validateMask checks the update_mask and returns its paths as a set.
 func validateMask(v *apperr.Violations, paths []string) map[string]bool {
-	if len(paths) == 0 {
-		v.Add("update_mask", "name at least one field to change")
-		return nil
-	}
-	set := map[string]bool{}
-	for i, p := range paths {
-		if _, ok := updatable[p]; !ok {
-			v.Add(apperr.Index("update_mask.paths", i), "%q cannot be updated", p)
-			continue
-		}
-		set[p] = true
-	}
-	return set
+	return fieldmask.Check(v, paths, updatable)
 }
 
 func applyMask(dst *domain.Incident, src domain.Incident, paths map[string]bool) {
-	for p := range paths {
-		updatable[p](dst, src)
-	}
+	fieldmask.Apply(dst, src, paths, updatable)
 }

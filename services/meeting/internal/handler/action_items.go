@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/fieldmask"
 	"slices"
 
 	"github.com/tansiq/tansiq/platform/access"
@@ -96,7 +97,7 @@ func (h *Handler) UpdateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateActionItemRequest) (*meetingstore.ActionItemDoc, error) {
 	var v apperr.Violations
 	validateName(&v, "action_item.name", req.GetActionItem().GetName(), domain.IsActionItemName, actionItemForm)
-	paths := validateMask(&v, req.GetUpdateMask().GetPaths(), actionItemUpdatable)
+	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), actionItemUpdatable)
 	if len(paths) > 0 {
 		validateActionItem(&v, "action_item", req.GetActionItem(), paths, h.now())
 	}

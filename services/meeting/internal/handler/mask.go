@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 )
 
@@ -28,22 +27,4 @@ var actionItemUpdatable = map[string]func(dst *domain.ActionItem, src domain.Act
 	"description": func(d *domain.ActionItem, s domain.ActionItem) error { d.Description = s.Description; return nil },
 	"owner":       func(d *domain.ActionItem, s domain.ActionItem) error { return d.SetOwner(s.Owner) },
 	"due_time":    func(d *domain.ActionItem, s domain.ActionItem) error { d.DueTime = s.DueTime; return nil },
-}
-
-// validateMask checks the update_mask against the updatable paths and returns its paths as
-// a set.
-func validateMask[F any](v *apperr.Violations, paths []string, updatable map[string]F) map[string]bool {
-	if len(paths) == 0 {
-		v.Add("update_mask", "name at least one field to change")
-		return nil
-	}
-	set := map[string]bool{}
-	for i, p := range paths {
-		if _, ok := updatable[p]; !ok {
-			v.Add(apperr.Index("update_mask.paths", i), "%q cannot be updated", p)
-			continue
-		}
-		set[p] = true
-	}
-	return set
 }

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/fieldmask"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -88,7 +89,7 @@ func (h *Handler) UpdateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetingRequest) (*meetingstore.MeetingDoc, error) {
 	var v apperr.Violations
 	validateName(&v, "meeting.name", req.GetMeeting().GetName(), domain.IsMeetingName, "meetings/{meeting}")
-	paths := validateMask(&v, req.GetUpdateMask().GetPaths(), meetingUpdatable)
+	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), meetingUpdatable)
 	if len(paths) > 0 {
 		validateMeeting(&v, "meeting", req.GetMeeting(), paths, h.now())
 	}
