@@ -9,16 +9,21 @@ import (
 	"github.com/tansiq/tansiq/bench/internal/stats"
 )
 
-// goBenchmarks runs the zone-placement and coverage benchmarks of the gateway module. A
+// goBenchmarks runs the zone-placement, coverage and picture benchmarks of the gateway module. A
 // package that is missing or fails leaves a note in the report instead of stopping the run.
 func (r *runner) goBenchmarks(ctx context.Context) {
 	geo := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/geo", Pattern: "Containing",
 		Benchtime: r.o.GoBenchtime, Count: r.o.GoBenchCount}
 	gaps := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/coverage", Pattern: ".",
 		Benchtime: r.o.GapsBenchtime, Count: r.o.GoBenchCount}
-	r.res.GeoCmd, r.res.GapsCmd = geo.Command(), gaps.Command()
+	// The picture benchmark reads its deployments from an embedded store in the test
+	// process, so each iteration costs a store round trip: 5x keeps it to seconds.
+	pic := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/picture", Pattern: "Picture",
+		Benchtime: r.o.GapsBenchtime, Count: r.o.GoBenchCount}
+	r.res.GeoCmd, r.res.GapsCmd, r.res.PictureCmd = geo.Command(), gaps.Command(), pic.Command()
 	r.res.Geo, r.res.GeoErr = r.runGoBench(ctx, geo, "geo-bench.txt")
 	r.res.Gaps, r.res.GapsErr = r.runGoBench(ctx, gaps, "coverage-bench.txt")
+	r.res.Picture, r.res.PictureErr = r.runGoBench(ctx, pic, "picture-bench.txt")
 }
 
 func (r *runner) runGoBench(ctx context.Context, s gobench.Spec, rawName string) (map[string]map[string]stats.Summary, string) {

@@ -54,7 +54,7 @@ var through = regexp.MustCompile(`^(github\.com/FerretDB/FerretDB/internal/handl
 	`github\.com/golang-jwt/jwt/v5\.\(\*Parser\)\.ParseWithClaims|` +
 	`crypto/ed25519\.Verify\w*|` +
 	`log/slog\.\(\*Logger\)\.log|` +
-	`go\.opentelemetry\.io/contrib/instrumentation/google\.golang\.org/grpc/otelgrpc\.\(\*serverHandler\)\.HandleRPC|` +
+	`go\.opentelemetry\.io/contrib/instrumentation/google\.golang\.org/grpc/otelgrpc\.\(\*(server|client)Handler\)\.HandleRPC|` +
 	`go\.mongodb\.org/mongo-driver/v2/mongo\.\(\*Collection\)\.\w+)$`)
 
 // summarizePerf reads a perf recording made with call graphs.

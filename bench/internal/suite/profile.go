@@ -42,6 +42,7 @@ func (r *runner) profileMisses(ctx context.Context) {
 	}{
 		{scenarioRead, r.res.Peak, getIncidentTarget(tGateway, r.conns[nameGateway])},
 		{scenarioIngest, r.o.IngestConcurrency, r.createTarget(tCreate, r.conns[nameGateway])},
+		{scenarioZone, r.res.Peak, getZoneTarget(r.conns[nameGateway], r.zone)},
 	} {
 		if !missed[sc.name] || ctx.Err() != nil {
 			continue

@@ -39,9 +39,9 @@ type Results struct {
 	// baseline's messages match.
 	ReplyBytes, RequestBytes int
 
-	GeoCmd, GapsCmd string
-	Geo, Gaps       map[string]map[string]stats.Summary
-	GeoErr, GapsErr string
+	GeoCmd, GapsCmd, PictureCmd string
+	Geo, Gaps, Picture          map[string]map[string]stats.Summary
+	GeoErr, GapsErr, PictureErr string
 
 	Startups         []startup
 	IdleRSS, LoadRSS map[string]int64
@@ -72,6 +72,8 @@ type runner struct {
 	base   *proc.Process
 	conns  map[string]*grpc.ClientConn
 	res    *Results
+	// zone is the zone GetZone reads ("" when the gateway serves no zones).
+	zone string
 }
 
 // Run runs every benchmark and writes the report. Progress goes to log.
@@ -150,7 +152,7 @@ func (r *runner) run(ctx context.Context) error {
 	if err := r.build(ctx); err != nil {
 		return err
 	}
-	r.logf("running the Go benchmarks of zone placement and coverage")
+	r.logf("running the Go benchmarks of zone placement, coverage and the picture")
 	t0 := time.Now()
 	r.goBenchmarks(ctx)
 	res.GoBenchTime = time.Since(t0)
@@ -201,8 +203,8 @@ func (r *runner) run(ctx context.Context) error {
 		}
 	}
 	reads := []target{baselineTarget(baseConn), getIncidentTarget(tDirect, r.conns[nameIncident]), getIncidentTarget(tGateway, r.conns[nameGateway])}
-	if zone := r.probeZone(ctx); zone != "" {
-		reads = append(reads, getZoneTarget(r.conns[nameGateway], zone))
+	if r.zone = r.probeZone(ctx); r.zone != "" {
+		reads = append(reads, getZoneTarget(r.conns[nameGateway], r.zone))
 	}
 
 	loadStart := time.Now()
