@@ -35,7 +35,10 @@ type Config struct {
 	ReflectionOptions func(*grpc.Server) reflection.ServerOptions
 	// MaxRecvMsgBytes caps request messages (default 4 MiB); larger ones get RESOURCE_EXHAUSTED.
 	MaxRecvMsgBytes int
-	// ShutdownGrace is how long NOT_SERVING is announced before draining starts (default 0).
+	// ShutdownGrace is how long NOT_SERVING is announced, with the listener still open and
+	// calls still served, before draining starts: health watchers and balancers need a
+	// moment to hear it before connections are refused. Zero means DefaultShutdownGrace;
+	// a negative value means none.
 	ShutdownGrace time.Duration
 	// ShutdownTimeout bounds the graceful stop before in-flight calls are cut (default 10s).
 	ShutdownTimeout time.Duration
@@ -51,12 +54,19 @@ type Config struct {
 	Logger  *slog.Logger
 }
 
+// DefaultShutdownGrace is the ShutdownGrace of a Config that sets none: long enough for
+// a health watcher to hear NOT_SERVING before the listener closes (without it the two
+// happen within a millisecond, and a watcher sees the port refuse first), short enough
+// not to slow a restart. Behind a balancer that polls health, set it to a poll interval.
+const DefaultShutdownGrace = 300 * time.Millisecond
+
 // Server is a configured gRPC server with its health service.
 type Server struct {
 	GRPC   *grpc.Server
 	Health *health.Server
 	cfg    Config
 	log    *slog.Logger
+	drain  *drainer
 }
 
 // New builds the server; register the services on s.GRPC before Serve.
@@ -67,16 +77,20 @@ func New(cfg Config) *Server {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
+	if cfg.ShutdownGrace == 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
 	}
+	drain := newDrainer()
 	opts := []grpc.ServerOption{
 		grpc.StatsHandler(otelgrpc.NewServerHandler()),
 		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{
 			recoverUnary(log), logUnary(log)}, cfg.Unary...)...),
 		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{
-			recoverStream(log), logStream(log)}, cfg.Stream...)...),
+			recoverStream(log), logStream(log), drain.stream()}, cfg.Stream...)...),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 30 * time.Second, Timeout: 10 * time.Second}),
@@ -85,7 +99,7 @@ func New(cfg Config) *Server {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))
 	}
 	opts = append(opts, cfg.Options...)
-	s := &Server{GRPC: grpc.NewServer(opts...), Health: health.NewServer(), cfg: cfg, log: log}
+	s := &Server{GRPC: grpc.NewServer(opts...), Health: health.NewServer(), cfg: cfg, log: log, drain: drain}
 	healthpb.RegisterHealthServer(s.GRPC, s.Health)
 	return s
 }
@@ -100,8 +114,9 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 }
 
 // Serve marks every registered service SERVING and serves lis until ctx is done, then
-// stops gracefully: health turns NOT_SERVING, new calls are refused, in-flight calls finish
-// within ShutdownTimeout.
+// stops gracefully: health turns NOT_SERVING, calls are still served for ShutdownGrace,
+// then streams end with UNAVAILABLE, new calls are refused, and unary calls in flight
+// finish within ShutdownTimeout.
 func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	if s.cfg.Reflection {
 		o := reflection.ServerOptions{Services: s.GRPC}
@@ -148,6 +163,7 @@ func (s *Server) stop() {
 	if s.cfg.ShutdownGrace > 0 {
 		time.Sleep(s.cfg.ShutdownGrace)
 	}
+	s.drain.start() // streams end now, with UNAVAILABLE; unary calls finish below
 	done := make(chan struct{})
 	go func() { s.GRPC.GracefulStop(); close(done) }()
 	select {

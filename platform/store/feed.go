@@ -61,7 +61,7 @@ func (c *Collection[T]) Follow(ctx context.Context, token string, fromNow bool, 
 	case fromNow:
 		cur, err := c.CurrentSeq(ctx)
 		if err != nil {
-			return apperr.Internal(err)
+			return failed(ctx, "current seq", err)
 		}
 		pos = position{Safe: cur, Last: cur}
 	}

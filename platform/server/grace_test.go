@@ -1,0 +1,38 @@
+package server
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// TestNotServingIsHeardBeforeTheListenerCloses: a health watcher learns NOT_SERVING while
+// the server still accepts connections, so a balancer stops sending before any client is
+// refused.
+func TestNotServingIsHeardBeforeTheListenerCloses(t *testing.T) {
+	_, conn, cancel, done := start(t, Config{})
+	watch, err := healthpb.NewHealthClient(conn).Watch(context.Background(), &healthpb.HealthCheckRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := watch.Recv(); err != nil || r.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("health before stop = %v, %v", r, err)
+	}
+	cancel()
+	if r, err := watch.Recv(); err != nil || r.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Fatalf("health on stop = %v, %v; want NOT_SERVING", r, err)
+	}
+	heard := time.Now()
+	c, err := net.DialTimeout("tcp", conn.Target(), time.Second)
+	if err != nil {
+		t.Fatalf("the listener refused a connection %v after NOT_SERVING was heard: %v", time.Since(heard), err)
+	}
+	_ = c.Close()
+	_ = conn.Close() // ends the watch, the last call in flight
+	if err := <-done; err != nil {
+		t.Fatalf("Serve = %v", err)
+	}
+}
