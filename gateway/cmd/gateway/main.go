@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/reflection"
 
 	"github.com/tansiq/tansiq/gateway/internal/edge"
+	"github.com/tansiq/tansiq/gateway/internal/limits"
 	"github.com/tansiq/tansiq/gateway/internal/wiring"
 	"github.com/tansiq/tansiq/platform/app"
 	"github.com/tansiq/tansiq/platform/config"
@@ -22,12 +23,14 @@ import (
 
 func main() {
 	var incidentAddr, forcesAddr, meetingAddr *string
+	var lim *limits.Settings
 	app.Main(app.Options{
 		Name: "gateway", DefaultListen: "127.0.0.1:7000",
 		Flags: func(fs *flag.FlagSet) {
 			incidentAddr = config.String(fs, "incident-addr", "TANSIQ_INCIDENT_ADDR", "127.0.0.1:7001", "incident service address")
 			forcesAddr = config.String(fs, "forces-addr", "TANSIQ_FORCES_ADDR", "127.0.0.1:7002", "forces service address")
 			meetingAddr = config.String(fs, "meeting-addr", "TANSIQ_MEETING_ADDR", "127.0.0.1:7003", "meeting service address")
+			lim = limits.Flags(fs)
 		},
 		Configure: func(ctx context.Context, rt *app.Runtime, cfg *server.Config) error {
 			routes, _, err := edge.Connect(rt.Dial, []edge.Backend{
@@ -42,6 +45,7 @@ func main() {
 				return err
 			}
 			cfg.Options = append(cfg.Options, edge.ServerOptions(routes)...)
+			lim.Install(cfg) // after authentication, which app installed before Configure
 			cfg.ReflectionOptions = func(s *grpc.Server) reflection.ServerOptions {
 				return edge.ReflectionOptions(s, routes)
 			}
