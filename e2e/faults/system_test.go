@@ -110,8 +110,10 @@ func listDistrict(ctx context.Context, c incidentv1.IncidentServiceClient, distr
 	var out []*incidentv1.Incident
 	tok := ""
 	for range 100 { // bounded: 100 pages of 100 is far more than any test writes
+		// WaitForReady: the client's connection may still be backing off from an outage
+		// the test caused, after the server is healthy again.
 		page, err := c.ListIncidents(ctx, &incidentv1.ListIncidentsRequest{
-			Filter: fmt.Sprintf("district = %q", district), PageSize: 100, PageToken: tok})
+			Filter: fmt.Sprintf("district = %q", district), PageSize: 100, PageToken: tok}, grpc.WaitForReady(true))
 		if err != nil {
 			return nil, err
 		}
