@@ -11,6 +11,7 @@ import (
 
 	"github.com/tansiq/tansiq/e2e/harness"
 	"github.com/tansiq/tansiq/platform/auth"
+	"github.com/tansiq/tansiq/platform/store"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
@@ -120,14 +121,14 @@ func TestMeetingThroughGateway(t *testing.T) {
 		t.Fatalf("bad attendee violations = %v", fields)
 	}
 	meeting.Attendees = meeting.Attendees[:2]
-	created, err := iraq.CreateMeeting(ctx, &meetingv1.CreateMeetingRequest{Meeting: meeting, RequestId: "e2e-meeting-1"})
+	created, err := iraq.CreateMeeting(ctx, &meetingv1.CreateMeetingRequest{Meeting: meeting, RequestId: "e2e-meeting-" + store.NewID()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := iraq.HoldMeeting(ctx, &meetingv1.HoldMeetingRequest{Name: created.GetMeeting().GetName()}); err != nil {
 		t.Fatal(err)
 	}
-	dec, err := iraq.CreateDecision(ctx, &meetingv1.CreateDecisionRequest{Parent: created.GetMeeting().GetName(), RequestId: "e2e-decision-1",
+	dec, err := iraq.CreateDecision(ctx, &meetingv1.CreateDecisionRequest{Parent: created.GetMeeting().GetName(), RequestId: "e2e-decision-" + store.NewID(),
 		Decision: &meetingv1.Decision{Text: "Deploy a joint task force at Qarachogh", Kind: meetingv1.DecisionKind_DECISION_KIND_JOINT_DEPLOYMENT,
 			Zones: []string{"zones/makhmour"}, Units: []string{makhmourFront, makhmourBrigade}}})
 	if err != nil {

@@ -57,6 +57,8 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 // TestCoverageGapClosesWithAJointDeployment is the founding scenario: the Khidr Jija attack
 // leaves Makhmour exposed in December 2021; a joint deployment proposed by the Peshmerga
 // and acknowledged by the Iraqi army closes the gap, and the picture stream shows each step.
+// It runs once per system (TestMain starts a fresh one): the deployment it makes covers
+// December 2021 for good, as a real one would.
 func TestCoverageGapClosesWithAJointDeployment(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
