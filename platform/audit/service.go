@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"strings"
 	"time"
 
@@ -86,7 +87,7 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAudit
 	default:
 		v.Add("order_by", `must be "event_time" or "event_time desc"`)
 	}
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := req.GetFilter() + "|" + req.GetOrderBy()
 	var after *position
 	if tok := req.GetPageToken(); tok != "" {
@@ -140,19 +141,6 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAudit
 		resp.AuditRecords = append(resp.AuditRecords, ToProto(&recs[i]))
 	}
 	return resp, nil
-}
-
-func pageSize(v *apperr.Violations, n int32) int {
-	switch {
-	case n < 0:
-		v.Add("page_size", "must not be negative")
-		return 0
-	case n == 0:
-		return 50
-	case n > 500:
-		return 500
-	}
-	return int(n)
 }
 
 var roles = map[string]gatewayv1.CallerRole{

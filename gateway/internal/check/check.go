@@ -4,6 +4,7 @@
 package check
 
 import (
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"regexp"
 	"time"
 
@@ -21,9 +22,8 @@ func ToStatus(err error) error { return apperr.ToStatus(err, ErrorDomain) }
 var (
 	// idPattern is a resource id: 4-63 characters of [a-z0-9-], starting with a letter
 	// and not ending with a hyphen.
-	idPattern        = regexp.MustCompile(`^[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
-	forcePattern     = regexp.MustCompile(`^forces/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
+	idPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
+	forcePattern = regexp.MustCompile(`^forces/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
 )
 
 // IsID reports whether s is a valid resource id.
@@ -57,11 +57,7 @@ func IsName(name, collection string) bool {
 func IsForce(s string) bool { return forcePattern.MatchString(s) }
 
 // RequestID reports a malformed request_id.
-func RequestID(v *apperr.Violations, id string) {
-	if id != "" && !requestIDPattern.MatchString(id) {
-		v.Add("request_id", "must be 1-100 characters of letters, digits and ._:-")
-	}
-}
+func RequestID(v *apperr.Violations, id string) { reqcheck.RequestID(v, id) }
 
 // Page sizes (AIP-158).
 const (

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -16,7 +17,7 @@ func (h *Handler) CreateForce(ctx context.Context, req *forcesv1.CreateForceRequ
 	var v apperr.Violations
 	validateForce(&v, "force", req.GetForce())
 	validateID(&v, "force_id", req.GetForceId(), true)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -56,7 +57,7 @@ func (h *Handler) GetForce(ctx context.Context, req *forcesv1.GetForceRequest) (
 // ListForces lists the forces by name, a page at a time.
 func (h *Handler) ListForces(ctx context.Context, req *forcesv1.ListForcesRequest) (*forcesv1.ListForcesResponse, error) {
 	var v apperr.Violations
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	var after nameCursor
 	h.decodeToken(&v, "forces", req.GetPageToken(), &after)
 	if err := v.Err(); err != nil {

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"errors"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
@@ -10,18 +11,12 @@ import (
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 )
 
-// Page sizes (AIP-158).
-const (
-	defaultPageSize = 50
-	maxPageSize     = 500
-)
-
 // The filters the List methods accept, as their requests document.
 var (
 	unitSchema = filter.Schema{
-		"echelon":                 {Type: filter.Enum, Values: enumNames(forcesv1.Echelon_name)},
+		"echelon":                 {Type: filter.Enum, Values: reqcheck.EnumNames(forcesv1.Echelon_name)},
 		"parent_unit":             {Type: filter.String},
-		"readiness":               {Type: filter.Enum, Values: enumNames(forcesv1.Readiness_name)},
+		"readiness":               {Type: filter.Enum, Values: reqcheck.EnumNames(forcesv1.Readiness_name)},
 		"last_position.latitude":  {Type: filter.Number, Ops: filter.Ordered},
 		"last_position.longitude": {Type: filter.Number, Ops: filter.Ordered},
 	}
@@ -33,19 +28,6 @@ var (
 		"report_time": {Type: filter.Time, Ops: filter.Ordered},
 	}
 )
-
-// pageSize checks a request's page_size and applies the default and the cap.
-func pageSize(v *apperr.Violations, n int32) int {
-	switch {
-	case n < 0:
-		v.Add("page_size", "must not be negative")
-	case n == 0:
-		return defaultPageSize
-	case n > maxPageSize:
-		return maxPageSize
-	}
-	return int(n)
-}
 
 // decodeToken opens a page_token issued for query into pos; a token from another query,
 // or altered, is a violation.
@@ -77,13 +59,3 @@ func namePage[T any](h *Handler, query string, docs []*store.Doc[T], size int) (
 // listQuery identifies a list query for its page tokens: a token is good only for the
 // parent and filter it was issued for.
 func listQuery(parent, filter string) string { return parent + "\n" + filter }
-
-func enumNames(m map[int32]string) []string {
-	out := make([]string, 0, len(m))
-	for n, s := range m {
-		if n != 0 {
-			out = append(out, s)
-		}
-	}
-	return out
-}

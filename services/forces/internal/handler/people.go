@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -19,7 +20,7 @@ func (h *Handler) CreatePerson(ctx context.Context, req *forcesv1.CreatePersonRe
 	forceName.check(&v, "parent", req.GetParent(), false)
 	validatePerson(&v, "person", req.GetPerson(), nil)
 	validateID(&v, "person_id", req.GetPersonId(), false)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -91,7 +92,7 @@ func (h *Handler) ListPeople(ctx context.Context, req *forcesv1.ListPeopleReques
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := listQuery(req.GetParent(), req.GetFilter())
 	var after nameCursor
 	h.decodeToken(&v, query, req.GetPageToken(), &after)
@@ -125,7 +126,7 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 	if len(paths) > 0 {
 		validatePerson(&v, "person", req.GetPerson(), paths)
 	}
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -153,7 +154,7 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRequest) (*forcesv1.DeletePersonResponse, error) {
 	var v apperr.Violations
 	personName.check(&v, "name", req.GetName(), false)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}

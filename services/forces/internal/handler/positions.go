@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"time"
 
 	"github.com/tansiq/tansiq/platform/access"
@@ -22,7 +23,7 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	var v apperr.Violations
 	unitName.check(&v, "name", req.GetName(), false)
 	validatePosition(&v, "position", req.GetPosition(), now)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -66,7 +67,7 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := listQuery(req.GetParent(), req.GetFilter())
 	var after *positionCursor
 	if req.GetPageToken() != "" {

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -19,7 +20,7 @@ func (h *Handler) CreateUnit(ctx context.Context, req *forcesv1.CreateUnitReques
 	forceName.check(&v, "parent", req.GetParent(), false)
 	validateUnit(&v, "unit", req.GetUnit(), nil)
 	validateID(&v, "unit_id", req.GetUnitId(), false)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -97,7 +98,7 @@ func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest)
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := listQuery(req.GetParent(), req.GetFilter())
 	var after nameCursor
 	h.decodeToken(&v, query, req.GetPageToken(), &after)
@@ -131,7 +132,7 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 	if len(paths) > 0 {
 		validateUnit(&v, "unit", req.GetUnit(), paths)
 	}
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -159,7 +160,7 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitRequest) (*forcesv1.DeleteUnitResponse, error) {
 	var v apperr.Violations
 	unitName.check(&v, "name", req.GetName(), false)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}

@@ -11,7 +11,6 @@ import (
 )
 
 var (
-	requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
 	// symbolPattern accepts a MIL-STD-2525D/E SIDC (20 digits) or a 2525C one (15 characters).
 	symbolPattern = regexp.MustCompile(`^([0-9]{20}|[A-Z0-9*-]{15})$`)
 )
@@ -36,12 +35,6 @@ func validateID(v *apperr.Violations, field, id string, required bool) {
 		v.Add(field, "is required")
 	case id != "" && !domain.ValidID(id):
 		v.Add(field, idRule)
-	}
-}
-
-func validateRequestID(v *apperr.Violations, id string) {
-	if id != "" && !requestIDPattern.MatchString(id) {
-		v.Add("request_id", "must be 1-100 characters of letters, digits and ._:-")
 	}
 }
 

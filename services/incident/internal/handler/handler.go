@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"time"
 
 	"google.golang.org/grpc"
@@ -42,7 +43,7 @@ func (h *Handler) CreateIncident(ctx context.Context, req *incidentv1.CreateInci
 	if id := req.GetIncidentId(); id != "" && !idPattern.MatchString(id) {
 		v.Add("incident_id", "must be 4-63 characters of a-z, 0-9 and -, starting with a letter")
 	}
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -91,7 +92,7 @@ func (h *Handler) UpdateIncident(ctx context.Context, req *incidentv1.UpdateInci
 	if len(paths) > 0 {
 		validateIncident(&v, "incident", req.GetIncident(), paths, h.now())
 	}
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -135,7 +136,7 @@ func (h *Handler) CloseIncident(ctx context.Context, req *incidentv1.CloseIncide
 func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, verb string, move func(*domain.Incident) error) (*incidentstore.Doc, error) {
 	var v apperr.Violations
 	validateName(&v, "name", name)
-	validateRequestID(&v, requestID)
+	reqcheck.RequestID(&v, requestID)
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"errors"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -12,17 +13,11 @@ import (
 	incidentstore "github.com/tansiq/tansiq/services/incident/internal/store"
 )
 
-// Page sizes (AIP-158).
-const (
-	defaultPageSize = 50
-	maxPageSize     = 500
-)
-
 // listSchema is the filter ListIncidents accepts, as its request documents.
 var listSchema = filter.Schema{
 	"occur_time":      {Type: filter.Time, Ops: filter.Ordered},
-	"kind":            {Type: filter.Enum, Values: enumNames(incidentv1.IncidentKind_name)},
-	"state":           {Type: filter.Enum, Values: enumNames(incidentv1.IncidentState_name)},
+	"kind":            {Type: filter.Enum, Values: reqcheck.EnumNames(incidentv1.IncidentKind_name)},
+	"state":           {Type: filter.Enum, Values: reqcheck.EnumNames(incidentv1.IncidentState_name)},
 	"governorate":     {Type: filter.String},
 	"district":        {Type: filter.String},
 	"reporting_force": {Type: filter.String},
@@ -37,15 +32,7 @@ func (h *Handler) ListIncidents(ctx context.Context, req *incidentv1.ListInciden
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	size := int(req.GetPageSize())
-	switch {
-	case size < 0:
-		v.Add("page_size", "must not be negative")
-	case size == 0:
-		size = defaultPageSize
-	case size > maxPageSize:
-		size = maxPageSize
-	}
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	var after *incidentstore.Position
 	if tok := req.GetPageToken(); tok != "" {
 		after = &incidentstore.Position{}
@@ -79,14 +66,4 @@ func (h *Handler) ListIncidents(ctx context.Context, req *incidentv1.ListInciden
 		resp.Incidents = append(resp.Incidents, toProto(d))
 	}
 	return resp, nil
-}
-
-func enumNames(m map[int32]string) []string {
-	out := make([]string, 0, len(m))
-	for n, s := range m {
-		if n != 0 {
-			out = append(out, s)
-		}
-	}
-	return out
 }

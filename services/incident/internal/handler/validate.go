@@ -13,10 +13,9 @@ import (
 )
 
 var (
-	idPattern        = regexp.MustCompile(`^[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	namePattern      = regexp.MustCompile(`^incidents/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	forcePattern     = regexp.MustCompile(`^forces/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
+	idPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
+	namePattern  = regexp.MustCompile(`^incidents/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
+	forcePattern = regexp.MustCompile(`^forces/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
 )
 
 // Limits on incident fields.
@@ -35,12 +34,6 @@ func validateName(v *apperr.Violations, field, name string) {
 		v.Add(field, "is required")
 	} else if !namePattern.MatchString(name) {
 		v.Add(field, `must look like "incidents/{incident}"`)
-	}
-}
-
-func validateRequestID(v *apperr.Violations, id string) {
-	if id != "" && !requestIDPattern.MatchString(id) {
-		v.Add("request_id", "must be 1-100 characters of letters, digits and ._:-")
 	}
 }
 

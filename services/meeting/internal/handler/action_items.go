@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"slices"
 
 	"github.com/tansiq/tansiq/platform/access"
@@ -32,7 +33,7 @@ func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateAct
 	validateName(&v, "parent", req.GetParent(), domain.IsDecisionName, "meetings/{meeting}/decisions/{decision}")
 	validateActionItem(&v, "action_item", req.GetActionItem(), nil, h.now())
 	validateID(&v, "action_item_id", req.GetActionItemId(), domain.ValidID)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 	if len(paths) > 0 {
 		validateActionItem(&v, "action_item", req.GetActionItem(), paths, h.now())
 	}
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -151,7 +152,7 @@ func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddAct
 	var v apperr.Violations
 	validateName(&v, "name", req.GetName(), domain.IsActionItemName, actionItemForm)
 	validateText(&v, "note", req.GetNote(), true, types.MaxTextLen)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}

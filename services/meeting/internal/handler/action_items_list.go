@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 var actionItemSchema = filter.Schema{
 	"owner_force": {Type: filter.String},
 	"owner":       {Type: filter.String},
-	"status":      {Type: filter.Enum, Ops: []filter.Op{filter.Eq, filter.Ne}, Values: enumNames(meetingv1.ActionItemStatus_name)},
+	"status":      {Type: filter.Enum, Ops: []filter.Op{filter.Eq, filter.Ne}, Values: reqcheck.EnumNames(meetingv1.ActionItemStatus_name)},
 	"due_time":    {Type: filter.Time, Ops: filter.Ordered},
 	"zone":        {Type: filter.String},
 }
@@ -60,7 +61,7 @@ func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListAction
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := pageQuery(req.GetParent(), req.GetFilter())
 	var pos itemPosition
 	after := h.pagePosition(&v, query, req.GetPageToken(), &pos)

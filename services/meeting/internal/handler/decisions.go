@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -31,7 +32,7 @@ func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecis
 	validateName(&v, "parent", req.GetParent(), domain.IsMeetingName, "meetings/{meeting}")
 	validateDecision(&v, "decision", req.GetDecision())
 	validateID(&v, "decision_id", req.GetDecisionId(), domain.ValidID)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.Acknow
 	var v apperr.Violations
 	validateName(&v, "name", req.GetName(), domain.IsDecisionName, "meetings/{meeting}/decisions/{decision}")
 	validateText(&v, "note", req.GetNote(), false, types.MaxTextLen)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}

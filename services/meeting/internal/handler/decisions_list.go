@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
@@ -12,7 +13,7 @@ import (
 
 // decisionSchema is the filter ListDecisions accepts, as its request documents.
 var decisionSchema = filter.Schema{
-	"kind":           {Type: filter.Enum, Values: enumNames(meetingv1.DecisionKind_name)},
+	"kind":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.DecisionKind_name)},
 	"binding":        {Type: filter.Enum, Values: []string{"true", "false"}},
 	"zone":           {Type: filter.String},
 	"unit":           {Type: filter.String},
@@ -39,7 +40,7 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 			conds[i].Value = c.Value == "true"
 		}
 	}
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := pageQuery(req.GetParent(), req.GetFilter())
 	var pos meetingstore.DecisionPosition
 	after := h.pagePosition(&v, query, req.GetPageToken(), &pos)

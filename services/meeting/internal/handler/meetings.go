@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -27,7 +28,7 @@ func (h *Handler) createMeeting(ctx context.Context, req *meetingv1.CreateMeetin
 	var v apperr.Violations
 	validateMeeting(&v, "meeting", req.GetMeeting(), nil, h.now())
 	validateID(&v, "meeting_id", req.GetMeetingId(), domain.ValidID)
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	m := meetingFromProto(req.GetMeeting())
 	if in := req.GetMeeting(); in.GetStartTime().IsValid() && in.GetEndTime().IsValid() {
 		v.Append("", m.TimeViolations())
@@ -93,7 +94,7 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 	if len(paths) > 0 {
 		validateMeeting(&v, "meeting", req.GetMeeting(), paths, h.now())
 	}
-	validateRequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -167,7 +168,7 @@ func (h *Handler) CloseMeeting(ctx context.Context, req *meetingv1.CloseMeetingR
 func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, verb string, move func(*domain.Meeting) error) (*meetingstore.MeetingDoc, error) {
 	var v apperr.Violations
 	validateName(&v, "name", name, domain.IsMeetingName, "meetings/{meeting}")
-	validateRequestID(&v, requestID)
+	reqcheck.RequestID(&v, requestID)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

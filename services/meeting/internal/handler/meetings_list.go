@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
@@ -13,8 +14,8 @@ import (
 // meetingSchema is the filter ListMeetings accepts, as its request documents.
 var meetingSchema = filter.Schema{
 	"start_time":      {Type: filter.Time, Ops: filter.Ordered},
-	"state":           {Type: filter.Enum, Values: enumNames(meetingv1.MeetingState_name)},
-	"level":           {Type: filter.Enum, Values: enumNames(meetingv1.MeetingLevel_name)},
+	"state":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingState_name)},
+	"level":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingLevel_name)},
 	"host_force":      {Type: filter.String},
 	"attending_force": {Type: filter.String},
 	"place.name":      {Type: filter.String},
@@ -35,7 +36,7 @@ func (h *Handler) ListMeetings(ctx context.Context, req *meetingv1.ListMeetingsR
 			conds[i].Value = domain.PlaceKey(c.Value.(string))
 		}
 	}
-	size := pageSize(&v, req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	var pos meetingstore.MeetingPosition
 	after := h.pagePosition(&v, req.GetFilter(), req.GetPageToken(), &pos)
 	if err := v.Err(); err != nil {

@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"regexp"
 	"strings"
 	"time"
 
@@ -10,8 +9,6 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/types"
 )
-
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
 
 // Limits on what a request may carry.
 const (
@@ -25,12 +22,6 @@ var earliest = time.Date(2003, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // latestAhead is how far ahead a meeting or due time may be set; further is a typo.
 const latestAhead = 5 * 365 * 24 * time.Hour
-
-func validateRequestID(v *apperr.Violations, id string) {
-	if id != "" && !requestIDPattern.MatchString(id) {
-		v.Add("request_id", "must be 1-100 characters of letters, digits and ._:-")
-	}
-}
 
 // validateName checks a required resource name against its pattern.
 func validateName(v *apperr.Violations, field, name string, valid func(string) bool, form string) {
