@@ -249,7 +249,9 @@ type ActionItemUpdate struct {
 	// When it was written.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// Whether this update marked the item done.
-	MarkedDone    bool `protobuf:"varint,4,opt,name=marked_done,json=markedDone,proto3" json:"marked_done,omitempty"`
+	MarkedDone bool `protobuf:"varint,4,opt,name=marked_done,json=markedDone,proto3" json:"marked_done,omitempty"`
+	// Whether this update reopened a done item.
+	Reopened      bool `protobuf:"varint,5,opt,name=reopened,proto3" json:"reopened,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -312,6 +314,13 @@ func (x *ActionItemUpdate) GetMarkedDone() bool {
 	return false
 }
 
+func (x *ActionItemUpdate) GetReopened() bool {
+	if x != nil {
+		return x.Reopened
+	}
+	return false
+}
+
 var File_tansiq_meeting_v1_action_item_proto protoreflect.FileDescriptor
 
 const file_tansiq_meeting_v1_action_item_proto_rawDesc = "" +
@@ -337,14 +346,15 @@ const file_tansiq_meeting_v1_action_item_proto_rawDesc = "" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\r \x01(\tR\x04etag:v\xeaAs\n" +
 	"\x15tansiq.dev/ActionItem\x12Ameetings/{meeting}/decisions/{decision}/actionItems/{action_item}*\vactionItems2\n" +
-	"actionItem\"\x9c\x01\n" +
+	"actionItem\"\xb8\x01\n" +
 	"\x10ActionItemUpdate\x12\x12\n" +
 	"\x04note\x18\x01 \x01(\tR\x04note\x12\x16\n" +
 	"\x06author\x18\x02 \x01(\tR\x06author\x12;\n" +
 	"\vcreate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12\x1f\n" +
 	"\vmarked_done\x18\x04 \x01(\bR\n" +
-	"markedDone*\x90\x01\n" +
+	"markedDone\x12\x1a\n" +
+	"\breopened\x18\x05 \x01(\bR\breopened*\x90\x01\n" +
 	"\x10ActionItemStatus\x12\"\n" +
 	"\x1eACTION_ITEM_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17ACTION_ITEM_STATUS_OPEN\x10\x01\x12\x1b\n" +

@@ -101,7 +101,8 @@ type Decision struct {
 	Units []string `protobuf:"bytes,5,rep,name=units,proto3" json:"units,omitempty"`
 	// The incidents it concerns, "incidents/{incident}".
 	Incidents []string `protobuf:"bytes,6,rep,name=incidents,proto3" json:"incidents,omitempty"`
-	// The forces whose acknowledgement it needs: the meeting's attending_forces.
+	// The forces whose acknowledgement it needs: the meeting's attending_forces and the
+	// force of every unit in units, attending or not.
 	RequiredForces []string `protobuf:"bytes,7,rep,name=required_forces,json=requiredForces,proto3" json:"required_forces,omitempty"`
 	// The acknowledgements given so far, at most one per force, in the order given.
 	Acknowledgements []*Acknowledgement `protobuf:"bytes,8,rep,name=acknowledgements,proto3" json:"acknowledgements,omitempty"`

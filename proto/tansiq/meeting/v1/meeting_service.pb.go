@@ -359,7 +359,8 @@ type UpdateMeetingRequest struct {
 	// (ABORTED on a mismatch), and the new values of the fields in update_mask.
 	Meeting *Meeting `protobuf:"bytes,1,opt,name=meeting,proto3" json:"meeting,omitempty"`
 	// The fields to change. Paths: title, purpose, place, start_time, end_time, level,
-	// attendees, agenda_items, outcome. The host force does not change.
+	// attendees, agenda_items, outcome. The host force does not change. Attendees change
+	// only while the meeting is scheduled (FAILED_PRECONDITION, ATTENDEES_FROZEN, after).
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Makes the call idempotent, as in CreateMeetingRequest.
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
@@ -1732,12 +1733,17 @@ type AddActionItemUpdateRequest struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The progress note.
 	Note string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
-	// Marks the item done. Done is final: marking a done item done again changes nothing.
+	// Marks the item done; marking a done item done again changes nothing. Only operators of
+	// the item's owner force may (PERMISSION_DENIED otherwise); the other force that took the
+	// decision may add notes.
 	MarkDone bool `protobuf:"varint,3,opt,name=mark_done,json=markDone,proto3" json:"mark_done,omitempty"`
 	// If set, the call fails with ABORTED unless it matches the stored etag.
 	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	// Makes the call idempotent: a retry with the same id adds no second note.
-	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Reopens a done item; reopening an open item changes nothing. Only operators of the
+	// item's owner force may (PERMISSION_DENIED otherwise). Not together with mark_done.
+	Reopen        bool `protobuf:"varint,6,opt,name=reopen,proto3" json:"reopen,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1805,6 +1811,13 @@ func (x *AddActionItemUpdateRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *AddActionItemUpdateRequest) GetReopen() bool {
+	if x != nil {
+		return x.Reopen
+	}
+	return false
 }
 
 // Response of AddActionItemUpdate.
@@ -1971,14 +1984,15 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"Z\n" +
 	"\x18UpdateActionItemResponse\x12>\n" +
 	"\vaction_item\x18\x01 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemR\n" +
-	"actionItem\"\x9e\x01\n" +
+	"actionItem\"\xb6\x01\n" +
 	"\x1aAddActionItemUpdateRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x17\n" +
 	"\x04note\x18\x02 \x01(\tB\x03\xe0A\x02R\x04note\x12\x1b\n" +
 	"\tmark_done\x18\x03 \x01(\bR\bmarkDone\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tR\trequestId\"]\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\x12\x16\n" +
+	"\x06reopen\x18\x06 \x01(\bR\x06reopen\"]\n" +
 	"\x1bAddActionItemUpdateResponse\x12>\n" +
 	"\vaction_item\x18\x01 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemR\n" +
 	"actionItem2\xf4\f\n" +

@@ -41,6 +41,7 @@ type Update struct {
 	Author     string    `bson:"author,omitempty"`
 	Time       time.Time `bson:"time"`
 	MarkedDone bool      `bson:"marked_done,omitempty"`
+	Reopened   bool      `bson:"reopened,omitempty"`
 }
 
 // NewActionItem returns an item of decision, owned by a.Owner. The owner must belong to one
@@ -85,13 +86,18 @@ func (a *ActionItem) Status(now time.Time) string {
 }
 
 // AddUpdate appends a progress note by author at time at, marking the item done when
-// markDone is set. Done is final: on an item already done the note is kept but marks
-// nothing, and the first done time stands.
-func (a *ActionItem) AddUpdate(note, author string, markDone bool, at time.Time) {
+// markDone is set, or reopening it when reopen is set (the handler lets only the
+// StatusForce's operators ask for either). Marking a done item done again, or reopening an
+// open one, keeps the note and changes nothing else.
+func (a *ActionItem) AddUpdate(note, author string, markDone, reopen bool, at time.Time) {
 	u := Update{Note: note, Author: author, Time: at}
-	if markDone && !a.Done {
+	switch {
+	case markDone && !a.Done:
 		u.MarkedDone = true
 		a.Done, a.DoneTime = true, at
+	case reopen && a.Done:
+		u.Reopened = true
+		a.Done, a.DoneTime = false, time.Time{}
 	}
 	a.Updates = append(a.Updates, u)
 }

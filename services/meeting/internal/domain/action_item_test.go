@@ -33,9 +33,9 @@ func TestAddUpdateDoneIsFinal(t *testing.T) {
 	t1 := time.Date(2021, 12, 10, 0, 0, 0, 0, time.UTC)
 	t2 := t1.Add(24 * time.Hour)
 	a := ActionItem{}
-	a.AddUpdate("liaison officers named", "forces/peshmerga/people/jamal-mohammed-omar", false, t1)
-	a.AddUpdate("checkpoint manned", "", true, t1)
-	a.AddUpdate("still manned", "", true, t2)
+	a.AddUpdate("liaison officers named", "forces/peshmerga/people/jamal-mohammed-omar", false, false, t1)
+	a.AddUpdate("checkpoint manned", "", true, false, t1)
+	a.AddUpdate("still manned", "", true, false, t2)
 	if !a.Done || !a.DoneTime.Equal(t1) {
 		t.Errorf("done %v at %v, want done at %v", a.Done, a.DoneTime, t1)
 	}

@@ -26,9 +26,9 @@ type Decision struct {
 	Zones     []string `bson:"zones,omitempty"`
 	Units     []string `bson:"units,omitempty"`
 	Incidents []string `bson:"incidents,omitempty"`
-	// RequiredForces are the meeting's attending forces when the decision was recorded.
-	// They are copied, not looked up, because the decision binds those who took it: a
-	// later change of the meeting's attendees does not change who must acknowledge.
+	// RequiredForces are the forces the decision names: the meeting's attending forces
+	// when it was recorded and the force of every unit it names (see namedForces). They
+	// are copied, not looked up, so who must acknowledge never changes afterwards.
 	RequiredForces   []string          `bson:"required_forces"`
 	Acknowledgements []Acknowledgement `bson:"acknowledgements,omitempty"`
 	// AwaitingForces are the required forces yet to acknowledge, derived and stored for
@@ -46,11 +46,11 @@ type Acknowledgement struct {
 	Note   string    `bson:"note,omitempty"`
 }
 
-// NewDecision returns a decision of meeting m, needing the acknowledgement of each force
-// attending it, with none given yet.
+// NewDecision returns a decision of meeting m, needing the acknowledgement of each force it
+// names (attending the meeting or not), with none given yet.
 func NewDecision(meetingName string, m *Meeting, d Decision) Decision {
 	d.Meeting = meetingName
-	d.RequiredForces = append([]string(nil), m.AttendingForces...)
+	d.RequiredForces = namedForces(m, &d)
 	d.Acknowledgements = nil
 	d.settle()
 	return d
@@ -75,7 +75,7 @@ func (d *Decision) Acknowledge(by Actor, note string, at time.Time) (changed boo
 	}
 	if !contains(d.RequiredForces, by.Force) {
 		e := apperr.New(apperr.KindPermissionDenied, "NOT_A_REQUIRED_FORCE",
-			"%s did not attend the meeting and cannot acknowledge its decisions", by.Force)
+			"%s is not named by the decision and cannot acknowledge it", by.Force)
 		e.Metadata = map[string]string{"force": by.Force}
 		return false, e
 	}

@@ -153,14 +153,17 @@ func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddAct
 	validateName(&v, "name", req.GetName(), domain.IsActionItemName, actionItemForm)
 	validateText(&v, "note", req.GetNote(), true, types.MaxTextLen)
 	reqcheck.RequestID(&v, req.GetRequestId())
+	if req.GetMarkDone() && req.GetReopen() {
+		v.Add("reopen", "cannot be set together with mark_done")
+	}
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
 	by, at := actor(ctx), h.stamp()
-	may, checked := mayNote(ctx, by.Force), false
+	may, checked := mayNote(ctx, by.Force, req.GetMarkDone() || req.GetReopen()), false
 	d, err := h.actionItems.Update(ctx, store.Change{Name: req.GetName(), RequestID: req.GetRequestId(),
 		RequestHash: reqhash.Of(req), Verb: "noted"}, guarded(may, req.GetEtag(), &checked, func(d *meetingstore.ActionItemDoc) error {
-		d.Body.AddUpdate(req.GetNote(), by.Person, req.GetMarkDone(), at)
+		d.Body.AddUpdate(req.GetNote(), by.Person, req.GetMarkDone(), req.GetReopen(), at)
 		return nil
 	}))
 	if err == nil {
@@ -174,10 +177,14 @@ func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddAct
 
 // mayNote lets the forces that took the decision report progress on its action items,
 // each speaking for itself: an operator of one of the item's required forces, acting for
-// that force. Anyone else is refused as for a change to the record (another force's
-// operator: OTHER_FORCE_RECORD; a viewer or a service: READ_ONLY_ROLE).
-func mayNote(ctx context.Context, acting string) authorize[domain.ActionItem] {
+// that force. A note that changes the status (done, reopened) is the owner force's alone
+// (domain.ActionItem.StatusForce). Anyone else is refused as for a change to the record
+// (another force's operator: OTHER_FORCE_RECORD; a viewer or a service: READ_ONLY_ROLE).
+func mayNote(ctx context.Context, acting string, changesStatus bool) authorize[domain.ActionItem] {
 	return func(d *meetingstore.ActionItemDoc) error {
+		if changesStatus {
+			return access.Change(ctx, d.Name, d.Body.StatusForce())
+		}
 		if slices.Contains(d.Body.RequiredForces, acting) {
 			return access.Change(ctx, d.Name, acting)
 		}

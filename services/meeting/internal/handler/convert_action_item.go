@@ -39,7 +39,7 @@ func actionItemToProto(d *meetingstore.ActionItemDoc, now time.Time) *meetingv1.
 	}
 	for _, u := range a.Updates {
 		out.Updates = append(out.Updates, &meetingv1.ActionItemUpdate{
-			Note: u.Note, Author: u.Author, CreateTime: timestamppb.New(u.Time), MarkedDone: u.MarkedDone})
+			Note: u.Note, Author: u.Author, CreateTime: timestamppb.New(u.Time), MarkedDone: u.MarkedDone, Reopened: u.Reopened})
 	}
 	return out
 }

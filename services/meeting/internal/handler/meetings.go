@@ -114,6 +114,9 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 		if done, err := meetingstore.Replayed(d, ch.RequestID, ch.RequestHash); err != nil || done {
 			return d, err
 		}
+		if err := d.Body.CheckAttendeesEditable(); err != nil {
+			return nil, err
+		}
 		if err := h.checkAttendees(ctx, "meeting.attendees", patch.Attendees); err != nil {
 			return nil, err
 		}
@@ -122,6 +125,11 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 	d, err := h.meetings.Update(ctx, ch, guarded(may, req.GetMeeting().GetEtag(), &checked, func(d *meetingstore.MeetingDoc) error {
 		if err := d.Body.CheckEditable(); err != nil {
 			return err
+		}
+		if paths["attendees"] {
+			if err := d.Body.CheckAttendeesEditable(); err != nil {
+				return err
+			}
 		}
 		for p := range paths {
 			meetingUpdatable[p](&d.Body, patch)

@@ -112,7 +112,7 @@ func ActionItems(d *domain.Decision) []ActionItem {
 		Owner:   "forces/peshmerga/units/makhmour-front",
 		DueTime: time.Date(2021, 12, 13, 0, 0, 0, 0, iraq).UTC(),
 	})
-	liaison.AddUpdate("Liaison officers named.", ChiefOfStaff, true, time.Date(2021, 12, 10, 12, 0, 0, 0, iraq).UTC())
+	liaison.AddUpdate("Liaison officers named.", ChiefOfStaff, true, false, time.Date(2021, 12, 10, 12, 0, 0, 0, iraq).UTC())
 	return []ActionItem{{ID: "joint-security-plan", Item: plan}, {ID: "makhmour-liaison-officers", Item: liaison}}
 }
 

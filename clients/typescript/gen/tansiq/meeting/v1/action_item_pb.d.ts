@@ -153,6 +153,13 @@ export declare type ActionItemUpdate = Message<"tansiq.meeting.v1.ActionItemUpda
    * @generated from field: bool marked_done = 4;
    */
   markedDone: boolean;
+
+  /**
+   * Whether this update reopened a done item.
+   *
+   * @generated from field: bool reopened = 5;
+   */
+  reopened: boolean;
 };
 
 /**

@@ -62,7 +62,8 @@ export declare type Decision = Message<"tansiq.meeting.v1.Decision"> & {
   incidents: string[];
 
   /**
-   * The forces whose acknowledgement it needs: the meeting's attending_forces.
+   * The forces whose acknowledgement it needs: the meeting's attending_forces and the
+   * force of every unit in units, attending or not.
    *
    * @generated from field: repeated string required_forces = 7;
    */

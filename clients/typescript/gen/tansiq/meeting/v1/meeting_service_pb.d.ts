@@ -193,7 +193,8 @@ export declare type UpdateMeetingRequest = Message<"tansiq.meeting.v1.UpdateMeet
 
   /**
    * The fields to change. Paths: title, purpose, place, start_time, end_time, level,
-   * attendees, agenda_items, outcome. The host force does not change.
+   * attendees, agenda_items, outcome. The host force does not change. Attendees change
+   * only while the meeting is scheduled (FAILED_PRECONDITION, ATTENDEES_FROZEN, after).
    *
    * @generated from field: google.protobuf.FieldMask update_mask = 2;
    */
@@ -891,7 +892,9 @@ export declare type AddActionItemUpdateRequest = Message<"tansiq.meeting.v1.AddA
   note: string;
 
   /**
-   * Marks the item done. Done is final: marking a done item done again changes nothing.
+   * Marks the item done; marking a done item done again changes nothing. Only operators of
+   * the item's owner force may (PERMISSION_DENIED otherwise); the other force that took the
+   * decision may add notes.
    *
    * @generated from field: bool mark_done = 3;
    */
@@ -910,6 +913,14 @@ export declare type AddActionItemUpdateRequest = Message<"tansiq.meeting.v1.AddA
    * @generated from field: string request_id = 5;
    */
   requestId: string;
+
+  /**
+   * Reopens a done item; reopening an open item changes nothing. Only operators of the
+   * item's owner force may (PERMISSION_DENIED otherwise). Not together with mark_done.
+   *
+   * @generated from field: bool reopen = 6;
+   */
+  reopen: boolean;
 };
 
 /**
