@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -24,6 +25,8 @@ type security struct {
 	tlsCert, tlsKey, tlsClientCA         *string
 	clientCert, clientKey, clientCA      *string
 	jwtPublicKey, jwtIssuer, jwtAudience *string
+	jwtForces                            *string
+	jwtMaxLife, jwtMaxServiceLife        *time.Duration
 	insecureNoAuth                       *bool
 	serviceToken                         *string
 	clientTLS                            *dial.Config
@@ -31,17 +34,20 @@ type security struct {
 
 func securityFlags(fs *flag.FlagSet) *security {
 	return &security{
-		tlsCert:        config.String(fs, "tls-cert", "TANSIQ_TLS_CERT_FILE", "", "server certificate (PEM); empty serves plaintext"),
-		tlsKey:         config.String(fs, "tls-key", "TANSIQ_TLS_KEY_FILE", "", "server private key (PEM)"),
-		tlsClientCA:    config.String(fs, "tls-client-ca", "TANSIQ_TLS_CLIENT_CA_FILE", "", "CA that client certificates must chain to (enables mTLS)"),
-		clientCert:     config.String(fs, "tls-dial-cert", "TANSIQ_TLS_DIAL_CERT_FILE", "", "client certificate for calls to other services (mTLS)"),
-		clientKey:      config.String(fs, "tls-dial-key", "TANSIQ_TLS_DIAL_KEY_FILE", "", "client key for calls to other services"),
-		clientCA:       config.String(fs, "tls-dial-ca", "TANSIQ_TLS_DIAL_CA_FILE", "", "CA that other services' certificates chain to; set to call them over TLS"),
-		jwtPublicKey:   config.String(fs, "jwt-public-key", "TANSIQ_JWT_PUBLIC_KEY_FILE", "", "Ed25519 public key(s) (PEM) that bearer tokens are verified with"),
-		jwtIssuer:      config.String(fs, "jwt-issuer", "TANSIQ_JWT_ISSUER", auth.DefaultIssuer, "required token issuer"),
-		jwtAudience:    config.String(fs, "jwt-audience", "TANSIQ_JWT_AUDIENCE", auth.DefaultAudience, "required token audience"),
-		serviceToken:   config.String(fs, "service-token-file", "TANSIQ_SERVICE_TOKEN_FILE", "", "file with this service's own bearer token, for the calls it makes on its own behalf"),
-		insecureNoAuth: config.Bool(fs, "insecure-no-auth", "TANSIQ_INSECURE_NO_AUTH", false, "serve without authentication (tests and demos only)"),
+		tlsCert:           config.String(fs, "tls-cert", "TANSIQ_TLS_CERT_FILE", "", "server certificate (PEM); empty serves plaintext"),
+		tlsKey:            config.String(fs, "tls-key", "TANSIQ_TLS_KEY_FILE", "", "server private key (PEM)"),
+		tlsClientCA:       config.String(fs, "tls-client-ca", "TANSIQ_TLS_CLIENT_CA_FILE", "", "CA that client certificates must chain to (enables mTLS)"),
+		clientCert:        config.String(fs, "tls-dial-cert", "TANSIQ_TLS_DIAL_CERT_FILE", "", "client certificate for calls to other services (mTLS)"),
+		clientKey:         config.String(fs, "tls-dial-key", "TANSIQ_TLS_DIAL_KEY_FILE", "", "client key for calls to other services"),
+		clientCA:          config.String(fs, "tls-dial-ca", "TANSIQ_TLS_DIAL_CA_FILE", "", "CA that other services' certificates chain to; set to call them over TLS"),
+		jwtPublicKey:      config.String(fs, "jwt-public-key", "TANSIQ_JWT_PUBLIC_KEY_FILE", "", "Ed25519 public key(s) (PEM) that bearer tokens are verified with"),
+		jwtIssuer:         config.String(fs, "jwt-issuer", "TANSIQ_JWT_ISSUER", auth.DefaultIssuer, "required token issuer"),
+		jwtAudience:       config.String(fs, "jwt-audience", "TANSIQ_JWT_AUDIENCE", auth.DefaultAudience, "required token audience"),
+		jwtForces:         config.String(fs, "jwt-forces", "TANSIQ_JWT_FORCES", strings.Join(auth.DefaultForces, ","), "comma-separated forces whose people may call; tokens naming another force are refused"),
+		jwtMaxLife:        config.Duration(fs, "jwt-max-lifetime", "TANSIQ_JWT_MAX_LIFETIME", auth.DefaultMaxLifetime, "longest lifetime (exp - iat) accepted in a person's token"),
+		jwtMaxServiceLife: config.Duration(fs, "jwt-max-service-lifetime", "TANSIQ_JWT_MAX_SERVICE_LIFETIME", auth.DefaultMaxServiceLifetime, "longest lifetime accepted in a service's token"),
+		serviceToken:      config.String(fs, "service-token-file", "TANSIQ_SERVICE_TOKEN_FILE", "", "file with this service's own bearer token, for the calls it makes on its own behalf"),
+		insecureNoAuth:    config.Bool(fs, "insecure-no-auth", "TANSIQ_INSECURE_NO_AUTH", false, "serve without authentication (tests and demos only)"),
 	}
 }
 
@@ -80,7 +86,8 @@ func (s *security) apply(cfg *server.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	v, err := auth.NewVerifier(auth.VerifierConfig{PublicKeys: keys, Issuer: *s.jwtIssuer, Audience: *s.jwtAudience})
+	v, err := auth.NewVerifier(auth.VerifierConfig{PublicKeys: keys, Issuer: *s.jwtIssuer, Audience: *s.jwtAudience,
+		Forces: strings.Split(*s.jwtForces, ","), MaxLifetime: *s.jwtMaxLife, MaxServiceLifetime: *s.jwtMaxServiceLife})
 	if err != nil {
 		return err
 	}

@@ -95,8 +95,19 @@ func (id Identity) check() error {
 		return fmt.Errorf("force %q is not a force resource name", id.Force)
 	case id.Role == RoleService && id.Force != "":
 		return errors.New("a service speaks for no force")
+	case id.Role == RoleService && !validChild(id.Subject, "services"):
+		return fmt.Errorf("service subject %q is not \"services/{service}\"", id.Subject)
+	case id.Role != RoleService && !validChild(id.Subject, id.Force+"/people"):
+		// A person speaks only for the force they belong to.
+		return fmt.Errorf("subject %q is not a person of %s", id.Subject, id.Force)
 	}
 	return nil
+}
+
+// validChild reports whether name is "{parent}/{id}" with one non-empty id segment.
+func validChild(name, parent string) bool {
+	id, ok := strings.CutPrefix(name, parent+"/")
+	return ok && id != "" && !strings.Contains(id, "/")
 }
 
 type identityKey struct{}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -15,7 +16,14 @@ const (
 	DefaultAudience = "tansiq"
 	// DefaultLeeway is the clock skew tolerated on exp, nbf and iat.
 	DefaultLeeway = 30 * time.Second
+	// DefaultMaxLifetime caps a person's token: from its iat (or nbf) to its exp.
+	DefaultMaxLifetime = 24 * time.Hour
+	// DefaultMaxServiceLifetime caps a service's token, which a deployment renews less often.
+	DefaultMaxServiceLifetime = 30 * 24 * time.Hour
 )
+
+// DefaultForces are the forces whose people are accepted when VerifierConfig.Forces is empty.
+var DefaultForces = []string{"forces/iraqi-army", "forces/peshmerga"}
 
 // Errors from Verify. Each wraps the library's reason, for logs; callers test with errors.Is
 // and show clients only their fixed text.
@@ -36,6 +44,12 @@ type VerifierConfig struct {
 	Audience string
 	// Leeway is the clock skew tolerated; zero means DefaultLeeway, negative means none.
 	Leeway time.Duration
+	// Forces are the forces whose people may call; a token naming another is refused. Empty
+	// means DefaultForces.
+	Forces []string
+	// MaxLifetime and MaxServiceLifetime cap how long a person's and a service's token may
+	// be valid (exp minus iat, or nbf, or now); zero means the defaults.
+	MaxLifetime, MaxServiceLifetime time.Duration
 	// Now replaces the clock, for tests.
 	Now func() time.Time
 }
@@ -44,6 +58,10 @@ type VerifierConfig struct {
 type Verifier struct {
 	keys   jwt.VerificationKeySet
 	parser *jwt.Parser
+	forces map[string]bool
+	// maxLife and maxServiceLife cap token lifetimes; now is the clock.
+	maxLife, maxServiceLife time.Duration
+	now                     func() time.Time
 }
 
 // NewVerifier returns a verifier for cfg.
@@ -73,14 +91,29 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(max(leeway, 0)),
 	}
+	now := time.Now
 	if cfg.Now != nil {
+		now = cfg.Now
 		opts = append(opts, jwt.WithTimeFunc(cfg.Now))
 	}
-	return &Verifier{keys: keys, parser: jwt.NewParser(opts...)}, nil
+	v := &Verifier{keys: keys, parser: jwt.NewParser(opts...), forces: map[string]bool{}, now: now,
+		maxLife: cmp.Or(cfg.MaxLifetime, DefaultMaxLifetime), maxServiceLife: cmp.Or(cfg.MaxServiceLifetime, DefaultMaxServiceLifetime)}
+	forces := cfg.Forces
+	if len(forces) == 0 {
+		forces = DefaultForces
+	}
+	for _, f := range forces {
+		if !validForce(f) {
+			return nil, fmt.Errorf("auth: %q is not a force resource name", f)
+		}
+		v.forces[f] = true
+	}
+	return v, nil
 }
 
 // Verify checks token's signature, algorithm, issuer, audience, expiry, not-before and
-// issued-at times, and that it names a subject, a role and (for people) a force. It returns
+// issued-at times, that it names a subject, a role and (for people) a known force that the
+// subject belongs to, and that its lifetime is within the cap for its role. It returns
 // the identity the token vouches for, or an error wrapping ErrTokenExpired,
 // ErrTokenNotYetValid or ErrTokenInvalid.
 func (v *Verifier) Verify(token string) (Identity, error) {
@@ -98,5 +131,31 @@ func (v *Verifier) Verify(token string) (Identity, error) {
 	if err := id.check(); err != nil {
 		return Identity{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
 	}
+	if !id.IsService() && !v.forces[id.Force] {
+		return Identity{}, fmt.Errorf("%w: unknown force %q", ErrTokenInvalid, id.Force)
+	}
+	if err := v.checkLifetime(id, &c.RegisteredClaims); err != nil {
+		return Identity{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+	}
 	return id, nil
+}
+
+// checkLifetime refuses a token valid for longer than its role's cap: a stolen token must
+// not serve for years. The lifetime runs from iat (else nbf, else now) to exp.
+func (v *Verifier) checkLifetime(id Identity, c *jwt.RegisteredClaims) error {
+	limit := v.maxLife
+	if id.IsService() {
+		limit = v.maxServiceLife
+	}
+	start := v.now()
+	switch {
+	case c.IssuedAt != nil:
+		start = c.IssuedAt.Time
+	case c.NotBefore != nil:
+		start = c.NotBefore.Time
+	}
+	if life := c.ExpiresAt.Sub(start); life > limit {
+		return fmt.Errorf("token lifetime %s exceeds %s", life, limit)
+	}
+	return nil
 }

@@ -8,6 +8,10 @@ const (
 	Peshmerga = "forces/peshmerga"
 )
 
+// KnownForces are the forces the test Verifier accepts: the seed forces and a third, for
+// tests of a force that takes no part in a record.
+var KnownForces = []string{IraqiArmy, Peshmerga, "forces/federal-police"}
+
 // OtherForce is the seed force that is not force (Peshmerga for any force but Peshmerga).
 func OtherForce(force string) string {
 	if force == Peshmerga {

@@ -33,6 +33,7 @@ func NewKeys(t testing.TB) *Keys {
 	}
 	v, err := auth.NewVerifier(auth.VerifierConfig{
 		PublicKeys: []ed25519.PublicKey{pub}, Issuer: auth.DefaultIssuer, Audience: auth.DefaultAudience,
+		Forces: KnownForces,
 	})
 	if err != nil {
 		t.Fatal(err)
