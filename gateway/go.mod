@@ -2,6 +2,9 @@ module github.com/tansiq/tansiq/gateway
 
 go 1.26.0
 
+// The web app's npm packages are not Go code.
+ignore ./web/node_modules
+
 replace (
 	github.com/tansiq/tansiq/platform => ../platform
 	github.com/tansiq/tansiq/proto => ../proto
@@ -19,6 +22,8 @@ require (
 )
 
 require (
+	connectrpc.com/connect v1.21.1 // indirect
+	connectrpc.com/vanguard v0.4.0 // indirect
 	filippo.io/edwards25519 v1.1.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
 	github.com/FerretDB/FerretDB v1.24.2 // indirect

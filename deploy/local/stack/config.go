@@ -55,6 +55,9 @@ type Config struct {
 	StopTimeout time.Duration
 	// Backoff is the restart policy; zero means DefaultBackoff.
 	Backoff Backoff
+	// DevTokenTTL is how long the tokens of the development identities the web app's
+	// sign-in offers (DevIdentities) last; zero means 24h.
+	DevTokenTTL time.Duration
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -65,7 +68,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("stack: Config.DataDir is required")
 	}
 	for name := range c.Ports {
-		if !known(name) {
+		if !knownPort(name) {
 			return c, fmt.Errorf("stack: Config.Ports names unknown process %q", name)
 		}
 	}
@@ -82,6 +85,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.StopTimeout == 0 {
 		c.StopTimeout = 15 * time.Second
+	}
+	if c.DevTokenTTL == 0 {
+		c.DevTokenTTL = 24 * time.Hour
 	}
 	if c.Backoff == (Backoff{}) {
 		c.Backoff = DefaultBackoff()

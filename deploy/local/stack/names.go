@@ -8,6 +8,9 @@ const (
 	Forces   = "forces"
 	Meeting  = "meeting"
 	Gateway  = "gateway"
+	// Web is not a process: it names the port on which the gateway serves the web app, in
+	// Config.Ports, DefaultPort and FreePorts.
+	Web = "web"
 )
 
 // order is the start order: the store before the services that use it, the forces service
@@ -17,7 +20,7 @@ var order = []string{Store, Incident, Forces, Meeting, Gateway}
 
 // defaultPorts are the loopback ports of `make run`. The store uses 7017 rather than
 // MongoDB's 27017 so that it never clashes with a real MongoDB on the same machine.
-var defaultPorts = map[string]int{Gateway: 7000, Incident: 7001, Forces: 7002, Meeting: 7003, Store: 7017}
+var defaultPorts = map[string]int{Gateway: 7000, Incident: 7001, Forces: 7002, Meeting: 7003, Store: 7017, Web: 7080}
 
 // Names returns every process the stack knows, in start order, whether or not its binary
 // exists.
@@ -37,6 +40,10 @@ func Binary(name string) string {
 }
 
 func known(name string) bool {
+	return name != Web && knownPort(name)
+}
+
+func knownPort(name string) bool {
 	_, ok := defaultPorts[name]
 	return ok
 }

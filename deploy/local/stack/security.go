@@ -27,7 +27,10 @@ type security struct {
 	// gatewayToken is the file holding the gateway's own service token, for the calls it
 	// makes on its own behalf (following the incident stream).
 	gatewayToken string
-	dev          *tlsconfig.Dev
+	// devIdentities is the file of development identities and tokens the gateway's web
+	// app offers at sign-in.
+	devIdentities string
+	dev           *tlsconfig.Dev
 }
 
 // setupSecurity creates (or reuses) the development key pair and certificates under
@@ -53,6 +56,10 @@ func setupSecurity(cfg Config) (*security, error) {
 		if err := os.WriteFile(sec.gatewayToken, []byte(tok), 0o600); err != nil {
 			return nil, fmt.Errorf("stack: gateway service token: %w", err)
 		}
+		sec.devIdentities = filepath.Join(cfg.DataDir, "keys", "web-identities.json")
+		if err := writeDevIdentities(sec.devIdentities, sec.signer, cfg.DevTokenTTL); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.TLS {
 		dev, err := tlsconfig.GenerateDev(filepath.Join(cfg.DataDir, "tls"), Incident, Forces, Meeting, Gateway, healthClientName)
@@ -73,7 +80,8 @@ func (sec *security) env(name string) []string {
 		env = append(env, "TANSIQ_JWT_PUBLIC_KEY_FILE="+sec.pubKey,
 			"TANSIQ_JWT_ISSUER="+auth.DefaultIssuer, "TANSIQ_JWT_AUDIENCE="+auth.DefaultAudience)
 		if name == Gateway {
-			env = append(env, "TANSIQ_SERVICE_TOKEN_FILE="+sec.gatewayToken)
+			env = append(env, "TANSIQ_SERVICE_TOKEN_FILE="+sec.gatewayToken,
+				"TANSIQ_WEB_DEV_IDENTITIES_FILE="+sec.devIdentities)
 		}
 	}
 	if sec.dev == nil {

@@ -112,7 +112,11 @@ func (s *Stack) choose() error {
 // checkPortsFree fails when another program already serves on a port of the stack: the
 // health checks would take it for the stack's own process.
 func (s *Stack) checkPortsFree() error {
-	for _, name := range s.order {
+	names := s.order
+	if slices.Contains(s.order, Gateway) {
+		names = append(slices.Clone(names), Web)
+	}
+	for _, name := range names {
 		l, err := net.Listen("tcp", s.loopback(name))
 		if err != nil {
 			return fmt.Errorf("stack: the %s port %s is taken by another program (another Tansiq running?): %w", name, s.loopback(name), err)
@@ -168,6 +172,7 @@ func (s *Stack) environ(name string) []string {
 			"TANSIQ_INCIDENT_ADDR="+s.addrIfRun(Incident),
 			"TANSIQ_FORCES_ADDR="+s.addrIfRun(Forces),
 			"TANSIQ_MEETING_ADDR="+s.addrIfRun(Meeting),
+			"TANSIQ_WEB_LISTEN="+s.loopback(Web),
 		)
 	}
 	env = append(env, s.cfg.Env[AllProcesses]...)
@@ -209,6 +214,19 @@ func (s *Stack) Addr(name string) string {
 		return p.addr
 	}
 	return ""
+}
+
+// WebURL is the address of the web app the gateway serves, or "" if the stack runs no
+// gateway.
+func (s *Stack) WebURL() string {
+	if !slices.Contains(s.order, Gateway) {
+		return ""
+	}
+	scheme := "http"
+	if s.sec.dev != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + s.loopback(Web) + "/"
 }
 
 // MongoURI is the store every service uses.

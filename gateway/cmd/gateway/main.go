@@ -12,7 +12,9 @@ import (
 
 	"github.com/tansiq/tansiq/gateway/internal/edge"
 	"github.com/tansiq/tansiq/gateway/internal/limits"
+	"github.com/tansiq/tansiq/gateway/internal/webserver"
 	"github.com/tansiq/tansiq/gateway/internal/wiring"
+	"github.com/tansiq/tansiq/gateway/web"
 	"github.com/tansiq/tansiq/platform/app"
 	"github.com/tansiq/tansiq/platform/config"
 	"github.com/tansiq/tansiq/platform/server"
@@ -22,18 +24,23 @@ import (
 )
 
 func main() {
-	var incidentAddr, forcesAddr, meetingAddr *string
+	var incidentAddr, forcesAddr, meetingAddr, webListen, devIdentities *string
 	var lim *limits.Settings
+	var routes edge.Routes
+	var serverCfg server.Config
 	app.Main(app.Options{
 		Name: "gateway", DefaultListen: "127.0.0.1:7000",
 		Flags: func(fs *flag.FlagSet) {
 			incidentAddr = config.String(fs, "incident-addr", "TANSIQ_INCIDENT_ADDR", "127.0.0.1:7001", "incident service address")
 			forcesAddr = config.String(fs, "forces-addr", "TANSIQ_FORCES_ADDR", "127.0.0.1:7002", "forces service address")
 			meetingAddr = config.String(fs, "meeting-addr", "TANSIQ_MEETING_ADDR", "127.0.0.1:7003", "meeting service address")
+			webListen = config.String(fs, "web-listen", "TANSIQ_WEB_LISTEN", "", "address to serve the web app and the Connect and gRPC-Web APIs on (HTTP, or HTTPS with --tls-cert); empty serves none")
+			devIdentities = config.String(fs, "web-dev-identities", "TANSIQ_WEB_DEV_IDENTITIES_FILE", "", "development only: JSON file of identities and tokens the web app offers at sign-in (written by the local stack)")
 			lim = limits.Flags(fs)
 		},
 		Configure: func(ctx context.Context, rt *app.Runtime, cfg *server.Config) error {
-			routes, _, err := edge.Connect(rt.Dial, []edge.Backend{
+			var err error
+			routes, _, err = edge.Connect(rt.Dial, []edge.Backend{
 				{Addr: *incidentAddr, Services: []string{incidentv1.IncidentService_ServiceDesc.ServiceName},
 					Retryable: edge.ReadMethods(incidentv1.IncidentService_ServiceDesc)},
 				{Addr: *forcesAddr, Services: []string{forcesv1.ForcesService_ServiceDesc.ServiceName},
@@ -49,9 +56,21 @@ func main() {
 			cfg.ReflectionOptions = func(s *grpc.Server) reflection.ServerOptions {
 				return edge.ReflectionOptions(s, routes)
 			}
+			serverCfg = *cfg
 			return nil
 		},
 	}, func(ctx context.Context, rt *app.Runtime) error {
-		return wiring.Wire(ctx, rt, wiring.Addrs{Incident: *incidentAddr, Forces: *forcesAddr, Meeting: *meetingAddr})
+		if err := wiring.Wire(ctx, rt, wiring.Addrs{Incident: *incidentAddr, Forces: *forcesAddr, Meeting: *meetingAddr}); err != nil {
+			return err
+		}
+		if *webListen == "" {
+			return nil
+		}
+		h, err := webserver.Handler(webserver.Config{GRPC: rt.Server.GRPC, Services: edge.Services(rt.Server.GRPC, routes),
+			Assets: web.Assets(), DevIdentitiesFile: *devIdentities, MaxMessageBytes: uint32(serverCfg.MaxRecvMsgBytes)})
+		if err != nil {
+			return err
+		}
+		return webserver.Start(ctx, *webListen, h, serverCfg.TLS, serverCfg.ShutdownTimeout, rt.Log)
 	})
 }

@@ -1,6 +1,9 @@
 package edge
 
 import (
+	"slices"
+	"strings"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -28,4 +31,17 @@ func (x services) GetServiceInfo() map[string]grpc.ServiceInfo {
 		info[name] = grpc.ServiceInfo{}
 	}
 	return info
+}
+
+// Services names every service the gateway serves, its own and the forwarded ones, but
+// not reflection (a bidirectional stream, which no browser protocol carries).
+func Services(s *grpc.Server, routes Routes) []string {
+	var names []string
+	for name := range (services{s, routes}).GetServiceInfo() {
+		if !strings.HasPrefix(name, "grpc.reflection.") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

@@ -34,9 +34,9 @@ func run(args []string) error {
 	fs.BoolVar(&cfg.InsecureNoAuth, "insecure-no-auth", false, "run without authentication (no tokens needed)")
 	fs.StringVar(&cfg.MongoURI, "mongo-uri", "", "use this MongoDB instead of starting the embedded store")
 	fs.BoolVar(&cfg.Verbose, "verbose", false, "copy every process's output to the console, each line prefixed with its name")
-	tokenTTL := fs.Duration("token-ttl", 24*time.Hour, "lifetime of the development tokens printed")
+	fs.DurationVar(&cfg.DevTokenTTL, "token-ttl", 24*time.Hour, "lifetime of the development tokens printed and offered by the web app's development sign-in")
 	ports := map[string]*int{}
-	for _, name := range stack.Names() {
+	for _, name := range append(stack.Names(), stack.Web) {
 		ports[name] = fs.Int(name+"-port", stack.DefaultPort(name), "loopback port for "+name)
 	}
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
@@ -60,7 +60,7 @@ func run(args []string) error {
 	defer s.Close() // also on a panic: nothing outlives tansiq-local
 
 	printSummary(os.Stdout, s, cfg)
-	if err := printTokens(os.Stdout, s, cfg.DataDir, *tokenTTL); err != nil {
+	if err := printTokens(os.Stdout, s, cfg.DataDir, cfg.DevTokenTTL); err != nil {
 		return err
 	}
 	fmt.Println("Press Ctrl-C to stop.")

@@ -26,6 +26,10 @@ func printSummary(w io.Writer, s *stack.Stack, cfg stack.Config) {
 		}
 	}
 
+	if url := s.WebURL(); url != "" {
+		fmt.Fprintf(w, "\n  web app   %s  the common operational picture in a browser\n", url)
+	}
+
 	target := s.Addr(stack.Gateway)
 	if target == "" {
 		target = s.Addr(stack.Incident) // no gateway built yet: call the service itself
