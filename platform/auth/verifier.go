@@ -3,6 +3,7 @@ package auth
 import (
 	"cmp"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -52,6 +53,9 @@ type VerifierConfig struct {
 	MaxLifetime, MaxServiceLifetime time.Duration
 	// Now replaces the clock, for tests.
 	Now func() time.Time
+	// CacheSize bounds the verified tokens remembered (each until its exp); zero means
+	// DefaultCacheSize, negative turns the cache off.
+	CacheSize int
 }
 
 // Verifier checks bearer tokens. It is safe for concurrent use.
@@ -62,6 +66,7 @@ type Verifier struct {
 	// maxLife and maxServiceLife cap token lifetimes; now is the clock.
 	maxLife, maxServiceLife time.Duration
 	now                     func() time.Time
+	cache                   *tokenCache // nil when off
 }
 
 // NewVerifier returns a verifier for cfg.
@@ -96,7 +101,11 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		now = cfg.Now
 		opts = append(opts, jwt.WithTimeFunc(cfg.Now))
 	}
-	v := &Verifier{keys: keys, parser: jwt.NewParser(opts...), forces: map[string]bool{}, now: now,
+	size := cfg.CacheSize
+	if size == 0 {
+		size = DefaultCacheSize
+	}
+	v := &Verifier{keys: keys, parser: jwt.NewParser(opts...), forces: map[string]bool{}, now: now, cache: newTokenCache(size),
 		maxLife: cmp.Or(cfg.MaxLifetime, DefaultMaxLifetime), maxServiceLife: cmp.Or(cfg.MaxServiceLifetime, DefaultMaxServiceLifetime)}
 	forces := cfg.Forces
 	if len(forces) == 0 {
@@ -116,28 +125,50 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 // subject belongs to, and that its lifetime is within the cap for its role. It returns
 // the identity the token vouches for, or an error wrapping ErrTokenExpired,
 // ErrTokenNotYetValid or ErrTokenInvalid.
+//
+// A token that passed is remembered until its exp (see tokenCache), so presenting it again
+// skips the signature check; at its exp it is checked afresh and refused.
 func (v *Verifier) Verify(token string) (Identity, error) {
+	if v.cache == nil {
+		id, _, err := v.verify(token)
+		return id, err
+	}
+	key := sha256.Sum256([]byte(token))
+	now := v.now()
+	if id, ok := v.cache.get(key, now); ok {
+		return id, nil
+	}
+	id, exp, err := v.verify(token)
+	if err == nil {
+		v.cache.put(key, id, exp, now)
+	}
+	return id, err
+}
+
+// verify runs every check and returns the identity and the token's exp.
+func (v *Verifier) verify(token string) (Identity, time.Time, error) {
 	var c claims
 	_, err := v.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return v.keys, nil })
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return Identity{}, fmt.Errorf("%w: %w", ErrTokenExpired, err)
+		return Identity{}, time.Time{}, fmt.Errorf("%w: %w", ErrTokenExpired, err)
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return Identity{}, fmt.Errorf("%w: %w", ErrTokenNotYetValid, err)
+		return Identity{}, time.Time{}, fmt.Errorf("%w: %w", ErrTokenNotYetValid, err)
 	case err != nil:
-		return Identity{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+		return Identity{}, time.Time{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
 	}
 	id := Identity{Subject: c.Subject, Force: c.Force, Role: Role(c.Role), DisplayName: c.Name}
 	if err := id.check(); err != nil {
-		return Identity{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+		return Identity{}, time.Time{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
 	}
 	if !id.IsService() && !v.forces[id.Force] {
-		return Identity{}, fmt.Errorf("%w: unknown force %q", ErrTokenInvalid, id.Force)
+		return Identity{}, time.Time{}, fmt.Errorf("%w: unknown force %q", ErrTokenInvalid, id.Force)
 	}
 	if err := v.checkLifetime(id, &c.RegisteredClaims); err != nil {
-		return Identity{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+		return Identity{}, time.Time{}, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
 	}
-	return id, nil
+	// WithExpirationRequired guarantees exp is set.
+	return id, c.ExpiresAt.Time, nil
 }
 
 // checkLifetime refuses a token valid for longer than its role's cap: a stolen token must
