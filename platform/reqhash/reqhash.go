@@ -3,12 +3,16 @@
 package reqhash
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
+
+// unhashablePrefix marks the digest of a request that cannot be marshalled.
+const unhashablePrefix = "unhashable:"
 
 // Of returns a stable digest of req with its top-level request_id cleared.
 func Of(req proto.Message) string {
@@ -18,8 +22,10 @@ func Of(req proto.Message) string {
 	}
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
 	if err != nil {
-		// Only an invalid message fails to marshal; it then never matches a stored hash.
-		return "unhashable"
+		// Only an invalid message fails to marshal. Its digest is unique, so it matches no
+		// stored hash and no other unhashable request: a replay of it is never mistaken for
+		// a retry of something else.
+		return unhashablePrefix + rand.Text()
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
