@@ -43,7 +43,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db := &DB{}
 	uri := o.URI
 	if uri == "" {
-		srv, err := embedded.Start(context.Background(), filepath.Join(o.DataDir, "store"), "127.0.0.1:0")
+		srv, err := embedded.StartPrivate(context.Background(), filepath.Join(o.DataDir, "store"))
 		if err != nil {
 			return nil, err
 		}

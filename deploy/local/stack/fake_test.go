@@ -17,6 +17,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/tansiq/tansiq/platform/store/embedded"
 )
 
 // The stack's tests run this test binary itself as the fake processes: linked into BinDir
@@ -34,14 +36,18 @@ func TestMain(m *testing.M) {
 	}
 }
 
-// fakeStore accepts TCP connections on --listen, like the store process's port.
+// fakeStore accepts connections on the Unix socket in --data-dir, like the store process.
 func fakeStore(args []string) {
 	fs := flag.NewFlagSet("fake-store", flag.ExitOnError)
-	listen := fs.String("listen", "", "")
 	dataDir := fs.String("data-dir", "", "")
 	_ = fs.Parse(args)
 	fakeCommon(*dataDir)
-	l, err := net.Listen("tcp", *listen)
+	sock, err := embedded.SocketPath(*dataDir)
+	if err != nil {
+		fakeDie(err)
+	}
+	_ = os.Remove(sock)
+	l, err := net.Listen("unix", sock)
 	if err != nil {
 		fakeDie(err)
 	}

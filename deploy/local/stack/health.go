@@ -17,15 +17,15 @@ import (
 // pollInterval is how often a health check is repeated while waiting.
 const pollInterval = 100 * time.Millisecond
 
-// WaitHealthy waits until the named process serves: for the store, until its port accepts
-// connections; for the others, until grpc.health.v1 Check reports SERVING for the whole
+// WaitHealthy waits until the named process serves: for the store, until its socket
+// accepts connections; for the others, until grpc.health.v1 Check reports SERVING for the whole
 // server. It gives up when ctx ends, with the last reason and the end of the process's log.
 func (s *Stack) WaitHealthy(ctx context.Context, name string) error {
 	p, err := s.proc(name)
 	if err != nil {
 		return err
 	}
-	check := s.tcpCheck
+	check := s.socketCheck
 	if name != Store {
 		c, done, err := s.grpcCheck(name, p.addr)
 		if err != nil {
@@ -51,11 +51,11 @@ func (s *Stack) WaitHealthy(ctx context.Context, name string) error {
 	}
 }
 
-func (s *Stack) tcpCheck(ctx context.Context, addr string) error {
+func (s *Stack) socketCheck(ctx context.Context, path string) error {
 	var d net.Dialer
 	cctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	conn, err := d.DialContext(cctx, "tcp", addr)
+	conn, err := d.DialContext(cctx, "unix", path)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,9 @@ const (
 // Close stops in the reverse order.
 var order = []string{Store, Incident, Forces, Meeting, Gateway}
 
-// defaultPorts are the loopback ports of `make run`. The store uses 7017 rather than
-// MongoDB's 27017 so that it never clashes with a real MongoDB on the same machine.
-var defaultPorts = map[string]int{Gateway: 7000, Incident: 7001, Forces: 7002, Meeting: 7003, Store: 7017, Web: 7080}
+// defaultPorts are the loopback ports of `make run`. The store has none: it serves on a
+// Unix socket in its data directory, which only this user can open.
+var defaultPorts = map[string]int{Gateway: 7000, Incident: 7001, Forces: 7002, Meeting: 7003, Store: 0, Web: 7080}
 
 // Names returns every process the stack knows, in start order, whether or not its binary
 // exists.

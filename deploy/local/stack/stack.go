@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/auth"
+	"github.com/tansiq/tansiq/platform/store/embedded"
 )
 
 // Stack is the running system: one supervised process per deployable whose binary exists.
@@ -57,7 +58,11 @@ func Up(ctx context.Context, cfg Config) (*Stack, error) {
 		mongoURI: cfg.MongoURI, procs: map[string]*proc{},
 	}
 	if s.mongoURI == "" {
-		s.mongoURI = "mongodb://" + s.loopback(Store) + "/"
+		sock, err := embedded.SocketPath(s.storeDir())
+		if err != nil {
+			return nil, err
+		}
+		s.mongoURI = embedded.SocketURI(sock)
 	}
 	if err := s.choose(); err != nil {
 		return nil, err
@@ -110,13 +115,17 @@ func (s *Stack) choose() error {
 }
 
 // checkPortsFree fails when another program already serves on a port of the stack: the
-// health checks would take it for the stack's own process.
+// health checks would take it for the stack's own process. The store serves on a socket in
+// its own directory, and refuses to start itself if another store serves there.
 func (s *Stack) checkPortsFree() error {
 	names := s.order
 	if slices.Contains(s.order, Gateway) {
 		names = append(slices.Clone(names), Web)
 	}
 	for _, name := range names {
+		if name == Store {
+			continue
+		}
 		l, err := net.Listen("tcp", s.loopback(name))
 		if err != nil {
 			return fmt.Errorf("stack: the %s port %s is taken by another program (another Tansiq running?): %w", name, s.loopback(name), err)
@@ -138,7 +147,12 @@ func (s *Stack) add(name string) error {
 		env: s.environ(name), log: log, st: s, backoff: backoffState{policy: s.cfg.Backoff},
 	}
 	if name == Store {
-		p.args = []string{"--listen", p.addr, "--data-dir", filepath.Join(s.cfg.DataDir, "store")}
+		// Only on a Unix socket that only this user can open: the store has no
+		// authentication of its own (platform/store/embedded).
+		if p.addr, err = embedded.SocketPath(s.storeDir()); err != nil {
+			return err
+		}
+		p.args = []string{"--data-dir", s.storeDir()}
 	}
 	s.procs[name] = p
 	return nil
@@ -187,6 +201,9 @@ func (s *Stack) addrIfRun(name string) string {
 	return ""
 }
 
+// storeDir holds the embedded store's files and its socket.
+func (s *Stack) storeDir() string { return filepath.Join(s.cfg.DataDir, "store") }
+
 func (s *Stack) loopback(name string) string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.cfg.port(name)))
 }
@@ -207,8 +224,8 @@ func (s *Stack) proc(name string) (*proc, error) {
 // Processes returns the names of the processes this stack runs, in start order.
 func (s *Stack) Processes() []string { return slices.Clone(s.order) }
 
-// Addr returns the host:port the named process serves on, or "" if the stack does not
-// run it.
+// Addr returns the host:port the named process serves on (for the store, the path of its
+// Unix socket), or "" if the stack does not run it.
 func (s *Stack) Addr(name string) string {
 	if p, ok := s.procs[name]; ok {
 		return p.addr

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/auth"
+	"github.com/tansiq/tansiq/platform/store/embedded"
 )
 
 func TestUpStartsWhatIsBuiltAndWiresIt(t *testing.T) {
@@ -38,7 +39,11 @@ func TestUpStartsWhatIsBuiltAndWiresIt(t *testing.T) {
 		if s.Pid(name) == 0 {
 			t.Errorf("Pid(%s) = 0 after Up", name)
 		}
-		if got, want := s.Addr(name), fmt.Sprintf("127.0.0.1:%d", cfg.Ports[name]); got != want {
+		want := fmt.Sprintf("127.0.0.1:%d", cfg.Ports[name])
+		if name == Store {
+			want = filepath.Join(cfg.DataDir, "store", "mongodb.sock")
+		}
+		if got := s.Addr(name); got != want {
 			t.Errorf("Addr(%s) = %q, want %q", name, got, want)
 		}
 	}
@@ -46,7 +51,7 @@ func TestUpStartsWhatIsBuiltAndWiresIt(t *testing.T) {
 		t.Errorf("Addr(forces) = %q for a process not run, want empty", got)
 	}
 
-	mongo := fmt.Sprintf("mongodb://127.0.0.1:%d/", cfg.Ports[Store])
+	mongo := embedded.SocketURI(s.Addr(Store))
 	gw, inc := envOf(t, s, Gateway), envOf(t, s, Incident)
 	tests := []struct {
 		name, key string

@@ -1,7 +1,11 @@
-// Command tansiq-store serves an embedded FerretDB (SQLite) on one TCP address: the store
-// process of the local stack, which every service of `make run` connects to with its own
-// database. Running it apart from the services lets the fault tests kill and restart the
-// store on its own, as a MongoDB server would go away and come back.
+// Command tansiq-store serves an embedded FerretDB (SQLite): the store process of the local
+// stack, which every service of `make run` connects to with its own database. Running it
+// apart from the services lets the fault tests kill and restart the store on its own, as a
+// MongoDB server would go away and come back.
+//
+// It serves only on a Unix socket in its data directory, which only its own user can open:
+// FerretDB 1.x has no authentication on SQLite, so a TCP port would let any local user (or
+// anyone who reaches it) read and rewrite every record.
 package main
 
 import (
@@ -9,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,30 +21,20 @@ import (
 )
 
 func main() {
-	listen := flag.String("listen", "127.0.0.1:7017", "address to serve the MongoDB wire protocol on (7017, not 27017, to leave a real MongoDB alone)")
-	dataDir := flag.String("data-dir", ".data/store", "directory for the SQLite files; kept across restarts")
+	dataDir := flag.String("data-dir", ".data/store", "directory for the SQLite files and the socket (made 0700); kept across restarts")
 	flag.Parse()
-	if err := run(*listen, *dataDir); err != nil {
+	if err := run(*dataDir); err != nil {
 		fmt.Fprintf(os.Stderr, "tansiq-store: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, dataDir string) error {
+func run(dataDir string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("service", "store")
 
-	// embedded.Start listens in the background and does not report a failure to bind, so
-	// check first that the port is free: otherwise the stack would take another program
-	// on the port for its store.
-	l, err := net.Listen("tcp", listen)
-	if err != nil {
-		return fmt.Errorf("cannot serve on %s: %w", listen, err)
-	}
-	_ = l.Close()
-
-	srv, err := embedded.Start(ctx, dataDir, listen)
+	srv, err := embedded.StartPrivate(ctx, dataDir)
 	if err != nil {
 		return err
 	}
