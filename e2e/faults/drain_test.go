@@ -16,6 +16,10 @@ import (
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
+// stopWithin is how long a graceful stop under load may take, grace included: the
+// README promises "under a second".
+const stopWithin = time.Second
+
 // call is one call of a load, as its client saw it.
 type call struct {
 	start, end time.Time
@@ -160,8 +164,9 @@ func TestGracefulStopFinishesInFlightCalls(t *testing.T) {
 	if warm == 0 || inFlight == 0 {
 		t.Fatalf("%d calls before the stop, %d in flight at it: the load did not reach the service, so this proves nothing", warm, inFlight)
 	}
-	if failedInFlight != 0 || failedBefore != 0 {
-		t.Errorf("failed calls: %d of %d in flight when the stop began, %d of %d before it; want 0", failedInFlight, inFlight, failedBefore, before)
+	if failedInFlight != 0 || failedBefore != 0 || failedDraining != 0 {
+		t.Errorf("failed calls: %d of %d in flight when the stop began, %d of %d in flight when the listener closed, %d of %d before the stop; want 0",
+			failedInFlight, inFlight, failedDraining, draining, failedBefore, before)
 	}
 	switch {
 	case !announced:
@@ -172,9 +177,9 @@ func TestGracefulStopFinishesInFlightCalls(t *testing.T) {
 		t.Errorf("the listener closed %v before health said NOT_SERVING; want NOT_SERVING first", nsAt.Sub(closedAt))
 	}
 	// The gateway follows the incident stream: the stop must end that watch, not wait
-	// out the service's 10s shutdown timeout for it.
-	if stopTook > 5*time.Second {
-		t.Errorf("the stop took %v, want well under the 10s shutdown timeout", stopTook)
+	// out the service's 10s shutdown timeout for it. The README's bound.
+	if stopTook > stopWithin {
+		t.Errorf("the stop took %v, want under %v (the README's bound)", stopTook, stopWithin)
 	}
 	if b, err := os.ReadFile(env.LogFile(stack.Incident)); err != nil {
 		t.Error(err)

@@ -22,6 +22,11 @@ import (
 // come back with UNAVAILABLE before it, not hang until it.
 const outageDeadline = 3 * time.Second
 
+// reconnectWithin is how soon after a service is back its callers reach it again: the
+// README's "within four seconds" (platform/dial caps the reconnect backoff at 3 s, and
+// gRPC adds up to 20% jitter).
+const reconnectWithin = 4 * time.Second
+
 // probe is one call made while a dependency is down.
 type probe struct {
 	name string
@@ -128,6 +133,9 @@ func TestDependencyDownIsUnavailableAndHeals(t *testing.T) {
 			t.Fatalf("the gateway did not reconnect to the incident service: %v", err)
 		}
 		t.Logf("incident back: the gateway served calls again %v after the service was healthy", took.Round(time.Millisecond))
+		if took > reconnectWithin {
+			t.Errorf("the gateway served calls again %v after the incident service was healthy, want within %v (the README's bound)", took, reconnectWithin)
+		}
 		// ...nothing of the refused create was written, and the same create now succeeds, once.
 		if len(stored) != 0 {
 			t.Fatalf("after the outage %d incidents of the refused create are stored, want 0", len(stored))
@@ -169,6 +177,9 @@ func TestDependencyDownIsUnavailableAndHeals(t *testing.T) {
 			t.Fatalf("the meeting service did not reconnect to the forces service: %v", err)
 		}
 		t.Logf("forces back: the meeting service created the meeting %v after forces was healthy", took.Round(time.Millisecond))
+		if took > reconnectWithin {
+			t.Errorf("the meeting service reached the forces service again %v after it was healthy, want within %v (the README's bound)", took, reconnectWithin)
+		}
 		if _, err := meetings.GetMeeting(ctx, &meetingv1.GetMeetingRequest{Name: "meetings/" + id}); err != nil {
 			t.Fatalf("GetMeeting after the retry: %v", err)
 		}

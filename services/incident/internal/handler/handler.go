@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -159,6 +160,11 @@ func (h *Handler) WatchIncidents(req *incidentv1.WatchIncidentsRequest, stream i
 			ChangeTime: toProto(d).GetUpdateTime(),
 		})
 	})
+	// Follow ends without an error when the caller goes; say why the stream ended, so the
+	// service does not log a watch cut by its deadline as OK.
+	if err == nil && ctx.Err() != nil {
+		return status.FromContextError(ctx.Err()).Err()
+	}
 	// The only bad input Follow refuses is the resume token: name the field, as every
 	// INVALID_ARGUMENT does.
 	if e, ok := apperr.As(err); ok && e.Kind == apperr.KindInvalidArgument && len(e.Violations) == 0 {
