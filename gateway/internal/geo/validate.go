@@ -9,9 +9,12 @@ import (
 
 // Limits on the size of a geometry Validate accepts. The self-intersection test is
 // quadratic in a ring's points, so these bound the work one request can cause.
+// The checks between holes are quadratic in the number of rings too, so MaxRings bounds
+// them: 4,094 tiny holes once cost seconds of CPU (issue 13, row 4).
 const (
 	MaxRingPoints = 2048  // points in one ring
 	MaxPoints     = 16384 // points in the whole geometry
+	MaxRings      = 256   // rings (exteriors and holes) in the whole geometry
 )
 
 // Violation is one thing wrong with a geometry. Field is a path inside the geometry
@@ -33,7 +36,7 @@ type Violation struct {
 //   - no ring crosses or touches itself (repeated consecutive points are tolerated);
 //   - every hole lies inside its exterior ring (it may touch it) and holes neither
 //     cross nor nest in one another;
-//   - rings and the whole stay within MaxRingPoints and MaxPoints.
+//   - rings and the whole stay within MaxRingPoints, MaxPoints and MaxRings.
 //
 // Either winding is accepted. Polygons of a MultiPolygon are not checked against one
 // another: overlapping parts make no difference to which points a zone contains.
@@ -68,12 +71,17 @@ func (v *validator) add(field, format string, args ...any) {
 }
 
 func (v *validator) withinLimits(mp MultiPolygon) bool {
-	n := 0
+	n, rings := 0, 0
 	for _, p := range mp {
 		n += len(p.Exterior)
+		rings += 1 + len(p.Holes)
 		for _, h := range p.Holes {
 			n += len(h)
 		}
+	}
+	if rings > MaxRings {
+		v.add("", "the geometry has %d rings, more than the %d allowed", rings, MaxRings)
+		return false
 	}
 	if n > MaxPoints {
 		v.add("", "the geometry has %d points, more than the %d allowed", n, MaxPoints)

@@ -12,10 +12,11 @@ import (
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/replysize"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
-// maxFeatures bounds one export.
+// maxFeatures bounds one export by count; replysize.Budget bounds it by size.
 const maxFeatures = 10000
 
 // feature is one GeoJSON Feature (RFC 7946 3.2).
@@ -80,9 +81,12 @@ func (h *Handler) ExportGeoJson(ctx context.Context, req *gatewayv1.ExportGeoJso
 	if all || layers[gatewayv1.GeoJsonLayer_GEO_JSON_LAYER_DEPLOYMENTS] {
 		x.deployments(data, w, h.cfg.Catalog)
 	}
+	if x.err != nil {
+		return nil, check.ToStatus(apperr.Internal(x.err))
+	}
 	b, err := json.Marshal(struct {
-		Type     string    `json:"type"`
-		Features []feature `json:"features"`
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
 	}{"FeatureCollection", x.features})
 	if err != nil {
 		return nil, check.ToStatus(apperr.Internal(err))
@@ -90,22 +94,33 @@ func (h *Handler) ExportGeoJson(ctx context.Context, req *gatewayv1.ExportGeoJso
 	return &gatewayv1.ExportGeoJsonResponse{Geojson: string(b), FeatureCount: int32(len(x.features)), Truncated: x.truncated}, nil
 }
 
-// exporter collects features up to maxFeatures.
+// exporter collects features, encoded, up to maxFeatures and replysize.Budget bytes.
 type exporter struct {
 	now       time.Time
-	features  []feature
+	features  []json.RawMessage
+	page      replysize.Page
 	truncated bool
+	err       error
 }
 
 func (x *exporter) add(f feature) {
-	if len(x.features) >= maxFeatures {
+	if len(x.features) >= maxFeatures || x.truncated {
 		x.truncated = true
 		return
 	}
 	if f.Properties == nil {
 		f.Properties = map[string]any{}
 	}
-	x.features = append(x.features, f)
+	b, err := json.Marshal(f)
+	if err != nil {
+		x.err = err
+		return
+	}
+	if !x.page.FitsBytes(len(b)) {
+		x.truncated = true
+		return
+	}
+	x.features = append(x.features, b)
 }
 
 func (x *exporter) zone(e *zones.Entry, threats zones.Threats) {

@@ -55,20 +55,22 @@ func (h *Handler) toProto(e *Entry) *gatewayv1.Zone {
 // CreateZone stores a zone owned by the caller's force; a retry with the same request_id
 // returns the first result.
 func (h *Handler) CreateZone(ctx context.Context, req *gatewayv1.CreateZoneRequest) (*gatewayv1.CreateZoneResponse, error) {
-	var v apperr.Violations
-	g := validateZone(&v, "zone", req.GetZone(), nil)
-	check.ID(&v, "zone_id", req.GetZoneId())
-	check.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
-	}
 	id := req.GetZoneId()
 	if id == "" {
 		id = "z" + store.NewID()
 	}
 	name := "zones/" + id
+	// Authorize before the geometry is checked: that check is the costly part, and a
+	// caller who may not create zones must not make the gateway do it.
 	owner := access.ActingForce(ctx, "")
 	if err := access.Change(ctx, name, owner); err != nil {
+		return nil, check.ToStatus(err)
+	}
+	var v apperr.Violations
+	g := validateZone(&v, "zone", req.GetZone(), nil)
+	check.ID(&v, "zone_id", req.GetZoneId())
+	check.RequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
 		return nil, check.ToStatus(err)
 	}
 	body, err := fromProto(req.GetZone(), g)
@@ -128,9 +130,6 @@ func (h *Handler) UpdateZone(ctx context.Context, req *gatewayv1.UpdateZoneReque
 	var v apperr.Violations
 	name := req.GetZone().GetName()
 	check.Name(&v, "zone.name", name, "zones")
-	paths := validateMask(&v, req.GetUpdateMask().GetPaths())
-	var g = validateZone(&v, "zone", req.GetZone(), nonNil(paths))
-	check.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, check.ToStatus(err)
 	}
@@ -138,8 +137,15 @@ func (h *Handler) UpdateZone(ctx context.Context, req *gatewayv1.UpdateZoneReque
 	if !ok {
 		return nil, check.ToStatus(apperr.NotFound(name))
 	}
-	// Authorize before anything else, so no answer tells a refused caller more.
+	// Authorize before anything else, so no answer tells a refused caller more, and
+	// before the geometry is checked, which is the costly part.
 	if err := access.Change(ctx, name, e.Doc.Owner); err != nil {
+		return nil, check.ToStatus(err)
+	}
+	paths := validateMask(&v, req.GetUpdateMask().GetPaths())
+	var g = validateZone(&v, "zone", req.GetZone(), nonNil(paths))
+	check.RequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
 		return nil, check.ToStatus(err)
 	}
 	patch, err := fromProto(req.GetZone(), g)

@@ -9,6 +9,7 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/replysize"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -43,6 +44,7 @@ func (h *Handler) ListZones(ctx context.Context, req *gatewayv1.ListZonesRequest
 		return nil, check.ToStatus(err)
 	}
 	resp := &gatewayv1.ListZonesResponse{}
+	var page replysize.Page
 	for _, e := range h.cfg.Catalog.List() {
 		if e.Doc.Name <= after.Name {
 			continue
@@ -51,7 +53,8 @@ func (h *Handler) ListZones(ctx context.Context, req *gatewayv1.ListZonesRequest
 		if !matches(z, conds) {
 			continue
 		}
-		if len(resp.Zones) == size {
+		if len(resp.Zones) == size || !page.Fits(z) {
+			size = len(resp.Zones)
 			tok, err := h.cfg.Tokens.Encode("zones:"+req.GetFilter(), namePosition{Name: resp.Zones[size-1].GetName()})
 			if err != nil {
 				return nil, check.ToStatus(apperr.Internal(err))

@@ -10,6 +10,7 @@ import (
 	"github.com/tansiq/tansiq/gateway/internal/geo"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/replysize"
 	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
@@ -62,12 +63,14 @@ func (h *Handler) SearchZones(ctx context.Context, req *gatewayv1.SearchZonesReq
 	}
 	resp := &gatewayv1.SearchZonesResponse{}
 	var last searchPosition
+	var page replysize.Page
 	for i, e := range append(exact, partial...) {
 		pos := searchPosition{Partial: i >= len(exact), Name: e.Doc.Name}
 		if after != nil && !after.before(pos) {
 			continue
 		}
-		if len(resp.Zones) == size {
+		z := h.toProto(e)
+		if len(resp.Zones) == size || !page.Fits(z) {
 			tok, err := h.cfg.Tokens.Encode("search:"+q, last)
 			if err != nil {
 				return nil, check.ToStatus(apperr.Internal(err))
@@ -75,7 +78,7 @@ func (h *Handler) SearchZones(ctx context.Context, req *gatewayv1.SearchZonesReq
 			resp.NextPageToken = tok
 			break
 		}
-		resp.Zones = append(resp.Zones, h.toProto(e))
+		resp.Zones = append(resp.Zones, z)
 		last = pos
 	}
 	return resp, nil

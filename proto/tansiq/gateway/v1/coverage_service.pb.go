@@ -609,8 +609,9 @@ type ExportGeoJsonResponse struct {
 	Geojson string `protobuf:"bytes,1,opt,name=geojson,proto3" json:"geojson,omitempty"`
 	// How many features it holds.
 	FeatureCount int32 `protobuf:"varint,2,opt,name=feature_count,json=featureCount,proto3" json:"feature_count,omitempty"`
-	// Set when more than 10,000 features matched and only the first 10,000 were exported:
-	// narrow the zones or the window.
+	// Set when more than 10,000 features matched, or their GeoJSON would pass 3 MiB (so the
+	// reply stays under the 4 MiB message limit), and only the first were exported: narrow
+	// the zones, the layers or the window.
 	Truncated     bool `protobuf:"varint,3,opt,name=truncated,proto3" json:"truncated,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

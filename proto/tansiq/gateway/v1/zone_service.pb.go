@@ -232,7 +232,9 @@ func (x *GetZoneResponse) GetZone() *Zone {
 // Request for ListZones.
 type ListZonesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// At most this many zones (default 50, at most 500).
+	// At most this many zones (default 50, at most 500). A page also ends early, with a
+	// next_page_token, once its zones would pass 3 MiB, so no reply exceeds the 4 MiB
+	// message limit however large the zones are.
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
@@ -571,7 +573,8 @@ type SearchZonesRequest struct {
 	// The text to look for, e.g. "Makhmur" or "مخمور": zones with a name or alias that
 	// contains it, ignoring case. 1 to 100 characters.
 	Query string `protobuf:"bytes,1,opt,name=query,proto3" json:"query,omitempty"`
-	// At most this many zones (default 50, at most 500).
+	// At most this many zones (default 50, at most 500); a page also ends early once its
+	// zones would pass 3 MiB, as in ListZones.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`

@@ -332,8 +332,9 @@ export declare type ExportGeoJsonResponse = Message<"tansiq.gateway.v1.ExportGeo
   featureCount: number;
 
   /**
-   * Set when more than 10,000 features matched and only the first 10,000 were exported:
-   * narrow the zones or the window.
+   * Set when more than 10,000 features matched, or their GeoJSON would pass 3 MiB (so the
+   * reply stays under the 4 MiB message limit), and only the first were exported: narrow
+   * the zones, the layers or the window.
    *
    * @generated from field: bool truncated = 3;
    */

@@ -46,6 +46,8 @@ export declare type Zone = Message<"tansiq.gateway.v1.Zone"> & {
    * The zone's area. On input give exactly one of polygon, multi_polygon and geojson; the
    * server fills in the others, so all three are always returned and describe the same
    * area. Rings must be closed and must not cross themselves; either winding is accepted.
+   * Limits, each INVALID_ARGUMENT beyond: 2,048 points in one ring, 16,384 points and 256
+   * rings (exteriors and holes) in the whole area, 1 MiB of GeoJSON text.
    *
    * @generated from oneof tansiq.gateway.v1.Zone.geometry
    */

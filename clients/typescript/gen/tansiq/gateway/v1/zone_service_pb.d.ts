@@ -117,7 +117,9 @@ export declare const GetZoneResponseSchema: GenMessage<GetZoneResponse>;
  */
 export declare type ListZonesRequest = Message<"tansiq.gateway.v1.ListZonesRequest"> & {
   /**
-   * At most this many zones (default 50, at most 500).
+   * At most this many zones (default 50, at most 500). A page also ends early, with a
+   * next_page_token, once its zones would pass 3 MiB, so no reply exceeds the 4 MiB
+   * message limit however large the zones are.
    *
    * @generated from field: int32 page_size = 1;
    */
@@ -294,7 +296,8 @@ export declare type SearchZonesRequest = Message<"tansiq.gateway.v1.SearchZonesR
   query: string;
 
   /**
-   * At most this many zones (default 50, at most 500).
+   * At most this many zones (default 50, at most 500); a page also ends early once its
+   * zones would pass 3 MiB, as in ListZones.
    *
    * @generated from field: int32 page_size = 2;
    */
