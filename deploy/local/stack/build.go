@@ -20,6 +20,7 @@ var deployables = []struct{ module, name string }{
 	{"services/forces", Forces},
 	{"services/meeting", Meeting},
 	{"gateway", Gateway},
+	{"services/cotbridge", CoTBridge},
 }
 
 // Build compiles the binary of every process whose module has a cmd/<name> directory into

@@ -5,8 +5,8 @@ import (
 	"net"
 )
 
-// FreePorts returns a free loopback port for every process of the stack and for the
-// gateway's web app (Web), for tests that
+// FreePorts returns a free loopback port for every port of the stack (PortNames), for
+// tests that
 // run beside `make run` or each other. The ports are free when chosen; another program
 // could take one before the stack does, which is rare enough for tests.
 func FreePorts() (map[string]int, error) {
@@ -18,7 +18,7 @@ func FreePorts() (map[string]int, error) {
 		}
 	}()
 	// Hold every listener until all are chosen, so that no two names get the same port.
-	for _, name := range append(Names(), Web) {
+	for _, name := range PortNames() {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("stack: free port: %w", err)

@@ -15,8 +15,8 @@ import (
 // the mTLS services when it checks their health.
 const healthClientName = "tansiq-local"
 
-// serviceTokenTTL is how long the gateway's development service token lasts; a new one is
-// minted at every start.
+// serviceTokenTTL is how long the development service tokens last; new ones are minted at
+// every start.
 const serviceTokenTTL = 30 * 24 * time.Hour
 
 // security is the stack's development credentials: the token signer every service trusts
@@ -24,14 +24,27 @@ const serviceTokenTTL = 30 * 24 * time.Hour
 type security struct {
 	signer *auth.Signer // nil with InsecureNoAuth
 	pubKey string       // public key file the services verify tokens with
-	// gatewayToken is the file holding the gateway's own service token, for the calls it
-	// makes on its own behalf (following the incident stream).
-	gatewayToken string
+	// serviceTokens are the files holding the service tokens of the processes that call
+	// on their own behalf: the gateway (following the incident stream) and the CoT bridge
+	// (reading the picture).
+	serviceTokens map[string]string
 	// devIdentities is the file of development identities and tokens the gateway's web
 	// app offers at sign-in.
 	devIdentities string
 	dev           *tlsconfig.Dev
+	// cot is the CoT bridge's own PKI, apart from the services' so that no TAK device
+	// certificate is ever a service certificate: its server certificate for the TLS port,
+	// and a client certificate for a device of each force (CoTDevices).
+	cot tlsconfig.Dev
 }
+
+// CoTDevices are the TAK device certificates the stack issues under DataDir/cot-tls, one
+// per force of the seed, for trying the TLS port with ATAK or a test client.
+var CoTDevices = []string{"tak-peshmerga", "tak-iraqi-army"}
+
+// seedSince is the start of the seed scenario's window, from which the CoT bridge shows
+// the picture when the stack loads the seed.
+const seedSince = "2021-11-01T00:00:00Z"
 
 // setupSecurity creates (or reuses) the development key pair and certificates under
 // DataDir, so that tokens printed by an earlier run stay valid.
@@ -48,21 +61,30 @@ func setupSecurity(cfg Config) (*security, error) {
 		}
 		sec.signer = auth.NewSigner(key, auth.DefaultIssuer, auth.DefaultAudience)
 		sec.pubKey = pub
-		tok, err := sec.signer.Mint(auth.ServiceIdentity(Gateway), serviceTokenTTL)
-		if err != nil {
-			return nil, fmt.Errorf("stack: gateway service token: %w", err)
-		}
-		sec.gatewayToken = filepath.Join(cfg.DataDir, "keys", "gateway.token")
-		if err := os.WriteFile(sec.gatewayToken, []byte(tok), 0o600); err != nil {
-			return nil, fmt.Errorf("stack: gateway service token: %w", err)
+		sec.serviceTokens = map[string]string{}
+		for _, name := range []string{Gateway, CoTBridge} {
+			tok, err := sec.signer.Mint(auth.ServiceIdentity(name), serviceTokenTTL)
+			if err != nil {
+				return nil, fmt.Errorf("stack: %s service token: %w", name, err)
+			}
+			file := filepath.Join(cfg.DataDir, "keys", name+".token")
+			if err := os.WriteFile(file, []byte(tok), 0o600); err != nil {
+				return nil, fmt.Errorf("stack: %s service token: %w", name, err)
+			}
+			sec.serviceTokens[name] = file
 		}
 		sec.devIdentities = filepath.Join(cfg.DataDir, "keys", "web-identities.json")
 		if err := writeDevIdentities(sec.devIdentities, sec.signer, cfg.DevTokenTTL); err != nil {
 			return nil, err
 		}
 	}
+	cot, err := tlsconfig.GenerateDev(filepath.Join(cfg.DataDir, "cot-tls"), CoTDevices...)
+	if err != nil {
+		return nil, fmt.Errorf("stack: CoT certificates: %w", err)
+	}
+	sec.cot = cot
 	if cfg.TLS {
-		dev, err := tlsconfig.GenerateDev(filepath.Join(cfg.DataDir, "tls"), Incident, Forces, Meeting, Gateway, healthClientName)
+		dev, err := tlsconfig.GenerateDev(filepath.Join(cfg.DataDir, "tls"), Incident, Forces, Meeting, Gateway, CoTBridge, healthClientName)
 		if err != nil {
 			return nil, fmt.Errorf("stack: development certificates: %w", err)
 		}
@@ -79,10 +101,17 @@ func (sec *security) env(name string) []string {
 	} else {
 		env = append(env, "TANSIQ_JWT_PUBLIC_KEY_FILE="+sec.pubKey,
 			"TANSIQ_JWT_ISSUER="+auth.DefaultIssuer, "TANSIQ_JWT_AUDIENCE="+auth.DefaultAudience)
-		if name == Gateway {
-			env = append(env, "TANSIQ_SERVICE_TOKEN_FILE="+sec.gatewayToken,
-				"TANSIQ_WEB_DEV_IDENTITIES_FILE="+sec.devIdentities)
+		if tok, ok := sec.serviceTokens[name]; ok {
+			env = append(env, "TANSIQ_SERVICE_TOKEN_FILE="+tok)
 		}
+		if name == Gateway {
+			env = append(env, "TANSIQ_WEB_DEV_IDENTITIES_FILE="+sec.devIdentities)
+		}
+	}
+	if name == CoTBridge {
+		srv := sec.cot.ServerFiles()
+		env = append(env, "TANSIQ_COT_TLS_CERT_FILE="+srv.Cert, "TANSIQ_COT_TLS_KEY_FILE="+srv.Key,
+			"TANSIQ_COT_TLS_CLIENT_CA_FILE="+srv.CA)
 	}
 	if sec.dev == nil {
 		return env

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/store/embedded"
+	"github.com/tansiq/tansiq/platform/tlsconfig"
 )
 
 // Stack is the running system: one supervised process per deployable whose binary exists.
@@ -118,19 +119,17 @@ func (s *Stack) choose() error {
 // health checks would take it for the stack's own process. The store serves on a socket in
 // its own directory, and refuses to start itself if another store serves there.
 func (s *Stack) checkPortsFree() error {
-	names := s.order
-	if slices.Contains(s.order, Gateway) {
-		names = append(slices.Clone(names), Web)
-	}
-	for _, name := range names {
-		if name == Store {
+	for _, proc := range s.order {
+		if proc == Store {
 			continue
 		}
-		l, err := net.Listen("tcp", s.loopback(name))
-		if err != nil {
-			return fmt.Errorf("stack: the %s port %s is taken by another program (another Tansiq running?): %w", name, s.loopback(name), err)
+		for _, name := range append([]string{proc}, extraPorts[proc]...) {
+			l, err := net.Listen("tcp", s.loopback(name))
+			if err != nil {
+				return fmt.Errorf("stack: the %s port %s is taken by another program (another Tansiq running?): %w", name, s.loopback(name), err)
+			}
+			_ = l.Close()
 		}
-		_ = l.Close()
 	}
 	return nil
 }
@@ -188,6 +187,16 @@ func (s *Stack) environ(name string) []string {
 			"TANSIQ_MEETING_ADDR="+s.addrIfRun(Meeting),
 			"TANSIQ_WEB_LISTEN="+s.loopback(Web),
 		)
+	case CoTBridge:
+		env = append(env,
+			"TANSIQ_GATEWAY_ADDR="+s.loopback(Gateway),
+			"TANSIQ_COT_TCP_LISTEN="+s.loopback(CoTTCP),
+			"TANSIQ_COT_TLS_LISTEN="+s.loopback(CoTTLS),
+		)
+		if s.cfg.Seed {
+			// The seed scenario is the winter of 2021: show it, not an empty last 30 days.
+			env = append(env, "TANSIQ_COT_SINCE="+seedSince)
+		}
 	}
 	env = append(env, s.cfg.Env[AllProcesses]...)
 	return append(env, s.cfg.Env[name]...)
@@ -224,11 +233,17 @@ func (s *Stack) proc(name string) (*proc, error) {
 // Processes returns the names of the processes this stack runs, in start order.
 func (s *Stack) Processes() []string { return slices.Clone(s.order) }
 
-// Addr returns the host:port the named process serves on (for the store, the path of its
-// Unix socket), or "" if the stack does not run it.
+// Addr returns the host:port the named process (or one of its ports, e.g. CoTTCP)
+// serves on (for the store, the path of its Unix socket), or "" if the stack does not
+// run it.
 func (s *Stack) Addr(name string) string {
 	if p, ok := s.procs[name]; ok {
 		return p.addr
+	}
+	for proc, ports := range extraPorts {
+		if _, ok := s.procs[proc]; ok && slices.Contains(ports, name) {
+			return s.loopback(name)
+		}
 	}
 	return ""
 }
@@ -323,6 +338,11 @@ func (s *Stack) CACert() string {
 	}
 	return s.sec.dev.CACert()
 }
+
+// CoTCerts is the CoT bridge's development PKI: the CA its TLS port's certificate chains
+// to and that device certificates must chain to, and a device certificate for each of
+// CoTDevices (ClientFiles).
+func (s *Stack) CoTCerts() tlsconfig.Dev { return s.sec.cot }
 
 // Close stops every process in reverse start order (each SIGTERM, then SIGKILL after
 // Config.StopTimeout) and returns when all are gone. Calling it again does nothing.

@@ -21,6 +21,9 @@ func printSummary(w io.Writer, s *stack.Stack, cfg stack.Config) {
 			fmt.Fprintf(w, "  %-9s not built yet\n", name)
 		case name == stack.Gateway:
 			fmt.Fprintf(w, "  %-9s %-16s the one address clients use\n", name, addr)
+		case name == stack.CoTBridge:
+			fmt.Fprintf(w, "  %-9s %-16s health; TAK clients: streaming CoT on %s (TCP), %s (TLS, client certificates)\n",
+				name, addr, s.Addr(stack.CoTTCP), s.Addr(stack.CoTTLS))
 		default:
 			fmt.Fprintf(w, "  %-9s %s\n", name, addr)
 		}
@@ -28,6 +31,12 @@ func printSummary(w io.Writer, s *stack.Stack, cfg stack.Config) {
 
 	if url := s.WebURL(); url != "" {
 		fmt.Fprintf(w, "\n  web app   %s  the common operational picture in a browser\n", url)
+	}
+
+	if s.Addr(stack.CoTBridge) != "" {
+		certs := s.CoTCerts()
+		fmt.Fprintf(w, "\nTAK devices (see the README's \"TAK devices\" section): CA %s, device certificates %s\n",
+			certs.CACert(), certs.ClientFiles(stack.CoTDevices[0]).Cert)
 	}
 
 	target := s.Addr(stack.Gateway)
