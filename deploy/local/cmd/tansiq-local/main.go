@@ -36,7 +36,7 @@ func run(args []string) error {
 	fs.BoolVar(&cfg.Verbose, "verbose", false, "copy every process's output to the console, each line prefixed with its name")
 	fs.DurationVar(&cfg.DevTokenTTL, "token-ttl", 24*time.Hour, "lifetime of the development tokens printed and offered by the web app's development sign-in")
 	ports := map[string]*int{}
-	for _, name := range append(stack.Names(), stack.Web) {
+	for _, name := range stack.PortNames() {
 		ports[name] = fs.Int(name+"-port", stack.DefaultPort(name), "loopback port for "+name)
 	}
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
