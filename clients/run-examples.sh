@@ -51,9 +51,9 @@ show_logs() {
 
 # One free loopback port per process, all held until every one is chosen so that no two
 # are the same.
-read -r store_port incident_port forces_port meeting_port gateway_port cotbridge_port cot_tcp_port cot_tls_port < <("$python" - <<'EOF'
+read -r store_port incident_port forces_port meeting_port gateway_port web_port cotbridge_port cot_tcp_port cot_tls_port < <("$python" - <<'EOF'
 import socket
-socks = [socket.socket() for _ in range(8)]
+socks = [socket.socket() for _ in range(9)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))
@@ -63,7 +63,7 @@ EOF
 echo "starting tansiq-local (gateway on 127.0.0.1:$gateway_port, data in $data)"
 "$bin_dir/tansiq-local" --bin-dir "$bin_dir" --data-dir "$data" \
 	--store-port "$store_port" --incident-port "$incident_port" --forces-port "$forces_port" \
-	--meeting-port "$meeting_port" --gateway-port "$gateway_port" \
+	--meeting-port "$meeting_port" --gateway-port "$gateway_port" --web-port "$web_port" \
 	--cotbridge-port "$cotbridge_port" --cot-tcp-port "$cot_tcp_port" --cot-tls-port "$cot_tls_port" >"$out" 2>&1 </dev/null &
 pid=$!
 
