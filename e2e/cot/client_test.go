@@ -207,6 +207,22 @@ func (c *client) waitFor(t *testing.T, within time.Duration, what string, match 
 	}
 }
 
+// waitAll reads events until each of uids has arrived, in any order, and returns the
+// last of each.
+func (c *client) waitAll(t *testing.T, within time.Duration, what string, uids ...string) map[string]event {
+	t.Helper()
+	got := map[string]event{}
+	c.waitFor(t, within, what, func(e event) bool {
+		for _, u := range uids {
+			if e.UID == u {
+				got[u] = e
+			}
+		}
+		return len(got) == len(uids)
+	})
+	return got
+}
+
 // send writes a CoT XML event as a TAK client does: header, event, nothing after.
 func (c *client) send(t *testing.T, typ, uid, inner string) {
 	t.Helper()

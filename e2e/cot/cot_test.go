@@ -88,7 +88,8 @@ func dialTLS(t *testing.T, device string) (*client, error) {
 // threat, and the Khidr Jija attack as a hostile event with its casualties.
 func seedPicture(t *testing.T, c *client) {
 	t.Helper()
-	zone := c.waitFor(t, time.Minute, "Makhmour's shape", func(e event) bool { return e.UID == makhmourUID })
+	got := c.waitAll(t, time.Minute, "the seed picture", makhmourUID, khidrJijaUID)
+	zone := got[makhmourUID]
 	links := zone.Detail.Links
 	if zone.Type != "u-d-f" || len(links) < 4 || links[0].Point != links[len(links)-1].Point {
 		t.Errorf("Makhmour = %s with %d links, want a closed u-d-f shape", zone, len(links))
@@ -99,7 +100,7 @@ func seedPicture(t *testing.T, c *client) {
 		}
 	}
 	assertFresh(t, zone)
-	attack := c.waitFor(t, time.Minute, "the Khidr Jija attack", func(e event) bool { return e.UID == khidrJijaUID })
+	attack := got[khidrJijaUID]
 	if !hasPrefix(attack.Type, "a-h-") || !strings.Contains(attack.Detail.Remarks, "18 killed or wounded (civilian, peshmerga)") {
 		t.Errorf("Khidr Jija = %s, remarks %q: want a hostile event with its 18 casualties", attack, attack.Detail.Remarks)
 	}
