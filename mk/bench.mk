@@ -7,8 +7,15 @@ ROOT ?= $(CURDIR)
 BIN  ?= $(ROOT)/bin
 
 # BENCH_FLAGS passes options to the driver, e.g. BENCH_FLAGS='-runs 3 -duration 1s';
-# `$(BIN)/tansiq-bench -h` lists them.
+# `$(BIN)/tansiq-bench -h` lists them. BENCH=quick is a run of minutes: the scale section
+# at 1,000 and 10,000 incidents only, fewer and shorter runs (its report says so).
 BENCH_FLAGS ?=
+BENCH       ?=
+ifeq ($(BENCH),quick)
+BENCH_FLAGS += -quick
+else ifneq ($(BENCH),)
+$(error BENCH must be empty or quick, not "$(BENCH)")
+endif
 
 .PHONY: bench-report
 bench-report: ## run the benchmarks against a bare gRPC baseline and write BENCHMARKS.md

@@ -61,5 +61,14 @@ func intList(s string) ([]int, error) {
 	return out, nil
 }
 
+// joinInts formats []int{1, 2, 4} as "1,2,4", the form intList parses.
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
+
 // flagSet returns a flag set that reports errors rather than exiting.
 func flagSet(name string) *flag.FlagSet { return flag.NewFlagSet(name, flag.ContinueOnError) }

@@ -38,6 +38,9 @@ func (r *runner) writeMisses(w writer, verdicts []verdict) {
 		w("### Zone placement\n\nMissed: %s. The numbers come from `gateway/internal/geo`'s own benchmarks; `go test -run '^$' -bench Containing -cpuprofile cpu.out ./gateway/internal/geo` profiles them. ", strings.Join(figs, "; "))
 		r.explainGeo(w)
 	}
+	if len(res.Scale) > 0 {
+		r.explainScale(w, missed)
+	}
 	for _, p := range res.Profiles {
 		w("#### Profile: %s at concurrency %d (%s scenario)\n\n", p.Target, p.Concurrency, p.Scenario)
 		w("One extra run of %v while `perf record -F %s -g -p <pid>` sampled each server process (they serve no pprof endpoint) and runtime/pprof sampled the load generator (`%s`; open it with `go tool pprof`). Profiles and raw perf data stay in `bench/out/` and are not committed. ", r.o.Duration, perfHz, relToRepo(r.o.Repo, p.PprofPath))
@@ -82,12 +85,12 @@ func (r *runner) explainRead(w writer) {
 	}
 	c1 := figure(res.C1[tGateway], func(x sample) float64 { return x.cpuPerCall(nameGateway) }).Median
 	added := pooled(res.C1[tGateway], 50) - pooled(res.C1[tDirect], 50)
-	w("**Latency the hop adds at concurrency 1.** It adds %.0f µs at p50 (pooled) against a target of 150 µs. With one call in flight the call waits for everything the gateway does, in order: it reads the call from the load generator's socket; runs its server interceptors (recovery, the access log, the audit recorder, which writes only for mutating calls, so nothing for GetIncident, the rate limiter, authentication); verifies the caller's Ed25519-signed JWT (the incident service verifies it again, but it does so on the direct path too, so only the gateway's verification is added); runs otelgrpc's stats handler on its server side and again on its client side for the call it makes to the service (no exporter is configured, so they only record); opens a stream on a second connection to the service and carries the reply back the same way; and writes one access-log line (%s bytes per call). ",
+	w("**Latency the hop adds at concurrency 1.** It adds %.0f µs at p50 (pooled) against a target of 150 µs. "+notComputed+"With one call in flight the call waits for everything the gateway does, in order: it reads the call from the load generator's socket; runs its server interceptors (recovery, the access log, the audit recorder, which writes only for mutating calls, so nothing for GetIncident, the rate limiter, authentication); checks the caller's Ed25519-signed JWT (a full signature check the first time a token is seen, a cache look-up until its expiry after that; the incident service does the same on the direct path too); runs otelgrpc's stats handler on its server side and again on its client side for the call it makes to the service (no exporter is configured, so they only record); opens a stream on a second connection to the service and carries the reply back the same way; and writes one access-log line (measured: %s bytes per call). ",
 		added, logPerCall(res.C1[tGateway], nameGateway))
 	peakCPU := cost(res.AtPeak, tGateway, nameGateway)
 	w("The gateway spends %.0f µs of CPU per forwarded call at concurrency 1 (%.0f µs at concurrency %d: at a couple of hundred calls a second its background work, timers, the follower polling the incident feed, the garbage collector, is spread over few calls). ", c1, peakCPU, res.Peak)
 	w("Even the lower figure is %.1f times the 150 µs budget, so the target is out of reach on this machine before any waiting is counted. ", peakCPU/150)
-	w("On top of the CPU, two more socket hand-offs (load generator to gateway, gateway to service) each wake a reader goroutine, and on this machine, where other processes kept %s of the %d cores busy during the load runs, a woken goroutine often waits for a core. ",
+	w(notComputed+"On top of the CPU, two more socket hand-offs (load generator to gateway, gateway to service) each wake a reader goroutine, and on this machine, where other processes kept %s of the %d cores busy during the load runs, a woken goroutine often waits for a core. ",
 		figure(res.allSamples(), func(s sample) float64 { return s.Others }).Format("%.2f"), res.Machine.CPUs)
 	w("The p99 adds %.0f µs (pooled): the same steps, plus the tail of those waits for a core and of the gateway's garbage collection pauses; the per-run spread of the p99 difference is wide because a run at concurrency 1 holds only a few hundred calls.\n\n",
 		pooled(res.C1[tGateway], 99)-pooled(res.C1[tDirect], 99))
@@ -130,8 +133,8 @@ func (r *runner) explainZone(w writer) {
 	if zoneTot > 0 {
 		w("CPU alone predicts a ratio of about %.2f; the run measured %s. ", baseTot/zoneTot, paired(res.AtPeak[tZone], res.AtPeak[tBaseline], ratioRPS).Format("%.2f"))
 	}
-	w("The gateway's extra CPU per call, over the bare server's, is what it does that the baseline does not: it verifies the caller's Ed25519-signed JWT (a signature check, tens of µs on its own), authorizes the read, runs its interceptor chain (recovery, access log, audit recorder, which records nothing for a read, rate limiter), runs otelgrpc's server stats handler (no exporter configured, so it only records), writes one access-log line, and answers from its zone catalog with a reply that carries the zone's GeoJSON. There is no second hop and no store access. ")
-	w("A ratio of 0.5 needs the gateway's whole call to cost at most about twice the baseline's, %.0f µs; the token check alone takes a good part of that budget.\n\n", 2*baseTot-cost(tZone, gen))
+	w(notComputed+"The gateway's extra CPU per call, over the bare server's, is what it does that the baseline does not: it checks the caller's bearer token (from its cache of verified tokens after the first call), authorizes the read, runs its interceptor chain (recovery, access log, audit recorder, which records nothing for a read, rate limiter), runs otelgrpc's server stats handler (no exporter configured, so it only records), writes one access-log line, and answers from its zone catalog with a reply that carries the zone's GeoJSON. There is no second hop and no store access. ")
+	w("A ratio of 0.5 needs the gateway's whole call to cost at most about twice the baseline's: %.0f µs of gateway CPU per call, against %.0f µs measured.\n\n", 2*baseTot-cost(tZone, gen), cost(tZone, nameGateway))
 	if ps, ok := r.profileOf(scenarioZone, nameGateway); ok {
 		w("Where the gateway's CPU goes during GetZone, from its profile below: %s. Inclusive: %s.\n\n", areaList(ps.Areas, 5), throughList(ps.Through, map[string]string{
 			"github.com/tansiq/tansiq/platform/auth.(*Verifier).Verify": "token verification",
@@ -152,10 +155,10 @@ func (r *runner) explainGeo(w writer) {
 	}
 	us := scaled(s, 1e-3)
 	if us.Min <= 2 {
-		w("The median of the runs, %.2f µs, is over the 2 µs target but the fastest run, %.2f µs, met it: the miss is within the run-to-run spread of a machine whose other processes took a large share of its cores (see the summary's last row). A lookup is a walk of the R-tree to the candidate zones' boxes, then an exact point-in-polygon test of each candidate.\n\n", us.Median, us.Min)
+		w("The median of the runs, %.2f µs, is over the 2 µs target but the fastest run, %.2f µs, met it: the miss is within the run-to-run spread (see the summary's last row for what other processes took). "+notComputed+"A lookup is a walk of the R-tree to the candidate zones' boxes, then an exact point-in-polygon test of each candidate.\n\n", us.Median, us.Min)
 		return
 	}
-	w("Every run, the fastest %.2f µs, was over the 2 µs target. A lookup is a walk of the R-tree to the candidate zones' boxes, then an exact point-in-polygon test of each candidate; a CPU profile of the benchmark says which of the two dominates.\n\n", us.Min)
+	w("Every run, the fastest %.2f µs, was over the 2 µs target. "+notComputed+"A lookup is a walk of the R-tree to the candidate zones' boxes, then an exact point-in-polygon test of each candidate; a CPU profile of the benchmark says which of the two dominates.\n\n", us.Min)
 }
 
 // logPerCall is the bytes a process logged per successful call, median over runs.
@@ -209,9 +212,7 @@ func (r *runner) explainIngest(w writer) {
 	for _, v := range res.WritesPerCreate {
 		docs += v
 	}
-	w("A bare InsertOne is one store round trip that writes one document. A create through the gateway wrote %.1f documents per call (see [Ingest](#ingest)) and makes more round trips that write nothing new: ", docs)
-	w("a look-up of the `request_id` by `_id` in the collection's request entries (idempotency), a `findOneAndUpdate` of the collection's sequence counter, then the insert and the request entry's insert, and an audit record in the service and another in the gateway. ")
-	w("platform/store also serialises writes to one collection within a process (see platform/store/locks.go), so creates to one service queue one behind another whatever the concurrency, while the bare loop's %d inserts proceed side by side. ", r.o.IngestConcurrency)
+	w("A bare InsertOne is one store round trip that writes one document. A create through the gateway added %.1f documents to the services' collections per call (see [Ingest](#ingest), counted from the collections' sizes). ", docs)
 	w("Direct to the service the ratio to the bare loop is %s: most of the gap is the service's storage path, not the hop.\n\n", paired(res.Ingest[tCreateDirect], res.Ingest[tInsert], ratioRPS).Format("%.2f"))
 	w("The store spent %.0f µs of CPU per create against %.0f µs per bare insert (see [the CPU table](#where-the-cpu-goes-per-call)). ",
 		figure(res.Ingest[tCreate], func(s sample) float64 { return s.cpuPerCall(nameStore) }).Median,
@@ -223,9 +224,15 @@ func (r *runner) explainIngest(w writer) {
 			"github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgFindAndModify": "findAndModify",
 		}))
 	}
-	w("FerretDB 1.24's SQLite backend hands SQLite a filter only when it is on `_id` alone (`internal/backends/sqlite/query.go` in FerretDB): any other query reads and decodes (from JSON) every document of its collection. Before retries were found by `_id` that decoding (encoding/json and the garbage collector) took most of the store's CPU; now the store's time is in SQLite itself and the kernel, spread across finds, inserts and the sequence counter's findAndModify, so the remaining gap is the number of round trips and writes per create (above, each a SQLite statement with its file I/O) and their serialisation per collection, not one slow query. ")
-	w("The finds that remain are the look-ups by `_id` (the request entry, the document read back) and the gateway's follower reading the incident feed by `seq` (platform/store/feed.go), the one query on another field; batching the request entry with the document, and taking a block of sequence numbers per counter round trip, are where a fix starts.\n\n")
+	w("\n\n")
 }
+
+// notComputed opens a passage of the report that is analysis written by hand, not a
+// figure or a deduction of this run: the reader must know which is which.
+const notComputed = "*(Not computed: analysis written by hand on " + analysisDate + "; check it against the profile.)* "
+
+// analysisDate is when the hand-written passages were last checked against the code.
+const analysisDate = "2026-12-05"
 
 func relToRepo(repo, p string) string {
 	if s, ok := strings.CutPrefix(p, repo+"/"); ok {

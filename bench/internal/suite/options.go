@@ -46,6 +46,23 @@ type Options struct {
 	GapsBenchtime string
 	// Profile records CPU profiles of the scenarios that miss a target.
 	Profile bool
+
+	// ScaleSizes are the incident counts the scale section loads through the API, in
+	// increasing order; none skips the section.
+	ScaleSizes []int
+	// LoadConcurrency callers over LoadConns connections create the incidents.
+	LoadConcurrency, LoadConns int
+	// ScaleRuns and ScaleDuration are the repetitions and length of each read measured
+	// at each size.
+	ScaleRuns     int
+	ScaleDuration time.Duration
+	// Watches idle WatchIncidents streams are held open for IdleWindow to read the
+	// processes' CPU.
+	Watches    int
+	IdleWindow time.Duration
+	// ImportRows is the size of the archive `tansiq import incidents` loads after the
+	// largest size (0 skips it); ImportParallel its --parallel (0: the CLI's default).
+	ImportRows, ImportParallel int
 	// Timeout bounds the whole run.
 	Timeout time.Duration
 }
@@ -57,8 +74,23 @@ func Defaults() Options {
 		SweepRuns: 3, SweepDuration: time.Second, Levels: []int{1, 2, 4, 8, 16, 32, 64},
 		IngestConcurrency: 8, StartCycles: 3, Auth: true, LogLevel: "info",
 		GoBenchtime: "0.2s", GoBenchCount: 3, GapsBenchtime: "5x", Profile: true,
-		Timeout: 12 * time.Minute,
+		ScaleSizes: []int{1_000, 10_000, 100_000}, LoadConcurrency: 32, LoadConns: 8,
+		ScaleRuns: 3, ScaleDuration: 2 * time.Second, Watches: 20, IdleWindow: 10 * time.Second,
+		ImportRows: 10_000,
+		Timeout:    3 * time.Hour,
 	}
+}
+
+// Quick trims o to a run of minutes: the scale section at 1,000 and 10,000 incidents, a
+// shorter sweep and fewer repetitions. Its figures are coarser, and the 100,000 targets
+// are left unjudged.
+func (o *Options) Quick() {
+	o.Runs, o.Duration, o.SweepRuns, o.SweepDuration = 3, time.Second, 1, 500*time.Millisecond
+	o.Levels = []int{1, 8, 64}
+	o.StartCycles, o.GoBenchCount = 1, 1
+	o.ScaleSizes, o.ScaleRuns, o.ScaleDuration, o.IdleWindow = []int{1_000, 10_000}, 2, time.Second, 5*time.Second
+	o.ImportRows = 2_000
+	o.Timeout = 45 * time.Minute
 }
 
 func (o Options) check() error {
@@ -71,6 +103,14 @@ func (o Options) check() error {
 		return errors.New("suite: durations must be positive")
 	case len(o.Levels) == 0 || o.IngestConcurrency < 1:
 		return errors.New("suite: need concurrency levels")
+	}
+	for i, n := range o.ScaleSizes {
+		if n < 1 || i > 0 && n <= o.ScaleSizes[i-1] {
+			return errors.New("suite: scale sizes must be positive and increasing")
+		}
+	}
+	if len(o.ScaleSizes) > 0 && (o.LoadConcurrency < 1 || o.LoadConns < 1 || o.ScaleRuns < 1 || o.ScaleDuration <= 0 || o.IdleWindow <= 0) {
+		return errors.New("suite: the scale section needs positive load, runs and windows")
 	}
 	for _, l := range o.Levels {
 		if l < 1 || l > 1024 {

@@ -20,6 +20,7 @@ const (
 	nameIncident = "incident"
 	nameGateway  = "gateway"
 	nameBaseline = "baseline"
+	nameCLI      = "tansiq" // the operator CLI, which imports archives
 )
 
 // stack is the set of running processes under test.
@@ -52,12 +53,13 @@ type startup struct {
 	Store, Incident, Gateway, All time.Duration
 }
 
-// build compiles the incident service and the gateway from the repository.
+// build compiles the incident service, the gateway and the CLI from the repository.
 func (r *runner) build(ctx context.Context) error {
 	t0 := time.Now()
 	for _, b := range []struct{ name, dir, pkg string }{
 		{nameIncident, "services/incident", "./cmd/incident"},
 		{nameGateway, "gateway", "./cmd/gateway"},
+		{nameCLI, "cli", "./cmd/tansiq"},
 	} {
 		out := filepath.Join(r.work, b.name)
 		args := []string{"build", "-o", out, b.pkg}
@@ -94,8 +96,13 @@ func (r *runner) authArgs() []string {
 // startStack starts the store, then the incident service and the gateway together, and
 // times each until healthy. Every cycle gets fresh data, as after a clean clone.
 func (r *runner) startStack(ctx context.Context, cycle int) (*stack, startup, error) {
+	return r.startStackOn(ctx, filepath.Join(r.work, fmt.Sprintf("data-%d", cycle)), fmt.Sprint(cycle), cycle == 0)
+}
+
+// startStackOn starts the stack on the data under dir (created when missing, kept when
+// there), logging to files tagged tag; record adds its command lines to the report.
+func (r *runner) startStackOn(ctx context.Context, data, tag string, record bool) (*stack, startup, error) {
 	var st startup
-	data := filepath.Join(r.work, fmt.Sprintf("data-%d", cycle))
 	if err := os.MkdirAll(data, 0o755); err != nil {
 		return nil, st, err
 	}
@@ -108,7 +115,7 @@ func (r *runner) startStack(ctx context.Context, cycle int) (*stack, startup, er
 		addrs[n] = a
 	}
 	s := &stack{storeURI: "mongodb://" + addrs[nameStore] + "/"}
-	logf := func(name string) string { return filepath.Join(r.work, fmt.Sprintf("%s-%d.log", name, cycle)) }
+	logf := func(name string) string { return filepath.Join(r.work, fmt.Sprintf("%s-%s.log", name, tag)) }
 	storeArgs := []string{"serve-store", "--listen", addrs[nameStore], "--data-dir", filepath.Join(data, "store")}
 	common := []string{"--mongo-uri", s.storeURI, "--seed", "--log-level", r.o.LogLevel}
 	incArgs := append([]string{"--listen", addrs[nameIncident]}, common...)
@@ -116,7 +123,7 @@ func (r *runner) startStack(ctx context.Context, cycle int) (*stack, startup, er
 	gwArgs := append([]string{"--listen", addrs[nameGateway], "--incident-addr", addrs[nameIncident],
 		"--forces-addr", "", "--meeting-addr", ""}, common...)
 	gwArgs = append(gwArgs, r.authArgs()...)
-	if cycle == 0 {
+	if record {
 		r.command(fmt.Sprintf("tansiq-bench %s", strings.Join(storeArgs, " ")))
 		r.command(fmt.Sprintf("incident %s", shellJoin(incArgs)))
 		r.command(fmt.Sprintf("gateway %s", shellJoin(gwArgs)))

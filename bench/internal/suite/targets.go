@@ -9,13 +9,13 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/bench/internal/baseline"
 	"github.com/tansiq/tansiq/bench/internal/load"
-	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
@@ -68,10 +68,14 @@ func getZoneTarget(conn grpc.ClientConnInterface, zone string) target {
 func (r *runner) createTarget(name string, conn grpc.ClientConnInterface) target {
 	c := incidentv1.NewIncidentServiceClient(conn)
 	in := benchIncident()
+	created := r.createdBy(name)
 	return target{name, func(ctx context.Context, _ int64) error {
 		_, err := c.CreateIncident(ctx, &incidentv1.CreateIncidentRequest{
 			Incident: in, RequestId: fmt.Sprintf("%s%d", r.requestPrefix(name), r.unique.Add(1)),
 		})
+		if err == nil {
+			created.Add(1)
+		}
 		return err
 	}}
 }
@@ -82,33 +86,33 @@ func (r *runner) requestPrefix(target string) string {
 	return fmt.Sprintf("bench-%s-%s-", r.runID, target)
 }
 
-// insertTarget inserts, per call, the document the incident store would write for
-// benchIncident, into a collection with the same indexes: what a bare driver loop costs.
+// insertTarget inserts, per call, a document holding the incident every create sends (its
+// protobuf encoding, under a new _id and request id): what a bare driver loop on the same
+// store costs. It mirrors no service's stored format, which is the service's own business.
 func (r *runner) insertTarget(coll *mongo.Collection) target {
-	body := benchDoc()
+	body, err := proto.Marshal(benchIncident())
+	if err != nil {
+		panic(err) // a fixed, valid message
+	}
 	return target{tInsert, func(ctx context.Context, _ int64) error {
 		n := r.unique.Add(1)
-		now := time.Now().UTC().Truncate(time.Millisecond)
-		doc := store.Doc[docIncident]{
-			Name: fmt.Sprintf("incidents/bench-%s-%d", r.runID, n), Owner: body.ReportingForce,
-			Etag: randomID(), Seq: n, Change: "created",
-			RequestID: fmt.Sprintf("%s%d", r.requestPrefix(tInsert), n), RequestHash: "0123456789abcdef0123456789abcdef",
-			CreateTime: now, UpdateTime: now, Body: body,
-		}
-		_, err := coll.InsertOne(ctx, doc)
+		_, err := coll.InsertOne(ctx, bson.D{
+			{Key: "_id", Value: fmt.Sprintf("incidents/bench-%s-%d", r.runID, n)},
+			{Key: "request_id", Value: fmt.Sprintf("%s%d", r.requestPrefix(tInsert), n)},
+			{Key: "create_time", Value: time.Now().UTC()},
+			{Key: "incident", Value: body},
+		})
 		return err
 	}}
 }
 
-// prepareBareCollection creates the collection of the bare insert loop with the indexes
-// of the incident collection (platform/store's and the service's own).
+// prepareBareCollection creates the bare loop's collection with a unique request_id index,
+// as a create path that deduplicates requests needs.
 func prepareBareCollection(ctx context.Context, db *mongo.Database) (*mongo.Collection, error) {
 	coll := db.Collection("incidents")
-	err := store.EnsureIndexes(ctx, coll,
-		store.Index{Name: "request_id_unique", Keys: bson.D{{Key: "request_id", Value: 1}}, Unique: true},
-		store.Index{Name: "seq_unique", Keys: bson.D{{Key: "seq", Value: 1}}, Unique: true},
-		store.Index{Name: "occur_time", Keys: bson.D{{Key: "body.occur_time", Value: -1}, {Key: "_id", Value: -1}}},
-	)
+	_, err := coll.Indexes().CreateOne(ctx, mongo.IndexModel{
+		Keys: bson.D{{Key: "request_id", Value: 1}}, Options: options.Index().SetName("request_id_unique").SetUnique(true),
+	})
 	return coll, err
 }
 
@@ -146,57 +150,6 @@ func benchIncident() *incidentv1.Incident {
 		ReportingForce: "forces/peshmerga",
 		Sources:        []*incidentv1.Source{{Name: "Rudaw", PublishTime: timestamppb.New(benchSource)}},
 		Notes:          benchNotes,
-	}
-}
-
-// docIncident mirrors the stored form of an incident (the incident service's domain type,
-// which is internal to that module), field for field.
-type docIncident struct {
-	Kind           string          `bson:"kind"`
-	Title          string          `bson:"title"`
-	Description    string          `bson:"description,omitempty"`
-	OccurTime      time.Time       `bson:"occur_time"`
-	TimePrecision  string          `bson:"time_precision,omitempty"`
-	Place          types.Place     `bson:"place"`
-	District       string          `bson:"district,omitempty"`
-	Governorates   []string        `bson:"governorates,omitempty"`
-	Perpetrator    docPerpetrator  `bson:"perpetrator"`
-	Casualties     []docCasualties `bson:"casualties,omitempty"`
-	ReportingForce string          `bson:"reporting_force"`
-	Sources        []docSource     `bson:"sources,omitempty"`
-	State          string          `bson:"state"`
-	Notes          string          `bson:"notes,omitempty"`
-}
-
-type docPerpetrator struct {
-	Assessed   string `bson:"assessed,omitempty"`
-	Confidence string `bson:"confidence,omitempty"`
-}
-
-type docCasualties struct {
-	Sides   []string `bson:"sides"`
-	Wounded int32    `bson:"wounded,omitempty"`
-}
-
-type docSource struct {
-	Name        string    `bson:"name"`
-	PublishTime time.Time `bson:"publish_time,omitempty"`
-}
-
-func benchDoc() docIncident {
-	return docIncident{
-		Kind: "INCIDENT_KIND_IED", Title: benchTitle, Description: benchDesc,
-		OccurTime: benchOccur, TimePrecision: "TIME_PRECISION_EXACT",
-		Place: types.Place{
-			Point:     types.LatLng{Lat: 35.80, Lng: 43.60},
-			Name:      types.LocalizedName{Arabic: "مخمور", Sorani: "مەخموور", English: "Makhmour", Aliases: []string{"Makhmur", "Mexmûr"}},
-			Precision: "GEO_PRECISION_NEAR",
-		},
-		District: "Makhmour", Governorates: []string{"Erbil", "Nineveh"},
-		Perpetrator:    docPerpetrator{Assessed: "ISIS", Confidence: "CONFIDENCE_MEDIUM"},
-		Casualties:     []docCasualties{{Sides: []string{"CASUALTY_SIDE_PESHMERGA"}, Wounded: 2}},
-		ReportingForce: "forces/peshmerga", Sources: []docSource{{Name: "Rudaw", PublishTime: benchSource}},
-		State: "INCIDENT_STATE_REPORTED", Notes: benchNotes,
 	}
 }
 

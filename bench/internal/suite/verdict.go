@@ -95,6 +95,7 @@ func (res *Results) verdicts() []verdict {
 
 	out = append(out, res.geoVerdicts()...)
 	out = append(out, res.gapsVerdicts()...)
+	out = append(out, res.scaleVerdicts()...)
 
 	startAll := figure(startupSamples(res.Startups), func(s sample) float64 { return s.P50 })
 	out = append(out, verdict{Figure: "Start of the built processes (store, incident, gateway) to all healthy",

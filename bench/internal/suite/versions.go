@@ -16,7 +16,7 @@ var modulesOfInterest = []string{
 
 // versions returns `go version`, the versions of modulesOfInterest in the workspace, and
 // the commit checked out (with "+changes" when the tree differs from it).
-func versions(ctx context.Context, repo string) (goVersion string, modules [][2]string, commit string) {
+func versions(ctx context.Context, repo string) (goVersion string, modules [][2]string, commit string, dirty []string) {
 	goVersion = strings.TrimSpace(output(ctx, repo, "go", "version"))
 	args := append([]string{"list", "-m", "-f", "{{.Path}} {{.Version}}"}, modulesOfInterest...)
 	for _, line := range strings.Split(strings.TrimSpace(output(ctx, repo, "go", args...)), "\n") {
@@ -25,10 +25,22 @@ func versions(ctx context.Context, repo string) (goVersion string, modules [][2]
 		}
 	}
 	commit = strings.TrimSpace(output(ctx, repo, "git", "rev-parse", "--short", "HEAD"))
-	if strings.TrimSpace(output(ctx, repo, "git", "status", "--porcelain")) != "" {
+	dirty = dirtyPaths(output(ctx, repo, "git", "status", "--porcelain"))
+	if len(dirty) > 0 {
 		commit += " +changes"
 	}
-	return goVersion, modules, commit
+	return goVersion, modules, commit, dirty
+}
+
+// dirtyPaths are the paths `git status --porcelain` lists.
+func dirtyPaths(porcelain string) []string {
+	var out []string
+	for _, line := range strings.Split(porcelain, "\n") {
+		if len(line) > 3 {
+			out = append(out, strings.TrimSpace(line[3:]))
+		}
+	}
+	return out
 }
 
 // output runs a command and returns its standard output, or "" when it fails.

@@ -83,8 +83,15 @@ func (r *runner) markdown(latencySVG, throughputSVG string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Benchmarks\n\n")
-	w("Written by `make bench` (`bench/cmd/tansiq-bench`) on %s, in %s. Do not edit by hand: run `make bench` again.\n\n",
-		res.Started.UTC().Format("2006-01-02 15:04 MST"), res.Finished.Sub(res.Started).Round(time.Second))
+	if len(res.Dirty) > 0 {
+		w("> **Not a measurement of a commit.** This run started from a working tree with uncommitted changes to %d path(s) (%s) on top of %s: its figures belong to no commit. Commit, then run `make bench` again.\n\n",
+			len(res.Dirty), strings.Join(res.Dirty[:min(len(res.Dirty), 8)], ", "), strings.TrimSuffix(res.Commit, " +changes"))
+	}
+	if res.Behind != "" && res.Behind != "0" {
+		w("> The commit measured lacked %s commit(s) of `main`.\n\n", res.Behind)
+	}
+	w("Written by `make bench` (`bench/cmd/tansiq-bench`) from commit %s on %s, in %s. Do not edit by hand: run `make bench` again. Every figure and every sentence about this run is computed from it (its timers, the processes' `/proc` counters, its profiles); a passage that is not is marked *(not computed)* with the date it was written.\n\n",
+		orText(res.Commit, "unknown"), res.Started.UTC().Format("2006-01-02 15:04 MST"), res.Finished.Sub(res.Started).Round(time.Second))
 	w("Every figure is the median of several runs with the spread as [min–max], except the hop's added latencies, judged on the percentiles of all runs' calls pooled (a run at concurrency 1 has a few hundred calls, so one run's p99 is a handful of them) with the per-run spread beside them. Targets run interleaved (each repetition runs every target once, in rotating order), so ratios and added latencies are computed per repetition, between runs seconds apart, and then summarised: on a shared, noisy machine a ratio measured side by side is the honest figure. ")
 	w("Headline runs: %d × %v each (after a %v warm-up); sweep: %d × %v per point.\n\n", o.Runs, o.Duration, o.Warmup, o.SweepRuns, o.SweepDuration)
 
@@ -101,8 +108,12 @@ func (r *runner) markdown(latencySVG, throughputSVG string) string {
 			missed = append(missed, v.Figure)
 		}
 	}
-	w("The machine is shared and was busy: other processes took %s of its %d cores during the load runs (last row), so tail latencies and single runs swing widely; ratios of interleaved runs are the steadier figures. A negative added latency is marked inconclusive: it is noise, not a gateway that makes calls faster.\n\n",
-		figure(res.allSamples(), func(s sample) float64 { return s.Others }).Format("%.2f"), res.Machine.CPUs)
+	others := figure(res.allSamples(), func(s sample) float64 { return s.Others })
+	w("Other processes on this machine took %s of its %d cores during the load runs (last row of the headline figures); ", others.Format("%.2f"), res.Machine.CPUs)
+	if others.Median >= 0.2 {
+		w("with that much noise, tail latencies and single runs swing widely and ratios of interleaved runs are the steadier figures. ")
+	}
+	w("A negative added latency is marked inconclusive: it is noise, not a gateway that makes calls faster.\n\n")
 	if len(missed) > 0 {
 		w("Targets missed: %d. Why, and where the time goes, is under [Missed targets](#missed-targets-why-and-the-profiles).\n\n", len(missed))
 	} else {
@@ -118,6 +129,7 @@ func (r *runner) markdown(latencySVG, throughputSVG string) string {
 	r.writeGeo(w)
 	r.writeGaps(w)
 	r.writeFootprint(w)
+	r.writeScale(w)
 	r.writeMisses(w, verdicts)
 	r.writeErrors(w)
 	return b.String()
@@ -167,7 +179,7 @@ func (r *runner) writeMethod(w writer) {
 		w("- **Zone read** (`zone`): GetZone, through the gateway with authentication on, of a zone this run created with CreateZone: a read the gateway answers from its own memory.\n")
 	}
 	w("- **Peak concurrency** is the sweep's concurrency with the highest median gateway throughput: %d; half of it: %d.\n", res.Peak, res.Half)
-	w("- **Ingest**: CreateIncident through the gateway, each call with a new `request_id`, against `InsertOne` of the same document (as `platform/store` would store it) into a collection with the same indexes, database `bench_bare` of the same store process, at concurrency %d. CreateIncident straight to the service is measured too, to tell the gateway's share from the service's.\n", o.IngestConcurrency)
+	w("- **Ingest**: CreateIncident through the gateway, each call with a new `request_id`, against a bare mongo-driver `InsertOne` loop of a document holding the same incident (its protobuf encoding, under a new `_id` and `request_id`, with a unique `request_id` index), database `bench_bare` of the same store process, at concurrency %d; the bench writes into no service's database and copies no service's stored format. CreateIncident straight to the service is measured too, to tell the gateway's share from the service's.\n", o.IngestConcurrency)
 	w("- **Phases**: build %v, Go benchmarks %v, load runs %v.\n\n", res.BuildTime.Round(time.Second), res.GoBenchTime.Round(time.Second), res.LoadSeconds.Round(time.Second))
 	w("Commands (`$WORK` is a temporary directory; ports are free ones picked at run time):\n\n```sh\n")
 	w("%s\n", orText(o.Command, "make bench"))

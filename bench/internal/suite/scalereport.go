@@ -1,0 +1,383 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tansiq/tansiq/bench/internal/report"
+)
+
+// Scale targets (issue 12), named once so the verdicts and the explanations agree.
+const (
+	targetListP50Ms      = 5.0  // ListIncidents p50 at fullSize, filtered or not
+	targetListGrowth     = 2.0  // ... at most this many times its figure at the smallest size
+	targetWatchCores     = 0.02 // store CPU with the idle watches open, at every size
+	targetGetRatio       = 0.4  // GetIncident through the gateway / baseline at concurrency 64
+	targetStartSeconds   = 10.0 // start to healthy at fullSize
+	targetIncidentRSSMiB = 500.0
+	targetImportRate     = 150.0 // rows/s of `tansiq import incidents`
+	// fullSize is the size the absolute targets are judged at.
+	fullSize = 100_000
+)
+
+// Scenarios of the scale section, for the profiles of missed targets.
+const (
+	scenarioScaleList     = "scale-list"
+	scenarioScaleFiltered = "scale-filtered"
+	scenarioScaleWatch    = "scale-watch"
+	scenarioScaleGet      = "scale-get"
+)
+
+// scaleVerdicts are the scale section's lines of the summary.
+func (res *Results) scaleVerdicts() []verdict {
+	if len(res.Scale) == 0 {
+		return nil
+	}
+	var out []verdict
+	first := res.Scale[0]
+	for _, st := range res.Scale {
+		full := st.Size >= fullSize
+		for _, l := range []struct{ t, label, scenario string }{
+			{tList, "ListIncidents, first page of 50", scenarioScaleList},
+			{tFiltered, "ListIncidents, governorate + two-year window, page of 50", scenarioScaleFiltered},
+		} {
+			p := figure(st.Reads[l.t], p50)
+			growth := paired(st.Reads[l.t], first.Reads[l.t], func(a, b sample) float64 { return ratio(a.P50, b.P50) })
+			v := verdict{Figure: fmt.Sprintf("%s, p50, at %s incidents", l.label, count(st.Size)),
+				Measured: fmt.Sprintf("%s ms (%s× its figure at %s)", scaled(p, 1e-3).Format("%.2f"), growth.Format("%.2f"), count(first.Size)),
+				Target:   "reported", Status: statusNone}
+			if full {
+				v.Target = fmt.Sprintf("≤ %.0f ms and ≤ %.0f× the %s figure", targetListP50Ms, targetListGrowth, count(first.Size))
+				v.Status, v.Scenario = worst(atMost(scaled(p, 1e-3), targetListP50Ms), atMost(growth, targetListGrowth)), l.scenario
+			}
+			out = append(out, v)
+		}
+		gaps := figure(st.Reads[tGaps], p50)
+		out = append(out, verdict{Figure: fmt.Sprintf("ListCoverageGaps (two years), p50, at %s incidents", count(st.Size)),
+			Measured: scaled(gaps, 1e-3).Format("%.2f") + " ms", Target: "reported", Status: statusNone})
+		if len(st.Get) > 0 {
+			g := paired(st.Get[tGetLoaded], st.Get[tBaseline], ratioRPS)
+			out = append(out, verdict{Figure: fmt.Sprintf("GetIncident through the gateway / baseline, throughput at concurrency 64, at %s incidents", count(st.Size)),
+				Measured: g.Format("%.2f") + fmt.Sprintf(" (%s vs %s calls/s)", figure(st.Get[tGetLoaded], rps).Format("%.0f"), figure(st.Get[tBaseline], rps).Format("%.0f")),
+				Target:   fmt.Sprintf("≥ %.1f", targetGetRatio), Status: atLeast(g, targetGetRatio), Scenario: scenarioScaleGet})
+		}
+		w := verdict{Figure: fmt.Sprintf("Store CPU with %d idle WatchIncidents open, at %s incidents", st.Watches, count(st.Size)),
+			Measured: fmt.Sprintf("%.3f cores over %v (%.3f with none open)", st.Watched[nameStore], st.Window, st.Idle[nameStore]),
+			Target:   fmt.Sprintf("≤ %.2f cores", targetWatchCores), Scenario: scenarioScaleWatch}
+		switch {
+		case st.Watches < st.WatchesAsked:
+			w.Status = statusNA
+			w.Measured += fmt.Sprintf("; only %d of %d streams stayed open: %s", st.Watches, st.WatchesAsked, st.WatchErr)
+		case st.Watched[nameStore] <= targetWatchCores:
+			w.Status = statusPass
+		default:
+			w.Status = statusMiss
+		}
+		out = append(out, w)
+		start := verdict{Figure: fmt.Sprintf("Restart on the loaded data to all healthy, at %s incidents", count(st.Size)),
+			Measured: ms(st.Restart.All), Target: "reported", Status: statusNone}
+		rss := verdict{Figure: fmt.Sprintf("Incident service RSS at %s incidents", count(st.Size)),
+			Measured: mib(st.RSS[nameIncident]), Target: "reported", Status: statusNone}
+		if full {
+			start.Target, start.Status, start.Scenario = fmt.Sprintf("≤ %.0f s", targetStartSeconds), boolStatus(st.Restart.All.Seconds() <= targetStartSeconds), "scale-start"
+			rss.Target, rss.Status, rss.Scenario = fmt.Sprintf("≤ %.0f MiB", targetIncidentRSSMiB), boolStatus(float64(st.RSS[nameIncident])/(1<<20) <= targetIncidentRSSMiB), "scale-rss"
+		}
+		if st.RestartErr != "" {
+			start.Measured, start.Status = "failed: "+st.RestartErr, statusMiss
+		}
+		out = append(out, start, rss)
+	}
+	if last := res.Scale[len(res.Scale)-1]; last.Size < fullSize {
+		out = append(out, verdict{Figure: fmt.Sprintf("Targets judged at %s incidents (list p50, start to healthy, RSS)", count(fullSize)),
+			Measured: fmt.Sprintf("not judged: this run stopped at %s incidents", count(last.Size)), Target: "run at full size", Status: statusNA})
+	}
+	if im := res.Import; im.Rows > 0 {
+		v := verdict{Figure: fmt.Sprintf("`tansiq import incidents` of a %s-row archive (--parallel %s), rows/s", count(im.Rows), im.Parallel),
+			Measured: fmt.Sprintf("%.0f (%s in %v)", im.rate(), im.Summary, im.Elapsed.Round(100*time.Millisecond)),
+			Target:   fmt.Sprintf("≥ %.0f", targetImportRate), Status: boolStatus(im.rate() >= targetImportRate), Scenario: "import"}
+		if im.Err != "" {
+			v.Measured, v.Status = "failed: "+im.Err, statusMiss
+		}
+		out = append(out, v)
+		last := res.Scale[len(res.Scale)-1]
+		before := figure(last.Reads[tList], p50).Median
+		out = append(out, verdict{Figure: "ListIncidents first page, p50, while the import runs / before it",
+			Measured: fmt.Sprintf("%.2f (%.2f ms vs %.2f ms; p99 %.2f ms; %d calls, %d failed)", ratio(im.During.P50, before), im.During.P50/1e3, before/1e3, im.During.P99/1e3, im.During.Calls, im.During.Errors),
+			Target:   "reported", Status: statusNone})
+	}
+	return out
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func worst(statuses ...string) string {
+	for _, want := range []string{statusMiss, statusNA} {
+		if slices.Contains(statuses, want) {
+			return want
+		}
+	}
+	return statusPass
+}
+
+func boolStatus(ok bool) string {
+	if ok {
+		return statusPass
+	}
+	return statusMiss
+}
+
+// count formats 100000 as "100,000".
+func count(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// scaleProfiles profiles, at the largest size, each scale scenario whose target was missed.
+func (r *runner) scaleProfiles(ctx context.Context, sr *scaleRun) {
+	if !r.o.Profile || len(r.res.Scale) == 0 {
+		return
+	}
+	missed := map[string]bool{}
+	for _, v := range r.res.scaleVerdicts() {
+		if v.Status == statusMiss {
+			missed[v.Scenario] = true
+		}
+	}
+	gw := sr.conns[0]
+	for _, sc := range []struct {
+		name string
+		conc int
+		t    target
+	}{
+		{scenarioScaleList, 1, listTarget(tList, gw, "")},
+		{scenarioScaleFiltered, 1, listTarget(tFiltered, gw, scaleFilter)},
+		{scenarioScaleGet, 64, getLoadedTarget(sr.conns, sr.names)},
+	} {
+		if !missed[sc.name] || ctx.Err() != nil || len(sr.names) == 0 {
+			continue
+		}
+		r.logf("profiling the %s scenario", sc.name)
+		p, err := r.profileOne(ctx, sc.name, sc.conc, sc.t)
+		if err != nil {
+			r.logf("profile %s: %v", sc.name, err)
+			continue
+		}
+		r.res.ScaleProfiles = append(r.res.ScaleProfiles, p)
+	}
+	if missed[scenarioScaleWatch] && ctx.Err() == nil {
+		r.logf("profiling the store with %d idle watches open", r.o.Watches)
+		r.res.ScaleProfiles = append(r.res.ScaleProfiles, r.profileWatches(ctx, sr))
+	}
+}
+
+// profileWatches records the store with perf while the idle watches are open.
+func (r *runner) profileWatches(ctx context.Context, sr *scaleRun) profile {
+	p := profile{Scenario: scenarioScaleWatch, Target: fmt.Sprintf("%d idle WatchIncidents", r.o.Watches), Perf: map[string]perfSummary{}}
+	perfBin, err := exec.LookPath("perf")
+	if err != nil {
+		p.PerfErr = "perf is not installed"
+		return p
+	}
+	data := filepath.Join(r.o.Scratch, scenarioScaleWatch+"-store.perf.data")
+	secs := fmt.Sprintf("%.1f", (r.o.IdleWindow + 2*time.Second).Seconds())
+	cmd := exec.CommandContext(ctx, perfBin, "record", "-F", perfHz, "-g", "-p", fmt.Sprint(r.stack.store.Pid()), "-o", data, "--", "sleep", secs)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		p.PerfErr = err.Error()
+		return p
+	}
+	cpu, _, _ := r.watchedCPU(ctx, sr, r.o.Watches, r.o.IdleWindow)
+	if err := cmd.Wait(); err != nil {
+		p.PerfErr = fmt.Sprintf("perf record: %v: %s", err, strings.TrimSpace(out.String()))
+		return p
+	}
+	p.Sample = sample{CPU: map[string]float64{nameStore: cpu[nameStore]}}
+	p.Perf[nameStore] = summarizePerf(ctx, perfBin, data)
+	return p
+}
+
+// writeScale renders the scale section.
+func (r *runner) writeScale(w writer) {
+	res := r.res
+	if len(res.Scale) == 0 {
+		return
+	}
+	o := r.o
+	w("## Scale: %s incidents\n\n", joinCounts(res.Scale))
+	w("**How the incidents were loaded.** Through the API only: `CreateIncident` calls to the gateway, which forwards them to the incident service, whose own write path (validation, authorization, request-id record, change log) stores them. %d callers over %d connections, each create with its own `request_id` (a retry after UNAVAILABLE, ABORTED or a deadline is therefore safe and stores nothing twice), with a Peshmerga operator's token. Each size adds to the previous one on the same store; between sizes the stack is restarted on the loaded data, which is the start-to-healthy figure. Incidents vary in kind, place (6 districts of 4 governorates) and time (spread evenly over 2014–2023).\n\n", o.LoadConcurrency, o.LoadConns)
+	w("**What is measured at each size.** ListIncidents (first page of 50; and `%s`), ListCoverageGaps (%s to %s) at concurrency 1, %d × %v each; GetIncident of loaded incidents through the gateway against the bare baseline at concurrency 64, interleaved, %d × %v each; each process's CPU from `/proc/<pid>/stat` over %v with nobody calling, then over %v with %d `WatchIncidents` (start at now) open through the gateway; each process's RSS (VmRSS) after that; then the restart.\n\n",
+		scaleFilter, scaleFrom[:10], scaleTo[:10], o.ScaleRuns, o.ScaleDuration, o.ScaleRuns, o.ScaleDuration, o.IdleWindow, o.IdleWindow, o.Watches)
+	header := []string{"Incidents", "Load: creates/s (failed, retried)", "List p50 ms", "Filtered p50 ms", "Gaps p50 ms", "Get / baseline at 64", "CPU idle: store / incident / gateway", "CPU, 20 watches: store / incident / gateway", "RSS store / incident / gateway", "Restart to healthy"}
+	var rows [][]string
+	for _, st := range res.Scale {
+		get := "n/a"
+		if len(st.Get) > 0 {
+			get = paired(st.Get[tGetLoaded], st.Get[tBaseline], ratioRPS).Format("%.2f")
+		}
+		rows = append(rows, []string{
+			count(st.Size),
+			fmt.Sprintf("%.0f (%d, %d) over %v", st.Load.rate(), st.Load.Failed, st.Load.Retried, st.Load.Elapsed.Round(time.Second)),
+			scaled(figure(st.Reads[tList], p50), 1e-3).Format("%.2f"),
+			scaled(figure(st.Reads[tFiltered], p50), 1e-3).Format("%.2f"),
+			scaled(figure(st.Reads[tGaps], p50), 1e-3).Format("%.2f"),
+			get,
+			fmt.Sprintf("%.3f / %.3f / %.3f", st.Idle[nameStore], st.Idle[nameIncident], st.Idle[nameGateway]),
+			fmt.Sprintf("%.3f / %.3f / %.3f", st.Watched[nameStore], st.Watched[nameIncident], st.Watched[nameGateway]),
+			fmt.Sprintf("%s / %s / %s", mib(st.RSS[nameStore]), mib(st.RSS[nameIncident]), mib(st.RSS[nameGateway])),
+			fmt.Sprintf("%s (store %s, incident %s, gateway %s)", ms(st.Restart.All), ms(st.Restart.Store), ms(st.Restart.Incident), ms(st.Restart.Gateway)),
+		})
+	}
+	w("%s\n", report.Table(header, rows))
+	for _, st := range res.Scale {
+		if st.Load.FirstError != "" {
+			w("At %s, the first failed create: `%s`.\n\n", count(st.Size), st.Load.FirstError)
+		}
+	}
+	if im := res.Import; im.Rows > 0 {
+		w("**Import.** `tansiq import incidents` (the CLI built from this commit, as an operator runs it) of a generated %s-row CSV archive into the stack loaded to %s, `--parallel` %s; each row carries a request id made from the batch and its line. ", count(im.Rows), count(res.Scale[len(res.Scale)-1].Size), im.Parallel)
+		if im.Err != "" {
+			w("It failed: `%s`.\n\n", im.Err)
+		} else {
+			w("It took %v: %.0f rows/s; the CLI's last line: `%s`. Meanwhile ListIncidents' first page, at concurrency 1, answered %d calls (%d failed) with p50 %.2f ms and p99 %.2f ms.\n\n",
+				im.Elapsed.Round(100*time.Millisecond), im.rate(), im.Summary, im.During.Calls, im.During.Errors, im.During.P50/1e3, im.During.P99/1e3)
+		}
+	}
+}
+
+func joinCounts(steps []scaleStep) string {
+	s := make([]string, len(steps))
+	for i, st := range steps {
+		s[i] = count(st.Size)
+	}
+	return strings.Join(s, ", ")
+}
+
+// explainScale says, for each missed scale target, why, from this run's counters and
+// profiles only.
+func (r *runner) explainScale(w writer, missed map[string][]string) {
+	res := r.res
+	last := res.Scale[len(res.Scale)-1]
+	for _, sc := range []struct{ scenario, t string }{{scenarioScaleList, tList}, {scenarioScaleFiltered, tFiltered}} {
+		figs := missed[sc.scenario]
+		if len(figs) == 0 {
+			continue
+		}
+		w("### %s\n\nMissed: %s.\n\n", figs[0], strings.Join(figs, "; "))
+		ss := last.Reads[sc.t]
+		w("From this run's CPU counters at %s incidents, one call cost: %s. ", count(last.Size), cpuPerCallList(ss))
+		for _, s0 := range res.Scale[:1] {
+			w("At %s it cost: %s. ", count(s0.Size), cpuPerCallList(s0.Reads[sc.t]))
+		}
+		w("The process whose cost per call grew most with the data is where the time goes%s.\n\n", r.profileNote(sc.scenario))
+	}
+	if figs := missed[scenarioScaleGet]; len(figs) > 0 {
+		w("### GetIncident through the gateway at scale\n\nMissed: %s.\n\n", strings.Join(figs, "; "))
+		w("CPU per call at %s incidents: %s; the baseline: %.0f µs in its own process.%s\n\n", count(last.Size), cpuPerCallList(last.Get[tGetLoaded]),
+			figure(last.Get[tBaseline], func(s sample) float64 { return s.cpuPerCall(nameBaseline) }).Median, r.profileNote(scenarioScaleGet))
+	}
+	if figs := missed[scenarioScaleWatch]; len(figs) > 0 {
+		w("### The store's CPU with idle watches\n\nMissed: %s.\n\n", strings.Join(figs, "; "))
+		var parts []string
+		for _, st := range res.Scale {
+			parts = append(parts, fmt.Sprintf("%s incidents: %.3f cores with none open, %.3f with %d", count(st.Size), st.Idle[nameStore], st.Watched[nameStore], st.Watches))
+		}
+		w("Measured: %s. ", strings.Join(parts, "; "))
+		w("The growth from none to %d watches is what the watches cost; the growth from size to size at the same count is what the data costs an idle follower.%s\n\n", last.Watches, r.profileNote(scenarioScaleWatch))
+	}
+	if figs := missed["scale-start"]; len(figs) > 0 {
+		w("### Start to healthy\n\nMissed: %s. At %s incidents the store answered after %s, the incident service was healthy after %s and the gateway after %s (each from launching the store), so the last to be ready was the %s.\n\n",
+			strings.Join(figs, "; "), count(last.Size), ms(last.Restart.Store), ms(last.Restart.Incident), ms(last.Restart.Gateway), slowest(last.Restart))
+	}
+	if figs := missed["scale-rss"]; len(figs) > 0 {
+		st0 := res.Scale[0]
+		per := ratio(float64(last.RSS[nameIncident]-st0.RSS[nameIncident]), float64(last.IncidentsTotal-st0.IncidentsTotal))
+		w("### Memory\n\nMissed: %s. The incident service's RSS grew from %s at %s incidents to %s at %s: %.0f bytes per incident added.\n\n",
+			strings.Join(figs, "; "), mib(st0.RSS[nameIncident]), count(st0.Size), mib(last.RSS[nameIncident]), count(last.Size), per)
+	}
+	if figs := missed["import"]; len(figs) > 0 {
+		im := res.Import
+		w("### Import\n\nMissed: %s. The import kept %s rows in flight, so each row took about %.0f ms end to end (rows in flight / rate); ",
+			strings.Join(figs, "; "), im.Parallel, ratio(1e3*float64(parallelOf(im)), im.rate()))
+		if len(last.Load.FirstError) == 0 && last.Load.rate() > 0 {
+			w("the loader's %d callers reached %.0f creates/s at %s on the same path, so the rate follows the rows in flight until the service saturates.\n\n", last.Load.Concurrency, last.Load.rate(), count(last.Size))
+		} else {
+			w("see the loader's rate in the table above for the same path at higher concurrency.\n\n")
+		}
+	}
+	for _, p := range res.ScaleProfiles {
+		w("#### Profile: %s (%s scenario)\n\n", p.Target, p.Scenario)
+		if p.PerfErr != "" {
+			w("perf: %s\n\n", p.PerfErr)
+		}
+		for _, name := range []string{nameGateway, nameIncident, nameStore} {
+			if ps, ok := p.Perf[name]; ok {
+				writePerf(w, name, ps)
+			}
+		}
+	}
+}
+
+// parallelOf is the import's rows in flight: its --parallel, or the CLI's default of 4.
+func parallelOf(im importResult) int {
+	var n int
+	if _, err := fmt.Sscan(im.Parallel, &n); err == nil && n > 0 {
+		return n
+	}
+	return 4
+}
+
+// profileNote points at a scenario's profile below, with its top areas, when there is one.
+func (r *runner) profileNote(scenario string) string {
+	for _, p := range r.res.ScaleProfiles {
+		if p.Scenario != scenario {
+			continue
+		}
+		var parts []string
+		for _, name := range []string{nameStore, nameIncident, nameGateway} {
+			if ps, ok := p.Perf[name]; ok && len(ps.Areas) > 0 {
+				parts = append(parts, fmt.Sprintf("%s: %s", name, areaList(ps.Areas, 3)))
+			}
+		}
+		if len(parts) > 0 {
+			return "; the profile below, taken in this run, shows where each process's CPU went (" + strings.Join(parts, "; ") + ")"
+		}
+	}
+	return ""
+}
+
+// cpuPerCallList is the median CPU µs per call of each process in ss.
+func cpuPerCallList(ss []sample) string {
+	var parts []string
+	for _, name := range []string{nameGateway, nameIncident, nameStore} {
+		c := figure(ss, func(s sample) float64 { return s.cpuPerCall(name) })
+		if c.N > 0 {
+			parts = append(parts, fmt.Sprintf("%s %.0f µs", name, c.Median))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func slowest(st startup) string {
+	name, d := nameStore, st.Store
+	if st.Incident > d {
+		name, d = "incident service", st.Incident
+	}
+	if st.Gateway > d {
+		name = nameGateway
+	}
+	return name
+}
