@@ -51,15 +51,15 @@ type scaleStep struct {
 	Get, Reads series
 	// Idle and Watched are each process's CPU, in cores, over a window with nobody calling
 	// and with the idle watches open.
-	Idle, Watched  map[string]float64
+	Idle, Watched map[string]float64
 	// Watches is how many of the WatchesAsked streams were still open at the window's end.
 	Watches, WatchesAsked int
-	WatchErr       string
-	Window         time.Duration
-	RSS            map[string]int64
-	Restart        startup
-	RestartErr     string
-	IncidentsTotal int
+	WatchErr              string
+	Window                time.Duration
+	RSS                   map[string]int64
+	Restart               startup
+	RestartErr            string
+	IncidentsTotal        int
 }
 
 // loadPhase is one run of creates through the API.
@@ -80,9 +80,9 @@ func (l loadPhase) rate() float64 {
 // scaleRun is the state of the scale section: its stack, connections and the names of
 // some loaded incidents to read.
 type scaleRun struct {
-	data   string
-	conns  []*grpc.ClientConn
-	names  []string
+	data  string
+	conns []*grpc.ClientConn
+	names []string
 	// loaded is how many incidents the load has asked for; created how many it stored.
 	loaded, created int
 	mu              sync.Mutex

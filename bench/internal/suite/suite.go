@@ -36,10 +36,10 @@ type Results struct {
 	Commit            string
 	// Dirty lists the paths that differed from Commit when the run started; Behind is how
 	// many commits of main the commit lacked.
-	Dirty  []string
-	Behind string
-	BuildTime         time.Duration
-	Commands          []string
+	Dirty     []string
+	Behind    string
+	BuildTime time.Duration
+	Commands  []string
 	// ReplyBytes and RequestBytes are the sizes of the read's messages, which the
 	// baseline's messages match.
 	ReplyBytes, RequestBytes int
@@ -82,10 +82,10 @@ type runner struct {
 	// created counts the successful creates of each create target.
 	created   map[string]*atomic.Int64
 	createdMu sync.Mutex
-	stack  *stack
-	base   *proc.Process
-	conns  map[string]*grpc.ClientConn
-	res    *Results
+	stack     *stack
+	base      *proc.Process
+	conns     map[string]*grpc.ClientConn
+	res       *Results
 	// zone is the zone GetZone reads ("" when the gateway serves no zones).
 	zone string
 }
