@@ -50,11 +50,15 @@ func writeArchive(path string, first, rows int) error {
 	}
 	for i := first; i < first+rows; i++ {
 		in := scaleIncident(i)
+		// The CLI takes casualty sides only with a count: a row without casualties has neither.
+		sides, wounded := "", ""
+		for _, c := range in.GetCasualties().GetCounts() {
+			sides, wounded = "peshmerga", fmt.Sprint(c.GetWounded())
+		}
 		_ = w.Write([]string{
 			kinds[in.GetKind().String()], in.GetTitle(), in.GetOccurTime().AsTime().Format(time.RFC3339),
 			fmt.Sprint(in.GetPlace().GetPoint().GetLatitude()), fmt.Sprint(in.GetPlace().GetPoint().GetLongitude()),
-			"peshmerga", in.GetDistrict(), strings.Join(in.GetGovernorates(), ";"), "peshmerga",
-			fmt.Sprint(in.GetCasualties().GetCounts()[0].GetWounded()), "bench archive",
+			"peshmerga", in.GetDistrict(), strings.Join(in.GetGovernorates(), ";"), sides, wounded, "bench archive",
 		})
 	}
 	w.Flush()
@@ -104,14 +108,7 @@ func (r *runner) importArchive(ctx context.Context, sr *scaleRun) error {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	ir.Summary = strings.TrimSpace(lines[len(lines)-1])
 	if err != nil {
-		return fmt.Errorf("tansiq import: %w: %s", err, tail(out.String(), 600))
+		return fmt.Errorf("tansiq import: %w: %s (first lines: %s)", err, ir.Summary, oneLine(strings.Join(lines[:min(len(lines), 2)], " "), 300))
 	}
 	return nil
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
 }

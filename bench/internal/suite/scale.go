@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -197,7 +199,7 @@ func (r *runner) loadTo(ctx context.Context, sr *scaleRun, size int) (loadPhase,
 				}
 				if err != nil {
 					failed.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
+					firstErr.CompareAndSwap(nil, errText(err))
 					continue
 				}
 				created.Add(1)
@@ -257,6 +259,10 @@ const (
 func scaleIncident(i int) *incidentv1.Incident {
 	pl := scalePlaces[i%len(scalePlaces)]
 	occur := scaleEpoch.Add(time.Duration(i*scaleStride%scaleSpan) * time.Minute)
+	var casualties *incidentv1.Casualties
+	if w := int32(i % 4); w > 0 { // a count of zero is no count: the service refuses sides without one
+		casualties = &incidentv1.Casualties{Counts: []*incidentv1.CasualtyCount{{Sides: []incidentv1.CasualtySide{incidentv1.CasualtySide_CASUALTY_SIDE_PESHMERGA}, Wounded: w}}}
+	}
 	return &incidentv1.Incident{
 		Kind:  scaleKinds[i%len(scaleKinds)],
 		Title: fmt.Sprintf("Attack %d near %s", i, pl.district), Description: benchDesc,
@@ -268,7 +274,7 @@ func scaleIncident(i int) *incidentv1.Incident {
 		},
 		District: pl.district, Governorates: []string{pl.governorate},
 		Perpetrator:    &incidentv1.Perpetrator{Assessed: "ISIS", Confidence: incidentv1.Confidence_CONFIDENCE_MEDIUM},
-		Casualties:     &incidentv1.Casualties{Counts: []*incidentv1.CasualtyCount{{Sides: []incidentv1.CasualtySide{incidentv1.CasualtySide_CASUALTY_SIDE_PESHMERGA}, Wounded: int32(i % 4)}}},
+		Casualties:     casualties,
 		ReportingForce: "forces/peshmerga",
 	}
 }
@@ -416,4 +422,27 @@ func getLoadedTarget(conns []*grpc.ClientConn, names []string) target {
 		_, err := clients[seq%int64(len(clients))].GetIncident(ctx, &incidentv1.GetIncidentRequest{Name: names[seq%int64(len(names))]})
 		return err
 	}}
+}
+
+// errText is a call's error on one line, with the fields a BadRequest names.
+func errText(err error) string {
+	st := status.Convert(err)
+	out := st.Code().String() + ": " + st.Message()
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				out += fmt.Sprintf("; %s: %s", v.GetField(), v.GetDescription())
+			}
+		}
+	}
+	return oneLine(out, 300)
+}
+
+// oneLine keeps text on one line of a table, cut to at most n bytes.
+func oneLine(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) > n {
+		text = text[:n] + "…"
+	}
+	return text
 }

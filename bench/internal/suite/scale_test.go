@@ -55,7 +55,7 @@ func TestScaleIncidentsFillTheFilteredWindow(t *testing.T) {
 
 func TestWriteArchive(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.csv")
-	if err := writeArchive(path, 10, 3); err != nil {
+	if err := writeArchive(path, 10, 4); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
@@ -67,14 +67,18 @@ func TestWriteArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(importColumns, ",") {
+	if len(rows) != 5 || strings.Join(rows[0], ",") != strings.Join(importColumns, ",") {
 		t.Fatalf("rows = %q", rows)
 	}
 	for _, row := range rows[1:] {
 		for i, v := range row {
-			if v == "" {
+			if v == "" && importColumns[i] != "casualty_sides" && importColumns[i] != "wounded" {
 				t.Errorf("column %s empty in %q", importColumns[i], row)
 			}
+		}
+		// The CLI refuses sides without a count (and the reverse makes no sense).
+		if (row[8] == "") != (row[9] == "") {
+			t.Errorf("casualty_sides %q with wounded %q", row[8], row[9])
 		}
 	}
 	if rows[1][1] != scaleIncident(10).GetTitle() {

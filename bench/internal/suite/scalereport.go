@@ -66,13 +66,13 @@ func (res *Results) scaleVerdicts() []verdict {
 				Measured: g.Format("%.2f") + fmt.Sprintf(" (%s vs %s calls/s)", figure(st.Get[tGetLoaded], rps).Format("%.0f"), figure(st.Get[tBaseline], rps).Format("%.0f")),
 				Target:   fmt.Sprintf("≥ %.1f", targetGetRatio), Status: atLeast(g, targetGetRatio), Scenario: scenarioScaleGet})
 		}
-		w := verdict{Figure: fmt.Sprintf("Store CPU with %d idle WatchIncidents open, at %s incidents", st.Watches, count(st.Size)),
+		w := verdict{Figure: fmt.Sprintf("Store CPU with %d idle WatchIncidents open, at %s incidents", st.WatchesAsked, count(st.Size)),
 			Measured: fmt.Sprintf("%.3f cores over %v (%.3f with none open)", st.Watched[nameStore], st.Window, st.Idle[nameStore]),
 			Target:   fmt.Sprintf("≤ %.2f cores", targetWatchCores), Scenario: scenarioScaleWatch}
 		switch {
 		case st.Watches < st.WatchesAsked:
 			w.Status = statusNA
-			w.Measured += fmt.Sprintf("; only %d of %d streams stayed open: %s", st.Watches, st.WatchesAsked, st.WatchErr)
+			w.Measured += fmt.Sprintf("; only %d of %d streams stayed open: %s", st.Watches, st.WatchesAsked, oneLine(st.WatchErr, 200))
 		case st.Watched[nameStore] <= targetWatchCores:
 			w.Status = statusPass
 		default:
@@ -88,7 +88,7 @@ func (res *Results) scaleVerdicts() []verdict {
 			rss.Target, rss.Status, rss.Scenario = fmt.Sprintf("≤ %.0f MiB", targetIncidentRSSMiB), boolStatus(float64(st.RSS[nameIncident])/(1<<20) <= targetIncidentRSSMiB), "scale-rss"
 		}
 		if st.RestartErr != "" {
-			start.Measured, start.Status = "failed: "+st.RestartErr, statusMiss
+			start.Measured, start.Status = "failed: "+oneLine(st.RestartErr, 300), statusMiss
 		}
 		out = append(out, start, rss)
 	}
@@ -101,7 +101,7 @@ func (res *Results) scaleVerdicts() []verdict {
 			Measured: fmt.Sprintf("%.0f (%s in %v)", im.rate(), im.Summary, im.Elapsed.Round(100*time.Millisecond)),
 			Target:   fmt.Sprintf("≥ %.0f", targetImportRate), Status: boolStatus(im.rate() >= targetImportRate), Scenario: "import"}
 		if im.Err != "" {
-			v.Measured, v.Status = "failed: "+im.Err, statusMiss
+			v.Measured, v.Status = "failed: "+oneLine(im.Err, 300), statusMiss
 		}
 		out = append(out, v)
 		last := res.Scale[len(res.Scale)-1]
