@@ -153,3 +153,16 @@ func TestImportVerdict(t *testing.T) {
 		t.Errorf("100 rows/s: %s, want MISS", got)
 	}
 }
+
+func TestMostGrown(t *testing.T) {
+	at := func(store, incident float64) []sample {
+		return []sample{{Calls: 10, CPU: map[string]float64{nameStore: store * 10 / 1e6, nameIncident: incident * 10 / 1e6}}}
+	}
+	name, grew := mostGrown(at(100, 50), at(900, 80))
+	if name != nameStore || grew < 799 || grew > 801 {
+		t.Errorf("mostGrown = %s, %.1f; want store, 800", name, grew)
+	}
+	if name, _ := mostGrown(at(100, 50), at(90, 40)); name != "" {
+		t.Errorf("nothing grew, got %s", name)
+	}
+}

@@ -279,10 +279,12 @@ func (r *runner) explainScale(w writer, missed map[string][]string) {
 		w("### %s\n\nMissed: %s.\n\n", figs[0], strings.Join(figs, "; "))
 		ss := last.Reads[sc.t]
 		w("From this run's CPU counters at %s incidents, one call cost: %s. ", count(last.Size), cpuPerCallList(ss))
-		for _, s0 := range res.Scale[:1] {
-			w("At %s it cost: %s. ", count(s0.Size), cpuPerCallList(s0.Reads[sc.t]))
+		s0 := res.Scale[0]
+		w("At %s it cost: %s. ", count(s0.Size), cpuPerCallList(s0.Reads[sc.t]))
+		if name, grew := mostGrown(s0.Reads[sc.t], ss); name != "" {
+			w("The %s's CPU per call grew most with the data, by %.0f µs.", name, grew)
 		}
-		w("The process whose cost per call grew most with the data is where the time goes%s.\n\n", r.profileNote(sc.scenario))
+		w("%s\n\n", r.profileNote(sc.scenario))
 	}
 	if figs := missed[scenarioScaleGet]; len(figs) > 0 {
 		w("### GetIncident through the gateway at scale\n\nMissed: %s.\n\n", strings.Join(figs, "; "))
@@ -296,7 +298,8 @@ func (r *runner) explainScale(w writer, missed map[string][]string) {
 			parts = append(parts, fmt.Sprintf("%s incidents: %.3f cores with none open, %.3f with %d", count(st.Size), st.Idle[nameStore], st.Watched[nameStore], st.Watches))
 		}
 		w("Measured: %s. ", strings.Join(parts, "; "))
-		w("The growth from none to %d watches is what the watches cost; the growth from size to size at the same count is what the data costs an idle follower.%s\n\n", last.Watches, r.profileNote(scenarioScaleWatch))
+		w("So the %d watches cost the store %.3f cores at %s incidents, against %.3f at %s.%s\n\n", last.WatchesAsked,
+			last.Watched[nameStore]-last.Idle[nameStore], count(last.Size), res.Scale[0].Watched[nameStore]-res.Scale[0].Idle[nameStore], count(res.Scale[0].Size), r.profileNote(scenarioScaleWatch))
 	}
 	if figs := missed["scale-start"]; len(figs) > 0 {
 		w("### Start to healthy\n\nMissed: %s. At %s incidents the store answered after %s, the incident service was healthy after %s and the gateway after %s (each from launching the store), so the last to be ready was the %s.\n\n",
@@ -310,13 +313,8 @@ func (r *runner) explainScale(w writer, missed map[string][]string) {
 	}
 	if figs := missed["import"]; len(figs) > 0 {
 		im := res.Import
-		w("### Import\n\nMissed: %s. The import kept %s rows in flight, so each row took about %.0f ms end to end (rows in flight / rate); ",
-			strings.Join(figs, "; "), im.Parallel, ratio(1e3*float64(parallelOf(im)), im.rate()))
-		if len(last.Load.FirstError) == 0 && last.Load.rate() > 0 {
-			w("the loader's %d callers reached %.0f creates/s at %s on the same path, so the rate follows the rows in flight until the service saturates.\n\n", last.Load.Concurrency, last.Load.rate(), count(last.Size))
-		} else {
-			w("see the loader's rate in the table above for the same path at higher concurrency.\n\n")
-		}
+		w("### Import\n\nMissed: %s. The import kept %d rows in flight, so a row took about %.0f ms end to end (rows in flight / rate). The loader, on the same path with %d callers, reached %.0f creates/s at %s incidents.\n\n",
+			strings.Join(figs, "; "), parallelOf(im), ratio(1e3*float64(parallelOf(im)), im.rate()), last.Load.Concurrency, last.Load.rate(), count(last.Size))
 	}
 	for _, p := range res.ScaleProfiles {
 		w("#### Profile: %s (%s scenario)\n\n", p.Target, p.Scenario)
@@ -353,7 +351,7 @@ func (r *runner) profileNote(scenario string) string {
 			}
 		}
 		if len(parts) > 0 {
-			return "; the profile below, taken in this run, shows where each process's CPU went (" + strings.Join(parts, "; ") + ")"
+			return " Where each process's CPU went, from the profile below (taken in this run): " + strings.Join(parts, "; ") + "."
 		}
 	}
 	return ""
@@ -369,6 +367,19 @@ func cpuPerCallList(ss []sample) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// mostGrown is the process whose median CPU per call grew most from before to after, and
+// by how many µs; "" when none grew.
+func mostGrown(before, after []sample) (string, float64) {
+	name, most := "", 0.0
+	for _, p := range []string{nameGateway, nameIncident, nameStore} {
+		cost := func(ss []sample) float64 { return figure(ss, func(s sample) float64 { return s.cpuPerCall(p) }).Median }
+		if d := cost(after) - cost(before); d > most {
+			name, most = p, d
+		}
+	}
+	return name, most
 }
 
 func slowest(st startup) string {
