@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&d.Watches, "watches", d.Watches, "idle WatchIncidents streams held open at each size")
 	fs.DurationVar(&d.IdleWindow, "idle-window", d.IdleWindow, "window over which idle CPU is read")
 	fs.IntVar(&d.ImportRows, "import-rows", d.ImportRows, "rows of the archive `tansiq import incidents` loads (0 skips it)")
-	fs.IntVar(&d.ImportParallel, "import-parallel", d.ImportParallel, "--parallel of that import (0: the CLI's default)")
+	fs.IntVar(&d.ImportParallel, "import-parallel", d.ImportParallel, "--parallel of that import (0: the CLI's own default)")
 	quick := fs.Bool("quick", false, "a run of minutes: scale sizes 1,000 and 10,000, fewer and shorter runs (flags given explicitly still apply)")
 	fs.DurationVar(&d.Timeout, "timeout", d.Timeout, "bound on the whole run")
 	if err := fs.Parse(args); err != nil {

@@ -313,8 +313,11 @@ func (r *runner) explainScale(w writer, missed map[string][]string) {
 	}
 	if figs := missed["import"]; len(figs) > 0 {
 		im := res.Import
-		w("### Import\n\nMissed: %s. The import kept %d rows in flight, so a row took about %.0f ms end to end (rows in flight / rate). The loader, on the same path with %d callers, reached %.0f creates/s at %s incidents.\n\n",
-			strings.Join(figs, "; "), parallelOf(im), ratio(1e3*float64(parallelOf(im)), im.rate()), last.Load.Concurrency, last.Load.rate(), count(last.Size))
+		w("### Import\n\nMissed: %s. ", strings.Join(figs, "; "))
+		if n := parallelOf(im); n > 0 {
+			w("The import kept %d rows in flight, so a row took about %.0f ms end to end (rows in flight / rate). ", n, ratio(1e3*float64(n), im.rate()))
+		}
+		w("The loader, on the same path with %d callers, reached %.0f creates/s at %s incidents.\n\n", last.Load.Concurrency, last.Load.rate(), count(last.Size))
 	}
 	for _, p := range res.ScaleProfiles {
 		w("#### Profile: %s (%s scenario)\n\n", p.Target, p.Scenario)
@@ -329,13 +332,13 @@ func (r *runner) explainScale(w writer, missed map[string][]string) {
 	}
 }
 
-// parallelOf is the import's rows in flight: its --parallel, or the CLI's default of 4.
+// parallelOf is the import's rows in flight: its --parallel, or 0 when the CLI chose.
 func parallelOf(im importResult) int {
 	var n int
 	if _, err := fmt.Sscan(im.Parallel, &n); err == nil && n > 0 {
 		return n
 	}
-	return 4
+	return 0
 }
 
 // profileNote points at a scenario's profile below, with its top areas, when there is one.

@@ -196,6 +196,15 @@ func TestImportIncidents(t *testing.T) {
 	}
 }
 
+func TestImportRefusesUnboundedParallel(t *testing.T) {
+	for _, n := range []string{"0", "65"} {
+		code, _, errOut := run(t, "import", "incidents", "--parallel", n, "attacks.csv")
+		if code != problem.ExitUsage || !strings.Contains(errOut, "--parallel must be between 1 and 64") {
+			t.Errorf("--parallel %s: exit %d, %q; want a usage error", n, code, errOut)
+		}
+	}
+}
+
 func TestImportGeoJSONAndDryRun(t *testing.T) {
 	f := &fakeGateway{}
 	addr := f.start(t)

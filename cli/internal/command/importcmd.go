@@ -25,11 +25,14 @@ func init() {
 			"another --batch to store it as a new incident.",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			batch := fs.String("batch", "", "what request ids are derived from; default the file's name")
-			parallel := fs.Int("parallel", 4, "rows in flight at once")
+			parallel := fs.Int("parallel", importer.DefaultParallel, fmt.Sprintf("rows in flight at once (1 to %d)", importer.MaxParallel))
 			dry := fs.Bool("dry-run", false, "check the file and report bad rows without sending anything")
 			return func(e *env, args []string) error {
 				if len(args) != 1 {
 					return problem.Usagef("want one file to import")
+				}
+				if *parallel < 1 || *parallel > importer.MaxParallel {
+					return problem.Usagef("--parallel must be between 1 and %d", importer.MaxParallel)
 				}
 				b := *batch
 				if b == "" {

@@ -36,7 +36,8 @@ type Options struct {
 	// and row give the same id, so a re-run returns what the first run stored. Use the
 	// file's name; change it only to import the same rows again as new incidents.
 	Batch string
-	// Parallel is how many rows are in flight at once; zero means 4.
+	// Parallel is how many rows are in flight at once, at most MaxParallel; zero means
+	// DefaultParallel.
 	Parallel int
 	// CallTimeout bounds each CreateIncident; zero means 30s.
 	CallTimeout time.Duration
@@ -46,6 +47,15 @@ type Options struct {
 	// false only the errors and the final count are written, which suits a log.
 	Live bool
 }
+
+// DefaultParallel rows in flight keep a service busy through the round trips of each
+// create; MaxParallel is the gateway's default cap on one caller's calls in flight
+// (--max-inflight-per-caller), beyond which rows would be refused as RESOURCE_EXHAUSTED.
+// Bounded either way, an import leaves the system free to answer everyone else.
+const (
+	DefaultParallel = 16
+	MaxParallel     = 64
+)
 
 // RowError is a row that was not imported.
 type RowError struct {
@@ -91,8 +101,9 @@ func RequestID(batch string, n int) string {
 // import goes on.
 func Run(ctx context.Context, c Creator, rows []incidentfile.Row, o Options) (Summary, error) {
 	if o.Parallel <= 0 {
-		o.Parallel = 4
+		o.Parallel = DefaultParallel
 	}
+	o.Parallel = min(o.Parallel, MaxParallel)
 	if o.CallTimeout <= 0 {
 		o.CallTimeout = 30 * time.Second
 	}
