@@ -77,7 +77,7 @@ func Defaults() Options {
 		ScaleSizes: []int{1_000, 10_000, 100_000}, LoadConcurrency: 32, LoadConns: 8,
 		ScaleRuns: 3, ScaleDuration: 2 * time.Second, Watches: 20, IdleWindow: 10 * time.Second,
 		ImportRows: 10_000, ImportParallel: 16,
-		Timeout:    3 * time.Hour,
+		Timeout: 3 * time.Hour,
 	}
 }
 
