@@ -20,7 +20,11 @@ func (r *runner) goBenchmarks(ctx context.Context) {
 	// process, so each iteration costs a store round trip: 5x keeps it to seconds.
 	pic := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/picture", Pattern: "Picture",
 		Benchtime: r.o.GapsBenchtime, Count: r.o.GoBenchCount}
-	r.res.GeoCmd, r.res.GapsCmd, r.res.PictureCmd = geo.Command(), gaps.Command(), pic.Command()
+	// The bearer-token check every call makes: full Ed25519 verification against the cache.
+	tok := gobench.Spec{Dir: r.o.Repo, Package: "./platform/auth", Pattern: "Verify",
+		Benchtime: r.o.GoBenchtime, Count: r.o.GoBenchCount}
+	r.res.GeoCmd, r.res.GapsCmd, r.res.PictureCmd, r.res.TokenCmd = geo.Command(), gaps.Command(), pic.Command(), tok.Command()
+	r.res.Token, r.res.TokenErr = r.runGoBench(ctx, tok, "token-bench.txt")
 	r.res.Geo, r.res.GeoErr = r.runGoBench(ctx, geo, "geo-bench.txt")
 	r.res.Gaps, r.res.GapsErr = r.runGoBench(ctx, gaps, "coverage-bench.txt")
 	r.res.Picture, r.res.PictureErr = r.runGoBench(ctx, pic, "picture-bench.txt")

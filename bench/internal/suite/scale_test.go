@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tansiq/tansiq/bench/internal/stats"
 )
 
 func TestCount(t *testing.T) {
@@ -164,5 +166,18 @@ func TestMostGrown(t *testing.T) {
 	}
 	if name, _ := mostGrown(at(100, 50), at(90, 40)); name != "" {
 		t.Errorf("nothing grew, got %s", name)
+	}
+}
+
+func TestTokenVerdict(t *testing.T) {
+	res := &Results{Token: map[string]map[string]stats.Summary{
+		"BenchmarkVerify/uncached": {"ns/op": stats.Summarize([]float64{60000})},
+		"BenchmarkVerify/cached":   {"ns/op": stats.Summarize([]float64{600})},
+	}}
+	if v := res.tokenVerdict(); v.Measured != "60.0 µs / 0.60 µs" {
+		t.Errorf("tokenVerdict = %q", v.Measured)
+	}
+	if v := (&Results{TokenErr: "failed"}).tokenVerdict(); v.Status != statusNA {
+		t.Errorf("without the benchmark: %s", v.Status)
 	}
 }

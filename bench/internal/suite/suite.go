@@ -47,6 +47,9 @@ type Results struct {
 	GeoCmd, GapsCmd, PictureCmd string
 	Geo, Gaps, Picture          map[string]map[string]stats.Summary
 	GeoErr, GapsErr, PictureErr string
+	// Token is platform/auth's BenchmarkVerify: a token checked in full and from the cache.
+	Token              map[string]map[string]stats.Summary
+	TokenCmd, TokenErr string
 
 	Startups         []startup
 	IdleRSS, LoadRSS map[string]int64

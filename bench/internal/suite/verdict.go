@@ -95,6 +95,7 @@ func (res *Results) verdicts() []verdict {
 
 	out = append(out, res.geoVerdicts()...)
 	out = append(out, res.gapsVerdicts()...)
+	out = append(out, res.tokenVerdict())
 	out = append(out, res.scaleVerdicts()...)
 
 	startAll := figure(startupSamples(res.Startups), func(s sample) float64 { return s.P50 })
@@ -206,6 +207,19 @@ func (res *Results) gapsVerdicts() []verdict {
 		}
 	}
 	return []verdict{gaps, picture}
+}
+
+// tokenVerdict reports what the token cache saves per call.
+func (res *Results) tokenVerdict() verdict {
+	v := verdict{Figure: "Bearer-token check per call: full Ed25519 verification / from the cache of verified tokens (platform/auth BenchmarkVerify)", Target: "reported", Status: statusNone}
+	full, okF := res.Token["BenchmarkVerify/uncached"]["ns/op"]
+	cached, okC := res.Token["BenchmarkVerify/cached"]["ns/op"]
+	if !okF || !okC {
+		v.Measured, v.Status = "not measured: "+orText(res.TokenErr, "no BenchmarkVerify"), statusNA
+		return v
+	}
+	v.Measured = fmt.Sprintf("%s µs / %s µs", scaled(full, 1e-3).Format("%.1f"), scaled(cached, 1e-3).Format("%.2f"))
+	return v
 }
 
 func scaled(s stats.Summary, f float64) stats.Summary {

@@ -186,7 +186,7 @@ func (r *runner) writeMethod(w writer) {
 	for _, c := range res.Commands {
 		w("%s\n", c)
 	}
-	w("%s\n%s\n%s\n```\n\n", res.GeoCmd, res.GapsCmd, res.PictureCmd)
+	w("%s\n%s\n%s\n%s\n```\n\n", res.GeoCmd, res.GapsCmd, res.PictureCmd, res.TokenCmd)
 }
 
 func (r *runner) writeSweep(w writer, latencySVG, throughputSVG string) {
