@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind classifies a failure by what the caller can do about it.
@@ -79,8 +80,25 @@ func New(k Kind, reason, format string, args ...any) *Error {
 
 // NotFound reports that the named resource does not exist (or is hidden from the caller).
 func NotFound(name string) *Error {
+	name = echo(name)
 	return &Error{Kind: KindNotFound, Reason: "RESOURCE_NOT_FOUND", Message: fmt.Sprintf("%s not found", name),
 		Metadata: map[string]string{"resource": name}}
+}
+
+// maxEcho is the most of a caller's name an error repeats: names are far shorter, and a
+// caller must not make a reply (or a log line) as large as its request.
+const maxEcho = 256
+
+// echo returns name cut to maxEcho bytes, on a rune boundary, marked when cut.
+func echo(name string) string {
+	if len(name) <= maxEcho {
+		return name
+	}
+	cut := maxEcho
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut] + "..."
 }
 
 // AlreadyExists reports that a resource with that name exists.
