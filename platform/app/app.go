@@ -21,6 +21,7 @@ import (
 	"github.com/tansiq/tansiq/platform/audit"
 	"github.com/tansiq/tansiq/platform/config"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/requestid"
 	"github.com/tansiq/tansiq/platform/server"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/telemetry"
@@ -85,6 +86,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	pageSecret := config.String(fs, "page-token-secret", "TANSIQ_PAGE_TOKEN_SECRET", "tansiq-dev-page-tokens", "secret sealing page tokens")
 	logLevel := config.String(fs, "log-level", "TANSIQ_LOG_LEVEL", "info", "debug, info, warn or error")
 	shutdown := config.Duration(fs, "shutdown-timeout", "TANSIQ_SHUTDOWN_TIMEOUT", 10*time.Second, "graceful stop limit")
+	callDeadline := config.Duration(fs, "default-deadline", "TANSIQ_DEFAULT_DEADLINE", server.DefaultCallDeadline, "deadline given to a unary call that carries none (negative: none)")
 	healthListen := config.String(fs, "health-listen", "TANSIQ_HEALTH_LISTEN", "", "also serve plaintext gRPC health here (for probes when the main port is TLS)")
 	maxRecv := config.Int(fs, "max-recv-bytes", "TANSIQ_MAX_RECV_BYTES", 4<<20, "largest request message accepted")
 	sec := securityFlags(fs)
@@ -126,6 +128,9 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	cfg := server.Config{
 		Name: o.Name, Listen: *listen, Reflection: *reflect, Logger: log,
 		ShutdownTimeout: *shutdown, MaxRecvMsgBytes: *maxRecv, HealthListen: *healthListen,
+		DefaultDeadline: *callDeadline,
+		// Health follows the store: a process that cannot reach it can do nothing useful.
+		Ready: func(ctx context.Context) error { return db.Client().Ping(ctx, nil) },
 	}
 	// The audit trail wraps authentication, so refused calls are recorded too.
 	recorder, err := audit.NewRecorder(ctx, db.Database, o.Name, log)
@@ -137,7 +142,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	if err := sec.apply(&cfg, log); err != nil {
 		return err
 	}
-	cfg.Unary = append(cfg.Unary, audit.Capture())
+	cfg.Unary = append(cfg.Unary, audit.Capture(), requestid.Unary())
 	cfg.Stream = append(cfg.Stream, audit.CaptureStream())
 	rt := &Runtime{DB: db, Log: log, Seed: *seed, PageTokenSecret: *pageSecret, sec: sec}
 	if o.Configure != nil {

@@ -37,6 +37,19 @@ func recoverStream(log *slog.Logger) grpc.StreamServerInterceptor {
 	}
 }
 
+// defaultDeadline gives a unary call without a deadline one of d, so no call waits for
+// ever (a store frozen mid-call); d <= 0 turns it off.
+func defaultDeadline(d time.Duration) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if _, ok := ctx.Deadline(); ok || d <= 0 {
+			return h(ctx, req)
+		}
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return h(ctx, req)
+	}
+}
+
 // logUnary logs one line per call with its code and duration; the trace id comes from
 // the context, which the otelgrpc stats handler has already put in a span.
 func logUnary(log *slog.Logger) grpc.UnaryServerInterceptor {

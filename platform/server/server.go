@@ -49,6 +49,16 @@ type Config struct {
 	// address: Kubernetes' native gRPC probes cannot speak TLS. It shares the health state,
 	// so a shutdown shows on both.
 	HealthListen string
+	// DefaultDeadline bounds a unary call that carries no deadline of its own, so a call
+	// cannot wait for ever on a store that hangs. Zero means DefaultCallDeadline; negative
+	// means none. Streams (watches) are long-lived by design and get none.
+	DefaultDeadline time.Duration
+	// Ready, when set, is asked every ReadyInterval whether the process can do its work
+	// (the store answers a ping); while it fails, health says NOT_SERVING, so balancers and
+	// probes route around the process, and SERVING again once it succeeds.
+	Ready func(context.Context) error
+	// ReadyInterval is how often Ready is asked; zero means DefaultReadyInterval.
+	ReadyInterval time.Duration
 	// Options are extra server options, e.g. grpc.UnknownServiceHandler for the gateway.
 	Options []grpc.ServerOption
 	Logger  *slog.Logger
@@ -59,6 +69,12 @@ type Config struct {
 // happen within a millisecond, and a watcher sees the port refuse first), short enough
 // not to slow a restart. Behind a balancer that polls health, set it to a poll interval.
 const DefaultShutdownGrace = 300 * time.Millisecond
+
+// DefaultCallDeadline is the DefaultDeadline of a Config that sets none.
+const DefaultCallDeadline = 30 * time.Second
+
+// DefaultReadyInterval is the ReadyInterval of a Config that sets none.
+const DefaultReadyInterval = 2 * time.Second
 
 // Server is a configured gRPC server with its health service.
 type Server struct {
@@ -80,6 +96,12 @@ func New(cfg Config) *Server {
 	if cfg.ShutdownGrace == 0 {
 		cfg.ShutdownGrace = DefaultShutdownGrace
 	}
+	if cfg.DefaultDeadline == 0 {
+		cfg.DefaultDeadline = DefaultCallDeadline
+	}
+	if cfg.ReadyInterval == 0 {
+		cfg.ReadyInterval = DefaultReadyInterval
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
@@ -88,7 +110,7 @@ func New(cfg Config) *Server {
 	opts := []grpc.ServerOption{
 		grpc.StatsHandler(otelgrpc.NewServerHandler()),
 		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{
-			recoverUnary(log), logUnary(log)}, cfg.Unary...)...),
+			recoverUnary(log), logUnary(log), defaultDeadline(cfg.DefaultDeadline)}, cfg.Unary...)...),
 		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{
 			recoverStream(log), logStream(log), drain.stream()}, cfg.Stream...)...),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
@@ -144,6 +166,11 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	}
 	go func() { errc <- s.GRPC.Serve(lis) }()
 	s.log.Info("serving", "addr", lis.Addr().String(), "tls", s.cfg.TLS != nil)
+	if s.cfg.Ready != nil {
+		rctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go s.watchReady(rctx)
+	}
 
 	select {
 	case err := <-errc:
@@ -172,5 +199,40 @@ func (s *Server) stop() {
 		s.log.Warn("graceful stop timed out; cutting remaining calls")
 		s.GRPC.Stop()
 		<-done
+	}
+}
+
+// watchReady asks cfg.Ready every ReadyInterval and sets the health of the whole server
+// (and of each service) to match, until ctx ends; Shutdown, at the stop, overrides it.
+func (s *Server) watchReady(ctx context.Context) {
+	t := time.NewTicker(s.cfg.ReadyInterval)
+	defer t.Stop()
+	serving := true
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cctx, cancel := context.WithTimeout(ctx, s.cfg.ReadyInterval)
+		err := s.cfg.Ready(cctx)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if ok := err == nil; ok != serving {
+			serving = ok
+			st := healthpb.HealthCheckResponse_SERVING
+			if !ok {
+				st = healthpb.HealthCheckResponse_NOT_SERVING
+				s.log.Warn("not ready: health NOT_SERVING", "error", err)
+			} else {
+				s.log.Info("ready again: health SERVING")
+			}
+			for name := range s.GRPC.GetServiceInfo() {
+				s.Health.SetServingStatus(name, st)
+			}
+			s.Health.SetServingStatus("", st)
+		}
 	}
 }

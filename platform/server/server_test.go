@@ -19,7 +19,8 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// testService sleeps for "sleep", panics for "panic" and echoes otherwise.
+// testService sleeps for "sleep", panics for "panic", waits for its context to end for
+// "hang" and echoes otherwise.
 type testService struct {
 	testgrpc.UnimplementedTestServiceServer
 	started chan struct{}
@@ -32,6 +33,9 @@ func (t *testService) UnaryCall(ctx context.Context, req *testpb.SimpleRequest) 
 		time.Sleep(500 * time.Millisecond)
 	case "panic":
 		panic("boom: secret internals")
+	case "hang": // as a handler waiting on a frozen store does
+		<-ctx.Done()
+		return nil, status.FromContextError(ctx.Err()).Err()
 	}
 	return &testpb.SimpleResponse{Payload: req.GetPayload()}, nil
 }
