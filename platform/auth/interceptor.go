@@ -73,11 +73,22 @@ type identityStream struct {
 func (s *identityStream) Context() context.Context { return s.ctx }
 
 // Authenticate returns ctx with the caller's Identity, or a status error with
-// UNAUTHENTICATED. Open methods pass through unchanged.
+// UNAUTHENTICATED. Open methods are served to anyone, with the identity when the
+// credentials are good.
 func (a *Authenticator) Authenticate(ctx context.Context, fullMethod string) (context.Context, error) {
 	if a.isOpen(fullMethod) {
+		// Open to all; but a caller who presents good credentials is still known by
+		// them, so its calls (grpcurl's reflection before each call) count against its
+		// own budget, not the anonymous one it would share with strangers.
+		if known, err := a.authenticate(ctx, fullMethod); err == nil {
+			return known, nil
+		}
 		return ctx, nil
 	}
+	return a.authenticate(ctx, fullMethod)
+}
+
+func (a *Authenticator) authenticate(ctx context.Context, fullMethod string) (context.Context, error) {
 	service, viaMTLS := PeerService(ctx)
 	values := metadata.ValueFromIncomingContext(ctx, AuthorizationHeader)
 	switch {

@@ -198,3 +198,38 @@ func TestBearerCredentials(t *testing.T) {
 		t.Error("token requiring TLS was sent over plaintext")
 	}
 }
+
+// TestOpenMethodsKnowCallersWithGoodTokens: a call to an open method that carries a good
+// token is made by that caller, not by an anonymous one, so it counts against the caller's
+// own budget (issue 13, row 8: anonymous reflection streams used up the budget of token
+// holders, whose grpcurl calls reflection before every call). A bad token leaves it open
+// and anonymous.
+func TestOpenMethodsKnowCallersWithGoodTokens(t *testing.T) {
+	tk := newTokens(t)
+	a := &Authenticator{Verifier: tk.verifier}
+	const method = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+	tests := []struct {
+		name, auth string
+		want       string
+	}{
+		{"good token", "Bearer " + tk.mint(t, tk.signer, peshmergaOperator, time.Hour), peshmergaOperator.Subject},
+		{"bad token", "Bearer " + tk.mint(t, tk.stranger, peshmergaOperator, time.Hour), ""},
+		{"no token", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			md := metadata.MD{}
+			if tt.auth != "" {
+				md.Set(AuthorizationHeader, tt.auth)
+			}
+			ctx, err := a.Authenticate(metadata.NewIncomingContext(context.Background(), md), method)
+			if err != nil {
+				t.Fatalf("open method refused: %v", err)
+			}
+			id, _ := FromContext(ctx)
+			if id.Subject != tt.want {
+				t.Errorf("caller %q, want %q", id.Subject, tt.want)
+			}
+		})
+	}
+}
