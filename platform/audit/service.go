@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/store"
@@ -69,6 +70,9 @@ func (s *Service) GetAuditRecord(ctx context.Context, req *gatewayv1.GetAuditRec
 	if err != nil {
 		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
 	}
+	if force, all := readScope(ctx); !all && rec.ActorForce != force {
+		return nil, apperr.ToStatus(apperr.NotFound(req.GetName()), errorDomain)
+	}
 	return &gatewayv1.GetAuditRecordResponse{AuditRecord: ToProto(&rec)}, nil
 }
 
@@ -103,6 +107,9 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAudit
 		if c.Field == "decision" {
 			conds[i].Value = c.Value == "AUDIT_DECISION_ALLOWED"
 		}
+	}
+	if force, all := readScope(ctx); !all {
+		conds = append(conds, filter.Typed{Field: "actor_force", Op: filter.Eq, Value: force})
 	}
 	q := store.Query(conds, listPaths)
 	dir, cmp := -1, "$lt"
@@ -160,4 +167,14 @@ func ToProto(r *Record) *gatewayv1.AuditRecord {
 		RequestId: r.RequestID, TraceId: r.TraceID, ChangedFields: r.ChangedFields, ResourceEtag: r.ResourceEtag,
 		RecordedBy: r.RecordedBy, EventTime: timestamppb.New(r.EventTime),
 	}
+}
+
+// readScope is the caller's auth.AuditScope; a server without authentication, or a call
+// without an identity (which the authenticator refuses before it gets here), reads all.
+func readScope(ctx context.Context) (force string, all bool) {
+	id, ok := auth.FromContext(ctx)
+	if !ok {
+		return "", true
+	}
+	return auth.AuditScope(id)
 }

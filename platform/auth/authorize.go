@@ -111,3 +111,15 @@ func canAct(id Identity) error {
 		return &Denial{Reason: ReasonReadOnlyRole, Message: "viewers may only read"}
 	}
 }
+
+// AuditScope says whose audit records id may read: every record (all true), or only those
+// of calls made by people of force. Operators, commanders and services read every record,
+// both forces', because each force answers to the other for what it did and tried; a
+// viewer reads only its own force's, which keeps the other force's working patterns
+// (who acted when, and what was refused) to those who act with it.
+func AuditScope(id Identity) (force string, all bool) {
+	if id.Role == RoleViewer {
+		return id.Force, false
+	}
+	return "", true
+}

@@ -127,9 +127,10 @@ export declare const ListAuditRecordsResponseSchema: GenMessage<ListAuditRecords
 
 /**
  * Reads the audit trail: one record per mutating call, allowed or denied. Read-only by
- * design: no API writes, changes or deletes audit records. A caller sees the records of
- * calls made by its own force and of calls on records it may read; others are left out
- * of the results, not refused. Served by the gateway itself.
+ * design: no API writes, changes or deletes audit records. Operators, commanders and
+ * services see every record, of both forces; a viewer sees only the records of calls made
+ * by its own force (others are left out of lists, and NOT_FOUND by name). Each server
+ * (the gateway and each service) keeps and serves the trail of the calls it received.
  *
  * The change history of any record is this list filtered on it:
  * filter: resource = "deployments/makhmour-jtf" AND decision = AUDIT_DECISION_ALLOWED,
