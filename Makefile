@@ -21,14 +21,16 @@ MODULES     := platform proto services/incident services/forces services/meeting
 PACKAGES    := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 DEPLOYABLES := services/incident:incident services/forces:forces services/meeting:meeting gateway:gateway services/cotbridge:cotbridge deploy/local:tansiq-store deploy/local:tansiq-local cli:tansiq
 
-GO_TEST_FLAGS ?= -race -count=1 -timeout 20m
+# Tests write what they produce (the browser test's screenshots) under test-output/.
+TEST_OUTPUT   := $(ROOT)/test-output
+GO_TEST_FLAGS ?= -race -count=1 -timeout 20m -artifacts -outputdir $(TEST_OUTPUT)
 
 .PHONY: help
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 .PHONY: tools
-tools: clients-tools $(TOOLS_BIN)/protoc-gen-go $(TOOLS_BIN)/protoc-gen-go-grpc $(TOOLS_BIN)/grpcurl $(TOOLS)/node_modules/.bin/buf ## install the pinned tools into .tools/
+tools: clients-tools web-tools $(TOOLS_BIN)/protoc-gen-go $(TOOLS_BIN)/protoc-gen-go-grpc $(TOOLS_BIN)/grpcurl $(TOOLS)/node_modules/.bin/buf ## install the pinned tools into .tools/
 
 $(TOOLS_BIN)/protoc-gen-go:
 	GOBIN=$(TOOLS_BIN) go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
@@ -51,7 +53,7 @@ proto-check: proto clients-proto-check ## fail if the committed generated code i
 	@test -z "$$(git status --porcelain -- proto)" || { git status --porcelain -- proto; echo "untracked generated files: run make proto and commit"; exit 1; }
 
 .PHONY: lint
-lint: tools breaking clients-lint ## buf lint and breaking, gofmt, go vet, client type checks
+lint: tools breaking clients-lint web-check ## buf lint and breaking, gofmt, go vet, client and web app type checks, web bundle up to date
 	buf lint
 	@out=$$(gofmt -l $(MODULES) deploy/validate); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	go vet $(PACKAGES)
@@ -68,7 +70,8 @@ run: build tools ## run the whole system on the embedded store (gateway on 127.0
 	$(BIN)/tansiq-local --bin-dir $(BIN) --data-dir $(ROOT)/.data
 
 .PHONY: test
-test: build ## run every test (unit, store, handler, end-to-end, clients) with the race detector
+test: build web-tools ## run every test (unit, store, handler, end-to-end, browser, clients) with the race detector
+	@mkdir -p $(TEST_OUTPUT)
 	TANSIQ_BIN_DIR=$(BIN) go test $(GO_TEST_FLAGS) $(PACKAGES)
 	cd deploy/validate && GOWORK=off go test -count=1 ./...
 	$(MAKE) --no-print-directory clients-test
@@ -88,7 +91,8 @@ tidy: ## go mod tidy every module (with GOWORK=off, as the replace lines allow)
 
 .PHONY: clean
 clean: ## remove built binaries and local data
-	rm -rf $(BIN) .data
+	rm -rf $(BIN) .data $(TEST_OUTPUT)
 
 include mk/clients.mk
 include mk/bench.mk
+include mk/web.mk

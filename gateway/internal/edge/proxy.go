@@ -99,13 +99,21 @@ func serviceOf(method string) string {
 
 // forwardable drops the transport's own headers; the rest (the caller's token, request
 // ids, custom metadata) travels on. grpc-go sets the deadline and trace headers itself.
+// Calls from browsers arrive over HTTP/1.1 (see webserver) with its connection headers,
+// which HTTP/2 forbids: a backend would reset the stream.
 func forwardable(md metadata.MD) metadata.MD {
 	out := metadata.MD{}
 	for k, v := range md {
-		if strings.HasPrefix(k, ":") || strings.HasPrefix(k, "grpc-") || k == "content-type" || k == "user-agent" || k == "te" || k == "traceparent" || k == "tracestate" {
+		if strings.HasPrefix(k, ":") || strings.HasPrefix(k, "grpc-") || transportHeaders[k] {
 			continue
 		}
 		out[k] = v
 	}
 	return out
+}
+
+var transportHeaders = map[string]bool{
+	"content-type": true, "user-agent": true, "te": true, "traceparent": true, "tracestate": true,
+	"connection": true, "keep-alive": true, "proxy-connection": true, "transfer-encoding": true,
+	"upgrade": true, "host": true, "content-length": true, "accept-encoding": true,
 }

@@ -208,10 +208,21 @@ func TestServerStreamsReachTheBrowserProtocols(t *testing.T) {
 	}
 }
 
+// browserHeaders are what a browser sends over HTTP/1.1 and HTTP/2 forbids.
+func browserHeaders() connect.ClientOption {
+	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
+		return func(ctx context.Context, r connect.AnyRequest) (connect.AnyResponse, error) {
+			r.Header().Set("Connection", "keep-alive")
+			r.Header().Set("Keep-Alive", "timeout=5")
+			return next(ctx, r)
+		}
+	}))
+}
+
 func TestForwardedAPIsGetTheCallersToken(t *testing.T) {
 	f := start(t, "")
 	client := connect.NewClient[incidentv1.GetIncidentRequest, incidentv1.GetIncidentResponse](
-		http.DefaultClient, f.url+incidentMethod, bearer(f.token))
+		http.DefaultClient, f.url+incidentMethod, bearer(f.token), browserHeaders())
 	res, err := client.CallUnary(context.Background(), connect.NewRequest(&incidentv1.GetIncidentRequest{Name: "incidents/khidr-jija"}))
 	if err != nil {
 		t.Fatal(err)
