@@ -286,6 +286,7 @@ function watch(): void {
           if (!c) continue;
           if (c.type === PictureChangeType.REMOVED) state.pictures.delete(c.zone);
           else if (c.picture) state.pictures.set(c.zone, c.picture);
+          changed.add(c.zone);
           scheduleRender();
         }
       } catch (e) {
@@ -299,6 +300,8 @@ function watch(): void {
   })();
 }
 
+// The zones whose pictures changed since the last frame drawn.
+const changed = new Set<string>();
 let renderQueued = false;
 function scheduleRender(): void {
   if (renderQueued) return;
@@ -308,7 +311,15 @@ function scheduleRender(): void {
     $("#panel").classList.remove("offline");
     map.showPictures(state.pictures);
     render(true);
+    changed.clear();
   });
+}
+
+// shownZone is the zone whose picture the open details show, if any.
+function shownZone(s: Selection): string | undefined {
+  if (s.kind === "zone") return s.zone;
+  if (s.kind === "deployment") return findDeployment(s.name)?.zone;
+  return undefined;
 }
 
 // --- the panel -----------------------------------------------------------------------
@@ -327,7 +338,10 @@ function render(live = false): void {
   if (old) old.replaceWith(gaps);
   else panel.prepend(gaps);
   const s = state.selection;
+  // A live update redraws the details only when their zone changed, and never an open form.
   if (live && (s.kind === "propose" || s.kind === "new-incident" || s.kind === "incident")) return;
+  const zone = shownZone(s);
+  if (live && panel.querySelector(".details") && (zone === undefined || !changed.has(zone))) return;
   const details = h("section", { class: "details" });
   panel.querySelector(".details")?.remove();
   panel.append(details);
