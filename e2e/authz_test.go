@@ -168,7 +168,9 @@ func auditRecord(ctx context.Context, t *testing.T, process, method, requestID s
 	if anonymous && process == "gateway" {
 		filter = fmt.Sprintf(`method = %q AND actor = "anonymous" AND event_time >= %q`, method, start.UTC().Format(time.RFC3339))
 	}
-	reader := env.Token("e2e-auditor", harness.Peshmerga, auth.RoleViewer)
+	// An operator of the other force: operators read both forces' records (README,
+	// Security); a viewer would see only its own force's.
+	reader := env.Token("e2e-auditor", harness.Peshmerga, auth.RoleOperator)
 	resp, err := gatewayv1.NewAuditServiceClient(conn(t, process, reader)).ListAuditRecords(ctx,
 		&gatewayv1.ListAuditRecordsRequest{Filter: filter})
 	if err != nil {
