@@ -108,8 +108,12 @@ func TestKillRestartsWithBackoff(t *testing.T) {
 
 	restarting := regexp.MustCompile(`^incident exited \(signal: killed\); restarting in (\S+)`)
 	var delays []string
+	// The backoff doubles from testBackoff.Initial: the time that passed between each kill
+	// and the new process must be at least the delay, not only announce it.
+	wait := testBackoff.Initial
 	for i := range 3 {
 		old := s.Pid(Incident)
+		killed := time.Now()
 		if err := s.Kill(Incident); err != nil {
 			t.Fatal(err)
 		}
@@ -117,10 +121,14 @@ func TestKillRestartsWithBackoff(t *testing.T) {
 			t.Errorf("kill %d: pid %d still alive after Kill returned", i+1, old)
 		}
 		eventually(t, 5*time.Second, "incident restarted", func() bool { p := s.Pid(Incident); return p != 0 && p != old })
+		if took := time.Since(killed); took < wait {
+			t.Errorf("kill %d: restarted %v after the kill, before its %v backoff passed", i+1, took, wait)
+		}
 		if err := s.WaitHealthy(ctx, Incident); err != nil {
 			t.Fatal(err)
 		}
 		delays = out.matches(restarting)
+		wait *= 2
 	}
 	if got, want := delays, []string{"100ms", "200ms", "400ms"}; !slices.Equal(got, want) {
 		t.Errorf("restart delays announced = %v, want %v\nconsole:\n%s", got, want, out.String())
