@@ -27,6 +27,15 @@ const outageDeadline = 3 * time.Second
 // gRPC adds up to 20% jitter).
 const reconnectWithin = 4 * time.Second
 
+// storeDownWithin is how soon a service whose store is down answers a create with
+// UNAVAILABLE, with production's store client (platform/store.Open): each store step waits
+// up to 5 s to select a server, and a create takes a few (the README's "within 20 s").
+// storeDownDeadline is a caller's deadline long enough to hear that answer.
+const (
+	storeDownWithin   = 20 * time.Second
+	storeDownDeadline = 40 * time.Second
+)
+
 // probe is one call made while a dependency is down.
 type probe struct {
 	name string
@@ -185,8 +194,49 @@ func TestDependencyDownIsUnavailableAndHeals(t *testing.T) {
 		}
 	})
 
+	t.Run("store behind the incident service", func(t *testing.T) {
+		incidents := incidentv1.NewIncidentServiceClient(dial(t, env, stack.Gateway, operator(env, "store-outage-reporter")))
+		district := uniqueDistrict("STOREDOWN")
+		create := &incidentv1.CreateIncidentRequest{RequestId: district + "-1",
+			Incident: ied(district, "reported while the store is down", time.Date(2021, 12, 3, 5, 0, 0, 0, time.UTC))}
+
+		if err := env.Stop(stack.Store); err != nil {
+			t.Fatal(err)
+		}
+		// The service's own store client, with production's settings, gives up and says
+		// UNAVAILABLE; a write is not retried by the gateway, so this is its answer.
+		cctx, cancel := context.WithTimeout(ctx, storeDownDeadline)
+		began := time.Now()
+		_, err := incidents.CreateIncident(cctx, create)
+		took := time.Since(began)
+		cancel()
+		t.Logf("store down: CreateIncident answered %v in %v (deadline %v)", status.Code(err), took.Round(time.Millisecond), storeDownDeadline)
+		if got := status.Code(err); got != codes.Unavailable {
+			t.Fatalf("store down: CreateIncident = %v (%v), want UNAVAILABLE", got, err)
+		}
+		if took > storeDownWithin {
+			t.Errorf("store down: CreateIncident took %v, want UNAVAILABLE within %v (the README's bound)", took, storeDownWithin)
+		}
+
+		restart(t, ctx, env, stack.Store)
+		var stored []*incidentv1.Incident
+		if _, err := eventually(ctx, func(ctx context.Context) error {
+			var err error
+			stored, err = listDistrict(ctx, incidents, district)
+			return err
+		}); err != nil {
+			t.Fatalf("the incident service did not reconnect to the store: %v", err)
+		}
+		if len(stored) != 0 {
+			t.Fatalf("after the store outage %d incidents of the refused create are stored, want 0", len(stored))
+		}
+		if _, err := incidents.CreateIncident(ctx, create); err != nil {
+			t.Fatalf("the create refused during the store outage, sent again: %v", err)
+		}
+	})
+
 	for name, pid := range pids {
-		if name == stack.Incident || name == stack.Forces {
+		if name == stack.Incident || name == stack.Forces || name == stack.Store {
 			continue // stopped and started on purpose
 		}
 		if got := env.Pid(name); got != pid || env.Restarts(name) != 0 {
