@@ -145,10 +145,21 @@ func TestCoverageGapClosesWithAJointDeployment(t *testing.T) {
 	if gapIn(ctx, t, coverage, "zones/makhmour") == nil {
 		t.Fatal("a proposed deployment closed the gap")
 	}
+	// A Peshmerga token's acknowledgement is the Peshmerga's own, already given: it answers
+	// with the deployment unchanged, still waiting for the Iraqi army.
 	again, err := peshDeploy.AcknowledgeDeployment(ctx, &gatewayv1.AcknowledgeDeploymentRequest{Name: dep.GetName()})
-	if err == nil && again.GetDeployment().GetState() == gatewayv1.DeploymentState_DEPLOYMENT_STATE_ACTIVE {
-		t.Fatal("the proposing force's own acknowledgement activated the deployment")
+	if err != nil {
+		t.Fatalf("the proposing force acknowledging again: %v, want the deployment unchanged", err)
 	}
+	if g := again.GetDeployment(); g.GetState() != gatewayv1.DeploymentState_DEPLOYMENT_STATE_PROPOSED || g.GetEtag() != dep.GetEtag() ||
+		len(g.GetAcknowledgements()) != 1 || g.GetAcknowledgements()[0].GetForce() != harness.Peshmerga {
+		t.Fatalf("the proposing force acknowledging again changed the deployment: %v", g)
+	}
+	// Only an Iraqi army operator speaks for the Iraqi army: its viewer is denied.
+	iraqViewerConn := env.Conn("gateway", env.Token("e2e-viewer", harness.IraqiArmy, auth.RoleViewer))
+	defer iraqViewerConn.Close()
+	_, err = gatewayv1.NewDeploymentServiceClient(iraqViewerConn).AcknowledgeDeployment(ctx, &gatewayv1.AcknowledgeDeploymentRequest{Name: dep.GetName()})
+	wantCode(t, err, codes.PermissionDenied)
 
 	// The Iraqi army acknowledges with its own token: active, and the gap closes.
 	acked, err := iraqDeploy.AcknowledgeDeployment(ctx, &gatewayv1.AcknowledgeDeploymentRequest{Name: dep.GetName(), RequestId: "e2e-ack-1"})
