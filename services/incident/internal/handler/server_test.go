@@ -33,8 +33,8 @@ type env struct {
 }
 
 // newEnv serves a Handler over bufconn on its own database and returns a generated
-// client connected to it.
-func newEnv(t *testing.T) *env {
+// client connected to it; stream interceptors run inside the test's own.
+func newEnv(t *testing.T, stream ...grpc.StreamServerInterceptor) *env {
 	t.Helper()
 	ctx := context.Background()
 	s, err := incidentstore.New(ctx, storetest.DB(t))
@@ -42,7 +42,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	srv := grpc.NewServer(grpc.UnaryInterceptor(asOwner(s)), grpc.StreamInterceptor(asViewer))
+	srv := grpc.NewServer(grpc.UnaryInterceptor(asOwner(s)), grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{asViewer}, stream...)...))
 	New(s, pagetoken.New("test-secret")).Register(srv)
 	go func() { _ = srv.Serve(lis) }()
 	conn, err := grpc.NewClient("passthrough:///bufnet",
