@@ -63,7 +63,8 @@ lint: tools breaking clients-lint web-check ## buf lint and breaking, gofmt, go 
 build: ## build every deployable into bin/
 	@mkdir -p $(BIN)
 	@for d in $(DEPLOYABLES); do mod=$${d%%:*}; cmd=$${d##*:}; \
-		if ls $$mod/cmd/$$cmd/*.go >/dev/null 2>&1; then echo "build $$cmd"; (cd $$mod && go build -o $(BIN)/$$cmd ./cmd/$$cmd) || exit 1; fi; done
+		ls $$mod/cmd/$$cmd/*.go >/dev/null 2>&1 || { echo "no Go files in $$mod/cmd/$$cmd: cannot build $$cmd" >&2; exit 1; }; \
+		echo "build $$cmd"; (cd $$mod && go build -o $(BIN)/$$cmd ./cmd/$$cmd) || exit 1; done
 
 .PHONY: run
 run: build tools ## run the whole system on the embedded store (gateway on 127.0.0.1:7000)

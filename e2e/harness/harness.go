@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -78,6 +79,17 @@ func Start(ctx context.Context, dir string, mutate func(*stack.Config)) (*Env, e
 	s, err := stack.Up(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	// A test of a system missing a part proves nothing: every process asked for runs.
+	want := cfg.Processes
+	if len(want) == 0 {
+		want = stack.All()
+	}
+	for _, name := range want {
+		if !slices.Contains(s.Processes(), name) || s.Pid(name) == 0 {
+			_ = s.Close()
+			return nil, fmt.Errorf("harness: %s is not running (running: %v)", name, s.Processes())
+		}
 	}
 	return &Env{Stack: s, Dir: dir}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,9 +24,8 @@ var deployables = []struct{ module, name string }{
 
 // Build compiles the binary of every process whose module has a cmd/<name> directory into
 // binDir (`go build -o binDir/<name> ./cmd/<name>` in the module, with the go.work at
-// repoRoot) and returns the file names of the binaries it built, in start order. A module
-// without its command yet is skipped with a log line, so that the stack runs with what
-// exists.
+// repoRoot) and returns the file names of the binaries it built, in start order. A
+// deployable without its command is an error: the stack needs every one.
 func Build(ctx context.Context, repoRoot, binDir string) ([]string, error) {
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
@@ -48,7 +46,7 @@ func Build(ctx context.Context, repoRoot, binDir string) ([]string, error) {
 	for i, d := range deployables {
 		dir := filepath.Join(root, d.module)
 		if !hasGoFiles(filepath.Join(dir, "cmd", d.name)) {
-			slog.Info("not building: no command yet", "binary", d.name, "dir", filepath.Join(d.module, "cmd", d.name))
+			errs[i] = fmt.Errorf("stack: build %s: no Go files in %s", d.name, filepath.Join(d.module, "cmd", d.name))
 			continue
 		}
 		wg.Go(func() {
@@ -74,8 +72,7 @@ func Build(ctx context.Context, repoRoot, binDir string) ([]string, error) {
 	return names, errors.Join(errs...)
 }
 
-// hasGoFiles reports whether dir holds a Go file: a command directory just created by
-// someone still writing its main counts as missing, not as a build failure.
+// hasGoFiles reports whether dir holds a Go file.
 func hasGoFiles(dir string) bool {
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	return len(matches) > 0

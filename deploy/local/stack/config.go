@@ -13,10 +13,12 @@ const AllProcesses = "*"
 
 // Config says what to run and where.
 type Config struct {
-	// BinDir holds the built binaries (see Binary and Build). A service whose binary is
-	// missing is skipped, and the gateway runs without it; the store's binary is required
-	// unless MongoURI is set.
+	// BinDir holds the built binaries (see Binary and Build). Every process the stack runs
+	// must have its binary there, or Up fails: a system missing a part must not look whole.
 	BinDir string
+	// Processes names the processes to run (in any order; they start in the stack's
+	// order). Empty means all of them; the store is left out when MongoURI is set.
+	Processes []string
 	// DataDir holds everything the stack keeps: the store's files (store/), each service's
 	// data directory (<name>/), the logs (logs/<name>.log), the development token key pair
 	// (keys/) and, with TLS, the development certificates (tls/).
@@ -70,6 +72,11 @@ func (c Config) withDefaults() (Config, error) {
 	for name := range c.Ports {
 		if !knownPort(name) {
 			return c, fmt.Errorf("stack: Config.Ports names unknown process %q", name)
+		}
+	}
+	for _, name := range c.Processes {
+		if !known(name) {
+			return c, fmt.Errorf("stack: Config.Processes names unknown process %q", name)
 		}
 	}
 	for name := range c.Env {

@@ -43,7 +43,7 @@ func testConfig(t *testing.T, out *syncBuffer, names ...string) Config {
 		t.Fatal(err)
 	}
 	return Config{
-		BinDir: fakeBin(t, names...), DataDir: t.TempDir(), Ports: ports,
+		BinDir: fakeBin(t, names...), Processes: names, DataDir: t.TempDir(), Ports: ports,
 		Console: out, Verbose: true, Backoff: testBackoff,
 		HealthTimeout: 20 * time.Second, StopTimeout: 5 * time.Second,
 		InsecureNoAuth: true,

@@ -66,6 +66,9 @@ func Binary(name string) string {
 	return name
 }
 
+// All names every process of the stack, in start order.
+func All() []string { return slices.Clone(order) }
+
 func known(name string) bool {
 	return slices.Contains(order, name)
 }

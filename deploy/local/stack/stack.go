@@ -34,8 +34,8 @@ type Stack struct {
 
 // Up starts the stack in order, the store, then incident, forces and meeting, then the
 // gateway, each waited on until healthy before the next starts, all within
-// Config.HealthTimeout. A service without a binary in BinDir is skipped with a notice (the
-// gateway then forwards nothing for it). On error nothing is left running.
+// Config.HealthTimeout. A process without its binary in BinDir is an error. On error
+// nothing is left running.
 func Up(ctx context.Context, cfg Config) (*Stack, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -96,19 +96,18 @@ func Up(ctx context.Context, cfg Config) (*Stack, error) {
 	return s, nil
 }
 
-// choose picks the processes whose binaries exist.
+// choose picks the processes to run, in start order, and refuses to go on when one of
+// them has no binary.
 func (s *Stack) choose() error {
 	for _, name := range order {
 		if name == Store && s.cfg.MongoURI != "" {
 			continue // an outside MongoDB replaces the store process
 		}
-		bin := filepath.Join(s.cfg.BinDir, Binary(name))
-		if !isExecutable(bin) {
-			if name == Store {
-				return fmt.Errorf("stack: no store binary %s: build it (make build), or set a MongoDB URI", bin)
-			}
-			s.console.noticef("%s skipped: no binary %s (not built yet)", name, bin)
+		if len(s.cfg.Processes) > 0 && !slices.Contains(s.cfg.Processes, name) {
 			continue
+		}
+		if bin := filepath.Join(s.cfg.BinDir, Binary(name)); !isExecutable(bin) {
+			return fmt.Errorf("stack: no %s binary %s: build it (make build)", name, bin)
 		}
 		s.order = append(s.order, name)
 	}
