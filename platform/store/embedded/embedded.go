@@ -29,6 +29,7 @@ type Server struct {
 	uri  string
 	done chan struct{}
 	stop context.CancelFunc
+	err  error // why FerretDB ended by itself; set before done closes
 }
 
 // socketName is the Unix socket's file name in the store's directory; FerretDB ignores
@@ -121,18 +122,40 @@ func start(ctx context.Context, abs string, l ferretdb.ListenerConfig, uri strin
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Server{uri: uri, done: make(chan struct{}), stop: cancel}
-	go func() {
-		defer close(s.done)
-		_ = f.Run(ctx)
-	}()
+	go s.serve(ctx, f.Run)
 	if s.uri == "" {
 		s.uri = f.MongoDBURI()
 	}
 	return s, nil
 }
 
+// serve runs FerretDB until ctx is done, and keeps why it ended if it ended by itself.
+func (s *Server) serve(ctx context.Context, run func(context.Context) error) {
+	defer close(s.done)
+	if err := run(ctx); ctx.Err() == nil {
+		if err == nil {
+			err = errors.New("stopped by itself")
+		}
+		s.err = fmt.Errorf("embedded store: FerretDB exited: %w", err)
+	}
+}
+
 // URI is the mongodb:// address clients connect to.
 func (s *Server) URI() string { return s.uri }
+
+// Done is closed once the server has ended, by Stop or by itself.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Err says why the server ended by itself (FerretDB's error); it is nil while the server
+// runs and after Stop.
+func (s *Server) Err() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+		return nil
+	}
+}
 
 // Stop shuts the server down and waits for it.
 func (s *Server) Stop() {

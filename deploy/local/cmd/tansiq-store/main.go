@@ -39,7 +39,11 @@ func run(dataDir string) error {
 		return err
 	}
 	log.Info("store serving", "uri", srv.URI(), "data_dir", dataDir)
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-srv.Done():
+		return srv.Err() // FerretDB ended by itself: exit with its error, so the supervisor restarts
+	}
 	log.Info("store stopping")
 	srv.Stop()
 	return nil
