@@ -77,6 +77,10 @@ test: build web-tools ## run every test (unit, store, handler, end-to-end, brows
 	cd deploy/validate && GOWORK=off go test -count=1 ./...
 	$(MAKE) --no-print-directory clients-test
 
+.PHONY: mutate
+mutate: ## break each README guarantee on a copy of the tree; fail unless its test catches it
+	cd e2e && go run ./mutate
+
 .PHONY: bench
 bench: bench-report ## run the benchmarks and write BENCHMARKS.md (not part of make test)
 
