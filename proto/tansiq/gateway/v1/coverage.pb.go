@@ -23,18 +23,20 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// A zone exposed in a time window: it had incidents that no joint deployment covered.
-// An incident is covered when a deployment in its zone that every force acknowledged
-// (state ACTIVE or ENDED) had a window holding the incident's occur_time
-// (start_time <= occur_time < end_time, an unset end_time being open). The counts below
-// are of the uncovered incidents only.
+// A zone exposed in a time window: it had incidents that fell inside its security
+// vacuum. An incident is covered when, at its occur_time, its point lay in a unit's area
+// of responsibility held then (start_time <= occur_time < end_time, an unset end_time
+// being open), or in the area of a deployment in its zone that every force acknowledged
+// (state ACTIVE or ENDED) and whose window held the occur_time; a deployment without an
+// area covers its whole zone. The counts below are of the uncovered incidents only.
 type CoverageGap struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The zone, "zones/{zone}".
 	Zone string `protobuf:"bytes,1,opt,name=zone,proto3" json:"zone,omitempty"`
 	// The zone's names, so a list of gaps reads without a second call.
 	ZoneDisplayName *v1.LocalizedName `protobuf:"bytes,2,opt,name=zone_display_name,json=zoneDisplayName,proto3" json:"zone_display_name,omitempty"`
-	// The zone's current threat level.
+	// The zone's threat level as of the window's end, each incident counted by its own
+	// occur_time.
 	ThreatLevel ThreatLevel `protobuf:"varint,3,opt,name=threat_level,json=threatLevel,proto3,enum=tansiq.gateway.v1.ThreatLevel" json:"threat_level,omitempty"`
 	// How many uncovered incidents the zone had in the window.
 	IncidentCount int32 `protobuf:"varint,4,opt,name=incident_count,json=incidentCount,proto3" json:"incident_count,omitempty"`

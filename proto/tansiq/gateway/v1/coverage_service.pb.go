@@ -80,12 +80,123 @@ func (GeoJsonLayer) EnumDescriptor() ([]byte, []int) {
 	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{0}
 }
 
+// Request for GetSecurityVacuum.
+type GetSecurityVacuumRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The zone, "zones/{zone}".
+	Zone string `protobuf:"bytes,1,opt,name=zone,proto3" json:"zone,omitempty"`
+	// The window's start, for the incidents; by default 30 days before end_time.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// The window's end, the instant whose vacuum is drawn; by default now. After
+	// start_time, and at most 366 days after it.
+	EndTime       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSecurityVacuumRequest) Reset() {
+	*x = GetSecurityVacuumRequest{}
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSecurityVacuumRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSecurityVacuumRequest) ProtoMessage() {}
+
+func (x *GetSecurityVacuumRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSecurityVacuumRequest.ProtoReflect.Descriptor instead.
+func (*GetSecurityVacuumRequest) Descriptor() ([]byte, []int) {
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *GetSecurityVacuumRequest) GetZone() string {
+	if x != nil {
+		return x.Zone
+	}
+	return ""
+}
+
+func (x *GetSecurityVacuumRequest) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *GetSecurityVacuumRequest) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+// Response of GetSecurityVacuum.
+type GetSecurityVacuumResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The vacuum.
+	Vacuum        *SecurityVacuum `protobuf:"bytes,1,opt,name=vacuum,proto3" json:"vacuum,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSecurityVacuumResponse) Reset() {
+	*x = GetSecurityVacuumResponse{}
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSecurityVacuumResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSecurityVacuumResponse) ProtoMessage() {}
+
+func (x *GetSecurityVacuumResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSecurityVacuumResponse.ProtoReflect.Descriptor instead.
+func (*GetSecurityVacuumResponse) Descriptor() ([]byte, []int) {
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *GetSecurityVacuumResponse) GetVacuum() *SecurityVacuum {
+	if x != nil {
+		return x.Vacuum
+	}
+	return nil
+}
+
 // Request for ListCoverageGaps.
 type ListCoverageGapsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The window's start; by default 30 days before end_time.
 	StartTime *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
-	// The window's end; by default now. After start_time.
+	// The window's end; by default now. After start_time, and at most 366 days after it.
 	EndTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
 	// At most this many gaps (default 50, at most 500).
 	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
@@ -97,7 +208,7 @@ type ListCoverageGapsRequest struct {
 
 func (x *ListCoverageGapsRequest) Reset() {
 	*x = ListCoverageGapsRequest{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[0]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -109,7 +220,7 @@ func (x *ListCoverageGapsRequest) String() string {
 func (*ListCoverageGapsRequest) ProtoMessage() {}
 
 func (x *ListCoverageGapsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[0]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -122,7 +233,7 @@ func (x *ListCoverageGapsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCoverageGapsRequest.ProtoReflect.Descriptor instead.
 func (*ListCoverageGapsRequest) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{0}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ListCoverageGapsRequest) GetStartTime() *timestamppb.Timestamp {
@@ -170,7 +281,7 @@ type ListCoverageGapsResponse struct {
 
 func (x *ListCoverageGapsResponse) Reset() {
 	*x = ListCoverageGapsResponse{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[1]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -182,7 +293,7 @@ func (x *ListCoverageGapsResponse) String() string {
 func (*ListCoverageGapsResponse) ProtoMessage() {}
 
 func (x *ListCoverageGapsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[1]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -195,7 +306,7 @@ func (x *ListCoverageGapsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCoverageGapsResponse.ProtoReflect.Descriptor instead.
 func (*ListCoverageGapsResponse) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{1}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListCoverageGapsResponse) GetCoverageGaps() []*CoverageGap {
@@ -246,7 +357,7 @@ type GetOperationalPictureRequest struct {
 
 func (x *GetOperationalPictureRequest) Reset() {
 	*x = GetOperationalPictureRequest{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[2]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -258,7 +369,7 @@ func (x *GetOperationalPictureRequest) String() string {
 func (*GetOperationalPictureRequest) ProtoMessage() {}
 
 func (x *GetOperationalPictureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[2]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -271,7 +382,7 @@ func (x *GetOperationalPictureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOperationalPictureRequest.ProtoReflect.Descriptor instead.
 func (*GetOperationalPictureRequest) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{2}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetOperationalPictureRequest) GetZone() string {
@@ -329,7 +440,7 @@ type GetOperationalPictureResponse struct {
 
 func (x *GetOperationalPictureResponse) Reset() {
 	*x = GetOperationalPictureResponse{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[3]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -341,7 +452,7 @@ func (x *GetOperationalPictureResponse) String() string {
 func (*GetOperationalPictureResponse) ProtoMessage() {}
 
 func (x *GetOperationalPictureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[3]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -354,7 +465,7 @@ func (x *GetOperationalPictureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOperationalPictureResponse.ProtoReflect.Descriptor instead.
 func (*GetOperationalPictureResponse) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{3}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetOperationalPictureResponse) GetZonePictures() []*ZonePicture {
@@ -411,7 +522,7 @@ type WatchOperationalPictureRequest struct {
 
 func (x *WatchOperationalPictureRequest) Reset() {
 	*x = WatchOperationalPictureRequest{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[4]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -423,7 +534,7 @@ func (x *WatchOperationalPictureRequest) String() string {
 func (*WatchOperationalPictureRequest) ProtoMessage() {}
 
 func (x *WatchOperationalPictureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[4]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -436,7 +547,7 @@ func (x *WatchOperationalPictureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOperationalPictureRequest.ProtoReflect.Descriptor instead.
 func (*WatchOperationalPictureRequest) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{4}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *WatchOperationalPictureRequest) GetZone() string {
@@ -480,7 +591,7 @@ type WatchOperationalPictureResponse struct {
 
 func (x *WatchOperationalPictureResponse) Reset() {
 	*x = WatchOperationalPictureResponse{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[5]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -492,7 +603,7 @@ func (x *WatchOperationalPictureResponse) String() string {
 func (*WatchOperationalPictureResponse) ProtoMessage() {}
 
 func (x *WatchOperationalPictureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[5]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -505,7 +616,7 @@ func (x *WatchOperationalPictureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOperationalPictureResponse.ProtoReflect.Descriptor instead.
 func (*WatchOperationalPictureResponse) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{5}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *WatchOperationalPictureResponse) GetChange() *PictureChange {
@@ -540,7 +651,7 @@ type ExportGeoJsonRequest struct {
 
 func (x *ExportGeoJsonRequest) Reset() {
 	*x = ExportGeoJsonRequest{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[6]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -552,7 +663,7 @@ func (x *ExportGeoJsonRequest) String() string {
 func (*ExportGeoJsonRequest) ProtoMessage() {}
 
 func (x *ExportGeoJsonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[6]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -565,7 +676,7 @@ func (x *ExportGeoJsonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportGeoJsonRequest.ProtoReflect.Descriptor instead.
 func (*ExportGeoJsonRequest) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{6}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ExportGeoJsonRequest) GetZones() []string {
@@ -619,7 +730,7 @@ type ExportGeoJsonResponse struct {
 
 func (x *ExportGeoJsonResponse) Reset() {
 	*x = ExportGeoJsonResponse{}
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[7]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -631,7 +742,7 @@ func (x *ExportGeoJsonResponse) String() string {
 func (*ExportGeoJsonResponse) ProtoMessage() {}
 
 func (x *ExportGeoJsonResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[7]
+	mi := &file_tansiq_gateway_v1_coverage_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -644,7 +755,7 @@ func (x *ExportGeoJsonResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportGeoJsonResponse.ProtoReflect.Descriptor instead.
 func (*ExportGeoJsonResponse) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{7}
+	return file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ExportGeoJsonResponse) GetGeojson() string {
@@ -672,7 +783,14 @@ var File_tansiq_gateway_v1_coverage_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_coverage_service_proto_rawDesc = "" +
 	"\n" +
-	"(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\"\xc7\x01\n" +
+	"(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1etansiq/gateway/v1/vacuum.proto\"\xa5\x01\n" +
+	"\x18GetSecurityVacuumRequest\x12\x17\n" +
+	"\x04zone\x18\x01 \x01(\tB\x03\xe0A\x02R\x04zone\x129\n" +
+	"\n" +
+	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"V\n" +
+	"\x19GetSecurityVacuumResponse\x129\n" +
+	"\x06vacuum\x18\x01 \x01(\v2!.tansiq.gateway.v1.SecurityVacuumR\x06vacuum\"\xc7\x01\n" +
 	"\x17ListCoverageGapsRequest\x129\n" +
 	"\n" +
 	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
@@ -724,12 +842,13 @@ const file_tansiq_gateway_v1_coverage_service_proto_rawDesc = "" +
 	"\x1aGEO_JSON_LAYER_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14GEO_JSON_LAYER_ZONES\x10\x01\x12\x1c\n" +
 	"\x18GEO_JSON_LAYER_INCIDENTS\x10\x02\x12\x1e\n" +
-	"\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x032\xe3\x03\n" +
+	"\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x032\xd3\x04\n" +
 	"\x0fCoverageService\x12k\n" +
 	"\x10ListCoverageGaps\x12*.tansiq.gateway.v1.ListCoverageGapsRequest\x1a+.tansiq.gateway.v1.ListCoverageGapsResponse\x12z\n" +
 	"\x15GetOperationalPicture\x12/.tansiq.gateway.v1.GetOperationalPictureRequest\x1a0.tansiq.gateway.v1.GetOperationalPictureResponse\x12\x82\x01\n" +
 	"\x17WatchOperationalPicture\x121.tansiq.gateway.v1.WatchOperationalPictureRequest\x1a2.tansiq.gateway.v1.WatchOperationalPictureResponse0\x01\x12b\n" +
-	"\rExportGeoJson\x12'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
+	"\rExportGeoJson\x12'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponse\x12n\n" +
+	"\x11GetSecurityVacuum\x12+.tansiq.gateway.v1.GetSecurityVacuumRequest\x1a,.tansiq.gateway.v1.GetSecurityVacuumResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
 
 var (
 	file_tansiq_gateway_v1_coverage_service_proto_rawDescOnce sync.Once
@@ -744,52 +863,60 @@ func file_tansiq_gateway_v1_coverage_service_proto_rawDescGZIP() []byte {
 }
 
 var file_tansiq_gateway_v1_coverage_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_tansiq_gateway_v1_coverage_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_tansiq_gateway_v1_coverage_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_tansiq_gateway_v1_coverage_service_proto_goTypes = []any{
 	(GeoJsonLayer)(0),                       // 0: tansiq.gateway.v1.GeoJsonLayer
-	(*ListCoverageGapsRequest)(nil),         // 1: tansiq.gateway.v1.ListCoverageGapsRequest
-	(*ListCoverageGapsResponse)(nil),        // 2: tansiq.gateway.v1.ListCoverageGapsResponse
-	(*GetOperationalPictureRequest)(nil),    // 3: tansiq.gateway.v1.GetOperationalPictureRequest
-	(*GetOperationalPictureResponse)(nil),   // 4: tansiq.gateway.v1.GetOperationalPictureResponse
-	(*WatchOperationalPictureRequest)(nil),  // 5: tansiq.gateway.v1.WatchOperationalPictureRequest
-	(*WatchOperationalPictureResponse)(nil), // 6: tansiq.gateway.v1.WatchOperationalPictureResponse
-	(*ExportGeoJsonRequest)(nil),            // 7: tansiq.gateway.v1.ExportGeoJsonRequest
-	(*ExportGeoJsonResponse)(nil),           // 8: tansiq.gateway.v1.ExportGeoJsonResponse
-	(*timestamppb.Timestamp)(nil),           // 9: google.protobuf.Timestamp
-	(*CoverageGap)(nil),                     // 10: tansiq.gateway.v1.CoverageGap
-	(*ZonePicture)(nil),                     // 11: tansiq.gateway.v1.ZonePicture
-	(*PictureChange)(nil),                   // 12: tansiq.gateway.v1.PictureChange
+	(*GetSecurityVacuumRequest)(nil),        // 1: tansiq.gateway.v1.GetSecurityVacuumRequest
+	(*GetSecurityVacuumResponse)(nil),       // 2: tansiq.gateway.v1.GetSecurityVacuumResponse
+	(*ListCoverageGapsRequest)(nil),         // 3: tansiq.gateway.v1.ListCoverageGapsRequest
+	(*ListCoverageGapsResponse)(nil),        // 4: tansiq.gateway.v1.ListCoverageGapsResponse
+	(*GetOperationalPictureRequest)(nil),    // 5: tansiq.gateway.v1.GetOperationalPictureRequest
+	(*GetOperationalPictureResponse)(nil),   // 6: tansiq.gateway.v1.GetOperationalPictureResponse
+	(*WatchOperationalPictureRequest)(nil),  // 7: tansiq.gateway.v1.WatchOperationalPictureRequest
+	(*WatchOperationalPictureResponse)(nil), // 8: tansiq.gateway.v1.WatchOperationalPictureResponse
+	(*ExportGeoJsonRequest)(nil),            // 9: tansiq.gateway.v1.ExportGeoJsonRequest
+	(*ExportGeoJsonResponse)(nil),           // 10: tansiq.gateway.v1.ExportGeoJsonResponse
+	(*timestamppb.Timestamp)(nil),           // 11: google.protobuf.Timestamp
+	(*SecurityVacuum)(nil),                  // 12: tansiq.gateway.v1.SecurityVacuum
+	(*CoverageGap)(nil),                     // 13: tansiq.gateway.v1.CoverageGap
+	(*ZonePicture)(nil),                     // 14: tansiq.gateway.v1.ZonePicture
+	(*PictureChange)(nil),                   // 15: tansiq.gateway.v1.PictureChange
 }
 var file_tansiq_gateway_v1_coverage_service_proto_depIdxs = []int32{
-	9,  // 0: tansiq.gateway.v1.ListCoverageGapsRequest.start_time:type_name -> google.protobuf.Timestamp
-	9,  // 1: tansiq.gateway.v1.ListCoverageGapsRequest.end_time:type_name -> google.protobuf.Timestamp
-	10, // 2: tansiq.gateway.v1.ListCoverageGapsResponse.coverage_gaps:type_name -> tansiq.gateway.v1.CoverageGap
-	9,  // 3: tansiq.gateway.v1.ListCoverageGapsResponse.start_time:type_name -> google.protobuf.Timestamp
-	9,  // 4: tansiq.gateway.v1.ListCoverageGapsResponse.end_time:type_name -> google.protobuf.Timestamp
-	9,  // 5: tansiq.gateway.v1.GetOperationalPictureRequest.start_time:type_name -> google.protobuf.Timestamp
-	9,  // 6: tansiq.gateway.v1.GetOperationalPictureRequest.end_time:type_name -> google.protobuf.Timestamp
-	11, // 7: tansiq.gateway.v1.GetOperationalPictureResponse.zone_pictures:type_name -> tansiq.gateway.v1.ZonePicture
-	9,  // 8: tansiq.gateway.v1.GetOperationalPictureResponse.start_time:type_name -> google.protobuf.Timestamp
-	9,  // 9: tansiq.gateway.v1.GetOperationalPictureResponse.end_time:type_name -> google.protobuf.Timestamp
-	9,  // 10: tansiq.gateway.v1.WatchOperationalPictureRequest.start_time:type_name -> google.protobuf.Timestamp
-	9,  // 11: tansiq.gateway.v1.WatchOperationalPictureRequest.end_time:type_name -> google.protobuf.Timestamp
-	12, // 12: tansiq.gateway.v1.WatchOperationalPictureResponse.change:type_name -> tansiq.gateway.v1.PictureChange
-	0,  // 13: tansiq.gateway.v1.ExportGeoJsonRequest.layers:type_name -> tansiq.gateway.v1.GeoJsonLayer
-	9,  // 14: tansiq.gateway.v1.ExportGeoJsonRequest.start_time:type_name -> google.protobuf.Timestamp
-	9,  // 15: tansiq.gateway.v1.ExportGeoJsonRequest.end_time:type_name -> google.protobuf.Timestamp
-	1,  // 16: tansiq.gateway.v1.CoverageService.ListCoverageGaps:input_type -> tansiq.gateway.v1.ListCoverageGapsRequest
-	3,  // 17: tansiq.gateway.v1.CoverageService.GetOperationalPicture:input_type -> tansiq.gateway.v1.GetOperationalPictureRequest
-	5,  // 18: tansiq.gateway.v1.CoverageService.WatchOperationalPicture:input_type -> tansiq.gateway.v1.WatchOperationalPictureRequest
-	7,  // 19: tansiq.gateway.v1.CoverageService.ExportGeoJson:input_type -> tansiq.gateway.v1.ExportGeoJsonRequest
-	2,  // 20: tansiq.gateway.v1.CoverageService.ListCoverageGaps:output_type -> tansiq.gateway.v1.ListCoverageGapsResponse
-	4,  // 21: tansiq.gateway.v1.CoverageService.GetOperationalPicture:output_type -> tansiq.gateway.v1.GetOperationalPictureResponse
-	6,  // 22: tansiq.gateway.v1.CoverageService.WatchOperationalPicture:output_type -> tansiq.gateway.v1.WatchOperationalPictureResponse
-	8,  // 23: tansiq.gateway.v1.CoverageService.ExportGeoJson:output_type -> tansiq.gateway.v1.ExportGeoJsonResponse
-	20, // [20:24] is the sub-list for method output_type
-	16, // [16:20] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	11, // 0: tansiq.gateway.v1.GetSecurityVacuumRequest.start_time:type_name -> google.protobuf.Timestamp
+	11, // 1: tansiq.gateway.v1.GetSecurityVacuumRequest.end_time:type_name -> google.protobuf.Timestamp
+	12, // 2: tansiq.gateway.v1.GetSecurityVacuumResponse.vacuum:type_name -> tansiq.gateway.v1.SecurityVacuum
+	11, // 3: tansiq.gateway.v1.ListCoverageGapsRequest.start_time:type_name -> google.protobuf.Timestamp
+	11, // 4: tansiq.gateway.v1.ListCoverageGapsRequest.end_time:type_name -> google.protobuf.Timestamp
+	13, // 5: tansiq.gateway.v1.ListCoverageGapsResponse.coverage_gaps:type_name -> tansiq.gateway.v1.CoverageGap
+	11, // 6: tansiq.gateway.v1.ListCoverageGapsResponse.start_time:type_name -> google.protobuf.Timestamp
+	11, // 7: tansiq.gateway.v1.ListCoverageGapsResponse.end_time:type_name -> google.protobuf.Timestamp
+	11, // 8: tansiq.gateway.v1.GetOperationalPictureRequest.start_time:type_name -> google.protobuf.Timestamp
+	11, // 9: tansiq.gateway.v1.GetOperationalPictureRequest.end_time:type_name -> google.protobuf.Timestamp
+	14, // 10: tansiq.gateway.v1.GetOperationalPictureResponse.zone_pictures:type_name -> tansiq.gateway.v1.ZonePicture
+	11, // 11: tansiq.gateway.v1.GetOperationalPictureResponse.start_time:type_name -> google.protobuf.Timestamp
+	11, // 12: tansiq.gateway.v1.GetOperationalPictureResponse.end_time:type_name -> google.protobuf.Timestamp
+	11, // 13: tansiq.gateway.v1.WatchOperationalPictureRequest.start_time:type_name -> google.protobuf.Timestamp
+	11, // 14: tansiq.gateway.v1.WatchOperationalPictureRequest.end_time:type_name -> google.protobuf.Timestamp
+	15, // 15: tansiq.gateway.v1.WatchOperationalPictureResponse.change:type_name -> tansiq.gateway.v1.PictureChange
+	0,  // 16: tansiq.gateway.v1.ExportGeoJsonRequest.layers:type_name -> tansiq.gateway.v1.GeoJsonLayer
+	11, // 17: tansiq.gateway.v1.ExportGeoJsonRequest.start_time:type_name -> google.protobuf.Timestamp
+	11, // 18: tansiq.gateway.v1.ExportGeoJsonRequest.end_time:type_name -> google.protobuf.Timestamp
+	3,  // 19: tansiq.gateway.v1.CoverageService.ListCoverageGaps:input_type -> tansiq.gateway.v1.ListCoverageGapsRequest
+	5,  // 20: tansiq.gateway.v1.CoverageService.GetOperationalPicture:input_type -> tansiq.gateway.v1.GetOperationalPictureRequest
+	7,  // 21: tansiq.gateway.v1.CoverageService.WatchOperationalPicture:input_type -> tansiq.gateway.v1.WatchOperationalPictureRequest
+	9,  // 22: tansiq.gateway.v1.CoverageService.ExportGeoJson:input_type -> tansiq.gateway.v1.ExportGeoJsonRequest
+	1,  // 23: tansiq.gateway.v1.CoverageService.GetSecurityVacuum:input_type -> tansiq.gateway.v1.GetSecurityVacuumRequest
+	4,  // 24: tansiq.gateway.v1.CoverageService.ListCoverageGaps:output_type -> tansiq.gateway.v1.ListCoverageGapsResponse
+	6,  // 25: tansiq.gateway.v1.CoverageService.GetOperationalPicture:output_type -> tansiq.gateway.v1.GetOperationalPictureResponse
+	8,  // 26: tansiq.gateway.v1.CoverageService.WatchOperationalPicture:output_type -> tansiq.gateway.v1.WatchOperationalPictureResponse
+	10, // 27: tansiq.gateway.v1.CoverageService.ExportGeoJson:output_type -> tansiq.gateway.v1.ExportGeoJsonResponse
+	2,  // 28: tansiq.gateway.v1.CoverageService.GetSecurityVacuum:output_type -> tansiq.gateway.v1.GetSecurityVacuumResponse
+	24, // [24:29] is the sub-list for method output_type
+	19, // [19:24] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_tansiq_gateway_v1_coverage_service_proto_init() }
@@ -799,13 +926,14 @@ func file_tansiq_gateway_v1_coverage_service_proto_init() {
 	}
 	file_tansiq_gateway_v1_coverage_proto_init()
 	file_tansiq_gateway_v1_picture_proto_init()
+	file_tansiq_gateway_v1_vacuum_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_gateway_v1_coverage_service_proto_rawDesc), len(file_tansiq_gateway_v1_coverage_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

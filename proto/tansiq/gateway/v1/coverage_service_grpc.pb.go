@@ -23,6 +23,7 @@ const (
 	CoverageService_GetOperationalPicture_FullMethodName   = "/tansiq.gateway.v1.CoverageService/GetOperationalPicture"
 	CoverageService_WatchOperationalPicture_FullMethodName = "/tansiq.gateway.v1.CoverageService/WatchOperationalPicture"
 	CoverageService_ExportGeoJson_FullMethodName           = "/tansiq.gateway.v1.CoverageService/ExportGeoJson"
+	CoverageService_GetSecurityVacuum_FullMethodName       = "/tansiq.gateway.v1.CoverageService/GetSecurityVacuum"
 )
 
 // CoverageServiceClient is the client API for CoverageService service.
@@ -50,6 +51,12 @@ type CoverageServiceClient interface {
 	// Exports zones, incidents and deployments as one GeoJSON FeatureCollection, for GIS
 	// tools such as QGIS.
 	ExportGeoJson(ctx context.Context, in *ExportGeoJsonRequest, opts ...grpc.CallOption) (*ExportGeoJsonResponse, error)
+	// Returns the security vacuum of a zone: the part of it that no unit's area of
+	// responsibility and no joint deployment in force covers at the window's end, as
+	// GeoJSON with its area; the incidents of the window that fell inside the vacuum as it
+	// was when each happened; the zone's threat as of the window's end; and how much each
+	// proposed deployment would close.
+	GetSecurityVacuum(ctx context.Context, in *GetSecurityVacuumRequest, opts ...grpc.CallOption) (*GetSecurityVacuumResponse, error)
 }
 
 type coverageServiceClient struct {
@@ -109,6 +116,16 @@ func (c *coverageServiceClient) ExportGeoJson(ctx context.Context, in *ExportGeo
 	return out, nil
 }
 
+func (c *coverageServiceClient) GetSecurityVacuum(ctx context.Context, in *GetSecurityVacuumRequest, opts ...grpc.CallOption) (*GetSecurityVacuumResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSecurityVacuumResponse)
+	err := c.cc.Invoke(ctx, CoverageService_GetSecurityVacuum_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CoverageServiceServer is the server API for CoverageService service.
 // All implementations must embed UnimplementedCoverageServiceServer
 // for forward compatibility.
@@ -134,6 +151,12 @@ type CoverageServiceServer interface {
 	// Exports zones, incidents and deployments as one GeoJSON FeatureCollection, for GIS
 	// tools such as QGIS.
 	ExportGeoJson(context.Context, *ExportGeoJsonRequest) (*ExportGeoJsonResponse, error)
+	// Returns the security vacuum of a zone: the part of it that no unit's area of
+	// responsibility and no joint deployment in force covers at the window's end, as
+	// GeoJSON with its area; the incidents of the window that fell inside the vacuum as it
+	// was when each happened; the zone's threat as of the window's end; and how much each
+	// proposed deployment would close.
+	GetSecurityVacuum(context.Context, *GetSecurityVacuumRequest) (*GetSecurityVacuumResponse, error)
 	mustEmbedUnimplementedCoverageServiceServer()
 }
 
@@ -155,6 +178,9 @@ func (UnimplementedCoverageServiceServer) WatchOperationalPicture(*WatchOperatio
 }
 func (UnimplementedCoverageServiceServer) ExportGeoJson(context.Context, *ExportGeoJsonRequest) (*ExportGeoJsonResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ExportGeoJson not implemented")
+}
+func (UnimplementedCoverageServiceServer) GetSecurityVacuum(context.Context, *GetSecurityVacuumRequest) (*GetSecurityVacuumResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSecurityVacuum not implemented")
 }
 func (UnimplementedCoverageServiceServer) mustEmbedUnimplementedCoverageServiceServer() {}
 func (UnimplementedCoverageServiceServer) testEmbeddedByValue()                         {}
@@ -242,6 +268,24 @@ func _CoverageService_ExportGeoJson_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CoverageService_GetSecurityVacuum_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSecurityVacuumRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CoverageServiceServer).GetSecurityVacuum(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CoverageService_GetSecurityVacuum_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CoverageServiceServer).GetSecurityVacuum(ctx, req.(*GetSecurityVacuumRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CoverageService_ServiceDesc is the grpc.ServiceDesc for CoverageService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -260,6 +304,10 @@ var CoverageService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ExportGeoJson",
 			Handler:    _CoverageService_ExportGeoJson_Handler,
+		},
+		{
+			MethodName: "GetSecurityVacuum",
+			Handler:    _CoverageService_GetSecurityVacuum_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -138,7 +138,10 @@ type Deployment struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,18,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Changes with every write; send it back on the state-changing calls to detect a
 	// concurrent change (AIP-154).
-	Etag          string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	// The ground the deployment answers for, which the security vacuum subtracts while it
+	// is in force. Unset: the whole zone, as before areas existed.
+	Area          *DeploymentArea `protobuf:"bytes,20,opt,name=area,proto3" json:"area,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -306,6 +309,121 @@ func (x *Deployment) GetEtag() string {
 	return ""
 }
 
+func (x *Deployment) GetArea() *DeploymentArea {
+	if x != nil {
+		return x.Area
+	}
+	return nil
+}
+
+// The ground a joint deployment answers for: a polygon, or a circle around its command
+// post.
+type DeploymentArea struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The shape, one of the two.
+	//
+	// Types that are valid to be assigned to Shape:
+	//
+	//	*DeploymentArea_Polygon
+	//	*DeploymentArea_RadiusMeters
+	Shape isDeploymentArea_Shape `protobuf_oneof:"shape"`
+	// The area as RFC 7946 GeoJSON text (a Polygon geometry, a circle as a 64-sided
+	// polygon).
+	Geojson string `protobuf:"bytes,3,opt,name=geojson,proto3" json:"geojson,omitempty"`
+	// Its size in square kilometres, measured on the gateway's plane for Iraq.
+	AreaKm2       float64 `protobuf:"fixed64,4,opt,name=area_km2,json=areaKm2,proto3" json:"area_km2,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeploymentArea) Reset() {
+	*x = DeploymentArea{}
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeploymentArea) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeploymentArea) ProtoMessage() {}
+
+func (x *DeploymentArea) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeploymentArea.ProtoReflect.Descriptor instead.
+func (*DeploymentArea) Descriptor() ([]byte, []int) {
+	return file_tansiq_gateway_v1_deployment_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *DeploymentArea) GetShape() isDeploymentArea_Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
+func (x *DeploymentArea) GetPolygon() *v1.Polygon {
+	if x != nil {
+		if x, ok := x.Shape.(*DeploymentArea_Polygon); ok {
+			return x.Polygon
+		}
+	}
+	return nil
+}
+
+func (x *DeploymentArea) GetRadiusMeters() float64 {
+	if x != nil {
+		if x, ok := x.Shape.(*DeploymentArea_RadiusMeters); ok {
+			return x.RadiusMeters
+		}
+	}
+	return 0
+}
+
+func (x *DeploymentArea) GetGeojson() string {
+	if x != nil {
+		return x.Geojson
+	}
+	return ""
+}
+
+func (x *DeploymentArea) GetAreaKm2() float64 {
+	if x != nil {
+		return x.AreaKm2
+	}
+	return 0
+}
+
+type isDeploymentArea_Shape interface {
+	isDeploymentArea_Shape()
+}
+
+type DeploymentArea_Polygon struct {
+	// The area as a polygon: closed, simple rings, at most 2048 points per ring.
+	Polygon *v1.Polygon `protobuf:"bytes,1,opt,name=polygon,proto3,oneof"`
+}
+
+type DeploymentArea_RadiusMeters struct {
+	// A circle of this radius around command_post, in metres (100 m to 100 km); needs
+	// command_post.
+	RadiusMeters float64 `protobuf:"fixed64,2,opt,name=radius_meters,json=radiusMeters,proto3,oneof"`
+}
+
+func (*DeploymentArea_Polygon) isDeploymentArea_Shape() {}
+
+func (*DeploymentArea_RadiusMeters) isDeploymentArea_Shape() {}
+
 // One force's acknowledgement of a deployment.
 type DeploymentAcknowledgement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -323,7 +441,7 @@ type DeploymentAcknowledgement struct {
 
 func (x *DeploymentAcknowledgement) Reset() {
 	*x = DeploymentAcknowledgement{}
-	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[1]
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -335,7 +453,7 @@ func (x *DeploymentAcknowledgement) String() string {
 func (*DeploymentAcknowledgement) ProtoMessage() {}
 
 func (x *DeploymentAcknowledgement) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[1]
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -348,7 +466,7 @@ func (x *DeploymentAcknowledgement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeploymentAcknowledgement.ProtoReflect.Descriptor instead.
 func (*DeploymentAcknowledgement) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_deployment_proto_rawDescGZIP(), []int{1}
+	return file_tansiq_gateway_v1_deployment_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *DeploymentAcknowledgement) GetForce() string {
@@ -398,7 +516,7 @@ type UnitConflict struct {
 
 func (x *UnitConflict) Reset() {
 	*x = UnitConflict{}
-	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[2]
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -410,7 +528,7 @@ func (x *UnitConflict) String() string {
 func (*UnitConflict) ProtoMessage() {}
 
 func (x *UnitConflict) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[2]
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -423,7 +541,7 @@ func (x *UnitConflict) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnitConflict.ProtoReflect.Descriptor instead.
 func (*UnitConflict) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_deployment_proto_rawDescGZIP(), []int{2}
+	return file_tansiq_gateway_v1_deployment_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *UnitConflict) GetUnit() string {
@@ -479,7 +597,7 @@ type DeploymentOverlap struct {
 
 func (x *DeploymentOverlap) Reset() {
 	*x = DeploymentOverlap{}
-	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[3]
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -491,7 +609,7 @@ func (x *DeploymentOverlap) String() string {
 func (*DeploymentOverlap) ProtoMessage() {}
 
 func (x *DeploymentOverlap) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[3]
+	mi := &file_tansiq_gateway_v1_deployment_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -504,7 +622,7 @@ func (x *DeploymentOverlap) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeploymentOverlap.ProtoReflect.Descriptor instead.
 func (*DeploymentOverlap) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_deployment_proto_rawDescGZIP(), []int{3}
+	return file_tansiq_gateway_v1_deployment_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *DeploymentOverlap) GetDeployment() string {
@@ -539,7 +657,7 @@ var File_tansiq_gateway_v1_deployment_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_deployment_proto_rawDesc = "" +
 	"\n" +
-	"\"tansiq/gateway/v1/deployment.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"\xb2\a\n" +
+	"\"tansiq/gateway/v1/deployment.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xe9\a\n" +
 	"\n" +
 	"Deployment\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x14\n" +
@@ -565,9 +683,16 @@ const file_tansiq_gateway_v1_deployment_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x13 \x01(\tR\x04etag:M\xeaAJ\n" +
+	"\x04etag\x18\x13 \x01(\tR\x04etag\x125\n" +
+	"\x04area\x18\x14 \x01(\v2!.tansiq.gateway.v1.DeploymentAreaR\x04area:M\xeaAJ\n" +
 	"\x15tansiq.dev/Deployment\x12\x18deployments/{deployment}*\vdeployments2\n" +
-	"deployment\"\xa4\x01\n" +
+	"deployment\"\xb4\x01\n" +
+	"\x0eDeploymentArea\x123\n" +
+	"\apolygon\x18\x01 \x01(\v2\x17.tansiq.type.v1.PolygonH\x00R\apolygon\x12%\n" +
+	"\rradius_meters\x18\x02 \x01(\x01H\x00R\fradiusMeters\x12\x1d\n" +
+	"\ageojson\x18\x03 \x01(\tB\x03\xe0A\x03R\ageojson\x12\x1e\n" +
+	"\barea_km2\x18\x04 \x01(\x01B\x03\xe0A\x03R\aareaKm2B\a\n" +
+	"\x05shape\"\xa4\x01\n" +
 	"\x19DeploymentAcknowledgement\x12\x14\n" +
 	"\x05force\x18\x01 \x01(\tR\x05force\x12\x16\n" +
 	"\x06person\x18\x02 \x01(\tR\x06person\x12E\n" +
@@ -608,37 +733,41 @@ func file_tansiq_gateway_v1_deployment_proto_rawDescGZIP() []byte {
 }
 
 var file_tansiq_gateway_v1_deployment_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_tansiq_gateway_v1_deployment_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_tansiq_gateway_v1_deployment_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_tansiq_gateway_v1_deployment_proto_goTypes = []any{
 	(DeploymentState)(0),              // 0: tansiq.gateway.v1.DeploymentState
 	(*Deployment)(nil),                // 1: tansiq.gateway.v1.Deployment
-	(*DeploymentAcknowledgement)(nil), // 2: tansiq.gateway.v1.DeploymentAcknowledgement
-	(*UnitConflict)(nil),              // 3: tansiq.gateway.v1.UnitConflict
-	(*DeploymentOverlap)(nil),         // 4: tansiq.gateway.v1.DeploymentOverlap
-	(*v1.Place)(nil),                  // 5: tansiq.type.v1.Place
-	(*timestamppb.Timestamp)(nil),     // 6: google.protobuf.Timestamp
+	(*DeploymentArea)(nil),            // 2: tansiq.gateway.v1.DeploymentArea
+	(*DeploymentAcknowledgement)(nil), // 3: tansiq.gateway.v1.DeploymentAcknowledgement
+	(*UnitConflict)(nil),              // 4: tansiq.gateway.v1.UnitConflict
+	(*DeploymentOverlap)(nil),         // 5: tansiq.gateway.v1.DeploymentOverlap
+	(*v1.Place)(nil),                  // 6: tansiq.type.v1.Place
+	(*timestamppb.Timestamp)(nil),     // 7: google.protobuf.Timestamp
+	(*v1.Polygon)(nil),                // 8: tansiq.type.v1.Polygon
 }
 var file_tansiq_gateway_v1_deployment_proto_depIdxs = []int32{
-	5,  // 0: tansiq.gateway.v1.Deployment.command_post:type_name -> tansiq.type.v1.Place
-	6,  // 1: tansiq.gateway.v1.Deployment.start_time:type_name -> google.protobuf.Timestamp
-	6,  // 2: tansiq.gateway.v1.Deployment.end_time:type_name -> google.protobuf.Timestamp
-	2,  // 3: tansiq.gateway.v1.Deployment.acknowledgements:type_name -> tansiq.gateway.v1.DeploymentAcknowledgement
+	6,  // 0: tansiq.gateway.v1.Deployment.command_post:type_name -> tansiq.type.v1.Place
+	7,  // 1: tansiq.gateway.v1.Deployment.start_time:type_name -> google.protobuf.Timestamp
+	7,  // 2: tansiq.gateway.v1.Deployment.end_time:type_name -> google.protobuf.Timestamp
+	3,  // 3: tansiq.gateway.v1.Deployment.acknowledgements:type_name -> tansiq.gateway.v1.DeploymentAcknowledgement
 	0,  // 4: tansiq.gateway.v1.Deployment.state:type_name -> tansiq.gateway.v1.DeploymentState
-	6,  // 5: tansiq.gateway.v1.Deployment.activate_time:type_name -> google.protobuf.Timestamp
-	6,  // 6: tansiq.gateway.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
-	6,  // 7: tansiq.gateway.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
-	6,  // 8: tansiq.gateway.v1.DeploymentAcknowledgement.acknowledge_time:type_name -> google.protobuf.Timestamp
-	0,  // 9: tansiq.gateway.v1.UnitConflict.deployment_state:type_name -> tansiq.gateway.v1.DeploymentState
-	6,  // 10: tansiq.gateway.v1.UnitConflict.overlap_start_time:type_name -> google.protobuf.Timestamp
-	6,  // 11: tansiq.gateway.v1.UnitConflict.overlap_end_time:type_name -> google.protobuf.Timestamp
-	0,  // 12: tansiq.gateway.v1.DeploymentOverlap.deployment_state:type_name -> tansiq.gateway.v1.DeploymentState
-	6,  // 13: tansiq.gateway.v1.DeploymentOverlap.overlap_start_time:type_name -> google.protobuf.Timestamp
-	6,  // 14: tansiq.gateway.v1.DeploymentOverlap.overlap_end_time:type_name -> google.protobuf.Timestamp
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	7,  // 5: tansiq.gateway.v1.Deployment.activate_time:type_name -> google.protobuf.Timestamp
+	7,  // 6: tansiq.gateway.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
+	7,  // 7: tansiq.gateway.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
+	2,  // 8: tansiq.gateway.v1.Deployment.area:type_name -> tansiq.gateway.v1.DeploymentArea
+	8,  // 9: tansiq.gateway.v1.DeploymentArea.polygon:type_name -> tansiq.type.v1.Polygon
+	7,  // 10: tansiq.gateway.v1.DeploymentAcknowledgement.acknowledge_time:type_name -> google.protobuf.Timestamp
+	0,  // 11: tansiq.gateway.v1.UnitConflict.deployment_state:type_name -> tansiq.gateway.v1.DeploymentState
+	7,  // 12: tansiq.gateway.v1.UnitConflict.overlap_start_time:type_name -> google.protobuf.Timestamp
+	7,  // 13: tansiq.gateway.v1.UnitConflict.overlap_end_time:type_name -> google.protobuf.Timestamp
+	0,  // 14: tansiq.gateway.v1.DeploymentOverlap.deployment_state:type_name -> tansiq.gateway.v1.DeploymentState
+	7,  // 15: tansiq.gateway.v1.DeploymentOverlap.overlap_start_time:type_name -> google.protobuf.Timestamp
+	7,  // 16: tansiq.gateway.v1.DeploymentOverlap.overlap_end_time:type_name -> google.protobuf.Timestamp
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_tansiq_gateway_v1_deployment_proto_init() }
@@ -646,13 +775,17 @@ func file_tansiq_gateway_v1_deployment_proto_init() {
 	if File_tansiq_gateway_v1_deployment_proto != nil {
 		return
 	}
+	file_tansiq_gateway_v1_deployment_proto_msgTypes[1].OneofWrappers = []any{
+		(*DeploymentArea_Polygon)(nil),
+		(*DeploymentArea_RadiusMeters)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_gateway_v1_deployment_proto_rawDesc), len(file_tansiq_gateway_v1_deployment_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

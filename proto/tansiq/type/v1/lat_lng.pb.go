@@ -140,12 +140,17 @@ func (x *LatLng) GetLongitude() float64 {
 // A named place: a point, its names and how precisely it is known.
 type Place struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The point. Required wherever a place is.
+	// The point. Wherever a place is required, give the point, or mgrs in its stead.
 	Point *LatLng `protobuf:"bytes,1,opt,name=point,proto3" json:"point,omitempty"`
 	// The place's names (the village, the checkpoint, the town).
 	Name *LocalizedName `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// How precisely the point is known.
-	Precision     GeoPrecision `protobuf:"varint,3,opt,name=precision,proto3,enum=tansiq.type.v1.GeoPrecision" json:"precision,omitempty"`
+	Precision GeoPrecision `protobuf:"varint,3,opt,name=precision,proto3,enum=tansiq.type.v1.GeoPrecision" json:"precision,omitempty"`
+	// The point as an MGRS grid reference (WGS84), e.g. "38SLE7581366520" or
+	// "38S LE 758 665". On input it may stand in for point (the centre of its square is
+	// taken); given with point, the point must lie in its square. Always returned, to one
+	// metre (five digits each of easting and northing).
+	Mgrs          string `protobuf:"bytes,4,opt,name=mgrs,proto3" json:"mgrs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -201,6 +206,13 @@ func (x *Place) GetPrecision() GeoPrecision {
 	return GeoPrecision_GEO_PRECISION_UNSPECIFIED
 }
 
+func (x *Place) GetMgrs() string {
+	if x != nil {
+		return x.Mgrs
+	}
+	return ""
+}
+
 var File_tansiq_type_v1_lat_lng_proto protoreflect.FileDescriptor
 
 const file_tansiq_type_v1_lat_lng_proto_rawDesc = "" +
@@ -208,11 +220,12 @@ const file_tansiq_type_v1_lat_lng_proto_rawDesc = "" +
 	"\x1ctansiq/type/v1/lat_lng.proto\x12\x0etansiq.type.v1\x1a#tansiq/type/v1/localized_name.proto\"B\n" +
 	"\x06LatLng\x12\x1a\n" +
 	"\blatitude\x18\x01 \x01(\x01R\blatitude\x12\x1c\n" +
-	"\tlongitude\x18\x02 \x01(\x01R\tlongitude\"\xa4\x01\n" +
+	"\tlongitude\x18\x02 \x01(\x01R\tlongitude\"\xb8\x01\n" +
 	"\x05Place\x12,\n" +
 	"\x05point\x18\x01 \x01(\v2\x16.tansiq.type.v1.LatLngR\x05point\x121\n" +
 	"\x04name\x18\x02 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameR\x04name\x12:\n" +
-	"\tprecision\x18\x03 \x01(\x0e2\x1c.tansiq.type.v1.GeoPrecisionR\tprecision*\x99\x01\n" +
+	"\tprecision\x18\x03 \x01(\x0e2\x1c.tansiq.type.v1.GeoPrecisionR\tprecision\x12\x12\n" +
+	"\x04mgrs\x18\x04 \x01(\tR\x04mgrs*\x99\x01\n" +
 	"\fGeoPrecision\x12\x1d\n" +
 	"\x19GEO_PRECISION_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13GEO_PRECISION_EXACT\x10\x01\x12\x16\n" +

@@ -15,9 +15,10 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tansiq.gateway.v1 import coverage_pb2 as tansiq_dot_gateway_dot_v1_dot_coverage__pb2
 from tansiq.gateway.v1 import picture_pb2 as tansiq_dot_gateway_dot_v1_dot_picture__pb2
+from tansiq.gateway.v1 import vacuum_pb2 as tansiq_dot_gateway_dot_v1_dot_vacuum__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\"\xc7\x01\n\x17ListCoverageGapsRequest\x12\x39\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"\xf9\x01\n\x18ListCoverageGapsResponse\x12\x43\n\rcoverage_gaps\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.CoverageGapR\x0c\x63overageGaps\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xe5\x01\n\x1cGetOperationalPictureRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12\x39\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"\xa1\x02\n\x1dGetOperationalPictureResponse\x12\x43\n\rzone_pictures\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.ZonePictureR\x0czonePictures\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xce\x01\n\x1eWatchOperationalPictureRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"~\n\x1fWatchOperationalPictureResponse\x12\x38\n\x06\x63hange\x18\x01 \x01(\x0b\x32 .tansiq.gateway.v1.PictureChangeR\x06\x63hange\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\"\xd7\x01\n\x14\x45xportGeoJsonRequest\x12\x14\n\x05zones\x18\x01 \x03(\tR\x05zones\x12\x37\n\x06layers\x18\x02 \x03(\x0e\x32\x1f.tansiq.gateway.v1.GeoJsonLayerR\x06layers\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"t\n\x15\x45xportGeoJsonResponse\x12\x18\n\x07geojson\x18\x01 \x01(\tR\x07geojson\x12#\n\rfeature_count\x18\x02 \x01(\x05R\x0c\x66\x65\x61tureCount\x12\x1c\n\ttruncated\x18\x03 \x01(\x08R\ttruncated*\x86\x01\n\x0cGeoJsonLayer\x12\x1e\n\x1aGEO_JSON_LAYER_UNSPECIFIED\x10\x00\x12\x18\n\x14GEO_JSON_LAYER_ZONES\x10\x01\x12\x1c\n\x18GEO_JSON_LAYER_INCIDENTS\x10\x02\x12\x1e\n\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x03\x32\xe3\x03\n\x0f\x43overageService\x12k\n\x10ListCoverageGaps\x12*.tansiq.gateway.v1.ListCoverageGapsRequest\x1a+.tansiq.gateway.v1.ListCoverageGapsResponse\x12z\n\x15GetOperationalPicture\x12/.tansiq.gateway.v1.GetOperationalPictureRequest\x1a\x30.tansiq.gateway.v1.GetOperationalPictureResponse\x12\x82\x01\n\x17WatchOperationalPicture\x12\x31.tansiq.gateway.v1.WatchOperationalPictureRequest\x1a\x32.tansiq.gateway.v1.WatchOperationalPictureResponse0\x01\x12\x62\n\rExportGeoJson\x12\'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1etansiq/gateway/v1/vacuum.proto\"\xa5\x01\n\x18GetSecurityVacuumRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12\x39\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"V\n\x19GetSecurityVacuumResponse\x12\x39\n\x06vacuum\x18\x01 \x01(\x0b\x32!.tansiq.gateway.v1.SecurityVacuumR\x06vacuum\"\xc7\x01\n\x17ListCoverageGapsRequest\x12\x39\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"\xf9\x01\n\x18ListCoverageGapsResponse\x12\x43\n\rcoverage_gaps\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.CoverageGapR\x0c\x63overageGaps\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xe5\x01\n\x1cGetOperationalPictureRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12\x39\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"\xa1\x02\n\x1dGetOperationalPictureResponse\x12\x43\n\rzone_pictures\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.ZonePictureR\x0czonePictures\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xce\x01\n\x1eWatchOperationalPictureRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"~\n\x1fWatchOperationalPictureResponse\x12\x38\n\x06\x63hange\x18\x01 \x01(\x0b\x32 .tansiq.gateway.v1.PictureChangeR\x06\x63hange\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\"\xd7\x01\n\x14\x45xportGeoJsonRequest\x12\x14\n\x05zones\x18\x01 \x03(\tR\x05zones\x12\x37\n\x06layers\x18\x02 \x03(\x0e\x32\x1f.tansiq.gateway.v1.GeoJsonLayerR\x06layers\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"t\n\x15\x45xportGeoJsonResponse\x12\x18\n\x07geojson\x18\x01 \x01(\tR\x07geojson\x12#\n\rfeature_count\x18\x02 \x01(\x05R\x0c\x66\x65\x61tureCount\x12\x1c\n\ttruncated\x18\x03 \x01(\x08R\ttruncated*\x86\x01\n\x0cGeoJsonLayer\x12\x1e\n\x1aGEO_JSON_LAYER_UNSPECIFIED\x10\x00\x12\x18\n\x14GEO_JSON_LAYER_ZONES\x10\x01\x12\x1c\n\x18GEO_JSON_LAYER_INCIDENTS\x10\x02\x12\x1e\n\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x03\x32\xd3\x04\n\x0f\x43overageService\x12k\n\x10ListCoverageGaps\x12*.tansiq.gateway.v1.ListCoverageGapsRequest\x1a+.tansiq.gateway.v1.ListCoverageGapsResponse\x12z\n\x15GetOperationalPicture\x12/.tansiq.gateway.v1.GetOperationalPictureRequest\x1a\x30.tansiq.gateway.v1.GetOperationalPictureResponse\x12\x82\x01\n\x17WatchOperationalPicture\x12\x31.tansiq.gateway.v1.WatchOperationalPictureRequest\x1a\x32.tansiq.gateway.v1.WatchOperationalPictureResponse0\x01\x12\x62\n\rExportGeoJson\x12\'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponse\x12n\n\x11GetSecurityVacuum\x12+.tansiq.gateway.v1.GetSecurityVacuumRequest\x1a,.tansiq.gateway.v1.GetSecurityVacuumResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.coverage_service_pb2', globals())
@@ -25,28 +26,34 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1'
+  _GETSECURITYVACUUMREQUEST.fields_by_name['zone']._options = None
+  _GETSECURITYVACUUMREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002'
   _GETOPERATIONALPICTUREREQUEST.fields_by_name['zone']._options = None
   _GETOPERATIONALPICTUREREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002'
   _WATCHOPERATIONALPICTUREREQUEST.fields_by_name['zone']._options = None
   _WATCHOPERATIONALPICTUREREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002'
-  _GEOJSONLAYER._serialized_start=1848
-  _GEOJSONLAYER._serialized_end=1982
-  _LISTCOVERAGEGAPSREQUEST._serialized_start=197
-  _LISTCOVERAGEGAPSREQUEST._serialized_end=396
-  _LISTCOVERAGEGAPSRESPONSE._serialized_start=399
-  _LISTCOVERAGEGAPSRESPONSE._serialized_end=648
-  _GETOPERATIONALPICTUREREQUEST._serialized_start=651
-  _GETOPERATIONALPICTUREREQUEST._serialized_end=880
-  _GETOPERATIONALPICTURERESPONSE._serialized_start=883
-  _GETOPERATIONALPICTURERESPONSE._serialized_end=1172
-  _WATCHOPERATIONALPICTUREREQUEST._serialized_start=1175
-  _WATCHOPERATIONALPICTUREREQUEST._serialized_end=1381
-  _WATCHOPERATIONALPICTURERESPONSE._serialized_start=1383
-  _WATCHOPERATIONALPICTURERESPONSE._serialized_end=1509
-  _EXPORTGEOJSONREQUEST._serialized_start=1512
-  _EXPORTGEOJSONREQUEST._serialized_end=1727
-  _EXPORTGEOJSONRESPONSE._serialized_start=1729
-  _EXPORTGEOJSONRESPONSE._serialized_end=1845
-  _COVERAGESERVICE._serialized_start=1985
-  _COVERAGESERVICE._serialized_end=2468
+  _GEOJSONLAYER._serialized_start=2136
+  _GEOJSONLAYER._serialized_end=2270
+  _GETSECURITYVACUUMREQUEST._serialized_start=229
+  _GETSECURITYVACUUMREQUEST._serialized_end=394
+  _GETSECURITYVACUUMRESPONSE._serialized_start=396
+  _GETSECURITYVACUUMRESPONSE._serialized_end=482
+  _LISTCOVERAGEGAPSREQUEST._serialized_start=485
+  _LISTCOVERAGEGAPSREQUEST._serialized_end=684
+  _LISTCOVERAGEGAPSRESPONSE._serialized_start=687
+  _LISTCOVERAGEGAPSRESPONSE._serialized_end=936
+  _GETOPERATIONALPICTUREREQUEST._serialized_start=939
+  _GETOPERATIONALPICTUREREQUEST._serialized_end=1168
+  _GETOPERATIONALPICTURERESPONSE._serialized_start=1171
+  _GETOPERATIONALPICTURERESPONSE._serialized_end=1460
+  _WATCHOPERATIONALPICTUREREQUEST._serialized_start=1463
+  _WATCHOPERATIONALPICTUREREQUEST._serialized_end=1669
+  _WATCHOPERATIONALPICTURERESPONSE._serialized_start=1671
+  _WATCHOPERATIONALPICTURERESPONSE._serialized_end=1797
+  _EXPORTGEOJSONREQUEST._serialized_start=1800
+  _EXPORTGEOJSONREQUEST._serialized_end=2015
+  _EXPORTGEOJSONRESPONSE._serialized_start=2017
+  _EXPORTGEOJSONRESPONSE._serialized_end=2133
+  _COVERAGESERVICE._serialized_start=2273
+  _COVERAGESERVICE._serialized_end=2868
 # @@protoc_insertion_point(module_scope)

@@ -38,6 +38,11 @@ class CoverageServiceStub(object):
                 request_serializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.ExportGeoJsonRequest.SerializeToString,
                 response_deserializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.ExportGeoJsonResponse.FromString,
                 )
+        self.GetSecurityVacuum = channel.unary_unary(
+                '/tansiq.gateway.v1.CoverageService/GetSecurityVacuum',
+                request_serializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.GetSecurityVacuumRequest.SerializeToString,
+                response_deserializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.GetSecurityVacuumResponse.FromString,
+                )
 
 
 class CoverageServiceServicer(object):
@@ -83,6 +88,17 @@ class CoverageServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetSecurityVacuum(self, request, context):
+        """Returns the security vacuum of a zone: the part of it that no unit's area of
+        responsibility and no joint deployment in force covers at the window's end, as
+        GeoJSON with its area; the incidents of the window that fell inside the vacuum as it
+        was when each happened; the zone's threat as of the window's end; and how much each
+        proposed deployment would close.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoverageServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -105,6 +121,11 @@ def add_CoverageServiceServicer_to_server(servicer, server):
                     servicer.ExportGeoJson,
                     request_deserializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.ExportGeoJsonRequest.FromString,
                     response_serializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.ExportGeoJsonResponse.SerializeToString,
+            ),
+            'GetSecurityVacuum': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSecurityVacuum,
+                    request_deserializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.GetSecurityVacuumRequest.FromString,
+                    response_serializer=tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.GetSecurityVacuumResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -185,5 +206,22 @@ class CoverageService(object):
         return grpc.experimental.unary_unary(request, target, '/tansiq.gateway.v1.CoverageService/ExportGeoJson',
             tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.ExportGeoJsonRequest.SerializeToString,
             tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.ExportGeoJsonResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetSecurityVacuum(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tansiq.gateway.v1.CoverageService/GetSecurityVacuum',
+            tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.GetSecurityVacuumRequest.SerializeToString,
+            tansiq_dot_gateway_dot_v1_dot_coverage__service__pb2.GetSecurityVacuumResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from tansiq.type.v1 import localized_name_pb2 as tansiq_dot_type_dot_v1_dot_localized__name__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctansiq/type/v1/lat_lng.proto\x12\x0etansiq.type.v1\x1a#tansiq/type/v1/localized_name.proto\"B\n\x06LatLng\x12\x1a\n\x08latitude\x18\x01 \x01(\x01R\x08latitude\x12\x1c\n\tlongitude\x18\x02 \x01(\x01R\tlongitude\"\xa4\x01\n\x05Place\x12,\n\x05point\x18\x01 \x01(\x0b\x32\x16.tansiq.type.v1.LatLngR\x05point\x12\x31\n\x04name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x04name\x12:\n\tprecision\x18\x03 \x01(\x0e\x32\x1c.tansiq.type.v1.GeoPrecisionR\tprecision*\x99\x01\n\x0cGeoPrecision\x12\x1d\n\x19GEO_PRECISION_UNSPECIFIED\x10\x00\x12\x17\n\x13GEO_PRECISION_EXACT\x10\x01\x12\x16\n\x12GEO_PRECISION_NEAR\x10\x02\x12\x1a\n\x16GEO_PRECISION_DISTRICT\x10\x03\x12\x1d\n\x19GEO_PRECISION_GOVERNORATE\x10\x04\x42\x36Z4github.com/tansiq/tansiq/proto/tansiq/type/v1;typev1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctansiq/type/v1/lat_lng.proto\x12\x0etansiq.type.v1\x1a#tansiq/type/v1/localized_name.proto\"B\n\x06LatLng\x12\x1a\n\x08latitude\x18\x01 \x01(\x01R\x08latitude\x12\x1c\n\tlongitude\x18\x02 \x01(\x01R\tlongitude\"\xb8\x01\n\x05Place\x12,\n\x05point\x18\x01 \x01(\x0b\x32\x16.tansiq.type.v1.LatLngR\x05point\x12\x31\n\x04name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x04name\x12:\n\tprecision\x18\x03 \x01(\x0e\x32\x1c.tansiq.type.v1.GeoPrecisionR\tprecision\x12\x12\n\x04mgrs\x18\x04 \x01(\tR\x04mgrs*\x99\x01\n\x0cGeoPrecision\x12\x1d\n\x19GEO_PRECISION_UNSPECIFIED\x10\x00\x12\x17\n\x13GEO_PRECISION_EXACT\x10\x01\x12\x16\n\x12GEO_PRECISION_NEAR\x10\x02\x12\x1a\n\x16GEO_PRECISION_DISTRICT\x10\x03\x12\x1d\n\x19GEO_PRECISION_GOVERNORATE\x10\x04\x42\x36Z4github.com/tansiq/tansiq/proto/tansiq/type/v1;typev1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.type.v1.lat_lng_pb2', globals())
@@ -22,10 +22,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z4github.com/tansiq/tansiq/proto/tansiq/type/v1;typev1'
-  _GEOPRECISION._serialized_start=321
-  _GEOPRECISION._serialized_end=474
+  _GEOPRECISION._serialized_start=341
+  _GEOPRECISION._serialized_end=494
   _LATLNG._serialized_start=85
   _LATLNG._serialized_end=151
   _PLACE._serialized_start=154
-  _PLACE._serialized_end=318
+  _PLACE._serialized_end=338
 # @@protoc_insertion_point(module_scope)

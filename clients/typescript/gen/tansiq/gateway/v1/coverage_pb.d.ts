@@ -14,11 +14,12 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 export declare const file_tansiq_gateway_v1_coverage: GenFile;
 
 /**
- * A zone exposed in a time window: it had incidents that no joint deployment covered.
- * An incident is covered when a deployment in its zone that every force acknowledged
- * (state ACTIVE or ENDED) had a window holding the incident's occur_time
- * (start_time <= occur_time < end_time, an unset end_time being open). The counts below
- * are of the uncovered incidents only.
+ * A zone exposed in a time window: it had incidents that fell inside its security
+ * vacuum. An incident is covered when, at its occur_time, its point lay in a unit's area
+ * of responsibility held then (start_time <= occur_time < end_time, an unset end_time
+ * being open), or in the area of a deployment in its zone that every force acknowledged
+ * (state ACTIVE or ENDED) and whose window held the occur_time; a deployment without an
+ * area covers its whole zone. The counts below are of the uncovered incidents only.
  *
  * @generated from message tansiq.gateway.v1.CoverageGap
  */
@@ -38,7 +39,8 @@ export declare type CoverageGap = Message<"tansiq.gateway.v1.CoverageGap"> & {
   zoneDisplayName?: LocalizedName | undefined;
 
   /**
-   * The zone's current threat level.
+   * The zone's threat level as of the window's end, each incident counted by its own
+   * occur_time.
    *
    * @generated from field: tansiq.gateway.v1.ThreatLevel threat_level = 3;
    */

@@ -5,6 +5,7 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { SecurityVacuum } from "./vacuum_pb.js";
 import type { CoverageGap } from "./coverage_pb.js";
 import type { PictureChange, ZonePicture } from "./picture_pb.js";
 
@@ -12,6 +13,61 @@ import type { PictureChange, ZonePicture } from "./picture_pb.js";
  * Describes the file tansiq/gateway/v1/coverage_service.proto.
  */
 export declare const file_tansiq_gateway_v1_coverage_service: GenFile;
+
+/**
+ * Request for GetSecurityVacuum.
+ *
+ * @generated from message tansiq.gateway.v1.GetSecurityVacuumRequest
+ */
+export declare type GetSecurityVacuumRequest = Message<"tansiq.gateway.v1.GetSecurityVacuumRequest"> & {
+  /**
+   * The zone, "zones/{zone}".
+   *
+   * @generated from field: string zone = 1;
+   */
+  zone: string;
+
+  /**
+   * The window's start, for the incidents; by default 30 days before end_time.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 2;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * The window's end, the instant whose vacuum is drawn; by default now. After
+   * start_time, and at most 366 days after it.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 3;
+   */
+  endTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message tansiq.gateway.v1.GetSecurityVacuumRequest.
+ * Use `create(GetSecurityVacuumRequestSchema)` to create a new message.
+ */
+export declare const GetSecurityVacuumRequestSchema: GenMessage<GetSecurityVacuumRequest>;
+
+/**
+ * Response of GetSecurityVacuum.
+ *
+ * @generated from message tansiq.gateway.v1.GetSecurityVacuumResponse
+ */
+export declare type GetSecurityVacuumResponse = Message<"tansiq.gateway.v1.GetSecurityVacuumResponse"> & {
+  /**
+   * The vacuum.
+   *
+   * @generated from field: tansiq.gateway.v1.SecurityVacuum vacuum = 1;
+   */
+  vacuum?: SecurityVacuum | undefined;
+};
+
+/**
+ * Describes the message tansiq.gateway.v1.GetSecurityVacuumResponse.
+ * Use `create(GetSecurityVacuumResponseSchema)` to create a new message.
+ */
+export declare const GetSecurityVacuumResponseSchema: GenMessage<GetSecurityVacuumResponse>;
 
 /**
  * Request for ListCoverageGaps.
@@ -27,7 +83,7 @@ export declare type ListCoverageGapsRequest = Message<"tansiq.gateway.v1.ListCov
   startTime?: Timestamp | undefined;
 
   /**
-   * The window's end; by default now. After start_time.
+   * The window's end; by default now. After start_time, and at most 366 days after it.
    *
    * @generated from field: google.protobuf.Timestamp end_time = 2;
    */
@@ -443,6 +499,20 @@ export declare const CoverageService: GenService<{
     methodKind: "unary";
     input: typeof ExportGeoJsonRequestSchema;
     output: typeof ExportGeoJsonResponseSchema;
+  },
+  /**
+   * Returns the security vacuum of a zone: the part of it that no unit's area of
+   * responsibility and no joint deployment in force covers at the window's end, as
+   * GeoJSON with its area; the incidents of the window that fell inside the vacuum as it
+   * was when each happened; the zone's threat as of the window's end; and how much each
+   * proposed deployment would close.
+   *
+   * @generated from rpc tansiq.gateway.v1.CoverageService.GetSecurityVacuum
+   */
+  getSecurityVacuum: {
+    methodKind: "unary";
+    input: typeof GetSecurityVacuumRequestSchema;
+    output: typeof GetSecurityVacuumResponseSchema;
   },
 }>;
 

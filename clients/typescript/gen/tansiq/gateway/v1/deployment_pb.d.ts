@@ -6,6 +6,7 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import type { Message } from "@bufbuild/protobuf";
 import type { Place } from "../../type/v1/lat_lng_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Polygon } from "../../type/v1/polygon_pb.js";
 
 /**
  * Describes the file tansiq/gateway/v1/deployment.proto.
@@ -160,6 +161,14 @@ export declare type Deployment = Message<"tansiq.gateway.v1.Deployment"> & {
    * @generated from field: string etag = 19;
    */
   etag: string;
+
+  /**
+   * The ground the deployment answers for, which the security vacuum subtracts while it
+   * is in force. Unset: the whole zone, as before areas existed.
+   *
+   * @generated from field: tansiq.gateway.v1.DeploymentArea area = 20;
+   */
+  area?: DeploymentArea | undefined;
 };
 
 /**
@@ -167,6 +176,59 @@ export declare type Deployment = Message<"tansiq.gateway.v1.Deployment"> & {
  * Use `create(DeploymentSchema)` to create a new message.
  */
 export declare const DeploymentSchema: GenMessage<Deployment>;
+
+/**
+ * The ground a joint deployment answers for: a polygon, or a circle around its command
+ * post.
+ *
+ * @generated from message tansiq.gateway.v1.DeploymentArea
+ */
+export declare type DeploymentArea = Message<"tansiq.gateway.v1.DeploymentArea"> & {
+  /**
+   * The shape, one of the two.
+   *
+   * @generated from oneof tansiq.gateway.v1.DeploymentArea.shape
+   */
+  shape: {
+    /**
+     * The area as a polygon: closed, simple rings, at most 2048 points per ring.
+     *
+     * @generated from field: tansiq.type.v1.Polygon polygon = 1;
+     */
+    value: Polygon;
+    case: "polygon";
+  } | {
+    /**
+     * A circle of this radius around command_post, in metres (100 m to 100 km); needs
+     * command_post.
+     *
+     * @generated from field: double radius_meters = 2;
+     */
+    value: number;
+    case: "radiusMeters";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * The area as RFC 7946 GeoJSON text (a Polygon geometry, a circle as a 64-sided
+   * polygon).
+   *
+   * @generated from field: string geojson = 3;
+   */
+  geojson: string;
+
+  /**
+   * Its size in square kilometres, measured on the gateway's plane for Iraq.
+   *
+   * @generated from field: double area_km2 = 4;
+   */
+  areaKm2: number;
+};
+
+/**
+ * Describes the message tansiq.gateway.v1.DeploymentArea.
+ * Use `create(DeploymentAreaSchema)` to create a new message.
+ */
+export declare const DeploymentAreaSchema: GenMessage<DeploymentArea>;
 
 /**
  * One force's acknowledgement of a deployment.

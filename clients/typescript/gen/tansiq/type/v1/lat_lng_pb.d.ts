@@ -45,7 +45,7 @@ export declare const LatLngSchema: GenMessage<LatLng>;
  */
 export declare type Place = Message<"tansiq.type.v1.Place"> & {
   /**
-   * The point. Required wherever a place is.
+   * The point. Wherever a place is required, give the point, or mgrs in its stead.
    *
    * @generated from field: tansiq.type.v1.LatLng point = 1;
    */
@@ -64,6 +64,16 @@ export declare type Place = Message<"tansiq.type.v1.Place"> & {
    * @generated from field: tansiq.type.v1.GeoPrecision precision = 3;
    */
   precision: GeoPrecision;
+
+  /**
+   * The point as an MGRS grid reference (WGS84), e.g. "38SLE7581366520" or
+   * "38S LE 758 665". On input it may stand in for point (the centre of its square is
+   * taken); given with point, the point must lie in its square. Always returned, to one
+   * metre (five digits each of easting and northing).
+   *
+   * @generated from field: string mgrs = 4;
+   */
+  mgrs: string;
 };
 
 /**
