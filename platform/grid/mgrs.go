@@ -92,17 +92,26 @@ func ToMGRS(lat, lng float64, digits int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	col := int(math.Floor(u.Easting / 100000))
-	row := int(math.Floor(u.Northing/100000)) % 20
-	// Rounding in the projection can put a point on the zone's edge one metre into the
+	size := math.Pow(10, float64(5-digits))
+	// Rounding in the projection can put a point on the zone's edge a hair into the
 	// next column, which has no letter; keep it in the last one.
-	col = min(max(col, 1), 8)
-	e := math.Floor(math.Mod(u.Easting, 100000))
-	n := math.Floor(math.Mod(u.Northing, 100000))
-	div := math.Pow(10, float64(5-digits))
-	return fmt.Sprintf("%d%c%c%c%0*d%0*d", u.Zone, bandOf(lat),
-		columnLetters[(u.Zone-1)%3][col-1], rowLetters[(u.Zone-1)%2][row],
-		digits, int(e/div), digits, int(n/div)), nil
+	u.Easting = math.Min(math.Max(u.Easting, 100000), 899999)
+	u.Easting = math.Floor(u.Easting/size) * size
+	u.Northing = math.Floor(u.Northing/size) * size
+	return MGRS{UTM: u, Band: bandOf(lat), Digits: digits, Size: size}.String(), nil
+}
+
+// String returns the reference in its compact form, e.g. "38SLE758665".
+func (m MGRS) String() string {
+	col := int(m.Easting / 100000)
+	row := int(m.Northing/100000) % 20
+	e := math.Mod(m.Easting, 100000) / m.Size
+	n := math.Mod(m.Northing, 100000) / m.Size
+	ref := fmt.Sprintf("%d%c%c%c", m.Zone, m.Band, columnLetters[(m.Zone-1)%3][col-1], rowLetters[(m.Zone-1)%2][row])
+	if m.Digits == 0 {
+		return ref
+	}
+	return fmt.Sprintf("%s%0*d%0*d", ref, m.Digits, int(math.Round(e)), m.Digits, int(math.Round(n)))
 }
 
 // MGRS is a parsed grid reference: the south-west corner of its square and the

@@ -2,6 +2,7 @@ package types
 
 import (
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/grid"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
 
@@ -26,15 +27,32 @@ func (n LocalizedName) ToProto() *typev1.LocalizedName {
 	return &typev1.LocalizedName{Arabic: n.Arabic, Sorani: n.Sorani, English: n.English, Aliases: n.Aliases}
 }
 
-// PlaceFromProto converts a place; nil gives the zero place.
+// PlaceFromProto converts a place; nil gives the zero place. A place given by its MGRS
+// grid reference alone takes the centre of the reference's square as its point.
 func PlaceFromProto(p *typev1.Place) Place {
-	return Place{Point: LatLngFromProto(p.GetPoint()), Name: NameFromProto(p.GetName()), Precision: p.GetPrecision().String()}
+	pt := LatLngFromProto(p.GetPoint())
+	if p.GetPoint() == nil && p.GetMgrs() != "" {
+		if m, err := grid.ParseMGRS(p.GetMgrs()); err == nil {
+			pt.Lat, pt.Lng = m.Centre()
+		}
+	}
+	return Place{Point: pt, Name: NameFromProto(p.GetName()), Precision: p.GetPrecision().String()}
 }
 
-// ToProto converts the place.
+// ToProto converts the place, with its point's one-metre MGRS reference beside it.
 func (p Place) ToProto() *typev1.Place {
 	return &typev1.Place{Point: p.Point.ToProto(), Name: p.Name.ToProto(),
-		Precision: typev1.GeoPrecision(typev1.GeoPrecision_value[p.Precision])}
+		Precision: typev1.GeoPrecision(typev1.GeoPrecision_value[p.Precision]), Mgrs: p.Point.MGRS()}
+}
+
+// MGRS returns the point's MGRS grid reference to one metre, or "" outside the grid
+// (beyond latitudes -80 and 84).
+func (p LatLng) MGRS() string {
+	s, err := grid.ToMGRS(p.Lat, p.Lng, 5)
+	if err != nil {
+		return ""
+	}
+	return s
 }
 
 // ValidatePlace reports a missing place or point, an out-of-range point, a bad name or an
@@ -46,13 +64,38 @@ func ValidatePlace(v *apperr.Violations, field string, p *typev1.Place, required
 		}
 		return
 	}
-	if p.GetPoint() == nil {
-		v.Add(field+".point", "is required")
-	} else {
+	switch {
+	case p.GetPoint() == nil && p.GetMgrs() == "":
+		v.Add(field+".point", "is required (or give mgrs)")
+	case p.GetPoint() != nil:
 		ValidateLatLng(v, field+".point", LatLngFromProto(p.GetPoint()))
+	}
+	if p.GetMgrs() != "" {
+		validateMGRS(v, field, p)
 	}
 	ValidateName(v, field+".name", NameFromProto(p.GetName()), false)
 	if _, ok := typev1.GeoPrecision_name[int32(p.GetPrecision())]; !ok {
 		v.Add(field+".precision", "unknown value %d", p.GetPrecision())
+	}
+}
+
+// validateMGRS reports a grid reference that does not parse, or that names a square the
+// point given with it does not lie in.
+func validateMGRS(v *apperr.Violations, field string, p *typev1.Place) {
+	if len(p.GetMgrs()) > MaxShortLen {
+		v.Add(field+".mgrs", "must be at most %d characters", MaxShortLen)
+		return
+	}
+	m, err := grid.ParseMGRS(p.GetMgrs())
+	if err != nil {
+		v.Add(field+".mgrs", "is not an MGRS grid reference: %v", err)
+		return
+	}
+	if p.GetPoint() == nil {
+		return
+	}
+	pt := LatLngFromProto(p.GetPoint())
+	if got, err := grid.ToMGRS(pt.Lat, pt.Lng, max(m.Digits, 1)); err == nil && m.Digits > 0 && got != m.String() {
+		v.Add(field+".mgrs", "names square %s, but the point lies in %s", m.String(), got)
 	}
 }
