@@ -12,6 +12,7 @@ replace (
 
 require (
 	github.com/paulmach/orb v0.14.0
+	github.com/peterstace/simplefeatures v0.50.0
 	github.com/tansiq/tansiq/platform v0.0.0-00010101000000-000000000000
 	github.com/tansiq/tansiq/proto v0.0.0-00010101000000-000000000000
 	github.com/tidwall/rtree v1.10.0

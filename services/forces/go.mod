@@ -8,6 +8,7 @@ replace (
 )
 
 require (
+	github.com/peterstace/simplefeatures v0.50.0
 	github.com/tansiq/tansiq/platform v0.0.0-00010101000000-000000000000
 	github.com/tansiq/tansiq/proto v0.0.0-00010101000000-000000000000
 	go.mongodb.org/mongo-driver/v2 v2.10.0

@@ -43,8 +43,8 @@ func main() {
 			routes, _, err = edge.Connect(rt.Dial, []edge.Backend{
 				{Addr: *incidentAddr, Services: []string{incidentv1.IncidentService_ServiceDesc.ServiceName},
 					Retryable: edge.ReadMethods(incidentv1.IncidentService_ServiceDesc)},
-				{Addr: *forcesAddr, Services: []string{forcesv1.ForcesService_ServiceDesc.ServiceName},
-					Retryable: edge.ReadMethods(forcesv1.ForcesService_ServiceDesc)},
+				{Addr: *forcesAddr, Services: []string{forcesv1.ForcesService_ServiceDesc.ServiceName, forcesv1.AreaService_ServiceDesc.ServiceName},
+					Retryable: append(edge.ReadMethods(forcesv1.ForcesService_ServiceDesc), edge.ReadMethods(forcesv1.AreaService_ServiceDesc)...)},
 				{Addr: *meetingAddr, Services: []string{meetingv1.MeetingService_ServiceDesc.ServiceName},
 					Retryable: edge.ReadMethods(meetingv1.MeetingService_ServiceDesc)},
 			})

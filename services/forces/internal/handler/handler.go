@@ -24,6 +24,7 @@ type Handler struct {
 	forces *forcesstore.Forces
 	units  *forcesstore.Units
 	people *forcesstore.People
+	areas  *forcesstore.Areas
 	tokens *pagetoken.Codec
 	now    func() time.Time
 	// refs serialises the writes that check references between records (a unit's parent
@@ -36,11 +37,14 @@ type Handler struct {
 
 // New returns the handler over the given store.
 func New(s *forcesstore.Store, tokens *pagetoken.Codec) *Handler {
-	return &Handler{forces: s.Forces, units: s.Units, people: s.People, tokens: tokens, now: time.Now}
+	return &Handler{forces: s.Forces, units: s.Units, people: s.People, areas: s.Areas, tokens: tokens, now: time.Now}
 }
 
 // Register adds the service to a gRPC server.
-func (h *Handler) Register(s *grpc.Server) { forcesv1.RegisterForcesServiceServer(s, h) }
+func (h *Handler) Register(s *grpc.Server) {
+	forcesv1.RegisterForcesServiceServer(s, h)
+	forcesv1.RegisterAreaServiceServer(s, &AreaServer{h: h})
+}
 
 // reporter is the person calling, when the caller is a person: position reports record it.
 func reporter(ctx context.Context) string {

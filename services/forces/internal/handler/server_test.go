@@ -49,6 +49,12 @@ const (
 // with the seed, and returns the generated client.
 func newClient(t *testing.T) forcesv1.ForcesServiceClient {
 	t.Helper()
+	return forcesv1.NewForcesServiceClient(newConn(t))
+}
+
+// newConn serves the handler's services as newClient does and returns the connection.
+func newConn(t *testing.T) *grpc.ClientConn {
+	t.Helper()
 	ctx := context.Background()
 	s, err := forcesstore.New(ctx, storetest.DB(t))
 	if err != nil {
@@ -69,7 +75,7 @@ func newClient(t *testing.T) forcesv1.ForcesServiceClient {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	return forcesv1.NewForcesServiceClient(conn)
+	return conn
 }
 
 // callers are the operators test calls come from, by force; other forces get a made-up one.

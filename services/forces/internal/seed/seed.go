@@ -16,7 +16,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/shape"
 	"github.com/tansiq/tansiq/platform/types"
+	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
@@ -144,8 +147,58 @@ func People() []Person {
 	}
 }
 
+// Area is one seed area of responsibility: its unit, id and area (GeoJSON and size are
+// filled in by Areas).
+type Area struct {
+	Unit, ID string
+	Area     domain.Area
+	Corners  [][2]float64 // (latitude, longitude), the ring left open
+}
+
+// areasDrawn is when the seed's areas of responsibility start: the lines as held in
+// the weeks of the attacks of late November and early December 2021.
+var areasDrawn = time.Date(2021, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// Areas are the areas of responsibility of the Peshmerga's Makhmour front and the Iraqi
+// army's Makhmour sector brigade. Between them runs a strip 8 km wide along the
+// Qarachogh foothills, north-west to south-east through Makhmour district, that neither
+// holds: Khidr Jija (35.83 N, 43.62 E) and Liheban (35.86 N, 43.66 E) lie in it, 2.5 km
+// either side of its centre line through Qarachogh (35.845 N, 43.64 E). The Peshmerga
+// hold the ground north-east of it towards Gwer and Erbil, the brigade the ground
+// south-west of it with Makhmour town. The lines are illustrative: the sources say
+// there was a gap between the forces, not where its edges ran.
+func Areas() []Area {
+	return []Area{
+		{Unit: domain.UnitName(Peshmerga, "makhmour-front"), ID: "qarachogh-line",
+			Area: domain.Area{Title: "Makhmour front, north-east of the Qarachogh foothills", StartTime: areasDrawn,
+				Notes: "Peshmerga lines from the Great Zab to the Qarachogh ridge; illustrative"},
+			Corners: [][2]float64{{35.5115, 44.1502}, {36.2315, 43.1902}, {36.6815, 43.7402}, {35.9615, 44.7002}}},
+		{Unit: domain.UnitName(IraqiArmy, "makhmour-sector-brigade"), ID: "makhmour-sector",
+			Area: domain.Area{Title: "Makhmour sector, south-west of the Qarachogh foothills", StartTime: areasDrawn,
+				Notes: "federal sector with Makhmour town, towards the Tigris; illustrative"},
+			Corners: [][2]float64{{36.1785, 43.1298}, {35.4585, 44.0898}, {35.0085, 43.5398}, {35.7285, 42.5798}}},
+	}
+}
+
+// areaDoc returns a seed area as stored.
+func areaDoc(a Area) (*forcesstore.AreaDoc, error) {
+	ring := &typev1.LinearRing{}
+	for _, c := range append(a.Corners, a.Corners[0]) {
+		ring.Points = append(ring.Points, &typev1.LatLng{Latitude: c[0], Longitude: c[1]})
+	}
+	var v apperr.Violations
+	g, ok := shape.Read(&v, "area", &typev1.Polygon{Exterior: ring}, nil, "")
+	if !ok {
+		return nil, v.Err()
+	}
+	body := a.Area
+	body.Unit, body.GeoJSON, body.Km2 = a.Unit, shape.GeoJSON(g), shape.AreaKm2(g)
+	n := domain.AreaName(a.Unit, a.ID)
+	return &forcesstore.AreaDoc{Name: n, Owner: domain.ForceOf(a.Unit), RequestID: "seed-" + n, RequestHash: hash, Body: body}, nil
+}
+
 // Load creates the seed records that are not there yet: forces, then units parents first,
-// then people. It writes through the store, so the references between seed records (a
+// then people, then the units' areas of responsibility. It writes through the store, so the references between seed records (a
 // unit's commander, a person's unit) need no particular order among themselves.
 func Load(ctx context.Context, s *forcesstore.Store) error {
 	for _, f := range Forces() {
@@ -167,6 +220,15 @@ func Load(ctx context.Context, s *forcesstore.Store) error {
 		n := domain.PersonName(p.Force, p.ID)
 		if _, err := s.People.Create(ctx, &forcesstore.PersonDoc{Name: n, Owner: p.Force, RequestID: "seed-" + n, RequestHash: hash, Body: p.Person}); err != nil {
 			return fmt.Errorf("seed %s: %w", n, err)
+		}
+	}
+	for _, a := range Areas() {
+		d, err := areaDoc(a)
+		if err == nil {
+			_, err = s.Areas.Create(ctx, d)
+		}
+		if err != nil {
+			return fmt.Errorf("seed area %s of %s: %w", a.ID, a.Unit, err)
 		}
 	}
 	return nil

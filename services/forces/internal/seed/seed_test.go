@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/peterstace/simplefeatures/geom"
+
+	"github.com/tansiq/tansiq/platform/shape"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	"github.com/tansiq/tansiq/services/forces/internal/seed"
@@ -59,6 +62,58 @@ func TestLoadIsIdempotentAndFollowsTheRules(t *testing.T) {
 		p, err := s.People.Get(ctx, n)
 		if err != nil || domain.Known(p.Body.DisplayName) || !domain.Known(p.Body.Role) {
 			t.Errorf("%s: %+v (err %v), want a role and no name", n, p, err)
+		}
+	}
+}
+
+// The two forces' areas leave the strip along the Qarachogh foothills to neither: Khidr
+// Jija and Liheban lie in it, Makhmour town in the brigade's area.
+func TestSeedAreasLeaveTheQarachoghStrip(t *testing.T) {
+	ctx := context.Background()
+	s, err := forcesstore.New(ctx, storetest.DB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Load(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.Areas.List(ctx, "", "", "")
+	if err != nil || len(docs) != len(seed.Areas()) {
+		t.Fatalf("stored areas %d, %v; want %d", len(docs), err, len(seed.Areas()))
+	}
+	holder := func(lat, lng float64) []string {
+		var out []string
+		pt := geom.XY{X: lng, Y: lat}.AsPoint().AsGeometry()
+		for _, d := range docs {
+			g, err := shape.Parse(d.Body.GeoJSON)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if geom.Intersects(pt, g) {
+				out = append(out, d.Body.Unit)
+			}
+		}
+		return out
+	}
+	for _, p := range []struct {
+		name     string
+		lat, lng float64
+		want     string
+	}{
+		{"Khidr Jija", 35.83, 43.62, ""},
+		{"Liheban", 35.86, 43.66, ""},
+		{"Qarachogh", 35.85, 43.65, ""},
+		{"Makhmour town", 35.7756, 43.5794, "forces/iraqi-army/units/makhmour-sector-brigade"},
+		{"Gwer", 36.05, 43.48, "forces/peshmerga/units/makhmour-front"},
+	} {
+		got := holder(p.lat, p.lng)
+		if (p.want == "" && len(got) != 0) || (p.want != "" && (len(got) != 1 || got[0] != p.want)) {
+			t.Errorf("%s is held by %v, want %q", p.name, got, p.want)
+		}
+	}
+	for _, d := range docs {
+		if d.Body.Km2 <= 0 || d.Body.StartTime.Year() != 2021 || d.Owner != domain.ForceOf(d.Body.Unit) {
+			t.Errorf("%s: %+v", d.Name, d.Body)
 		}
 	}
 }

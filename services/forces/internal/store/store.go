@@ -11,6 +11,7 @@ type Store struct {
 	Forces *Forces
 	Units  *Units
 	People *People
+	Areas  *Areas
 }
 
 // New opens the service's collections in db and creates their indexes.
@@ -27,5 +28,9 @@ func New(ctx context.Context, db *mongo.Database) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{Forces: forces, Units: units, People: people}, nil
+	areas, err := NewAreas(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Forces: forces, Units: units, People: people, Areas: areas}, nil
 }
