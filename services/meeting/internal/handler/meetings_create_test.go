@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"errors"
+	"github.com/tansiq/tansiq/platform/types"
 	"slices"
 	"strings"
 	"testing"
@@ -27,6 +28,7 @@ func TestCreateMeeting(t *testing.T) {
 	want.State = meetingv1.MeetingState_MEETING_STATE_SCHEDULED
 	want.AttendingForces = []string{army, pesh}
 	want.CreateTime, want.UpdateTime, want.Etag = got.GetCreateTime(), got.GetUpdateTime(), got.GetEtag()
+	want.Place.Mgrs = types.LatLngFromProto(want.GetPlace().GetPoint()).MGRS() // returned beside lat/lng
 	sameMessage(t, "CreateMeeting", got, want)
 	if got.GetEtag() == "" || got.GetCreateTime() == nil {
 		t.Errorf("etag %q create_time %v: want both set", got.GetEtag(), got.GetCreateTime())
