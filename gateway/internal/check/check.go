@@ -98,8 +98,12 @@ func Stored(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 // DefaultWindow is the window the gateway's reads cover when the caller gives none.
 const DefaultWindow = 30 * 24 * time.Hour
 
+// MaxWindow is the longest window the gateway's reads take: a year (a leap one), which
+// bounds the incidents and deployments one call gathers.
+const MaxWindow = 366 * 24 * time.Hour
+
 // Window reads an optional [start, end) window: end defaults to now, start to
-// DefaultWindow before end; end must come after start.
+// DefaultWindow before end; end must come after start, by at most MaxWindow.
 func Window(v *apperr.Violations, startField, endField string, start, end *timestamppb.Timestamp, now time.Time) (time.Time, time.Time) {
 	from, to := Time(v, startField, start), Time(v, endField, end)
 	if to.IsZero() {
@@ -108,8 +112,11 @@ func Window(v *apperr.Violations, startField, endField string, start, end *times
 	if from.IsZero() {
 		from = to.Add(-DefaultWindow)
 	}
-	if !from.Before(to) {
+	switch {
+	case !from.Before(to):
 		v.Add(endField, "must be after %s", startField)
+	case to.Sub(from) > MaxWindow:
+		v.Add(endField, "must be at most 366 days after %s", startField)
 	}
 	return from, to
 }

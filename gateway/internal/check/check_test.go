@@ -58,6 +58,8 @@ func TestWindow(t *testing.T) {
 		{"given", timestamppb.New(dec1), timestamppb.New(jan1), dec1, jan1, ""},
 		{"end only", nil, timestamppb.New(jan1), jan1.Add(-30 * 24 * time.Hour), jan1, ""},
 		{"backwards", timestamppb.New(jan1), timestamppb.New(dec1), jan1, dec1, "end_time"},
+		{"a leap year is the longest", timestamppb.New(jan1.Add(-MaxWindow)), timestamppb.New(jan1), jan1.Add(-MaxWindow), jan1, ""},
+		{"longer than a leap year", timestamppb.New(jan1.Add(-MaxWindow - time.Millisecond)), timestamppb.New(jan1), jan1.Add(-MaxWindow - time.Millisecond), jan1, "end_time"},
 		{"invalid", &timestamppb.Timestamp{Seconds: -1 << 62}, nil, now.Truncate(time.Millisecond).Add(-30 * 24 * time.Hour), now.Truncate(time.Millisecond), "start_time"},
 	}
 	for _, tt := range tests {

@@ -33,10 +33,10 @@ type Gap struct {
 
 // Gaps returns the coverage gaps of the given zones over the window w.
 //
-// An incident is covered when a deployment in one of its zones was in force at its
-// OccurTime: an active deployment over [Start, End) (End zero: open-ended), or an
-// ended one over [Start, min(End, EndedAt)). Proposed and cancelled deployments cover
-// nothing. A zone is a gap when at least one of its incidents with OccurTime in
+// An incident is covered when it is CoveredByArea, or when a deployment without an area
+// of its own in one of its zones was in force at its OccurTime: an active deployment
+// over [Start, End) (End zero: open-ended), or an ended one over [Start, min(End,
+// EndedAt)). Proposed and cancelled deployments cover nothing. A zone is a gap when at least one of its incidents with OccurTime in
 // [From, To) is uncovered; incidents naming zones not in zones are ignored.
 //
 // Gaps are ranked by uncovered casualties, then by the time of the last uncovered
@@ -86,7 +86,7 @@ func Gaps(w Window, zones []string, incidents []Incident, deployments []Deployme
 				continue
 			}
 			g := &acc[zi]
-			if covered(cover[zi], inc.OccurTime) {
+			if inc.CoveredByArea || covered(cover[zi], inc.OccurTime) {
 				g.CoveredIncidents++
 				continue
 			}
@@ -135,8 +135,11 @@ type span struct {
 // forever stands for the end of an open-ended deployment.
 var forever = time.Unix(1<<62, 0)
 
-// inForce returns the span over which d covered its zone, if any.
+// inForce returns the span over which d covered its whole zone, if any.
 func (d Deployment) inForce() (span, bool) {
+	if d.HasArea {
+		return span{}, false
+	}
 	end := d.End
 	if end.IsZero() {
 		end = forever
@@ -163,6 +166,14 @@ func (d Deployment) lapsedBy(last time.Time, w Window) bool {
 	case DeploymentActive, DeploymentEnded, DeploymentCancelled:
 	default:
 		return false
+	}
+	if d.HasArea {
+		// In force then, it was there: the incident fell outside its area.
+		whole := d
+		whole.HasArea = false
+		if s, ok := whole.inForce(); ok && covered([]span{s}, last) {
+			return false
+		}
 	}
 	reachesWindow := d.End.IsZero() || d.End.After(w.From)
 	return !d.Start.After(last) && reachesWindow

@@ -211,3 +211,21 @@ func TestGapScore(t *testing.T) {
 		}
 	}
 }
+
+// An incident inside an area held at its time is covered; a deployment with an area of
+// its own covers only through that area, not its whole zone.
+func TestGapsWithAreas(t *testing.T) {
+	inArea := khidrJija
+	inArea.CoveredByArea = true
+	withArea := deployment("deployments/m1", "zones/makhmour", DeploymentActive, at(2021, 12, 1, 0), time.Time{})
+	withArea.HasArea = true
+	got := Gaps(december, zones, []Incident{inArea, liheban}, []Deployment{withArea})
+	want := []Gap{{ZoneID: "zones/makhmour", IncidentCount: 1, Casualties: 0, CoveredIncidents: 1,
+		LastIncidentTime: liheban.OccurTime, LastIncidentName: liheban.Name}}
+	for i := range got {
+		got[i].Score = 0
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Gaps() =\n%+v\nwant\n%+v", got, want)
+	}
+}

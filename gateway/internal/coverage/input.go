@@ -8,6 +8,10 @@ type Incident struct {
 	ZoneIDs    []string  // the zones it lies in; a repeated id counts once
 	OccurTime  time.Time // when it happened
 	Casualties int       // killed and wounded of every side; negative counts as 0 (unknown)
+	// CoveredByArea is set when, at OccurTime, the incident's point lay in an area held
+	// then: a unit's area of responsibility, or the area of a deployment in force. Such
+	// an incident is covered in every zone it lies in.
+	CoveredByArea bool
 }
 
 // DeploymentState is where a joint deployment stands in its life.
@@ -32,6 +36,9 @@ type Deployment struct {
 	// EndedAt is when an ended deployment was ended; an ended deployment without it
 	// is taken to have covered nothing, so that a gap is shown rather than hidden.
 	EndedAt time.Time
+	// HasArea is set for a deployment with an area of its own: it covers the incidents
+	// in that area (Incident.CoveredByArea), not its whole zone.
+	HasArea bool
 }
 
 // Window is the half-open time range [From, To).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
@@ -26,6 +27,8 @@ func fromProto(d *gatewayv1.Deployment) Deployment {
 		cp := types.PlaceFromProto(d.GetCommandPost())
 		out.CommandPost = &cp
 	}
+	// Checked by validateProposal already.
+	out.Area = readArea(&apperr.Violations{}, "", d)
 	var end time.Time
 	if d.GetEndTime() != nil {
 		end = check.Stored(d.GetEndTime().AsTime())
@@ -57,6 +60,9 @@ func ToProto(d *Doc, now time.Time) *gatewayv1.Deployment {
 	if b.CommandPost != nil {
 		out.CommandPost = b.CommandPost.ToProto()
 	}
+	if b.Area != nil {
+		out.Area = b.Area.toProto()
+	}
 	if !b.EndTime.IsZero() {
 		out.EndTime = timestamppb.New(b.EndTime)
 	}
@@ -75,7 +81,7 @@ func ToProto(d *Doc, now time.Time) *gatewayv1.Deployment {
 // to the time it was ended (its end_time, which EndDeployment sets).
 func ForCoverage(d *Doc) coverage.Deployment {
 	b := d.Body
-	out := coverage.Deployment{Name: d.Name, ZoneID: b.Zone, Start: b.StartTime, End: b.EndTime}
+	out := coverage.Deployment{Name: d.Name, ZoneID: b.Zone, Start: b.StartTime, End: b.EndTime, HasArea: b.Area != nil}
 	switch b.State {
 	case StateProposed:
 		out.State = coverage.DeploymentProposed

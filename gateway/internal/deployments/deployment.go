@@ -32,7 +32,9 @@ type Deployment struct {
 	Units       []string     `bson:"units"`
 	LeadForce   string       `bson:"lead_force"`
 	CommandPost *types.Place `bson:"command_post,omitempty"`
-	StartTime   time.Time    `bson:"start_time"`
+	// Area is the deployment's own ground; nil: its whole zone.
+	Area      *Area     `bson:"area,omitempty"`
+	StartTime time.Time `bson:"start_time"`
 	// EndTime is zero for an open-ended deployment; EndKey is EndTime or openEnd.
 	EndTime          time.Time         `bson:"end_time,omitempty"`
 	EndKey           time.Time         `bson:"end_key"`

@@ -44,6 +44,7 @@ func validateProposal(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
 	if d.GetCommandPost() != nil {
 		types.ValidatePlace(v, p+".command_post", d.GetCommandPost(), false)
 	}
+	readArea(v, p+".area", d)
 	validateWindow(v, p, d)
 	if m := d.GetMandate(); m != "" && !decisionPattern.MatchString(m) {
 		v.Add(p+".mandate", `must look like "meetings/{meeting}/decisions/{decision}"`)

@@ -85,26 +85,35 @@ func (h *Handler) ListCoverageGaps(ctx context.Context, req *gatewayv1.ListCover
 type zoneData struct {
 	incidents   map[string][]placement.Placement // by zone, placed in it, in the window
 	deployments map[string][]*deployments.Doc    // by zone, starting before the window's end
+	cover       cover                            // the areas held at some time in the window
 }
 
-// load gathers the incidents and deployments of the given zones (nil: every zone) for w.
+// load gathers the incidents and deployments of the given zones (nil: every zone) for
+// w, and the areas that may cover them: every unit's, and those of the deployments of
+// any zone (a deployment's area may reach beyond its zone).
 func (h *Handler) load(ctx context.Context, zoneNames []string, w coverage.Window) (zoneData, error) {
 	incs, err := h.cfg.Placer.Between(ctx, zoneNames, w.From, w.To)
 	if err != nil {
 		return zoneData{}, apperr.Internal(err)
 	}
-	deps, err := h.cfg.Deployments.InZones(ctx, zoneNames, w.To)
+	deps, err := h.cfg.Deployments.InZones(ctx, nil, w.To)
 	if err != nil {
 		return zoneData{}, err
 	}
-	data := zoneData{incidents: map[string][]placement.Placement{}, deployments: map[string][]*deployments.Doc{}}
+	cov, err := h.cover(ctx, deps)
+	if err != nil {
+		return zoneData{}, err
+	}
+	data := zoneData{incidents: map[string][]placement.Placement{}, deployments: map[string][]*deployments.Doc{}, cover: cov}
 	for _, p := range incs {
 		for _, z := range p.Zones {
 			data.incidents[z] = append(data.incidents[z], p)
 		}
 	}
 	for _, d := range deps {
-		data.deployments[d.Body.Zone] = append(data.deployments[d.Body.Zone], d)
+		if zoneNames == nil || slices.Contains(zoneNames, d.Body.Zone) {
+			data.deployments[d.Body.Zone] = append(data.deployments[d.Body.Zone], d)
+		}
 	}
 	return data, nil
 }
@@ -131,7 +140,9 @@ func (h *Handler) gapsOf(names []string, data zoneData, w coverage.Window, now t
 		for _, p := range data.incidents[z] {
 			if !seen[p.Name] {
 				seen[p.Name] = true
-				incs = append(incs, p.ForCoverage())
+				inc := p.ForCoverage()
+				inc.CoveredByArea = data.cover.covers(p)
+				incs = append(incs, inc)
 			}
 		}
 		for _, d := range data.deployments[z] {
@@ -150,7 +161,7 @@ func (h *Handler) gapsOf(names []string, data zoneData, w coverage.Window, now t
 
 func (h *Handler) gapToProto(g coverage.Gap, data zoneData, w coverage.Window, now time.Time) *gatewayv1.CoverageGap {
 	zdeps := coverageDeployments(data.deployments[g.ZoneID])
-	uncovered := uncoveredIn(g.ZoneID, data.incidents[g.ZoneID], zdeps, w)
+	uncovered := uncoveredIn(g.ZoneID, data.incidents[g.ZoneID], data.cover, zdeps, w)
 	out := &gatewayv1.CoverageGap{
 		Zone:          g.ZoneID,
 		IncidentCount: int32(g.IncidentCount),
@@ -160,7 +171,7 @@ func (h *Handler) gapToProto(g coverage.Gap, data zoneData, w coverage.Window, n
 	if e, ok := h.cfg.Catalog.Get(g.ZoneID); ok {
 		out.ZoneDisplayName = e.Doc.Body.DisplayName.ToProto()
 	}
-	level, _ := h.cfg.Placer.Threat(g.ZoneID, now)
+	level, _ := h.cfg.Placer.Threat(g.ZoneID, w.To)
 	out.ThreatLevel = gatewayv1.ThreatLevel(level)
 	if !g.LastIncidentTime.IsZero() {
 		out.LastIncidentTime = timestamppb.New(g.LastIncidentTime)
@@ -188,13 +199,13 @@ func coverageDeployments(docs []*deployments.Doc) []coverage.Deployment {
 	return out
 }
 
-// uncoveredIn returns the zone's incidents in w that no deployment covered, latest
-// first. Whether one is covered is asked of coverage.Gaps itself, one incident at a
-// time, so the rule lives in one place.
-func uncoveredIn(zone string, incs []placement.Placement, deps []coverage.Deployment, w coverage.Window) []placement.Placement {
+// uncoveredIn returns the zone's incidents in w that fell in its vacuum at their time,
+// latest first. Whether one is covered is asked of coverage.Gaps itself, one incident
+// at a time, so the rule lives in one place.
+func uncoveredIn(zone string, incs []placement.Placement, cov cover, deps []coverage.Deployment, w coverage.Window) []placement.Placement {
 	var out []placement.Placement
 	for _, p := range incs {
-		if Covered(zone, p, deps, w) {
+		if Covered(zone, p, cov.covers(p), deps, w) {
 			continue
 		}
 		if w.Contains(p.OccurTime) {
@@ -207,9 +218,11 @@ func uncoveredIn(zone string, incs []placement.Placement, deps []coverage.Deploy
 	return out
 }
 
-// Covered reports whether an acknowledged deployment in zone covered the incident's time.
-func Covered(zone string, p placement.Placement, deps []coverage.Deployment, w coverage.Window) bool {
-	inc := coverage.Incident{Name: p.Name, ZoneIDs: []string{zone}, OccurTime: p.OccurTime, Casualties: int(p.Casualties)}
+// Covered reports whether the incident was covered in zone at its time: byArea (its
+// point lay in an area held then), or an acknowledged deployment of the zone without an
+// area of its own in force then.
+func Covered(zone string, p placement.Placement, byArea bool, deps []coverage.Deployment, w coverage.Window) bool {
+	inc := coverage.Incident{Name: p.Name, ZoneIDs: []string{zone}, OccurTime: p.OccurTime, Casualties: int(p.Casualties), CoveredByArea: byArea}
 	// A window holding just the incident's time, so that the answer is about it alone.
 	at := coverage.Window{From: p.OccurTime, To: p.OccurTime.Add(time.Nanosecond)}
 	return len(coverage.Gaps(at, []string{zone}, []coverage.Incident{inc}, deps)) == 0

@@ -30,8 +30,11 @@ type Config struct {
 	Deployments *deployments.Store
 	Changes     *changes.Log
 	Meetings    meetingv1.MeetingServiceClient
-	Tokens      *pagetoken.Codec
-	Log         *slog.Logger
+	// Areas lists the units' areas of responsibility; nil when no forces service is
+	// configured: the vacuum then subtracts only deployments.
+	Areas  AreaLister
+	Tokens *pagetoken.Codec
+	Log    *slog.Logger
 	// WatchBuffer bounds each watcher's backlog (DefaultWatchBuffer when 0), and
 	// WatchPatience is how long a full backlog may stay full before the watcher is
 	// dropped (DefaultWatchPatience when 0): long enough for a burst, short enough that a

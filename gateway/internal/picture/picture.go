@@ -139,7 +139,7 @@ func (h *Handler) pictures(ctx context.Context, entries []*zones.Entry, w covera
 // picture makes one zone's picture from the data loaded for it.
 func (h *Handler) picture(e *zones.Entry, data zoneData, gap *gatewayv1.CoverageGap, w coverage.Window, now time.Time, items []*meetingv1.ActionItem) *gatewayv1.ZonePicture {
 	name := e.Doc.Name
-	level, reason := h.cfg.Placer.Threat(name, now)
+	level, reason := h.cfg.Placer.Threat(name, w.To)
 	p := &gatewayv1.ZonePicture{
 		Zone:            name,
 		ZoneDisplayName: e.Doc.Body.DisplayName.ToProto(),
@@ -159,7 +159,7 @@ func (h *Handler) picture(e *zones.Entry, data zoneData, gap *gatewayv1.Coverage
 	for i, pl := range incs {
 		changed = later(changed, pl.PlaceTime)
 		if i < maxRecentIncidents {
-			p.RecentIncidents = append(p.RecentIncidents, summary(pl, Covered(name, pl, cdeps, w)))
+			p.RecentIncidents = append(p.RecentIncidents, summary(pl, Covered(name, pl, data.cover.covers(pl), cdeps, w)))
 		}
 	}
 	for _, d := range deps {

@@ -78,6 +78,11 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 	if err != nil {
 		return err
 	}
+	areas, err := dialOptional(rt.Dial, addrs.Forces, forcesv1.NewAreaServiceClient,
+		"/"+forcesv1.AreaService_ServiceDesc.ServiceName+"/ListAreas")
+	if err != nil {
+		return err
+	}
 	meetings, err := dialOptional(rt.Dial, addrs.Meeting, meetingv1.NewMeetingServiceClient,
 		"/"+meetingv1.MeetingService_ServiceDesc.ServiceName+"/GetDecision",
 		"/"+meetingv1.MeetingService_ServiceDesc.ServiceName+"/ListActionItems")
@@ -95,7 +100,7 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 	deployments.New(deployments.Config{Store: deps, Catalog: catalog, Forces: forces, Meetings: meetings,
 		Notifier: feed, Tokens: tokens, Log: log}).Register(s)
 	picture.New(picture.Config{Catalog: catalog, Placer: placer, Deployments: deps, Changes: feed,
-		Meetings: meetings, Tokens: tokens, Log: log}).Register(s)
+		Meetings: meetings, Areas: areaLister(areas), Tokens: tokens, Log: log}).Register(s)
 
 	if incidents == nil {
 		log.Warn("no incident service address: incidents are not placed in zones")
@@ -118,4 +123,13 @@ func dialOptional[C any](dial func(string, ...string) (*grpc.ClientConn, error),
 		return zero, err
 	}
 	return newClient(conn), nil
+}
+
+// areaLister returns c as a picture.AreaLister, or nil (not a nil client in an
+// interface) when no forces service is configured.
+func areaLister(c forcesv1.AreaServiceClient) picture.AreaLister {
+	if c == nil {
+		return nil
+	}
+	return c
 }
