@@ -103,6 +103,10 @@ async function run() {
   step("Peshmerga operator signs in on a laptop screen");
   const pesh = await open({ width: 1366, height: 820 });
   await signIn(pesh, "forces/peshmerga");
+  const signedIn = Date.now();
+  await pesh.waitForSelector(".gaps :is(.gap-item, #no-gaps)"); // the first picture has arrived
+  const load = await pesh.evaluate(() => Math.round(performance.getEntriesByType("navigation")[0].loadEventEnd));
+  step(`measured: page loaded in ${load} ms; the first picture with its gaps ${Date.now() - signedIn} ms after sign-in`);
   await december2021(pesh);
   await pesh.click(`.gap-item[data-zone="${makhmour}"]`);
   await pesh.waitForSelector(`.zone-details[data-zone="${makhmour}"][data-gap="true"]`);
