@@ -93,8 +93,8 @@ func step(size int, listMs, filteredMs float64, storeWatched float64) scaleStep 
 	return scaleStep{
 		Size: size, Watches: 20, WatchesAsked: 20,
 		Reads: series{
-			tList:     {{P50: listMs * 1e3}, {P50: listMs * 1e3}},
-			tFiltered: {{P50: filteredMs * 1e3}, {P50: filteredMs * 1e3}},
+			tList:     {{P50: listMs * 1e3, Calls: 10}, {P50: listMs * 1e3, Calls: 10}},
+			tFiltered: {{P50: filteredMs * 1e3, Calls: 10}, {P50: filteredMs * 1e3, Calls: 10}},
 		},
 		Watched: map[string]float64{nameStore: storeWatched},
 		Restart: startup{All: 3 * time.Second},
@@ -179,5 +179,18 @@ func TestTokenVerdict(t *testing.T) {
 	}
 	if v := (&Results{TokenErr: "failed"}).tokenVerdict(); v.Status != statusNA {
 		t.Errorf("without the benchmark: %s", v.Status)
+	}
+}
+
+// A read whose every call failed has no latency: it must not show as 0 ms, nor pass.
+func TestFailedReadsAreNotFast(t *testing.T) {
+	failed := step(100000, 0, 0, 0.01)
+	failed.Reads[tList] = []sample{{Calls: 2, Errors: 2, FirstError: "DeadlineExceeded"}}
+	vs := (&Results{Scale: []scaleStep{step(1000, 1, 1, 0.01), failed}}).scaleVerdicts()
+	if got := statusOf(vs, "ListIncidents, first page of 50, p50, at 100,000"); got != statusMiss {
+		t.Errorf("every call failed at full size: %s, want MISS", got)
+	}
+	if p50ms(failed.Reads[tList]) != "all failed" {
+		t.Errorf("table shows %q", p50ms(failed.Reads[tList]))
 	}
 }
