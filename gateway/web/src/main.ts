@@ -325,6 +325,7 @@ function shownZone(s: Selection): string | undefined {
 // --- the panel -----------------------------------------------------------------------
 
 function select(s: Selection): void {
+  if (s.kind !== "zone") map.showVacuum(null);
   state.selection = s;
   render();
 }
@@ -400,7 +401,25 @@ function zoneDetails(zone: string): HTMLElement {
       section(t("incident.recent"), p.recentIncidents.map((i) => h("li", {}, h("button", { type: "button", class: "link incident-item", "data-name": i.name, onclick: () => select({ kind: "incident", name: i.name }) }, i.title), " · ", time(i.occurTime), " · ", t("incident.casualties", { count: i.casualties })))),
       section(t("actions.title"), p.openActionItems.map((a) => h("li", {}, a.title, a.dueTime ? [" · ", t("actions.due"), " ", time(a.dueTime)] : null))));
   }
-  el.append(history(zone));
+  el.append(vacuum(zone), history(zone));
+  return el;
+}
+
+// vacuum shows where in the zone neither force nor a joint deployment was responsible in
+// the window, on the map and in figures. A gateway without the vacuum shows none.
+function vacuum(zone: string): HTMLElement {
+  const el = h("section", { class: "vacuum-section" });
+  const w = state.window;
+  void api.coverage.getSecurityVacuum({ zone, startTime: timestampFromDate(w.start), endTime: timestampFromDate(w.end) }).then(
+    (r) => {
+      const v = r.vacuum;
+      if (!v || state.selection.kind !== "zone" || state.selection.zone !== zone) return;
+      map.showVacuum(v.geojson || null);
+      el.append(h("h3", {}, t("vacuum.title")),
+        h("p", { class: "vacuum-area" }, t("vacuum.area", { vacuum: Math.round(v.vacuumAreaKm2), zone: Math.round(v.zoneAreaKm2) })),
+        h("p", {}, t("vacuum.incidents", { count: v.vacuumIncidents.length })));
+    },
+    () => map.showVacuum(null));
   return el;
 }
 

@@ -150,6 +150,18 @@ export class OperationalMap {
     m.addTo(this.deployments);
   }
 
+  private vacuum: L.GeoJSON | null = null;
+
+  // showVacuum draws the part of a zone that no force's area covers, or clears it.
+  showVacuum(geojson: string | null): void {
+    this.vacuum?.remove();
+    this.vacuum = null;
+    if (!geojson) return;
+    this.vacuum = L.geoJSON(JSON.parse(geojson), {
+      interactive: false, style: { className: "vacuum", color: "#6a1b9a", weight: 2, dashArray: "2 4", fillColor: "#6a1b9a", fillOpacity: 0.3 },
+    }).addTo(this.map);
+  }
+
   showUnits(list: Unit[]): void {
     this.units.clearLayers();
     for (const u of list) {

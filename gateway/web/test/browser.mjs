@@ -110,6 +110,9 @@ async function run() {
   await december2021(pesh);
   await pesh.click(`.gap-item[data-zone="${makhmour}"]`);
   await pesh.waitForSelector(`.zone-details[data-zone="${makhmour}"][data-gap="true"]`);
+  // The security vacuum: the strip no force's area covered, drawn on the map and measured.
+  await pesh.waitForSelector(".zone-details .vacuum-area");
+  await pesh.waitForSelector("path.vacuum");
   await shot(pesh, "01-peshmerga-december-2021-makhmour-gap");
 
   step("Iraqi army operator signs in on a tablet and opens Makhmour");
