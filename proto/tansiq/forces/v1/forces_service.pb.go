@@ -1011,7 +1011,12 @@ type ReportUnitPositionRequest struct {
 	// Where the unit is and when it was there.
 	Position *UnitPosition `protobuf:"bytes,2,opt,name=position,proto3" json:"position,omitempty"`
 	// Makes the call idempotent: a retry with the same id adds nothing to the history.
-	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The binding through which a TAK device reports, "forces/{force}/takBindings/{b}", set
+	// by the CoT bridge: a service may report a unit's position only through a binding of
+	// that unit, and the report then speaks for the binding's force and names the binding
+	// as its reporter. People leave it empty.
+	TakBinding    string `protobuf:"bytes,4,opt,name=tak_binding,json=takBinding,proto3" json:"tak_binding,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1063,6 +1068,13 @@ func (x *ReportUnitPositionRequest) GetPosition() *UnitPosition {
 func (x *ReportUnitPositionRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ReportUnitPositionRequest) GetTakBinding() string {
+	if x != nil {
+		return x.TakBinding
 	}
 	return ""
 }
@@ -1914,11 +1926,435 @@ func (x *BatchGetPeopleResponse) GetMissingNames() []string {
 	return nil
 }
 
+// Request for CreateTakBinding.
+type CreateTakBindingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The force, "forces/{force}": the caller's own.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The binding. Its name is ignored; create_time and creator are set by the server.
+	TakBinding *TakBinding `protobuf:"bytes,2,opt,name=tak_binding,json=takBinding,proto3" json:"tak_binding,omitempty"`
+	// The id to give it ("forces/{force}/takBindings/{tak_binding_id}"): 4-63 characters of
+	// [a-z0-9-], starting with a letter. The server chooses one if empty.
+	TakBindingId string `protobuf:"bytes,3,opt,name=tak_binding_id,json=takBindingId,proto3" json:"tak_binding_id,omitempty"`
+	// Makes the call idempotent, as in CreateForceRequest.
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTakBindingRequest) Reset() {
+	*x = CreateTakBindingRequest{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTakBindingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTakBindingRequest) ProtoMessage() {}
+
+func (x *CreateTakBindingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTakBindingRequest.ProtoReflect.Descriptor instead.
+func (*CreateTakBindingRequest) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *CreateTakBindingRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateTakBindingRequest) GetTakBinding() *TakBinding {
+	if x != nil {
+		return x.TakBinding
+	}
+	return nil
+}
+
+func (x *CreateTakBindingRequest) GetTakBindingId() string {
+	if x != nil {
+		return x.TakBindingId
+	}
+	return ""
+}
+
+func (x *CreateTakBindingRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of CreateTakBinding.
+type CreateTakBindingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The binding as stored.
+	TakBinding    *TakBinding `protobuf:"bytes,1,opt,name=tak_binding,json=takBinding,proto3" json:"tak_binding,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTakBindingResponse) Reset() {
+	*x = CreateTakBindingResponse{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTakBindingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTakBindingResponse) ProtoMessage() {}
+
+func (x *CreateTakBindingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTakBindingResponse.ProtoReflect.Descriptor instead.
+func (*CreateTakBindingResponse) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *CreateTakBindingResponse) GetTakBinding() *TakBinding {
+	if x != nil {
+		return x.TakBinding
+	}
+	return nil
+}
+
+// Request for GetTakBinding.
+type GetTakBindingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "forces/{force}/takBindings/{tak_binding}".
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTakBindingRequest) Reset() {
+	*x = GetTakBindingRequest{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTakBindingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTakBindingRequest) ProtoMessage() {}
+
+func (x *GetTakBindingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTakBindingRequest.ProtoReflect.Descriptor instead.
+func (*GetTakBindingRequest) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetTakBindingRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Response of GetTakBinding.
+type GetTakBindingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The binding.
+	TakBinding    *TakBinding `protobuf:"bytes,1,opt,name=tak_binding,json=takBinding,proto3" json:"tak_binding,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTakBindingResponse) Reset() {
+	*x = GetTakBindingResponse{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTakBindingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTakBindingResponse) ProtoMessage() {}
+
+func (x *GetTakBindingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTakBindingResponse.ProtoReflect.Descriptor instead.
+func (*GetTakBindingResponse) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *GetTakBindingResponse) GetTakBinding() *TakBinding {
+	if x != nil {
+		return x.TakBinding
+	}
+	return nil
+}
+
+// Request for ListTakBindings.
+type ListTakBindingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "forces/{force}" for one force's bindings, or "forces/-" for every force's.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// At most this many bindings (default 50, at most 500).
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTakBindingsRequest) Reset() {
+	*x = ListTakBindingsRequest{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTakBindingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTakBindingsRequest) ProtoMessage() {}
+
+func (x *ListTakBindingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTakBindingsRequest.ProtoReflect.Descriptor instead.
+func (*ListTakBindingsRequest) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ListTakBindingsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListTakBindingsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListTakBindingsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// Response of ListTakBindings.
+type ListTakBindingsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The bindings, by name.
+	TakBindings []*TakBinding `protobuf:"bytes,1,rep,name=tak_bindings,json=takBindings,proto3" json:"tak_bindings,omitempty"`
+	// Pass it as page_token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTakBindingsResponse) Reset() {
+	*x = ListTakBindingsResponse{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTakBindingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTakBindingsResponse) ProtoMessage() {}
+
+func (x *ListTakBindingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTakBindingsResponse.ProtoReflect.Descriptor instead.
+func (*ListTakBindingsResponse) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ListTakBindingsResponse) GetTakBindings() []*TakBinding {
+	if x != nil {
+		return x.TakBindings
+	}
+	return nil
+}
+
+func (x *ListTakBindingsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for DeleteTakBinding.
+type DeleteTakBindingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "forces/{force}/takBindings/{tak_binding}".
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Makes the call idempotent: a retry with the same id succeeds again rather than
+	// answering NOT_FOUND.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteTakBindingRequest) Reset() {
+	*x = DeleteTakBindingRequest{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteTakBindingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteTakBindingRequest) ProtoMessage() {}
+
+func (x *DeleteTakBindingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteTakBindingRequest.ProtoReflect.Descriptor instead.
+func (*DeleteTakBindingRequest) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *DeleteTakBindingRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeleteTakBindingRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of DeleteTakBinding: empty, the binding is gone.
+type DeleteTakBindingResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteTakBindingResponse) Reset() {
+	*x = DeleteTakBindingResponse{}
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteTakBindingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteTakBindingResponse) ProtoMessage() {}
+
+func (x *DeleteTakBindingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tansiq_forces_v1_forces_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteTakBindingResponse.ProtoReflect.Descriptor instead.
+func (*DeleteTakBindingResponse) Descriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_forces_service_proto_rawDescGZIP(), []int{41}
+}
+
 var File_tansiq_forces_v1_forces_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\n" +
-	"%tansiq/forces/v1/forces_service.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/forces/v1/force.proto\x1a\x1dtansiq/forces/v1/person.proto\x1a\x1btansiq/forces/v1/unit.proto\"\x87\x01\n" +
+	"%tansiq/forces/v1/forces_service.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/forces/v1/force.proto\x1a\x1dtansiq/forces/v1/person.proto\x1a\"tansiq/forces/v1/tak_binding.proto\x1a\x1btansiq/forces/v1/unit.proto\"\x87\x01\n" +
 	"\x12CreateForceRequest\x122\n" +
 	"\x05force\x18\x01 \x01(\v2\x17.tansiq.forces.v1.ForceB\x03\xe0A\x02R\x05force\x12\x1e\n" +
 	"\bforce_id\x18\x02 \x01(\tB\x03\xe0A\x02R\aforceId\x12\x1d\n" +
@@ -1976,12 +2412,14 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\x05names\x18\x01 \x03(\tB\x03\xe0A\x02R\x05names\"j\n" +
 	"\x15BatchGetUnitsResponse\x12,\n" +
 	"\x05units\x18\x01 \x03(\v2\x16.tansiq.forces.v1.UnitR\x05units\x12#\n" +
-	"\rmissing_names\x18\x02 \x03(\tR\fmissingNames\"\x94\x01\n" +
+	"\rmissing_names\x18\x02 \x03(\tR\fmissingNames\"\xb5\x01\n" +
 	"\x19ReportUnitPositionRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12?\n" +
 	"\bposition\x18\x02 \x01(\v2\x1e.tansiq.forces.v1.UnitPositionB\x03\xe0A\x02R\bposition\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"^\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12\x1f\n" +
+	"\vtak_binding\x18\x04 \x01(\tR\n" +
+	"takBinding\"^\n" +
 	"\x1aReportUnitPositionResponse\x12*\n" +
 	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\x12\x14\n" +
 	"\x05moved\x18\x02 \x01(\bR\x05moved\"\x8b\x01\n" +
@@ -2033,7 +2471,35 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\x05names\x18\x01 \x03(\tB\x03\xe0A\x02R\x05names\"o\n" +
 	"\x16BatchGetPeopleResponse\x120\n" +
 	"\x06people\x18\x01 \x03(\v2\x18.tansiq.forces.v1.PersonR\x06people\x12#\n" +
-	"\rmissing_names\x18\x02 \x03(\tR\fmissingNames2\xba\f\n" +
+	"\rmissing_names\x18\x02 \x03(\tR\fmissingNames\"\xbf\x01\n" +
+	"\x17CreateTakBindingRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12B\n" +
+	"\vtak_binding\x18\x02 \x01(\v2\x1c.tansiq.forces.v1.TakBindingB\x03\xe0A\x02R\n" +
+	"takBinding\x12$\n" +
+	"\x0etak_binding_id\x18\x03 \x01(\tR\ftakBindingId\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\"Y\n" +
+	"\x18CreateTakBindingResponse\x12=\n" +
+	"\vtak_binding\x18\x01 \x01(\v2\x1c.tansiq.forces.v1.TakBindingR\n" +
+	"takBinding\"/\n" +
+	"\x14GetTakBindingRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"V\n" +
+	"\x15GetTakBindingResponse\x12=\n" +
+	"\vtak_binding\x18\x01 \x01(\v2\x1c.tansiq.forces.v1.TakBindingR\n" +
+	"takBinding\"q\n" +
+	"\x16ListTakBindingsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\x82\x01\n" +
+	"\x17ListTakBindingsResponse\x12?\n" +
+	"\ftak_bindings\x18\x01 \x03(\v2\x1c.tansiq.forces.v1.TakBindingR\vtakBindings\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"Q\n" +
+	"\x17DeleteTakBindingRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"\x1a\n" +
+	"\x18DeleteTakBindingResponse2\xda\x0f\n" +
 	"\rForcesService\x12Z\n" +
 	"\vCreateForce\x12$.tansiq.forces.v1.CreateForceRequest\x1a%.tansiq.forces.v1.CreateForceResponse\x12Q\n" +
 	"\bGetForce\x12!.tansiq.forces.v1.GetForceRequest\x1a\".tansiq.forces.v1.GetForceResponse\x12W\n" +
@@ -2049,7 +2515,11 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"DeleteUnit\x12#.tansiq.forces.v1.DeleteUnitRequest\x1a$.tansiq.forces.v1.DeleteUnitResponse\x12`\n" +
 	"\rBatchGetUnits\x12&.tansiq.forces.v1.BatchGetUnitsRequest\x1a'.tansiq.forces.v1.BatchGetUnitsResponse\x12o\n" +
 	"\x12ReportUnitPosition\x12+.tansiq.forces.v1.ReportUnitPositionRequest\x1a,.tansiq.forces.v1.ReportUnitPositionResponse\x12l\n" +
-	"\x11ListUnitPositions\x12*.tansiq.forces.v1.ListUnitPositionsRequest\x1a+.tansiq.forces.v1.ListUnitPositionsResponse\x12]\n" +
+	"\x11ListUnitPositions\x12*.tansiq.forces.v1.ListUnitPositionsRequest\x1a+.tansiq.forces.v1.ListUnitPositionsResponse\x12i\n" +
+	"\x10CreateTakBinding\x12).tansiq.forces.v1.CreateTakBindingRequest\x1a*.tansiq.forces.v1.CreateTakBindingResponse\x12`\n" +
+	"\rGetTakBinding\x12&.tansiq.forces.v1.GetTakBindingRequest\x1a'.tansiq.forces.v1.GetTakBindingResponse\x12f\n" +
+	"\x0fListTakBindings\x12(.tansiq.forces.v1.ListTakBindingsRequest\x1a).tansiq.forces.v1.ListTakBindingsResponse\x12i\n" +
+	"\x10DeleteTakBinding\x12).tansiq.forces.v1.DeleteTakBindingRequest\x1a*.tansiq.forces.v1.DeleteTakBindingResponse\x12]\n" +
 	"\fCreatePerson\x12%.tansiq.forces.v1.CreatePersonRequest\x1a&.tansiq.forces.v1.CreatePersonResponse\x12T\n" +
 	"\tGetPerson\x12\".tansiq.forces.v1.GetPersonRequest\x1a#.tansiq.forces.v1.GetPersonResponse\x12W\n" +
 	"\n" +
@@ -2070,7 +2540,7 @@ func file_tansiq_forces_v1_forces_service_proto_rawDescGZIP() []byte {
 	return file_tansiq_forces_v1_forces_service_proto_rawDescData
 }
 
-var file_tansiq_forces_v1_forces_service_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_tansiq_forces_v1_forces_service_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_tansiq_forces_v1_forces_service_proto_goTypes = []any{
 	(*CreateForceRequest)(nil),         // 0: tansiq.forces.v1.CreateForceRequest
 	(*CreateForceResponse)(nil),        // 1: tansiq.forces.v1.CreateForceResponse
@@ -2106,75 +2576,96 @@ var file_tansiq_forces_v1_forces_service_proto_goTypes = []any{
 	(*DeletePersonResponse)(nil),       // 31: tansiq.forces.v1.DeletePersonResponse
 	(*BatchGetPeopleRequest)(nil),      // 32: tansiq.forces.v1.BatchGetPeopleRequest
 	(*BatchGetPeopleResponse)(nil),     // 33: tansiq.forces.v1.BatchGetPeopleResponse
-	(*Force)(nil),                      // 34: tansiq.forces.v1.Force
-	(*Unit)(nil),                       // 35: tansiq.forces.v1.Unit
-	(*fieldmaskpb.FieldMask)(nil),      // 36: google.protobuf.FieldMask
-	(*UnitPosition)(nil),               // 37: tansiq.forces.v1.UnitPosition
-	(*Person)(nil),                     // 38: tansiq.forces.v1.Person
+	(*CreateTakBindingRequest)(nil),    // 34: tansiq.forces.v1.CreateTakBindingRequest
+	(*CreateTakBindingResponse)(nil),   // 35: tansiq.forces.v1.CreateTakBindingResponse
+	(*GetTakBindingRequest)(nil),       // 36: tansiq.forces.v1.GetTakBindingRequest
+	(*GetTakBindingResponse)(nil),      // 37: tansiq.forces.v1.GetTakBindingResponse
+	(*ListTakBindingsRequest)(nil),     // 38: tansiq.forces.v1.ListTakBindingsRequest
+	(*ListTakBindingsResponse)(nil),    // 39: tansiq.forces.v1.ListTakBindingsResponse
+	(*DeleteTakBindingRequest)(nil),    // 40: tansiq.forces.v1.DeleteTakBindingRequest
+	(*DeleteTakBindingResponse)(nil),   // 41: tansiq.forces.v1.DeleteTakBindingResponse
+	(*Force)(nil),                      // 42: tansiq.forces.v1.Force
+	(*Unit)(nil),                       // 43: tansiq.forces.v1.Unit
+	(*fieldmaskpb.FieldMask)(nil),      // 44: google.protobuf.FieldMask
+	(*UnitPosition)(nil),               // 45: tansiq.forces.v1.UnitPosition
+	(*Person)(nil),                     // 46: tansiq.forces.v1.Person
+	(*TakBinding)(nil),                 // 47: tansiq.forces.v1.TakBinding
 }
 var file_tansiq_forces_v1_forces_service_proto_depIdxs = []int32{
-	34, // 0: tansiq.forces.v1.CreateForceRequest.force:type_name -> tansiq.forces.v1.Force
-	34, // 1: tansiq.forces.v1.CreateForceResponse.force:type_name -> tansiq.forces.v1.Force
-	34, // 2: tansiq.forces.v1.GetForceResponse.force:type_name -> tansiq.forces.v1.Force
-	34, // 3: tansiq.forces.v1.ListForcesResponse.forces:type_name -> tansiq.forces.v1.Force
-	35, // 4: tansiq.forces.v1.CreateUnitRequest.unit:type_name -> tansiq.forces.v1.Unit
-	35, // 5: tansiq.forces.v1.CreateUnitResponse.unit:type_name -> tansiq.forces.v1.Unit
-	35, // 6: tansiq.forces.v1.GetUnitResponse.unit:type_name -> tansiq.forces.v1.Unit
-	35, // 7: tansiq.forces.v1.ListUnitsResponse.units:type_name -> tansiq.forces.v1.Unit
-	35, // 8: tansiq.forces.v1.UpdateUnitRequest.unit:type_name -> tansiq.forces.v1.Unit
-	36, // 9: tansiq.forces.v1.UpdateUnitRequest.update_mask:type_name -> google.protobuf.FieldMask
-	35, // 10: tansiq.forces.v1.UpdateUnitResponse.unit:type_name -> tansiq.forces.v1.Unit
-	35, // 11: tansiq.forces.v1.BatchGetUnitsResponse.units:type_name -> tansiq.forces.v1.Unit
-	37, // 12: tansiq.forces.v1.ReportUnitPositionRequest.position:type_name -> tansiq.forces.v1.UnitPosition
-	35, // 13: tansiq.forces.v1.ReportUnitPositionResponse.unit:type_name -> tansiq.forces.v1.Unit
-	37, // 14: tansiq.forces.v1.ListUnitPositionsResponse.positions:type_name -> tansiq.forces.v1.UnitPosition
-	38, // 15: tansiq.forces.v1.CreatePersonRequest.person:type_name -> tansiq.forces.v1.Person
-	38, // 16: tansiq.forces.v1.CreatePersonResponse.person:type_name -> tansiq.forces.v1.Person
-	38, // 17: tansiq.forces.v1.GetPersonResponse.person:type_name -> tansiq.forces.v1.Person
-	38, // 18: tansiq.forces.v1.ListPeopleResponse.people:type_name -> tansiq.forces.v1.Person
-	38, // 19: tansiq.forces.v1.UpdatePersonRequest.person:type_name -> tansiq.forces.v1.Person
-	36, // 20: tansiq.forces.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
-	38, // 21: tansiq.forces.v1.UpdatePersonResponse.person:type_name -> tansiq.forces.v1.Person
-	38, // 22: tansiq.forces.v1.BatchGetPeopleResponse.people:type_name -> tansiq.forces.v1.Person
-	0,  // 23: tansiq.forces.v1.ForcesService.CreateForce:input_type -> tansiq.forces.v1.CreateForceRequest
-	2,  // 24: tansiq.forces.v1.ForcesService.GetForce:input_type -> tansiq.forces.v1.GetForceRequest
-	4,  // 25: tansiq.forces.v1.ForcesService.ListForces:input_type -> tansiq.forces.v1.ListForcesRequest
-	6,  // 26: tansiq.forces.v1.ForcesService.CreateUnit:input_type -> tansiq.forces.v1.CreateUnitRequest
-	8,  // 27: tansiq.forces.v1.ForcesService.GetUnit:input_type -> tansiq.forces.v1.GetUnitRequest
-	10, // 28: tansiq.forces.v1.ForcesService.ListUnits:input_type -> tansiq.forces.v1.ListUnitsRequest
-	12, // 29: tansiq.forces.v1.ForcesService.UpdateUnit:input_type -> tansiq.forces.v1.UpdateUnitRequest
-	14, // 30: tansiq.forces.v1.ForcesService.DeleteUnit:input_type -> tansiq.forces.v1.DeleteUnitRequest
-	16, // 31: tansiq.forces.v1.ForcesService.BatchGetUnits:input_type -> tansiq.forces.v1.BatchGetUnitsRequest
-	18, // 32: tansiq.forces.v1.ForcesService.ReportUnitPosition:input_type -> tansiq.forces.v1.ReportUnitPositionRequest
-	20, // 33: tansiq.forces.v1.ForcesService.ListUnitPositions:input_type -> tansiq.forces.v1.ListUnitPositionsRequest
-	22, // 34: tansiq.forces.v1.ForcesService.CreatePerson:input_type -> tansiq.forces.v1.CreatePersonRequest
-	24, // 35: tansiq.forces.v1.ForcesService.GetPerson:input_type -> tansiq.forces.v1.GetPersonRequest
-	26, // 36: tansiq.forces.v1.ForcesService.ListPeople:input_type -> tansiq.forces.v1.ListPeopleRequest
-	28, // 37: tansiq.forces.v1.ForcesService.UpdatePerson:input_type -> tansiq.forces.v1.UpdatePersonRequest
-	30, // 38: tansiq.forces.v1.ForcesService.DeletePerson:input_type -> tansiq.forces.v1.DeletePersonRequest
-	32, // 39: tansiq.forces.v1.ForcesService.BatchGetPeople:input_type -> tansiq.forces.v1.BatchGetPeopleRequest
-	1,  // 40: tansiq.forces.v1.ForcesService.CreateForce:output_type -> tansiq.forces.v1.CreateForceResponse
-	3,  // 41: tansiq.forces.v1.ForcesService.GetForce:output_type -> tansiq.forces.v1.GetForceResponse
-	5,  // 42: tansiq.forces.v1.ForcesService.ListForces:output_type -> tansiq.forces.v1.ListForcesResponse
-	7,  // 43: tansiq.forces.v1.ForcesService.CreateUnit:output_type -> tansiq.forces.v1.CreateUnitResponse
-	9,  // 44: tansiq.forces.v1.ForcesService.GetUnit:output_type -> tansiq.forces.v1.GetUnitResponse
-	11, // 45: tansiq.forces.v1.ForcesService.ListUnits:output_type -> tansiq.forces.v1.ListUnitsResponse
-	13, // 46: tansiq.forces.v1.ForcesService.UpdateUnit:output_type -> tansiq.forces.v1.UpdateUnitResponse
-	15, // 47: tansiq.forces.v1.ForcesService.DeleteUnit:output_type -> tansiq.forces.v1.DeleteUnitResponse
-	17, // 48: tansiq.forces.v1.ForcesService.BatchGetUnits:output_type -> tansiq.forces.v1.BatchGetUnitsResponse
-	19, // 49: tansiq.forces.v1.ForcesService.ReportUnitPosition:output_type -> tansiq.forces.v1.ReportUnitPositionResponse
-	21, // 50: tansiq.forces.v1.ForcesService.ListUnitPositions:output_type -> tansiq.forces.v1.ListUnitPositionsResponse
-	23, // 51: tansiq.forces.v1.ForcesService.CreatePerson:output_type -> tansiq.forces.v1.CreatePersonResponse
-	25, // 52: tansiq.forces.v1.ForcesService.GetPerson:output_type -> tansiq.forces.v1.GetPersonResponse
-	27, // 53: tansiq.forces.v1.ForcesService.ListPeople:output_type -> tansiq.forces.v1.ListPeopleResponse
-	29, // 54: tansiq.forces.v1.ForcesService.UpdatePerson:output_type -> tansiq.forces.v1.UpdatePersonResponse
-	31, // 55: tansiq.forces.v1.ForcesService.DeletePerson:output_type -> tansiq.forces.v1.DeletePersonResponse
-	33, // 56: tansiq.forces.v1.ForcesService.BatchGetPeople:output_type -> tansiq.forces.v1.BatchGetPeopleResponse
-	40, // [40:57] is the sub-list for method output_type
-	23, // [23:40] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	42, // 0: tansiq.forces.v1.CreateForceRequest.force:type_name -> tansiq.forces.v1.Force
+	42, // 1: tansiq.forces.v1.CreateForceResponse.force:type_name -> tansiq.forces.v1.Force
+	42, // 2: tansiq.forces.v1.GetForceResponse.force:type_name -> tansiq.forces.v1.Force
+	42, // 3: tansiq.forces.v1.ListForcesResponse.forces:type_name -> tansiq.forces.v1.Force
+	43, // 4: tansiq.forces.v1.CreateUnitRequest.unit:type_name -> tansiq.forces.v1.Unit
+	43, // 5: tansiq.forces.v1.CreateUnitResponse.unit:type_name -> tansiq.forces.v1.Unit
+	43, // 6: tansiq.forces.v1.GetUnitResponse.unit:type_name -> tansiq.forces.v1.Unit
+	43, // 7: tansiq.forces.v1.ListUnitsResponse.units:type_name -> tansiq.forces.v1.Unit
+	43, // 8: tansiq.forces.v1.UpdateUnitRequest.unit:type_name -> tansiq.forces.v1.Unit
+	44, // 9: tansiq.forces.v1.UpdateUnitRequest.update_mask:type_name -> google.protobuf.FieldMask
+	43, // 10: tansiq.forces.v1.UpdateUnitResponse.unit:type_name -> tansiq.forces.v1.Unit
+	43, // 11: tansiq.forces.v1.BatchGetUnitsResponse.units:type_name -> tansiq.forces.v1.Unit
+	45, // 12: tansiq.forces.v1.ReportUnitPositionRequest.position:type_name -> tansiq.forces.v1.UnitPosition
+	43, // 13: tansiq.forces.v1.ReportUnitPositionResponse.unit:type_name -> tansiq.forces.v1.Unit
+	45, // 14: tansiq.forces.v1.ListUnitPositionsResponse.positions:type_name -> tansiq.forces.v1.UnitPosition
+	46, // 15: tansiq.forces.v1.CreatePersonRequest.person:type_name -> tansiq.forces.v1.Person
+	46, // 16: tansiq.forces.v1.CreatePersonResponse.person:type_name -> tansiq.forces.v1.Person
+	46, // 17: tansiq.forces.v1.GetPersonResponse.person:type_name -> tansiq.forces.v1.Person
+	46, // 18: tansiq.forces.v1.ListPeopleResponse.people:type_name -> tansiq.forces.v1.Person
+	46, // 19: tansiq.forces.v1.UpdatePersonRequest.person:type_name -> tansiq.forces.v1.Person
+	44, // 20: tansiq.forces.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
+	46, // 21: tansiq.forces.v1.UpdatePersonResponse.person:type_name -> tansiq.forces.v1.Person
+	46, // 22: tansiq.forces.v1.BatchGetPeopleResponse.people:type_name -> tansiq.forces.v1.Person
+	47, // 23: tansiq.forces.v1.CreateTakBindingRequest.tak_binding:type_name -> tansiq.forces.v1.TakBinding
+	47, // 24: tansiq.forces.v1.CreateTakBindingResponse.tak_binding:type_name -> tansiq.forces.v1.TakBinding
+	47, // 25: tansiq.forces.v1.GetTakBindingResponse.tak_binding:type_name -> tansiq.forces.v1.TakBinding
+	47, // 26: tansiq.forces.v1.ListTakBindingsResponse.tak_bindings:type_name -> tansiq.forces.v1.TakBinding
+	0,  // 27: tansiq.forces.v1.ForcesService.CreateForce:input_type -> tansiq.forces.v1.CreateForceRequest
+	2,  // 28: tansiq.forces.v1.ForcesService.GetForce:input_type -> tansiq.forces.v1.GetForceRequest
+	4,  // 29: tansiq.forces.v1.ForcesService.ListForces:input_type -> tansiq.forces.v1.ListForcesRequest
+	6,  // 30: tansiq.forces.v1.ForcesService.CreateUnit:input_type -> tansiq.forces.v1.CreateUnitRequest
+	8,  // 31: tansiq.forces.v1.ForcesService.GetUnit:input_type -> tansiq.forces.v1.GetUnitRequest
+	10, // 32: tansiq.forces.v1.ForcesService.ListUnits:input_type -> tansiq.forces.v1.ListUnitsRequest
+	12, // 33: tansiq.forces.v1.ForcesService.UpdateUnit:input_type -> tansiq.forces.v1.UpdateUnitRequest
+	14, // 34: tansiq.forces.v1.ForcesService.DeleteUnit:input_type -> tansiq.forces.v1.DeleteUnitRequest
+	16, // 35: tansiq.forces.v1.ForcesService.BatchGetUnits:input_type -> tansiq.forces.v1.BatchGetUnitsRequest
+	18, // 36: tansiq.forces.v1.ForcesService.ReportUnitPosition:input_type -> tansiq.forces.v1.ReportUnitPositionRequest
+	20, // 37: tansiq.forces.v1.ForcesService.ListUnitPositions:input_type -> tansiq.forces.v1.ListUnitPositionsRequest
+	34, // 38: tansiq.forces.v1.ForcesService.CreateTakBinding:input_type -> tansiq.forces.v1.CreateTakBindingRequest
+	36, // 39: tansiq.forces.v1.ForcesService.GetTakBinding:input_type -> tansiq.forces.v1.GetTakBindingRequest
+	38, // 40: tansiq.forces.v1.ForcesService.ListTakBindings:input_type -> tansiq.forces.v1.ListTakBindingsRequest
+	40, // 41: tansiq.forces.v1.ForcesService.DeleteTakBinding:input_type -> tansiq.forces.v1.DeleteTakBindingRequest
+	22, // 42: tansiq.forces.v1.ForcesService.CreatePerson:input_type -> tansiq.forces.v1.CreatePersonRequest
+	24, // 43: tansiq.forces.v1.ForcesService.GetPerson:input_type -> tansiq.forces.v1.GetPersonRequest
+	26, // 44: tansiq.forces.v1.ForcesService.ListPeople:input_type -> tansiq.forces.v1.ListPeopleRequest
+	28, // 45: tansiq.forces.v1.ForcesService.UpdatePerson:input_type -> tansiq.forces.v1.UpdatePersonRequest
+	30, // 46: tansiq.forces.v1.ForcesService.DeletePerson:input_type -> tansiq.forces.v1.DeletePersonRequest
+	32, // 47: tansiq.forces.v1.ForcesService.BatchGetPeople:input_type -> tansiq.forces.v1.BatchGetPeopleRequest
+	1,  // 48: tansiq.forces.v1.ForcesService.CreateForce:output_type -> tansiq.forces.v1.CreateForceResponse
+	3,  // 49: tansiq.forces.v1.ForcesService.GetForce:output_type -> tansiq.forces.v1.GetForceResponse
+	5,  // 50: tansiq.forces.v1.ForcesService.ListForces:output_type -> tansiq.forces.v1.ListForcesResponse
+	7,  // 51: tansiq.forces.v1.ForcesService.CreateUnit:output_type -> tansiq.forces.v1.CreateUnitResponse
+	9,  // 52: tansiq.forces.v1.ForcesService.GetUnit:output_type -> tansiq.forces.v1.GetUnitResponse
+	11, // 53: tansiq.forces.v1.ForcesService.ListUnits:output_type -> tansiq.forces.v1.ListUnitsResponse
+	13, // 54: tansiq.forces.v1.ForcesService.UpdateUnit:output_type -> tansiq.forces.v1.UpdateUnitResponse
+	15, // 55: tansiq.forces.v1.ForcesService.DeleteUnit:output_type -> tansiq.forces.v1.DeleteUnitResponse
+	17, // 56: tansiq.forces.v1.ForcesService.BatchGetUnits:output_type -> tansiq.forces.v1.BatchGetUnitsResponse
+	19, // 57: tansiq.forces.v1.ForcesService.ReportUnitPosition:output_type -> tansiq.forces.v1.ReportUnitPositionResponse
+	21, // 58: tansiq.forces.v1.ForcesService.ListUnitPositions:output_type -> tansiq.forces.v1.ListUnitPositionsResponse
+	35, // 59: tansiq.forces.v1.ForcesService.CreateTakBinding:output_type -> tansiq.forces.v1.CreateTakBindingResponse
+	37, // 60: tansiq.forces.v1.ForcesService.GetTakBinding:output_type -> tansiq.forces.v1.GetTakBindingResponse
+	39, // 61: tansiq.forces.v1.ForcesService.ListTakBindings:output_type -> tansiq.forces.v1.ListTakBindingsResponse
+	41, // 62: tansiq.forces.v1.ForcesService.DeleteTakBinding:output_type -> tansiq.forces.v1.DeleteTakBindingResponse
+	23, // 63: tansiq.forces.v1.ForcesService.CreatePerson:output_type -> tansiq.forces.v1.CreatePersonResponse
+	25, // 64: tansiq.forces.v1.ForcesService.GetPerson:output_type -> tansiq.forces.v1.GetPersonResponse
+	27, // 65: tansiq.forces.v1.ForcesService.ListPeople:output_type -> tansiq.forces.v1.ListPeopleResponse
+	29, // 66: tansiq.forces.v1.ForcesService.UpdatePerson:output_type -> tansiq.forces.v1.UpdatePersonResponse
+	31, // 67: tansiq.forces.v1.ForcesService.DeletePerson:output_type -> tansiq.forces.v1.DeletePersonResponse
+	33, // 68: tansiq.forces.v1.ForcesService.BatchGetPeople:output_type -> tansiq.forces.v1.BatchGetPeopleResponse
+	48, // [48:69] is the sub-list for method output_type
+	27, // [27:48] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_tansiq_forces_v1_forces_service_proto_init() }
@@ -2184,6 +2675,7 @@ func file_tansiq_forces_v1_forces_service_proto_init() {
 	}
 	file_tansiq_forces_v1_force_proto_init()
 	file_tansiq_forces_v1_person_proto_init()
+	file_tansiq_forces_v1_tak_binding_proto_init()
 	file_tansiq_forces_v1_unit_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -2191,7 +2683,7 @@ func file_tansiq_forces_v1_forces_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_forces_v1_forces_service_proto_rawDesc), len(file_tansiq_forces_v1_forces_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   34,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

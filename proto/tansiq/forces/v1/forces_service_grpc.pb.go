@@ -30,6 +30,10 @@ const (
 	ForcesService_BatchGetUnits_FullMethodName      = "/tansiq.forces.v1.ForcesService/BatchGetUnits"
 	ForcesService_ReportUnitPosition_FullMethodName = "/tansiq.forces.v1.ForcesService/ReportUnitPosition"
 	ForcesService_ListUnitPositions_FullMethodName  = "/tansiq.forces.v1.ForcesService/ListUnitPositions"
+	ForcesService_CreateTakBinding_FullMethodName   = "/tansiq.forces.v1.ForcesService/CreateTakBinding"
+	ForcesService_GetTakBinding_FullMethodName      = "/tansiq.forces.v1.ForcesService/GetTakBinding"
+	ForcesService_ListTakBindings_FullMethodName    = "/tansiq.forces.v1.ForcesService/ListTakBindings"
+	ForcesService_DeleteTakBinding_FullMethodName   = "/tansiq.forces.v1.ForcesService/DeleteTakBinding"
 	ForcesService_CreatePerson_FullMethodName       = "/tansiq.forces.v1.ForcesService/CreatePerson"
 	ForcesService_GetPerson_FullMethodName          = "/tansiq.forces.v1.ForcesService/GetPerson"
 	ForcesService_ListPeople_FullMethodName         = "/tansiq.forces.v1.ForcesService/ListPeople"
@@ -75,6 +79,16 @@ type ForcesServiceClient interface {
 	ReportUnitPosition(ctx context.Context, in *ReportUnitPositionRequest, opts ...grpc.CallOption) (*ReportUnitPositionResponse, error)
 	// Lists a unit's position history, latest report_time first.
 	ListUnitPositions(ctx context.Context, in *ListUnitPositionsRequest, opts ...grpc.CallOption) (*ListUnitPositionsResponse, error)
+	// Binds a TAK device to a unit of the caller's force, so that the CoT bridge reports
+	// the device's own positions as the unit's. A retry with the same request_id returns
+	// the first result.
+	CreateTakBinding(ctx context.Context, in *CreateTakBindingRequest, opts ...grpc.CallOption) (*CreateTakBindingResponse, error)
+	// Returns one binding.
+	GetTakBinding(ctx context.Context, in *GetTakBindingRequest, opts ...grpc.CallOption) (*GetTakBindingResponse, error)
+	// Lists the bindings of one force or of all, by name.
+	ListTakBindings(ctx context.Context, in *ListTakBindingsRequest, opts ...grpc.CallOption) (*ListTakBindingsResponse, error)
+	// Deletes a binding: the device's positions are ignored from then on.
+	DeleteTakBinding(ctx context.Context, in *DeleteTakBindingRequest, opts ...grpc.CallOption) (*DeleteTakBindingResponse, error)
 	// Adds a person to a force. A retry with the same request_id returns the first result.
 	CreatePerson(ctx context.Context, in *CreatePersonRequest, opts ...grpc.CallOption) (*CreatePersonResponse, error)
 	// Returns one person.
@@ -207,6 +221,46 @@ func (c *forcesServiceClient) ListUnitPositions(ctx context.Context, in *ListUni
 	return out, nil
 }
 
+func (c *forcesServiceClient) CreateTakBinding(ctx context.Context, in *CreateTakBindingRequest, opts ...grpc.CallOption) (*CreateTakBindingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateTakBindingResponse)
+	err := c.cc.Invoke(ctx, ForcesService_CreateTakBinding_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *forcesServiceClient) GetTakBinding(ctx context.Context, in *GetTakBindingRequest, opts ...grpc.CallOption) (*GetTakBindingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetTakBindingResponse)
+	err := c.cc.Invoke(ctx, ForcesService_GetTakBinding_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *forcesServiceClient) ListTakBindings(ctx context.Context, in *ListTakBindingsRequest, opts ...grpc.CallOption) (*ListTakBindingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListTakBindingsResponse)
+	err := c.cc.Invoke(ctx, ForcesService_ListTakBindings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *forcesServiceClient) DeleteTakBinding(ctx context.Context, in *DeleteTakBindingRequest, opts ...grpc.CallOption) (*DeleteTakBindingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteTakBindingResponse)
+	err := c.cc.Invoke(ctx, ForcesService_DeleteTakBinding_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *forcesServiceClient) CreatePerson(ctx context.Context, in *CreatePersonRequest, opts ...grpc.CallOption) (*CreatePersonResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreatePersonResponse)
@@ -304,6 +358,16 @@ type ForcesServiceServer interface {
 	ReportUnitPosition(context.Context, *ReportUnitPositionRequest) (*ReportUnitPositionResponse, error)
 	// Lists a unit's position history, latest report_time first.
 	ListUnitPositions(context.Context, *ListUnitPositionsRequest) (*ListUnitPositionsResponse, error)
+	// Binds a TAK device to a unit of the caller's force, so that the CoT bridge reports
+	// the device's own positions as the unit's. A retry with the same request_id returns
+	// the first result.
+	CreateTakBinding(context.Context, *CreateTakBindingRequest) (*CreateTakBindingResponse, error)
+	// Returns one binding.
+	GetTakBinding(context.Context, *GetTakBindingRequest) (*GetTakBindingResponse, error)
+	// Lists the bindings of one force or of all, by name.
+	ListTakBindings(context.Context, *ListTakBindingsRequest) (*ListTakBindingsResponse, error)
+	// Deletes a binding: the device's positions are ignored from then on.
+	DeleteTakBinding(context.Context, *DeleteTakBindingRequest) (*DeleteTakBindingResponse, error)
 	// Adds a person to a force. A retry with the same request_id returns the first result.
 	CreatePerson(context.Context, *CreatePersonRequest) (*CreatePersonResponse, error)
 	// Returns one person.
@@ -358,6 +422,18 @@ func (UnimplementedForcesServiceServer) ReportUnitPosition(context.Context, *Rep
 }
 func (UnimplementedForcesServiceServer) ListUnitPositions(context.Context, *ListUnitPositionsRequest) (*ListUnitPositionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListUnitPositions not implemented")
+}
+func (UnimplementedForcesServiceServer) CreateTakBinding(context.Context, *CreateTakBindingRequest) (*CreateTakBindingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateTakBinding not implemented")
+}
+func (UnimplementedForcesServiceServer) GetTakBinding(context.Context, *GetTakBindingRequest) (*GetTakBindingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTakBinding not implemented")
+}
+func (UnimplementedForcesServiceServer) ListTakBindings(context.Context, *ListTakBindingsRequest) (*ListTakBindingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListTakBindings not implemented")
+}
+func (UnimplementedForcesServiceServer) DeleteTakBinding(context.Context, *DeleteTakBindingRequest) (*DeleteTakBindingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteTakBinding not implemented")
 }
 func (UnimplementedForcesServiceServer) CreatePerson(context.Context, *CreatePersonRequest) (*CreatePersonResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreatePerson not implemented")
@@ -596,6 +672,78 @@ func _ForcesService_ListUnitPositions_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ForcesService_CreateTakBinding_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateTakBindingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ForcesServiceServer).CreateTakBinding(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ForcesService_CreateTakBinding_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ForcesServiceServer).CreateTakBinding(ctx, req.(*CreateTakBindingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ForcesService_GetTakBinding_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTakBindingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ForcesServiceServer).GetTakBinding(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ForcesService_GetTakBinding_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ForcesServiceServer).GetTakBinding(ctx, req.(*GetTakBindingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ForcesService_ListTakBindings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListTakBindingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ForcesServiceServer).ListTakBindings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ForcesService_ListTakBindings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ForcesServiceServer).ListTakBindings(ctx, req.(*ListTakBindingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ForcesService_DeleteTakBinding_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteTakBindingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ForcesServiceServer).DeleteTakBinding(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ForcesService_DeleteTakBinding_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ForcesServiceServer).DeleteTakBinding(ctx, req.(*DeleteTakBindingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ForcesService_CreatePerson_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreatePersonRequest)
 	if err := dec(in); err != nil {
@@ -754,6 +902,22 @@ var ForcesService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListUnitPositions",
 			Handler:    _ForcesService_ListUnitPositions_Handler,
+		},
+		{
+			MethodName: "CreateTakBinding",
+			Handler:    _ForcesService_CreateTakBinding_Handler,
+		},
+		{
+			MethodName: "GetTakBinding",
+			Handler:    _ForcesService_GetTakBinding_Handler,
+		},
+		{
+			MethodName: "ListTakBindings",
+			Handler:    _ForcesService_ListTakBindings_Handler,
+		},
+		{
+			MethodName: "DeleteTakBinding",
+			Handler:    _ForcesService_DeleteTakBinding_Handler,
 		},
 		{
 			MethodName: "CreatePerson",

@@ -425,7 +425,9 @@ type UnitPosition struct {
 	ReportTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=report_time,json=reportTime,proto3" json:"report_time,omitempty"`
 	// When the server received the report.
 	ReceiveTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=receive_time,json=receiveTime,proto3" json:"receive_time,omitempty"`
-	// Who sent the report, "forces/{force}/people/{person}", from the caller's identity.
+	// Who sent the report: "forces/{force}/people/{person}", from the caller's identity, or
+	// the TAK binding "forces/{force}/takBindings/{b}" through which the CoT bridge relayed
+	// a device's own position.
 	Reporter string `protobuf:"bytes,4,opt,name=reporter,proto3" json:"reporter,omitempty"`
 	// A free note, e.g. "moved to the Qarachogh foothills after the attack".
 	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`

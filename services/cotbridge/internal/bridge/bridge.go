@@ -20,20 +20,21 @@ import (
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	"github.com/tansiq/tansiq/services/cotbridge/internal/hub"
 	"github.com/tansiq/tansiq/services/cotbridge/internal/picture"
+	"github.com/tansiq/tansiq/services/cotbridge/internal/positions"
 	"github.com/tansiq/tansiq/services/cotbridge/internal/server"
 )
 
 // Settings are the bridge's own flags.
 type Settings struct {
-	gateway                *string
-	tcpListen, tlsListen   *string
-	tlsCert, tlsKey, tlsCA *string
-	since                  *string
-	unitsEvery, staleAfter *time.Duration
-	queue, maxEvent, burst *int
-	maxClients             *int
-	eventsPerSecond        *int
-	writeTimeout           *time.Duration
+	gateway                     *string
+	tcpListen, tlsListen        *string
+	tlsCert, tlsKey, tlsCA      *string
+	since                       *string
+	unitsEvery, staleAfter      *time.Duration
+	queue, maxEvent, burst      *int
+	maxClients                  *int
+	eventsPerSecond             *int
+	writeTimeout, positionEvery *time.Duration
 }
 
 // Flags declares the bridge's flags (each with a TANSIQ_* environment fallback).
@@ -54,6 +55,7 @@ func Flags(fs *flag.FlagSet) *Settings {
 		burst:           config.Int(fs, "client-burst", "TANSIQ_COT_CLIENT_BURST", 50, "events a client may send at once above its rate"),
 		maxClients:      config.Int(fs, "max-clients", "TANSIQ_COT_MAX_CLIENTS", 1000, "clients served at once on each port"),
 		writeTimeout:    config.Duration(fs, "client-write-timeout", "TANSIQ_COT_WRITE_TIMEOUT", 10*time.Second, "a client that takes no write for this long is dropped"),
+		positionEvery:   config.Duration(fs, "position-every", "TANSIQ_COT_POSITION_EVERY", 10*time.Second, "at most one position report per bound device in this time"),
 	}
 }
 
@@ -69,7 +71,10 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 		since = t
 	}
 	conn, err := rt.DialService(*s.gateway,
-		gatewayv1.ZoneService_ServiceDesc.ServiceName, forcesv1.ForcesService_ServiceDesc.ServiceName+"/ListUnits")
+		gatewayv1.ZoneService_ServiceDesc.ServiceName, "/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/ListUnits",
+		"/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/ListTakBindings",
+		// Reports carry a request_id derived from the device, binding and time: safe to retry.
+		"/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/ReportUnitPosition")
 	if err != nil {
 		return err
 	}
@@ -82,9 +87,10 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 		Since: since, UnitsEvery: *s.unitsEvery,
 		Clock: picture.Clock{Now: time.Now, StaleAfter: *s.staleAfter},
 	}, rt.Log)
+	reporter := positions.New(gw.Forces, *s.positionEvery, rt.Log)
 	srv := server.New(h, server.Config{
 		MaxEventBytes: *s.maxEvent, EventsPerSecond: float64(*s.eventsPerSecond), Burst: *s.burst,
-		WriteTimeout: *s.writeTimeout, MaxClients: *s.maxClients,
+		WriteTimeout: *s.writeTimeout, MaxClients: *s.maxClients, Positions: reporter,
 	}, rt.Log)
 
 	var listeners []func()
@@ -112,6 +118,7 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 		listeners = append(listeners, func() { serve(ctx, rt, srv, lis, tc) })
 	}
 	go follower.Run(ctx)
+	go reporter.Follow(ctx, *s.unitsEvery)
 	for _, l := range listeners {
 		go l()
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 // testServer serves h on a free loopback port until the test ends.
-func testServer(t *testing.T, h *hub.Hub, cfg Config) (*Server, string) {
+func testServer(t testing.TB, h *hub.Hub, cfg Config) (*Server, string) {
 	t.Helper()
 	srv := New(h, cfg, slog.New(slog.DiscardHandler))
 	lis, err := net.Listen("tcp", "127.0.0.1:0")

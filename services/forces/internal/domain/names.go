@@ -10,10 +10,11 @@ import (
 const idPart = `[a-z][a-z0-9-]{2,61}[a-z0-9]`
 
 var (
-	idPattern     = regexp.MustCompile(`^` + idPart + `$`)
-	forcePattern  = regexp.MustCompile(`^forces/` + idPart + `$`)
-	unitPattern   = regexp.MustCompile(`^forces/` + idPart + `/units/` + idPart + `$`)
-	personPattern = regexp.MustCompile(`^forces/` + idPart + `/people/` + idPart + `$`)
+	idPattern      = regexp.MustCompile(`^` + idPart + `$`)
+	forcePattern   = regexp.MustCompile(`^forces/` + idPart + `$`)
+	unitPattern    = regexp.MustCompile(`^forces/` + idPart + `/units/` + idPart + `$`)
+	personPattern  = regexp.MustCompile(`^forces/` + idPart + `/people/` + idPart + `$`)
+	bindingPattern = regexp.MustCompile(`^forces/` + idPart + `/takBindings/` + idPart + `$`)
 )
 
 // AllForces is the wildcard parent of List methods that lists every force's records.
@@ -31,11 +32,14 @@ func IsUnitName(name string) bool { return unitPattern.MatchString(name) }
 // IsPersonName reports whether name looks like "forces/{force}/people/{person}".
 func IsPersonName(name string) bool { return personPattern.MatchString(name) }
 
-// ForceOf returns the force a unit or person belongs to: the "forces/{force}" its name
+// IsTakBindingName reports whether name looks like "forces/{force}/takBindings/{b}".
+func IsTakBindingName(name string) bool { return bindingPattern.MatchString(name) }
+
+// ForceOf returns the force a unit, person or TAK binding belongs to: the "forces/{force}" its name
 // starts with. Records never change force, so the name alone answers who owns them.
-// It returns "" for a name that is neither a unit's nor a person's.
+// It returns "" for a name that is none of these.
 func ForceOf(name string) string {
-	if !IsUnitName(name) && !IsPersonName(name) {
+	if !IsUnitName(name) && !IsPersonName(name) && !IsTakBindingName(name) {
 		return ""
 	}
 	i := strings.Index(name[len("forces/"):], "/")
@@ -47,3 +51,6 @@ func UnitName(force, id string) string { return force + "/units/" + id }
 
 // PersonName is the name of person id in force.
 func PersonName(force, id string) string { return force + "/people/" + id }
+
+// TakBindingName is the name of TAK binding id in force.
+func TakBindingName(force, id string) string { return force + "/takBindings/" + id }

@@ -76,6 +76,67 @@ func (e *authzEnv) personEtag(name string) func(context.Context) (string, error)
 	})
 }
 
+// bindingState reads back a TAK binding: its creation time (a binding has no etag), or
+// authtest.Absent.
+func (e *authzEnv) bindingState(name string) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		r, err := e.c.GetTakBinding(ctx, &forcesv1.GetTakBindingRequest{Name: name})
+		if status.Code(err) == codes.NotFound {
+			return authtest.Absent, nil
+		}
+		return r.GetTakBinding().GetCreateTime().AsTime().String(), err
+	}
+}
+
+// TestPositionThroughABindingSpeaksForItsForce: a service (the CoT bridge) reports a
+// unit's position only through a binding the unit's force made for that unit; a person
+// cannot use a binding, and a service without one changes nothing.
+func TestPositionThroughABindingSpeaksForItsForce(t *testing.T) {
+	e := newAuthzEnv(t)
+	owner := e.As(t, authzCtx(t), authtest.Operator(pm))
+	bridge := e.As(t, authzCtx(t), authtest.Service())
+	b, err := e.c.CreateTakBinding(owner, &forcesv1.CreateTakBindingRequest{Parent: pm, TakBindingId: "front-tablet",
+		TakBinding: &forcesv1.TakBinding{Unit: makhmour, CertificateName: "tak-front"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := b.GetTakBinding().GetName()
+	for _, tc := range []struct {
+		what    string
+		ctx     context.Context
+		unit    string
+		binding string
+		want    codes.Code
+	}{
+		{"a service without a binding", bridge, makhmour, "", codes.PermissionDenied},
+		{"a person through a binding", owner, makhmour, name, codes.PermissionDenied},
+		{"a binding of another unit", bridge, brigade, name, codes.PermissionDenied},
+		{"a binding that does not exist", bridge, makhmour, pm + "/takBindings/no-such-tablet", codes.NotFound},
+		{"the service through the unit's binding", bridge, makhmour, name, codes.OK},
+	} {
+		_, err := e.c.ReportUnitPosition(tc.ctx, &forcesv1.ReportUnitPositionRequest{
+			Name: tc.unit, TakBinding: tc.binding, Position: at(1, "from the tablet")})
+		if status.Code(err) != tc.want {
+			t.Errorf("%s: %v, want %v", tc.what, err, tc.want)
+		}
+	}
+	u, err := e.c.GetUnit(owner, &forcesv1.GetUnitRequest{Name: makhmour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := u.GetUnit().GetLastPosition().GetReporter(); r != name {
+		t.Errorf("reporter = %q, want the binding %s", r, name)
+	}
+
+	// Bindings are checked: a device must be named, and the unit must be the force's.
+	for _, bad := range []*forcesv1.TakBinding{{Unit: makhmour}, {Unit: brigade, CertificateName: "x"}} {
+		_, err := e.c.CreateTakBinding(owner, &forcesv1.CreateTakBindingRequest{Parent: pm, TakBinding: bad})
+		if status.Code(err) != codes.InvalidArgument {
+			t.Errorf("binding %v: %v, want INVALID_ARGUMENT", bad, err)
+		}
+	}
+}
+
 // TestEveryMutationIsHeldToItsOwner tries every mutating RPC, on records of each force,
 // as every caller who must be refused and then as the owner's operator.
 func TestEveryMutationIsHeldToItsOwner(t *testing.T) {
@@ -142,6 +203,23 @@ func TestEveryMutationIsHeldToItsOwner(t *testing.T) {
 						return err
 					}},
 			}
+			spareBinding, err := e.c.CreateTakBinding(asOwner, &forcesv1.CreateTakBindingRequest{Parent: owner, TakBindingId: "spare-tablet",
+				TakBinding: &forcesv1.TakBinding{Unit: unit, CertificateName: "spare-tablet"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tests = append(tests,
+				authtest.Mutation{Method: svc + "CreateTakBinding", Owner: owner, State: e.bindingState(owner + "/takBindings/new-tablet"),
+					Call: func(ctx context.Context) error {
+						_, err := e.c.CreateTakBinding(ctx, &forcesv1.CreateTakBindingRequest{Parent: owner, TakBindingId: "new-tablet",
+							TakBinding: &forcesv1.TakBinding{Unit: unit, CertificateName: "new-tablet"}, RequestId: "bind-1"})
+						return err
+					}},
+				authtest.Mutation{Method: svc + "DeleteTakBinding", Owner: owner, State: e.bindingState(spareBinding.GetTakBinding().GetName()),
+					Call: func(ctx context.Context) error {
+						_, err := e.c.DeleteTakBinding(ctx, &forcesv1.DeleteTakBindingRequest{Name: spareBinding.GetTakBinding().GetName()})
+						return err
+					}})
 			for _, m := range tests {
 				t.Run(m.Method[len(svc):], func(t *testing.T) { e.CheckMutation(t, m) })
 			}

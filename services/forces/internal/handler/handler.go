@@ -25,6 +25,7 @@ type Handler struct {
 	units  *forcesstore.Units
 	people *forcesstore.People
 	areas  *forcesstore.Areas
+	tak    *forcesstore.TakBindings
 	tokens *pagetoken.Codec
 	now    func() time.Time
 	// refs serialises the writes that check references between records (a unit's parent
@@ -37,7 +38,7 @@ type Handler struct {
 
 // New returns the handler over the given store.
 func New(s *forcesstore.Store, tokens *pagetoken.Codec) *Handler {
-	return &Handler{forces: s.Forces, units: s.Units, people: s.People, areas: s.Areas, tokens: tokens, now: time.Now}
+	return &Handler{forces: s.Forces, units: s.Units, people: s.People, areas: s.Areas, tak: s.TakBindings, tokens: tokens, now: time.Now}
 }
 
 // Register adds the service to a gRPC server.

@@ -24,6 +24,7 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	unitName.check(&v, "name", req.GetName(), false)
 	validatePosition(&v, "position", req.GetPosition(), now)
 	reqcheck.RequestID(&v, req.GetRequestId())
+	bindingName.check(&v, "tak_binding", req.GetTakBinding(), true)
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -33,13 +34,24 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	p.Reporter = reporter(ctx)
 	p.RequestID = req.GetRequestId()
 	applied, moved := false, false
-	// Only the unit's own force reports where it is.
-	d, err := h.units.Update(ctx, store.Change{
-		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "position_reported",
-	}, owned(ctx, "", &applied, func(d *forcesstore.UnitDoc) error {
+	report := func(d *forcesstore.UnitDoc) error {
 		moved = d.Body.ReportPosition(p)
 		return nil
-	}))
+	}
+	// Only the unit's own force reports where it is: its people, or the CoT bridge through
+	// a TAK binding the force made for the unit, which then speaks for the force.
+	authorize := owned(ctx, "", &applied, report)
+	if req.GetTakBinding() != "" {
+		if _, err := h.bindingFor(ctx, req.GetTakBinding(), req.GetName()); err != nil {
+			return nil, toStatus(err)
+		}
+		p.Reporter = req.GetTakBinding()
+		applied = true
+		authorize = report
+	}
+	d, err := h.units.Update(ctx, store.Change{
+		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "position_reported",
+	}, authorize)
 	if err == nil {
 		err = retried(ctx, applied, d)
 	}

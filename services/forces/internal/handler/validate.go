@@ -45,9 +45,10 @@ type nameRule struct {
 }
 
 var (
-	forceName  = nameRule{domain.IsForceName, `"forces/{force}"`}
-	unitName   = nameRule{domain.IsUnitName, `"forces/{force}/units/{unit}"`}
-	personName = nameRule{domain.IsPersonName, `"forces/{force}/people/{person}"`}
+	forceName   = nameRule{domain.IsForceName, `"forces/{force}"`}
+	unitName    = nameRule{domain.IsUnitName, `"forces/{force}/units/{unit}"`}
+	personName  = nameRule{domain.IsPersonName, `"forces/{force}/people/{person}"`}
+	bindingName = nameRule{domain.IsTakBindingName, `"forces/{force}/takBindings/{tak_binding}"`}
 	// listParent is the parent of List methods: one force, or every force.
 	listParent = nameRule{func(s string) bool { return s == domain.AllForces || domain.IsForceName(s) }, `"forces/{force}" or "forces/-"`}
 )

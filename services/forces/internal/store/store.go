@@ -12,6 +12,8 @@ type Store struct {
 	Units  *Units
 	People *People
 	Areas  *Areas
+	// TakBindings are the TAK devices bound to units.
+	TakBindings *TakBindings
 }
 
 // New opens the service's collections in db and creates their indexes.
@@ -32,5 +34,9 @@ func New(ctx context.Context, db *mongo.Database) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{Forces: forces, Units: units, People: people, Areas: areas}, nil
+	bindings, err := NewTakBindings(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Forces: forces, Units: units, People: people, Areas: areas, TakBindings: bindings}, nil
 }

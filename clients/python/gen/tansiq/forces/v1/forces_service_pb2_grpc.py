@@ -77,6 +77,26 @@ class ForcesServiceStub(object):
                 request_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListUnitPositionsRequest.SerializeToString,
                 response_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListUnitPositionsResponse.FromString,
                 )
+        self.CreateTakBinding = channel.unary_unary(
+                '/tansiq.forces.v1.ForcesService/CreateTakBinding',
+                request_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.CreateTakBindingRequest.SerializeToString,
+                response_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.CreateTakBindingResponse.FromString,
+                )
+        self.GetTakBinding = channel.unary_unary(
+                '/tansiq.forces.v1.ForcesService/GetTakBinding',
+                request_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.GetTakBindingRequest.SerializeToString,
+                response_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.GetTakBindingResponse.FromString,
+                )
+        self.ListTakBindings = channel.unary_unary(
+                '/tansiq.forces.v1.ForcesService/ListTakBindings',
+                request_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListTakBindingsRequest.SerializeToString,
+                response_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListTakBindingsResponse.FromString,
+                )
+        self.DeleteTakBinding = channel.unary_unary(
+                '/tansiq.forces.v1.ForcesService/DeleteTakBinding',
+                request_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.DeleteTakBindingRequest.SerializeToString,
+                response_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.DeleteTakBindingResponse.FromString,
+                )
         self.CreatePerson = channel.unary_unary(
                 '/tansiq.forces.v1.ForcesService/CreatePerson',
                 request_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.CreatePersonRequest.SerializeToString,
@@ -199,6 +219,36 @@ class ForcesServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateTakBinding(self, request, context):
+        """Binds a TAK device to a unit of the caller's force, so that the CoT bridge reports
+        the device's own positions as the unit's. A retry with the same request_id returns
+        the first result.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTakBinding(self, request, context):
+        """Returns one binding.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTakBindings(self, request, context):
+        """Lists the bindings of one force or of all, by name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteTakBinding(self, request, context):
+        """Deletes a binding: the device's positions are ignored from then on.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreatePerson(self, request, context):
         """Adds a person to a force. A retry with the same request_id returns the first result.
         """
@@ -298,6 +348,26 @@ def add_ForcesServiceServicer_to_server(servicer, server):
                     servicer.ListUnitPositions,
                     request_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListUnitPositionsRequest.FromString,
                     response_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListUnitPositionsResponse.SerializeToString,
+            ),
+            'CreateTakBinding': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTakBinding,
+                    request_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.CreateTakBindingRequest.FromString,
+                    response_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.CreateTakBindingResponse.SerializeToString,
+            ),
+            'GetTakBinding': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTakBinding,
+                    request_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.GetTakBindingRequest.FromString,
+                    response_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.GetTakBindingResponse.SerializeToString,
+            ),
+            'ListTakBindings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTakBindings,
+                    request_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListTakBindingsRequest.FromString,
+                    response_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListTakBindingsResponse.SerializeToString,
+            ),
+            'DeleteTakBinding': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTakBinding,
+                    request_deserializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.DeleteTakBindingRequest.FromString,
+                    response_serializer=tansiq_dot_forces_dot_v1_dot_forces__service__pb2.DeleteTakBindingResponse.SerializeToString,
             ),
             'CreatePerson': grpc.unary_unary_rpc_method_handler(
                     servicer.CreatePerson,
@@ -531,6 +601,74 @@ class ForcesService(object):
         return grpc.experimental.unary_unary(request, target, '/tansiq.forces.v1.ForcesService/ListUnitPositions',
             tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListUnitPositionsRequest.SerializeToString,
             tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListUnitPositionsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateTakBinding(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tansiq.forces.v1.ForcesService/CreateTakBinding',
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.CreateTakBindingRequest.SerializeToString,
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.CreateTakBindingResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetTakBinding(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tansiq.forces.v1.ForcesService/GetTakBinding',
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.GetTakBindingRequest.SerializeToString,
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.GetTakBindingResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListTakBindings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tansiq.forces.v1.ForcesService/ListTakBindings',
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListTakBindingsRequest.SerializeToString,
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.ListTakBindingsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteTakBinding(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tansiq.forces.v1.ForcesService/DeleteTakBinding',
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.DeleteTakBindingRequest.SerializeToString,
+            tansiq_dot_forces_dot_v1_dot_forces__service__pb2.DeleteTakBindingResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 

@@ -8,6 +8,7 @@ import type { Force } from "./force_pb.js";
 import type { Unit, UnitPosition } from "./unit_pb.js";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { Person } from "./person_pb.js";
+import type { TakBinding } from "./tak_binding_pb.js";
 
 /**
  * Describes the file tansiq/forces/v1/forces_service.proto.
@@ -523,6 +524,16 @@ export declare type ReportUnitPositionRequest = Message<"tansiq.forces.v1.Report
    * @generated from field: string request_id = 3;
    */
   requestId: string;
+
+  /**
+   * The binding through which a TAK device reports, "forces/{force}/takBindings/{b}", set
+   * by the CoT bridge: a service may report a unit's position only through a binding of
+   * that unit, and the report then speaks for the binding's force and names the binding
+   * as its reporter. People leave it empty.
+   *
+   * @generated from field: string tak_binding = 4;
+   */
+  takBinding: string;
 };
 
 /**
@@ -958,6 +969,211 @@ export declare type BatchGetPeopleResponse = Message<"tansiq.forces.v1.BatchGetP
 export declare const BatchGetPeopleResponseSchema: GenMessage<BatchGetPeopleResponse>;
 
 /**
+ * Request for CreateTakBinding.
+ *
+ * @generated from message tansiq.forces.v1.CreateTakBindingRequest
+ */
+export declare type CreateTakBindingRequest = Message<"tansiq.forces.v1.CreateTakBindingRequest"> & {
+  /**
+   * The force, "forces/{force}": the caller's own.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * The binding. Its name is ignored; create_time and creator are set by the server.
+   *
+   * @generated from field: tansiq.forces.v1.TakBinding tak_binding = 2;
+   */
+  takBinding?: TakBinding | undefined;
+
+  /**
+   * The id to give it ("forces/{force}/takBindings/{tak_binding_id}"): 4-63 characters of
+   * [a-z0-9-], starting with a letter. The server chooses one if empty.
+   *
+   * @generated from field: string tak_binding_id = 3;
+   */
+  takBindingId: string;
+
+  /**
+   * Makes the call idempotent, as in CreateForceRequest.
+   *
+   * @generated from field: string request_id = 4;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message tansiq.forces.v1.CreateTakBindingRequest.
+ * Use `create(CreateTakBindingRequestSchema)` to create a new message.
+ */
+export declare const CreateTakBindingRequestSchema: GenMessage<CreateTakBindingRequest>;
+
+/**
+ * Response of CreateTakBinding.
+ *
+ * @generated from message tansiq.forces.v1.CreateTakBindingResponse
+ */
+export declare type CreateTakBindingResponse = Message<"tansiq.forces.v1.CreateTakBindingResponse"> & {
+  /**
+   * The binding as stored.
+   *
+   * @generated from field: tansiq.forces.v1.TakBinding tak_binding = 1;
+   */
+  takBinding?: TakBinding | undefined;
+};
+
+/**
+ * Describes the message tansiq.forces.v1.CreateTakBindingResponse.
+ * Use `create(CreateTakBindingResponseSchema)` to create a new message.
+ */
+export declare const CreateTakBindingResponseSchema: GenMessage<CreateTakBindingResponse>;
+
+/**
+ * Request for GetTakBinding.
+ *
+ * @generated from message tansiq.forces.v1.GetTakBindingRequest
+ */
+export declare type GetTakBindingRequest = Message<"tansiq.forces.v1.GetTakBindingRequest"> & {
+  /**
+   * "forces/{force}/takBindings/{tak_binding}".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message tansiq.forces.v1.GetTakBindingRequest.
+ * Use `create(GetTakBindingRequestSchema)` to create a new message.
+ */
+export declare const GetTakBindingRequestSchema: GenMessage<GetTakBindingRequest>;
+
+/**
+ * Response of GetTakBinding.
+ *
+ * @generated from message tansiq.forces.v1.GetTakBindingResponse
+ */
+export declare type GetTakBindingResponse = Message<"tansiq.forces.v1.GetTakBindingResponse"> & {
+  /**
+   * The binding.
+   *
+   * @generated from field: tansiq.forces.v1.TakBinding tak_binding = 1;
+   */
+  takBinding?: TakBinding | undefined;
+};
+
+/**
+ * Describes the message tansiq.forces.v1.GetTakBindingResponse.
+ * Use `create(GetTakBindingResponseSchema)` to create a new message.
+ */
+export declare const GetTakBindingResponseSchema: GenMessage<GetTakBindingResponse>;
+
+/**
+ * Request for ListTakBindings.
+ *
+ * @generated from message tansiq.forces.v1.ListTakBindingsRequest
+ */
+export declare type ListTakBindingsRequest = Message<"tansiq.forces.v1.ListTakBindingsRequest"> & {
+  /**
+   * "forces/{force}" for one force's bindings, or "forces/-" for every force's.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * At most this many bindings (default 50, at most 500).
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The next_page_token of the previous page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message tansiq.forces.v1.ListTakBindingsRequest.
+ * Use `create(ListTakBindingsRequestSchema)` to create a new message.
+ */
+export declare const ListTakBindingsRequestSchema: GenMessage<ListTakBindingsRequest>;
+
+/**
+ * Response of ListTakBindings.
+ *
+ * @generated from message tansiq.forces.v1.ListTakBindingsResponse
+ */
+export declare type ListTakBindingsResponse = Message<"tansiq.forces.v1.ListTakBindingsResponse"> & {
+  /**
+   * The bindings, by name.
+   *
+   * @generated from field: repeated tansiq.forces.v1.TakBinding tak_bindings = 1;
+   */
+  takBindings: TakBinding[];
+
+  /**
+   * Pass it as page_token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message tansiq.forces.v1.ListTakBindingsResponse.
+ * Use `create(ListTakBindingsResponseSchema)` to create a new message.
+ */
+export declare const ListTakBindingsResponseSchema: GenMessage<ListTakBindingsResponse>;
+
+/**
+ * Request for DeleteTakBinding.
+ *
+ * @generated from message tansiq.forces.v1.DeleteTakBindingRequest
+ */
+export declare type DeleteTakBindingRequest = Message<"tansiq.forces.v1.DeleteTakBindingRequest"> & {
+  /**
+   * "forces/{force}/takBindings/{tak_binding}".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Makes the call idempotent: a retry with the same id succeeds again rather than
+   * answering NOT_FOUND.
+   *
+   * @generated from field: string request_id = 2;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message tansiq.forces.v1.DeleteTakBindingRequest.
+ * Use `create(DeleteTakBindingRequestSchema)` to create a new message.
+ */
+export declare const DeleteTakBindingRequestSchema: GenMessage<DeleteTakBindingRequest>;
+
+/**
+ * Response of DeleteTakBinding: empty, the binding is gone.
+ *
+ * @generated from message tansiq.forces.v1.DeleteTakBindingResponse
+ */
+export declare type DeleteTakBindingResponse = Message<"tansiq.forces.v1.DeleteTakBindingResponse"> & {
+};
+
+/**
+ * Describes the message tansiq.forces.v1.DeleteTakBindingResponse.
+ * Use `create(DeleteTakBindingResponseSchema)` to create a new message.
+ */
+export declare const DeleteTakBindingResponseSchema: GenMessage<DeleteTakBindingResponse>;
+
+/**
  * Holds the forces, their units and people, and where the units are.
  *
  * Ownership: every unit and person belongs to the force that is the parent of its name
@@ -1081,6 +1297,48 @@ export declare const ForcesService: GenService<{
     methodKind: "unary";
     input: typeof ListUnitPositionsRequestSchema;
     output: typeof ListUnitPositionsResponseSchema;
+  },
+  /**
+   * Binds a TAK device to a unit of the caller's force, so that the CoT bridge reports
+   * the device's own positions as the unit's. A retry with the same request_id returns
+   * the first result.
+   *
+   * @generated from rpc tansiq.forces.v1.ForcesService.CreateTakBinding
+   */
+  createTakBinding: {
+    methodKind: "unary";
+    input: typeof CreateTakBindingRequestSchema;
+    output: typeof CreateTakBindingResponseSchema;
+  },
+  /**
+   * Returns one binding.
+   *
+   * @generated from rpc tansiq.forces.v1.ForcesService.GetTakBinding
+   */
+  getTakBinding: {
+    methodKind: "unary";
+    input: typeof GetTakBindingRequestSchema;
+    output: typeof GetTakBindingResponseSchema;
+  },
+  /**
+   * Lists the bindings of one force or of all, by name.
+   *
+   * @generated from rpc tansiq.forces.v1.ForcesService.ListTakBindings
+   */
+  listTakBindings: {
+    methodKind: "unary";
+    input: typeof ListTakBindingsRequestSchema;
+    output: typeof ListTakBindingsResponseSchema;
+  },
+  /**
+   * Deletes a binding: the device's positions are ignored from then on.
+   *
+   * @generated from rpc tansiq.forces.v1.ForcesService.DeleteTakBinding
+   */
+  deleteTakBinding: {
+    methodKind: "unary";
+    input: typeof DeleteTakBindingRequestSchema;
+    output: typeof DeleteTakBindingResponseSchema;
   },
   /**
    * Adds a person to a force. A retry with the same request_id returns the first result.

@@ -193,7 +193,9 @@ export declare type UnitPosition = Message<"tansiq.forces.v1.UnitPosition"> & {
   receiveTime?: Timestamp | undefined;
 
   /**
-   * Who sent the report, "forces/{force}/people/{person}", from the caller's identity.
+   * Who sent the report: "forces/{force}/people/{person}", from the caller's identity, or
+   * the TAK binding "forces/{force}/takBindings/{b}" through which the CoT bridge relayed
+   * a device's own position.
    *
    * @generated from field: string reporter = 4;
    */
