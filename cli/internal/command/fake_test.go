@@ -28,6 +28,7 @@ type fakeGateway struct {
 	incidentv1.UnimplementedIncidentServiceServer
 	gatewayv1.UnimplementedCoverageServiceServer
 	gatewayv1.UnimplementedDeploymentServiceServer
+	gatewayv1.UnimplementedZoneServiceServer
 
 	mu        sync.Mutex
 	incidents []*incidentv1.Incident
@@ -39,6 +40,7 @@ type fakeGateway struct {
 	acked     *gatewayv1.AcknowledgeDeploymentRequest
 	gaps      []*gatewayv1.CoverageGap
 	deploys   []*gatewayv1.Deployment
+	zones     []*gatewayv1.Zone
 }
 
 // start serves f in plaintext and returns its address.
@@ -64,6 +66,7 @@ func (f *fakeGateway) serve(t *testing.T, opts ...grpc.ServerOption) string {
 	incidentv1.RegisterIncidentServiceServer(srv, f)
 	gatewayv1.RegisterCoverageServiceServer(srv, f)
 	gatewayv1.RegisterDeploymentServiceServer(srv, f)
+	gatewayv1.RegisterZoneServiceServer(srv, f)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -161,4 +164,20 @@ func (f *fakeGateway) AcknowledgeDeployment(_ context.Context, req *gatewayv1.Ac
 		Forces:           []string{"forces/iraqi-army", "forces/peshmerga"},
 		Acknowledgements: []*gatewayv1.DeploymentAcknowledgement{{Force: "forces/peshmerga"}, {Force: "forces/iraqi-army"}},
 	}}, nil
+}
+
+// ListZones serves the zones one per page, so that callers must follow the pages.
+func (f *fakeGateway) ListZones(_ context.Context, req *gatewayv1.ListZonesRequest) (*gatewayv1.ListZonesResponse, error) {
+	i := 0
+	if req.GetPageToken() != "" {
+		i, _ = strconv.Atoi(req.GetPageToken())
+	}
+	resp := &gatewayv1.ListZonesResponse{}
+	if i < len(f.zones) {
+		resp.Zones = f.zones[i : i+1]
+	}
+	if i+1 < len(f.zones) {
+		resp.NextPageToken = strconv.Itoa(i + 1)
+	}
+	return resp, nil
 }
