@@ -11,6 +11,7 @@ replace github.com/tansiq/tansiq/deploy/local => ../deploy/local
 
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/peterstace/simplefeatures v0.50.0
 	github.com/tansiq/tansiq/deploy/local v0.0.0-00010101000000-000000000000
 	github.com/tansiq/tansiq/platform v0.0.0-00010101000000-000000000000
 	github.com/tansiq/tansiq/proto v0.0.0-00010101000000-000000000000
