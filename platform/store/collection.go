@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"hash/fnv"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -13,22 +14,89 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 )
 
-// Collection stores resources of one type as Docs.
+// Timing tunes a collection's follower. The zero value of a field keeps its default.
+type Timing struct {
+	// Poll is how often the follower reads the log for other processes' changes: the
+	// time within which replicas converge. Default 200ms.
+	Poll time.Duration
+	// Settle is how long a committed change may still be materialising in the process that
+	// wrote it; the checkpoint passes a change only after that, once it has checked (and if
+	// need be repaired) the materialisation. It must exceed WriteTimeout. Default 5s.
+	Settle time.Duration
+	// WriteTimeout bounds each write to the store. Default 4s.
+	WriteTimeout time.Duration
+	// Ring is how many recent changes the cache keeps for watchers; a watcher further
+	// behind is dropped. Default 4096.
+	Ring int
+}
+
+func (t Timing) withDefaults() Timing {
+	if t.Poll <= 0 {
+		t.Poll = 200 * time.Millisecond
+	}
+	if t.WriteTimeout <= 0 {
+		t.WriteTimeout = 4 * time.Second
+	}
+	if t.Settle <= t.WriteTimeout {
+		t.Settle = t.WriteTimeout + time.Second
+	}
+	if t.Ring <= 0 {
+		t.Ring = 4096
+	}
+	return t
+}
+
+// Collection stores resources of one type as Docs: a change log (the truth), the document
+// collection (its materialisation, for queries run in the store) and this process's cache
+// of both. See the package documentation for the design.
 type Collection[T any] struct {
 	coll     *mongo.Collection
+	log      *mongo.Collection
+	gone     *mongo.Collection
 	counters *mongo.Collection
-	requests *mongo.Collection
-	engine   *engine
 	now      func() time.Time
+	timing   Timing
+
+	state *cache[T]
+
+	loadMu  sync.Mutex
+	loaded  bool
+	stop    context.CancelFunc
+	stopped chan struct{}
+
+	commitSem chan struct{}  // one local commit at a time: they would collide on the next sequence
+	syncMu    sync.Mutex     // one reader of the log at a time
+	stripes   [64]sync.Mutex // materialisations of one name, in order
+	pendMu    sync.Mutex     // guards pending
+	pending   []pendingEntry // applied entries above the checkpoint, in sequence order
+	checkAt   int64          // the checkpoint as last written
+
+	orderDecls map[string]func(a, b *Doc[T]) bool
+	indexDecls map[string]func(*Doc[T]) []string
 }
 
-// NewCollection returns the collection named name in db. Call EnsureIndexes at start-up.
+// pendingEntry is an applied log entry the checkpoint has not passed yet.
+type pendingEntry struct {
+	seq    int64
+	name   string
+	seen   time.Time
+	stored bool // this process materialised it (or a newer state of the name)
+}
+
+// NewCollection returns the collection named name in db. It is loaded on first use, or by
+// Load (which a server calls before it reports healthy).
 func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
-	return &Collection[T]{coll: db.Collection(name), counters: db.Collection("counters"),
-		requests: db.Collection(name + "_requests"), engine: &engine{}, now: time.Now}
+	return &Collection[T]{coll: db.Collection(name), log: db.Collection(name + "_log"),
+		gone: db.Collection(name + "_gone"), counters: db.Collection("counters"),
+		now: time.Now, timing: Timing{}.withDefaults(), state: newCache[T](0),
+		commitSem:  make(chan struct{}, 1),
+		orderDecls: map[string]func(a, b *Doc[T]) bool{}, indexDecls: map[string]func(*Doc[T]) []string{}}
 }
 
-// Mongo exposes the underlying collection for queries specific to a service.
+// Tune sets the follower's timing; call it before the collection is used.
+func (c *Collection[T]) Tune(t Timing) { c.timing = t.withDefaults() }
+
+// Mongo exposes the document collection (the materialisation) for queries run in the store.
 func (c *Collection[T]) Mongo() *mongo.Collection { return c.coll }
 
 // Index describes one index of a collection.
@@ -38,20 +106,18 @@ type Index struct {
 	Unique bool
 }
 
-// EnsureIndexes creates, idempotently, the indexes every resource collection needs
-// (unique request ids; the change sequence) and any extra ones.
+// EnsureIndexes creates, idempotently, extra indexes of the document collection (for
+// queries run in the store). The log needs none: it is read by _id only.
 func (c *Collection[T]) EnsureIndexes(ctx context.Context, extra ...Index) error {
-	indexes := append([]Index{
-		{Name: "request_id_unique", Keys: bson.D{{Key: "request_id", Value: 1}}, Unique: true},
-		// Unique, so a sequence number taken twice fails loudly instead of hiding a change.
-		{Name: "seq_unique", Keys: bson.D{{Key: "seq", Value: 1}}, Unique: true},
-	}, extra...)
-	return EnsureIndexes(ctx, c.coll, indexes...)
+	return EnsureIndexes(ctx, c.coll, extra...)
 }
 
 // EnsureIndexes creates the indexes of coll that do not exist yet. Only the missing ones:
 // FerretDB 1.24 fails when asked to create an existing index.
 func EnsureIndexes(ctx context.Context, coll *mongo.Collection, indexes ...Index) error {
+	if len(indexes) == 0 {
+		return nil
+	}
 	have, err := indexNames(ctx, coll)
 	if err != nil {
 		return err
@@ -61,11 +127,20 @@ func EnsureIndexes(ctx context.Context, coll *mongo.Collection, indexes ...Index
 			continue
 		}
 		m := mongo.IndexModel{Keys: ix.Keys, Options: options.Index().SetName(ix.Name).SetUnique(ix.Unique)}
-		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil && !isIndexExists(err) {
 			return fmt.Errorf("index %s on %s: %w", ix.Name, coll.Name(), err)
 		}
 	}
 	return nil
+}
+
+// isIndexExists: another process created the same index between our listing and our create.
+func isIndexExists(err error) bool {
+	var ce mongo.CommandError
+	if ok := asCommandError(err, &ce); ok {
+		return ce.Code == 85 || ce.Code == 86 || ce.Code == 68
+	}
+	return false
 }
 
 func indexNames(ctx context.Context, coll *mongo.Collection) (map[string]bool, error) {
@@ -86,90 +161,51 @@ func indexNames(ctx context.Context, coll *mongo.Collection) (map[string]bool, e
 	return have, nil
 }
 
-// writeTimeout bounds each write after its sequence number is taken, so change-feed
-// readers can tell how long an earlier sequence number may still be in flight.
-const writeTimeout = 4 * time.Second
-
-// nextSeq takes the next change sequence number of the collection, atomically.
-func (c *Collection[T]) nextSeq(ctx context.Context) (int64, error) {
-	mu := lockFor(c.counters)
-	mu.Lock()
-	defer mu.Unlock()
-	var out struct {
-		Seq int64 `bson:"seq"`
-	}
-	for attempt := 0; ; attempt++ {
-		err := c.counters.FindOneAndUpdate(ctx,
-			bson.D{{Key: "_id", Value: c.coll.Name()}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}},
-			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
-		).Decode(&out)
-		// Concurrent first upserts race on the counter's _id; the loser retries and increments.
-		if mongo.IsDuplicateKeyError(err) && attempt < 3 {
-			continue
-		}
-		if err != nil {
-			return 0, fmt.Errorf("next seq: %w", err)
-		}
-		return out.Seq, nil
-	}
-}
-
-// CurrentSeq is the latest sequence number taken (0 if none).
+// CurrentSeq is the sequence number of the latest change (0 if none).
 func (c *Collection[T]) CurrentSeq(ctx context.Context) (int64, error) {
-	var out struct {
-		Seq int64 `bson:"seq"`
+	if err := c.ready(ctx); err != nil {
+		return 0, err
 	}
-	err := c.counters.FindOne(ctx, bson.D{{Key: "_id", Value: c.coll.Name()}}).Decode(&out)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil
+	if err := c.catchUp(ctx); err != nil {
+		return 0, failed(ctx, "read log of "+c.coll.Name(), err)
 	}
-	return out.Seq, err
+	c.state.mu.RLock()
+	defer c.state.mu.RUnlock()
+	return c.state.pos, nil
 }
 
-// Create stores d. If a document with the same request id exists, the call is a retry:
-// the stored document is returned when the request matches, and REQUEST_ID_REUSED when it
-// does not. A different document with the same name is ALREADY_EXISTS.
+// Create stores d. If a create with the same request id was made, the call is a retry: the
+// stored document is returned when the request matches, and REQUEST_ID_REUSED when it does
+// not. A different document with the same name is ALREADY_EXISTS.
 func (c *Collection[T]) Create(ctx context.Context, d *Doc[T]) (*Doc[T], error) {
 	given := d.RequestID != ""
 	if !given {
 		d.RequestID = NewID()
-	} else if prior, err := c.priorByRequest(ctx, d.RequestID); err == nil {
-		return replay(prior, d)
-	} else if !apperr.IsKind(err, apperr.KindNotFound) {
-		return nil, err
 	}
-	mu := lockFor(c.coll)
-	mu.Lock()
-	defer mu.Unlock()
-	now := c.now().UTC().Truncate(time.Millisecond)
-	d.CreateTime, d.UpdateTime = now, now
-	d.Etag = NewID()
 	if d.Change == "" {
 		d.Change = "created"
 	}
-	seq, err := c.nextSeq(ctx)
-	if err != nil {
-		return nil, failed(ctx, "create "+d.Name, err)
-	}
-	d.Seq = seq
-	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-	defer cancel()
-	_, err = c.coll.InsertOne(wctx, d)
-	if mongo.IsDuplicateKeyError(err) {
-		// A concurrent retry won the race, or the name is taken.
-		if prior, perr := c.byRequestID(ctx, d.RequestID); perr == nil {
-			return replay(prior, d)
+	return c.commit(ctx, d.Name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+		c.state.mu.RLock()
+		priorName, retried := c.state.requests[d.RequestID]
+		prior := c.state.docs[priorName]
+		c.state.mu.RUnlock()
+		if given && retried {
+			if prior == nil {
+				return nil, nil, apperr.NotFound(priorName)
+			}
+			r, err := replay(prior, d)
+			return nil, r, err
 		}
-		return nil, apperr.AlreadyExists(d.Name)
-	}
-	if err != nil {
-		return nil, failed(ctx, "insert "+d.Name, err)
-	}
-	if given {
-		c.rememberRequest(ctx, d.RequestID, d.Name)
-	}
-	return d, nil
+		if exists {
+			return nil, nil, apperr.AlreadyExists(d.Name)
+		}
+		nd := *d
+		now := c.now().UTC().Truncate(time.Millisecond)
+		nd.CreateTime, nd.UpdateTime = now, now
+		nd.Etag = NewID()
+		return &entry[T]{Doc: &nd}, nil, nil
+	})
 }
 
 func replay[T any](prior, d *Doc[T]) (*Doc[T], error) {
@@ -179,25 +215,29 @@ func replay[T any](prior, d *Doc[T]) (*Doc[T], error) {
 	return prior, nil
 }
 
-func (c *Collection[T]) byRequestID(ctx context.Context, id string) (*Doc[T], error) {
-	return c.findOne(ctx, bson.D{{Key: "request_id", Value: id}}, id)
-}
-
-// Get returns the document named name, or NOT_FOUND.
+// Get returns the document named name, or NOT_FOUND. It is answered from the cache; a name
+// the cache does not hold is looked for in the log first, so a record another replica
+// has just created is found.
 func (c *Collection[T]) Get(ctx context.Context, name string) (*Doc[T], error) {
-	return c.findOne(ctx, bson.D{{Key: "_id", Value: name}}, name)
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	if d := c.lookup(name); d != nil {
+		return clone(d), nil
+	}
+	if err := c.catchUp(ctx); err != nil {
+		return nil, failed(ctx, "read log of "+c.coll.Name(), err)
+	}
+	if d := c.lookup(name); d != nil {
+		return clone(d), nil
+	}
+	return nil, apperr.NotFound(name)
 }
 
-func (c *Collection[T]) findOne(ctx context.Context, filter bson.D, what string) (*Doc[T], error) {
-	var d Doc[T]
-	err := c.coll.FindOne(ctx, filter).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, apperr.NotFound(what)
-	}
-	if err != nil {
-		return nil, failed(ctx, "find "+what, err)
-	}
-	return &d, nil
+func (c *Collection[T]) lookup(name string) *Doc[T] {
+	c.state.mu.RLock()
+	defer c.state.mu.RUnlock()
+	return c.state.docs[name]
 }
 
 // Change describes one change to a stored document.
@@ -214,90 +254,180 @@ type Change struct {
 }
 
 // maxConflictRetries bounds the compare-and-swap loop under contention.
-const maxConflictRetries = 8
+const maxConflictRetries = 16
 
-// Update applies mutate to the stored document as one compare-and-swap on its etag:
-// concurrent writers never lose each other's changes. mutate may refuse with an error,
-// and then nothing is written. A retry of an applied RequestID returns the stored
-// document without applying mutate again.
+// Update applies mutate to the stored document as one compare-and-swap: concurrent writers,
+// in this process or any other on the same store, never lose each other's changes. mutate
+// may refuse with an error, and then nothing is written. A retry of an applied RequestID
+// returns the stored document without applying mutate again.
 func (c *Collection[T]) Update(ctx context.Context, ch Change, mutate func(*Doc[T]) error) (*Doc[T], error) {
-	mu := lockFor(c.coll)
-	mu.Lock()
-	defer mu.Unlock()
-	for attempt := 0; ; attempt++ {
-		d, err := c.Get(ctx, ch.Name)
-		if err != nil {
-			return nil, err
+	return c.UpdateAuthorized(ctx, ch, nil, mutate)
+}
+
+// UpdateAuthorized is Update for a caller who must be allowed to change the document:
+// authorize runs first on the very version the compare-and-swap replaces (before the
+// etag, a replayed request or mutate are looked at, so a refused caller learns nothing),
+// and on the stored version when a retry of an applied request is answered. A refusal
+// writes nothing.
+func (c *Collection[T]) UpdateAuthorized(ctx context.Context, ch Change, authorize, mutate func(*Doc[T]) error) (*Doc[T], error) {
+	return c.commit(ctx, ch.Name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+		if !exists {
+			return nil, nil, apperr.NotFound(ch.Name)
 		}
-		if ch.RequestID != "" {
-			if a, ok := d.applied(ch.RequestID); ok {
-				if a.RequestHash != ch.RequestHash {
-					return nil, apperr.RequestIDReused(ch.RequestID)
-				}
-				return d, nil
+		if authorize != nil {
+			if err := authorize(cur); err != nil {
+				return nil, nil, err
 			}
 		}
-		if ch.Etag != "" && ch.Etag != d.Etag {
-			return nil, apperr.EtagMismatch(ch.Name)
+		if ch.RequestID != "" {
+			if a, ok := cur.applied(ch.RequestID); ok {
+				if a.RequestHash != ch.RequestHash {
+					return nil, nil, apperr.RequestIDReused(ch.RequestID)
+				}
+				return nil, cur, nil
+			}
 		}
-		old := d.Etag
+		if ch.Etag != "" && ch.Etag != cur.Etag {
+			return nil, nil, apperr.EtagMismatch(ch.Name)
+		}
+		d := clone(cur)
 		if err := mutate(d); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		d.Name, d.CreateTime, d.RequestID = cur.Name, cur.CreateTime, cur.RequestID
 		d.remember(ch.RequestID, ch.RequestHash)
 		d.Etag = NewID()
 		d.Change = ch.Verb
 		d.UpdateTime = c.now().UTC().Truncate(time.Millisecond)
-		if d.Seq, err = c.nextSeq(ctx); err != nil {
-			return nil, failed(ctx, "update "+ch.Name, err)
-		}
-		wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-		res, err := c.coll.ReplaceOne(wctx, c.casFilter(ctx, ch.Name, old), d)
-		cancel()
-		if err != nil {
-			return nil, failed(ctx, "replace "+ch.Name, err)
-		}
-		if res.MatchedCount == 1 {
-			return d, nil
-		}
-		// Someone changed it between our read and write.
-		if ch.Etag != "" {
-			return nil, apperr.EtagMismatch(ch.Name)
-		}
-		if attempt >= maxConflictRetries {
-			return nil, apperr.New(apperr.KindAborted, "CONCURRENT_CHANGE", "%s is changing too often: retry", ch.Name)
-		}
-	}
+		return &entry[T]{Doc: d}, nil, nil
+	})
 }
 
 // Delete removes the document if etag (when set) matches.
 func (c *Collection[T]) Delete(ctx context.Context, name, etag string) error {
-	mu := lockFor(c.coll)
-	mu.Lock()
-	defer mu.Unlock()
-	if etag != "" {
-		d, err := c.Get(ctx, name)
-		if err != nil {
-			return err
+	_, err := c.commit(ctx, name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+		if !exists {
+			return nil, nil, apperr.NotFound(name)
 		}
-		if d.Etag != etag {
-			return apperr.EtagMismatch(name)
+		if etag != "" && etag != cur.Etag {
+			return nil, nil, apperr.EtagMismatch(name)
 		}
-	}
-	res, err := c.coll.DeleteOne(ctx, c.casFilter(ctx, name, etag))
-	if err != nil {
-		return failed(ctx, "delete "+name, err)
-	}
-	if res.DeletedCount == 0 {
-		if _, err := c.Get(ctx, name); err != nil {
-			return err
-		}
-		return apperr.EtagMismatch(name)
-	}
-	return nil
+		return deletion(cur, c.now()), nil, nil
+	})
+	return err
 }
 
-// Find returns the documents matching filter in the given order, at most limit.
+// deletion is the entry that deletes cur: its last state under a new (tombstone) etag.
+func deletion[T any](cur *Doc[T], now time.Time) *entry[T] {
+	d := *cur
+	d.Etag = NewID()
+	d.Change = "deleted"
+	d.UpdateTime = now.UTC().Truncate(time.Millisecond)
+	return &entry[T]{Deleted: true, Doc: &d}
+}
+
+// build decides a change from the current state of the named document (cur; exists says
+// whether it is live). It returns the entry to commit, or a document to answer with
+// unchanged (a replayed request), or an error.
+type build[T any] func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error)
+
+// commit is the one write path, a compare-and-swap made of _id operations only. The change
+// is decided on the cache's state at its position p (every log entry up to p applied, none
+// after), then inserted as log entry p+1. The insert succeeds only if p+1 is free, that is
+// if no change was committed since the state the decision saw; otherwise (duplicate _id)
+// the cache catches up with the log and the change is decided again on the newer state
+// (an etag the caller gave then no longer matches: ABORTED; a request id already applied
+// is answered from it). So the log holds every entry from 1 up without a gap, each decided
+// on all the ones before it, whichever process wrote it. Once the insert succeeded the
+// change is committed: it is applied to the cache before commit returns, then materialised
+// in the document collection (repaired by settle if this process dies first).
+func (c *Collection[T]) commit(ctx context.Context, name string, decide build[T]) (*Doc[T], error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	select {
+	case c.commitSem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, failed(ctx, "commit "+name, ctx.Err())
+	}
+	release := func() { <-c.commitSem }
+	caughtUp := false
+	for attempt := 0; ; attempt++ {
+		c.state.mu.RLock()
+		cur := c.state.docs[name]
+		pos := c.state.pos
+		c.state.mu.RUnlock()
+		e, answer, err := decide(cur, cur != nil)
+		if err != nil && !caughtUp {
+			// The refusal may come from a cache behind another replica's change (a record
+			// it created, an etag it wrote): decide again on the latest state.
+			if err := c.catchUp(ctx); err != nil {
+				release()
+				return nil, failed(ctx, "read log of "+c.coll.Name(), err)
+			}
+			caughtUp = true
+			continue
+		}
+		if err != nil || e == nil {
+			release()
+			if answer != nil {
+				answer = clone(answer)
+			}
+			return answer, err
+		}
+		e.Seq = pos + 1
+		e.ID = seqKey(e.Seq)
+		e.Time = c.now().UTC()
+		e.Doc.Seq = e.Seq
+		wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
+		_, err = c.log.InsertOne(wctx, e)
+		cancel()
+		if err == nil {
+			c.apply(e)
+			release()
+			c.materialise(ctx, name, e.Seq)
+			return clone(e.Doc), nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			release()
+			return nil, failed(ctx, "commit "+name, err)
+		}
+		// Taken: by a change this cache has not seen yet. Catch up and decide again.
+		if err := c.catchUp(ctx); err != nil {
+			release()
+			return nil, failed(ctx, "read log of "+c.coll.Name(), err)
+		}
+		caughtUp = true
+		if attempt >= maxConflictRetries {
+			release()
+			return nil, apperr.New(apperr.KindAborted, "CONCURRENT_CHANGE", "%s is changing too often: retry", name)
+		}
+	}
+}
+
+// clone returns a deep copy of d, so that callers never share the cache's documents.
+func clone[T any](d *Doc[T]) *Doc[T] {
+	b, err := bson.Marshal(d)
+	if err != nil {
+		panic(fmt.Sprintf("store: encode %s: %v", d.Name, err))
+	}
+	var out Doc[T]
+	if err := bson.Unmarshal(b, &out); err != nil {
+		panic(fmt.Sprintf("store: decode %s: %v", d.Name, err))
+	}
+	return &out
+}
+
+// stripe serialises the materialisations of one name in this process.
+func (c *Collection[T]) stripe(name string) *sync.Mutex {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(name))
+	return &c.stripes[h.Sum32()%uint32(len(c.stripes))]
+}
+
+// Find returns the documents of the document collection matching filter in the given
+// order, at most limit: a query run in the store, for collections not yet listed from the
+// cache. It reads the whole collection on FerretDB unless filter is _id equality.
 func (c *Collection[T]) Find(ctx context.Context, filter bson.D, sort bson.D, limit int64) ([]*Doc[T], error) {
 	if filter == nil {
 		filter = bson.D{}

@@ -1,9 +1,3 @@
-// Package store is the storage layer every Tansiq service shares: connecting to MongoDB
-// (or an embedded FerretDB when no URI is given), resource documents with etags and
-// request-id idempotency written as single-document atomic operations, List queries with
-// cursor pages, and a change feed read from what is stored, so watch streams survive
-// restarts and work across replicas. It runs unchanged on MongoDB and on FerretDB 1.x,
-// which has no transactions and no change streams.
 package store
 
 import (

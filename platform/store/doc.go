@@ -1,3 +1,84 @@
+// Package store is the storage layer every Tansiq service shares. It runs unchanged on
+// MongoDB and on FerretDB 1.x (SQLite), which has no transactions and no change streams and
+// serves only string _id equality from an index, and it touches the store by _id only,
+// apart from loading a collection at start.
+//
+// # Collections: a log, its materialisation, and a cache per process
+//
+// A Collection[T] named "things" is three stored collections and one in-memory cache:
+//
+//   - "things_log", the truth: one entry per committed change, _id = the change's sequence
+//     number (1, 2, 3...: zero-padded strings), carrying the document's whole new state (or
+//     its deletion);
+//   - "things", the materialisation: each live document at its latest state, for loading and
+//     for queries still run in the store (Find); "things_gone" keeps the tombstones of
+//     deleted ones; "counters" holds the checkpoint: every entry up to it is materialised;
+//   - the cache: every live document, decoded once, in this process, with the orders
+//     (OrderBy) and equality indexes (IndexBy) List uses, and a ring of the latest changes
+//     (Timing.Ring) that every Follow reads.
+//
+// # Writes: a compare-and-swap on the next sequence number
+//
+// Create, Update, UpdateAuthorized, Delete and Remove all commit the same way. The change
+// is decided on the cache's state at its position p (entries 1..p applied, nothing more):
+// the authorization (UpdateAuthorized's authorize, run before anything else is looked at),
+// the etag, a request id already applied, the caller's mutate. It is then inserted as log
+// entry p+1. The insert succeeds only if p+1 is free, that is if no change was committed
+// since the state the decision saw. If p+1 is taken (duplicate _id) the cache reads the log
+// forward by _id and the change is decided again on the newer state: an etag the caller gave
+// then no longer matches (ABORTED), a create's request id is found (the first result is
+// returned), a change without an etag is applied to the newer state. So, across any number
+// of processes on one store:
+//
+//   - the log has no gaps: a writer takes p+1 only after it has seen p;
+//   - every entry was decided on all the entries before it (never a lost update);
+//   - two writers with one etag: one commits, the other gets ABORTED; two creates with one
+//     request id: one record, both callers get it.
+//
+// A refusal first makes the cache catch up and decides once more, so a replica behind
+// another's change (a record just created there) does not answer NOT_FOUND or ABORTED
+// from stale memory. Within a process commits to one collection take turns (they would
+// collide on p+1 anyway).
+//
+// # Read your writes, and convergence
+//
+// The writer applies its entry to its own cache before the call returns. Every process has
+// ONE follower per collection, which reads entry pos+1 by _id every Timing.Poll until there
+// is none: other replicas' changes reach the cache within the poll interval, and an idle
+// follower costs one point read per poll, whatever the collection's size. Get of a name the
+// cache does not hold reads the log forward first, so a record created through another
+// replica is found at once. Get and List return copies; List walks a declared order from a
+// start point (page cursor, range bound) or sorts the smaller set an index gives.
+//
+// # Crashes between the steps of a write
+//
+// A write is: insert the log entry (the commit point), apply it to the cache, write the
+// document (materialise). A crash before the insert leaves nothing. A crash after it leaves
+// a committed change that the document collection may lack; the caller may not have had
+// the answer (a retry with its request id is answered from the log). Nothing is lost:
+//
+//   - a process loading the collection reads the checkpoint C, then the documents, then
+//     the log from C+1 (a document materialised at a newer state keeps it);
+//   - every process keeps the entries it applied above the checkpoint. Once an entry is
+//     older than Timing.Settle (longer than any write may take: its writer has finished or
+//     died), the follower checks the document collection for each such entry it did not
+//     materialise itself, by _id, and writes the cache's latest state of the document if
+//     the stored one is older or missing. Only then does it raise the checkpoint.
+//
+// Late or reordered materialisations (FerretDB evaluates a replace as a read then a write)
+// can leave an older state in the document collection for at most the settle window; the
+// check repairs them before the checkpoint passes. The cache is never affected: it applies
+// entries in sequence order only.
+//
+// # Watching
+//
+// Follow serves every watcher from the cache: each reads the ring of recent changes with
+// its own cursor, woken by the one follower, so watchers cost the store nothing. A resume
+// token is a position in the log: resuming sends exactly the changes after it (change by
+// change while the ring holds them; beyond the ring, the current state of each document
+// changed since, in sequence order). The at-least-once window is therefore only what the
+// client received and did not record. A watcher that falls behind the ring is ended with
+// WATCHER_TOO_SLOW (RESOURCE_EXHAUSTED) and resumes from its last token.
 package store
 
 import (
@@ -14,7 +95,7 @@ type Doc[T any] struct {
 	// Owner is the force that owns the record ("forces/peshmerga"), for authorization.
 	Owner string `bson:"owner"`
 	Etag  string `bson:"etag"`
-	// Seq orders changes across the collection; the watch streams follow it.
+	// Seq is the log sequence number of the change that made this state.
 	Seq int64 `bson:"seq"`
 	// Change names the last change ("created", "updated", a custom method's verb).
 	Change string `bson:"change"`

@@ -41,7 +41,8 @@ func TestStoreDownIsUnavailable(t *testing.T) {
 		name string
 		op   func() error
 	}{
-		{"Get", func() error { _, err := c.Get(ctx, "notes/a"); return err }},
+		// A name the cache does not hold is looked for in the log.
+		{"Get", func() error { _, err := c.Get(ctx, "notes/missing"); return err }},
 		{"Create", func() error {
 			_, err := c.Create(ctx, &store.Doc[note]{Name: "notes/b", RequestID: "r2", RequestHash: "h"})
 			return err
@@ -56,6 +57,10 @@ func TestStoreDownIsUnavailable(t *testing.T) {
 		if got, want := codeOf(tt.op()), codes.Unavailable; got != want {
 			t.Errorf("%s with the store down: %v, want %v", tt.name, got, want)
 		}
+	}
+	// What the cache holds is still served.
+	if d, err := c.Get(ctx, "notes/a"); err != nil || d.Name != "notes/a" {
+		t.Errorf("Get of a cached record with the store down = %v, %v; want it served from the cache", d, err)
 	}
 }
 

@@ -61,46 +61,30 @@ func (c *Collection[T]) Remove(ctx context.Context, r Removal, check func(*Doc[T
 			return failed(ctx, "find removal "+key, err)
 		}
 	}
-	mu := lockFor(c.coll)
-	mu.Lock()
-	defer mu.Unlock()
-	d, err := c.Get(ctx, r.Name)
-	if apperr.IsKind(err, apperr.KindNotFound) && retry {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if r.Etag != "" && r.Etag != d.Etag {
-		return apperr.EtagMismatch(r.Name)
-	}
-	if check != nil {
-		if err := check(d); err != nil {
-			return err
-		}
-	}
-	if r.RequestID != "" && !retry {
-		if err := c.writeReceipt(ctx, receipts, receipt{Key: key, Name: r.Name, Hash: r.RequestHash, Time: c.now().UTC()}); err != nil {
-			return err
-		}
-	}
-	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-	defer cancel()
-	res, err := c.coll.DeleteOne(wctx, c.casFilter(ctx, r.Name, d.Etag))
-	if err != nil {
-		return failed(ctx, "delete "+r.Name, err)
-	}
-	if res.DeletedCount == 0 {
-		// Another replica changed or deleted it between our read and our delete.
-		if _, err := c.Get(ctx, r.Name); err != nil {
-			if apperr.IsKind(err, apperr.KindNotFound) && r.RequestID != "" {
-				return nil
+	_, err := c.commit(ctx, r.Name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+		if !exists {
+			if retry {
+				return nil, nil, nil
 			}
-			return err
+			return nil, nil, apperr.NotFound(r.Name)
 		}
-		return apperr.EtagMismatch(r.Name)
-	}
-	return nil
+		if r.Etag != "" && r.Etag != cur.Etag {
+			return nil, nil, apperr.EtagMismatch(r.Name)
+		}
+		if check != nil {
+			if err := check(cur); err != nil {
+				return nil, nil, err
+			}
+		}
+		if r.RequestID != "" && !retry {
+			if err := c.writeReceipt(ctx, receipts, receipt{Key: key, Name: r.Name, Hash: r.RequestHash, Time: c.now().UTC()}); err != nil {
+				return nil, nil, err
+			}
+			retry = true // written: a second round of this loop must not write it again
+		}
+		return deletion(cur, c.now()), nil, nil
+	})
+	return err
 }
 
 func (c *Collection[T]) writeReceipt(ctx context.Context, receipts *mongo.Collection, rec receipt) error {

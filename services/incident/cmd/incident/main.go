@@ -18,6 +18,10 @@ func main() {
 		if err != nil {
 			return err
 		}
+		// The cache is loaded before the server listens: health is not SERVING before it.
+		if err := incidents.Load(ctx); err != nil {
+			return err
+		}
 		if rt.Seed {
 			if err := seed.Load(ctx, incidents); err != nil {
 				return err

@@ -1,12 +1,13 @@
-// Package store keeps incidents in the service's own database: one document per incident,
-// written atomically, with the indexes its queries and idempotency need.
+// Package store keeps incidents in the service's own database through platform/store's
+// log and cache: lists are answered from memory, newest first, with indexes on the
+// fields the filter compares for equality.
 package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/filter"
@@ -22,12 +23,34 @@ type Incidents struct {
 // Doc is a stored incident.
 type Doc = store.Doc[domain.Incident]
 
-// New returns the collection and creates its indexes.
+// newestFirst is the order of ListIncidents: occur_time descending, then name descending.
+const newestFirst = "newest_first"
+
+func newer(a, b *Doc) bool {
+	if !a.Body.OccurTime.Equal(b.Body.OccurTime) {
+		return a.Body.OccurTime.After(b.Body.OccurTime)
+	}
+	return a.Name > b.Name
+}
+
+// indexed are the equality filters served by an index, with the values each incident is
+// found under.
+var indexed = map[string]func(*Doc) []string{
+	"governorate":     func(d *Doc) []string { return d.Body.Governorates },
+	"district":        func(d *Doc) []string { return []string{d.Body.District} },
+	"kind":            func(d *Doc) []string { return []string{d.Body.Kind} },
+	"state":           func(d *Doc) []string { return []string{d.Body.State} },
+	"reporting_force": func(d *Doc) []string { return []string{d.Body.ReportingForce} },
+}
+
+// New returns the collection, with its order and indexes declared; Load it before serving.
 func New(ctx context.Context, db *mongo.Database) (*Incidents, error) {
 	c := store.NewCollection[domain.Incident](db, "incidents")
-	err := c.EnsureIndexes(ctx, store.Index{Name: "occur_time", Keys: bson.D{
-		{Key: "body.occur_time", Value: -1}, {Key: "_id", Value: -1}}})
-	if err != nil {
+	c.OrderBy(newestFirst, newer)
+	for name, keys := range indexed {
+		c.IndexBy(name, keys)
+	}
+	if err := c.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
 	return &Incidents{c}, nil
@@ -39,30 +62,118 @@ type Position struct {
 	Name      string    `json:"n"`
 }
 
+// maxName sorts after every resource name (in the newest-first order it comes first among
+// incidents of one time).
+const maxName = "\U0010FFFF"
+
 // List returns up to limit incidents matching the filter, newest first, after pos.
 func (s *Incidents) List(ctx context.Context, conds []filter.Typed, after *Position, limit int) ([]*Doc, error) {
-	q := query(conds)
+	sel := store.Selector[domain.Incident]{Order: newestFirst, Limit: limit, Match: func(d *Doc) bool {
+		for _, c := range conds {
+			if !matches(d, c) {
+				return false
+			}
+		}
+		return true
+	}}
 	if after != nil {
-		q = append(q, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "body.occur_time", Value: bson.D{{Key: "$lt", Value: after.OccurTime}}}},
-			bson.D{{Key: "body.occur_time", Value: after.OccurTime}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.Name}}}},
-		}})
+		sel.After = append(sel.After, probe(after.OccurTime, after.Name))
 	}
-	return s.Find(ctx, q, bson.D{{Key: "body.occur_time", Value: -1}, {Key: "_id", Value: -1}}, int64(limit))
+	var stops []func(*Doc) bool
+	for _, c := range conds {
+		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
+			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
+		}
+		if c.Field != "occur_time" {
+			continue
+		}
+		t := c.Value.(time.Time)
+		switch c.Op { // newest first: an upper bound says where to start, a lower one where to stop
+		case filter.Le, filter.Eq:
+			sel.After = append(sel.After, probe(t, maxName))
+		case filter.Lt:
+			sel.After = append(sel.After, probe(t, ""))
+		}
+		switch c.Op {
+		case filter.Ge, filter.Eq:
+			stops = append(stops, func(d *Doc) bool { return d.Body.OccurTime.Before(t) })
+		case filter.Gt:
+			stops = append(stops, func(d *Doc) bool { return !d.Body.OccurTime.After(t) })
+		}
+	}
+	if len(stops) > 0 {
+		sel.Stop = func(d *Doc) bool { return slices.ContainsFunc(stops, func(f func(*Doc) bool) bool { return f(d) }) }
+	}
+	return s.Collection.List(ctx, sel)
 }
 
-// Paths maps the fields of ListIncidents filters to document paths.
-var Paths = map[string]string{
-	"occur_time":      "body.occur_time",
-	"kind":            "body.kind",
-	"state":           "body.state",
-	"governorate":     "body.governorates",
-	"district":        "body.district",
-	"reporting_force": "body.reporting_force",
-	"place.latitude":  "body.place.point.lat",
-	"place.longitude": "body.place.point.lng",
+// probe is a document with only the order's fields set.
+func probe(t time.Time, name string) *Doc {
+	return &Doc{Name: name, Body: domain.Incident{OccurTime: t}}
 }
 
-func query(conds []filter.Typed) bson.D {
-	return store.Query(conds, Paths)
+// matches evaluates one checked condition of the ListIncidents filter; an equality on the
+// governorates matches any of them, as the API documents.
+func matches(d *Doc, c filter.Typed) bool {
+	in := &d.Body
+	switch c.Field {
+	case "occur_time":
+		return compare(in.OccurTime.Compare(c.Value.(time.Time)), c.Op)
+	case "place.latitude":
+		return compareFloat(in.Place.Point.Lat, c.Value.(float64), c.Op)
+	case "place.longitude":
+		return compareFloat(in.Place.Point.Lng, c.Value.(float64), c.Op)
+	case "governorate":
+		has := slices.Contains(in.Governorates, c.Value.(string))
+		return has == (c.Op != filter.Ne)
+	}
+	var v string
+	switch c.Field {
+	case "kind":
+		v = in.Kind
+	case "state":
+		v = in.State
+	case "district":
+		v = in.District
+	case "reporting_force":
+		v = in.ReportingForce
+	default:
+		return false // the schema admits no other field
+	}
+	switch {
+	case v < c.Value.(string):
+		return compare(-1, c.Op)
+	case v > c.Value.(string):
+		return compare(1, c.Op)
+	}
+	return compare(0, c.Op)
+}
+
+func compareFloat(a, b float64, op filter.Op) bool {
+	switch {
+	case a < b:
+		return compare(-1, op)
+	case a > b:
+		return compare(1, op)
+	}
+	return compare(0, op)
+}
+
+// compare reports whether a comparison whose sign is cmp satisfies op.
+func compare(cmp int, op filter.Op) bool {
+	switch op {
+	case filter.Eq:
+		return cmp == 0
+	case filter.Ne:
+		return cmp != 0
+	case filter.Lt:
+		return cmp < 0
+	case filter.Le:
+		return cmp <= 0
+	case filter.Gt:
+		return cmp > 0
+	case filter.Ge:
+		return cmp >= 0
+	}
+	return false
 }

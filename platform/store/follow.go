@@ -1,0 +1,265 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+func asCommandError(err error, ce *mongo.CommandError) bool { return errors.As(err, ce) }
+
+// Load reads the collection into this process's cache and starts its one follower of the
+// log. A server calls it before it serves (so its health is not SERVING before the cache
+// is loaded); otherwise the first call that needs the cache loads it.
+func (c *Collection[T]) Load(ctx context.Context) error { return c.ready(ctx) }
+
+// Close stops the follower.
+func (c *Collection[T]) Close() {
+	c.loadMu.Lock()
+	defer c.loadMu.Unlock()
+	if c.stop != nil {
+		c.stop()
+		<-c.stopped
+		c.stop = nil
+	}
+}
+
+func (c *Collection[T]) ready(ctx context.Context) error {
+	c.loadMu.Lock()
+	defer c.loadMu.Unlock()
+	if c.loaded {
+		return nil
+	}
+	if err := c.load(ctx); err != nil {
+		return failed(ctx, "load "+c.coll.Name(), err)
+	}
+	c.loaded = true
+	fctx, stop := context.WithCancel(context.Background())
+	c.stop, c.stopped = stop, make(chan struct{})
+	go c.follow(fctx, c.stopped)
+	return nil
+}
+
+// load fills the cache: the checkpoint first (every log entry up to it is materialised),
+// then the materialised documents and tombstones, then the log after the checkpoint, in
+// order. A document materialised at a state newer than an entry keeps it.
+func (c *Collection[T]) load(ctx context.Context) error {
+	base, found, err := c.readCheckpoint(ctx)
+	if err != nil {
+		return err
+	}
+	var docs []*Doc[T]
+	cur, err := c.coll.Find(ctx, bson.D{})
+	if err != nil {
+		return err
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return err
+	}
+	var gone []tombstone
+	cur, err = c.gone.Find(ctx, bson.D{})
+	if err != nil {
+		return err
+	}
+	if err := cur.All(ctx, &gone); err != nil {
+		return err
+	}
+	if !found {
+		// A store written before the log existed: its log starts after the highest
+		// sequence its documents hold. The checkpoint is written before any entry is.
+		for _, d := range docs {
+			base = max(base, d.Seq)
+		}
+		_, err := c.counters.InsertOne(ctx, checkpoint{ID: c.checkpointID(), Seq: base})
+		if mongo.IsDuplicateKeyError(err) {
+			base, _, err = c.readCheckpoint(ctx)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	c.state = newCache[T](c.timing.Ring)
+	for name, less := range c.orderDecls {
+		c.state.orders[name] = &order[T]{less: less}
+	}
+	for name, keys := range c.indexDecls {
+		c.state.indexes[name] = &index[T]{keys: keys, names: map[string]map[string]struct{}{}}
+	}
+	c.state.load(docs, gone, base)
+	c.checkAt = base
+	return c.catchUp(ctx)
+}
+
+// catchUp applies the log entries after the cache's position, reading them by _id until
+// the first that does not exist. Entries are dense: a writer takes sequence n+1 only after
+// it has seen n, so no later entry exists when n+1 does not.
+func (c *Collection[T]) catchUp(ctx context.Context) error {
+	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
+	for {
+		c.state.mu.RLock()
+		next := c.state.pos + 1
+		c.state.mu.RUnlock()
+		e, ok, err := c.readEntry(ctx, next)
+		if err != nil || !ok {
+			return err
+		}
+		c.apply(e)
+	}
+}
+
+// apply adds e to the cache if it is the next entry, and remembers it for the checkpoint
+// (under the cache's lock, so pending stays in sequence order).
+func (c *Collection[T]) apply(e *entry[T]) {
+	c.state.mu.Lock()
+	defer c.state.mu.Unlock()
+	if c.state.apply(e) {
+		c.track(e.Seq, e.Doc.Name)
+	}
+}
+
+// follow is the collection's one follower: it polls the log every Poll, and moves the
+// checkpoint, until ctx ends.
+func (c *Collection[T]) follow(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	tick := time.NewTicker(c.timing.Poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		// A failure (the store is away) is retried at the next tick.
+		if c.catchUp(ctx) == nil {
+			_ = c.settle(ctx)
+		}
+	}
+}
+
+// track remembers an applied entry until the checkpoint passes it.
+func (c *Collection[T]) track(seq int64, name string) {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	c.pending = append(c.pending, pendingEntry{seq: seq, name: name, seen: c.now()})
+}
+
+// markStored records that name is materialised at a state at least as new as seq.
+func (c *Collection[T]) markStored(name string, seq int64) {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	for i := range c.pending {
+		if c.pending[i].name == name && c.pending[i].seq <= seq {
+			c.pending[i].stored = true
+		}
+	}
+}
+
+// settle moves the checkpoint past the entries applied at least Settle ago: the process
+// that wrote each has finished materialising it or died. An entry this process did not
+// materialise itself is checked against the document collection, and repaired there if
+// the materialisation is missing or older (its writer died, or a late write of an older
+// state overtook it).
+func (c *Collection[T]) settle(ctx context.Context) error {
+	c.pendMu.Lock()
+	cutoff := c.now().Add(-c.timing.Settle)
+	n := 0
+	for n < len(c.pending) && c.pending[n].seen.Before(cutoff) {
+		n++
+	}
+	due := append([]pendingEntry(nil), c.pending[:n]...)
+	c.pendMu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	check := map[string]int64{} // name -> the latest due change this process did not store
+	for _, p := range due {
+		if !p.stored {
+			check[p.name] = max(check[p.name], p.seq)
+		}
+	}
+	for name, seq := range check {
+		if err := c.verify(ctx, name, seq); err != nil {
+			return err
+		}
+	}
+	top := due[len(due)-1].seq
+	if top > c.checkAt {
+		if err := c.raiseCheckpoint(ctx, top); err != nil {
+			return err
+		}
+		c.checkAt = top
+	}
+	c.pendMu.Lock()
+	c.pending = c.pending[n:]
+	c.pendMu.Unlock()
+	return nil
+}
+
+// verify makes sure the document collection holds name at a state at least as new as seq.
+func (c *Collection[T]) verify(ctx context.Context, name string, seq int64) error {
+	var stored struct {
+		Seq int64 `bson:"seq"`
+	}
+	err := c.coll.FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&stored)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		var t tombstone
+		err = c.gone.FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&t)
+		if err == nil && t.Seq >= seq {
+			return nil
+		}
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return err
+		}
+	case err != nil:
+		return err
+	case stored.Seq >= seq:
+		return nil
+	}
+	return c.store(ctx, name)
+}
+
+// materialise writes the committed change seq of name to the document collection for the
+// caller; a failure is left to settle, which repairs it.
+func (c *Collection[T]) materialise(ctx context.Context, name string, seq int64) {
+	if err := c.store(context.WithoutCancel(ctx), name); err == nil {
+		c.markStored(name, seq)
+	}
+}
+
+// store writes the cache's current state of name to the document collection (or removes
+// it there and keeps its tombstone). Writes for one name are made one at a time in this
+// process, each with the newest state, so they cannot overtake one another here.
+func (c *Collection[T]) store(ctx context.Context, name string) error {
+	mu := c.stripe(name)
+	mu.Lock()
+	defer mu.Unlock()
+	c.state.mu.RLock()
+	cur, tomb, ok := c.state.current(name)
+	c.state.mu.RUnlock()
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
+	defer cancel()
+	if cur != nil {
+		_, err := c.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: name}}, cur, options.Replace().SetUpsert(true))
+		if err != nil {
+			return fmt.Errorf("materialise %s: %w", name, err)
+		}
+		return nil
+	}
+	if _, err := c.gone.ReplaceOne(ctx, bson.D{{Key: "_id", Value: name}}, tomb, options.Replace().SetUpsert(true)); err != nil {
+		return fmt.Errorf("materialise deletion of %s: %w", name, err)
+	}
+	if _, err := c.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}}); err != nil {
+		return fmt.Errorf("materialise deletion of %s: %w", name, err)
+	}
+	return nil
+}
