@@ -449,3 +449,29 @@ func (c *Collection[T]) Find(ctx context.Context, filter bson.D, sort bson.D, li
 	}
 	return out, nil
 }
+
+// Prior returns the document a create with requestID stored: nil when there is none,
+// REQUEST_ID_REUSED when a different request (hash) stored it. It is answered from the
+// cache, after reading the log forward (a create made through another replica is found).
+// Create makes the same check again when it commits.
+func (c *Collection[T]) Prior(ctx context.Context, requestID, hash string) (*Doc[T], error) {
+	if requestID == "" {
+		return nil, nil
+	}
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.catchUp(ctx); err != nil {
+		return nil, failed(ctx, "read log of "+c.coll.Name(), err)
+	}
+	c.state.mu.RLock()
+	d := c.state.docs[c.state.requests[requestID]]
+	c.state.mu.RUnlock()
+	switch {
+	case d == nil:
+		return nil, nil
+	case d.RequestHash != hash:
+		return nil, apperr.RequestIDReused(requestID)
+	}
+	return clone(d), nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"weak"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -41,7 +42,7 @@ func (c *Collection[T]) ready(ctx context.Context) error {
 	c.loaded = true
 	fctx, stop := context.WithCancel(context.Background())
 	c.stop, c.stopped = stop, make(chan struct{})
-	go c.follow(fctx, c.stopped)
+	go follow(fctx, weak.Make(c), c.timing.Poll, c.stopped)
 	return nil
 }
 
@@ -123,17 +124,23 @@ func (c *Collection[T]) apply(e *entry[T]) {
 	}
 }
 
-// follow is the collection's one follower: it polls the log every Poll, and moves the
-// checkpoint, until ctx ends.
-func (c *Collection[T]) follow(ctx context.Context, done chan struct{}) {
+// follow is the collection's one follower: it polls the log every poll, and moves the
+// checkpoint, until ctx ends or the collection is garbage (it holds the collection only
+// weakly between polls, so a collection dropped without Close, as in tests, stops costing
+// the store anything).
+func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], poll time.Duration, done chan struct{}) {
 	defer close(done)
-	tick := time.NewTicker(c.timing.Poll)
+	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		c := wc.Value()
+		if c == nil {
+			return
 		}
 		// A failure (the store is away) is retried at the next tick.
 		if c.catchUp(ctx) == nil {

@@ -307,3 +307,24 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestPriorFindsCreateOfAnotherReplica: the request-id look-up before a create is a look-up
+// in the cache, which reads the log forward first.
+func TestPriorFindsCreateOfAnotherReplica(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	writer := replicasOn(t, db, 1, fast)[0]
+	reader := replicasOn(t, db, 1, store.Timing{Poll: time.Hour})[0]
+	if _, err := writer.Create(ctx, &store.Doc[note]{Name: "notes/a", RequestID: "r1", RequestHash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := reader.Prior(ctx, "r1", "h"); err != nil || d == nil || d.Name != "notes/a" {
+		t.Fatalf("Prior(r1) = %v, %v; want notes/a", d, err)
+	}
+	if _, err := reader.Prior(ctx, "r1", "other"); !apperr.IsKind(err, apperr.KindInvalidArgument) {
+		t.Fatalf("Prior(r1, other request) = %v, want REQUEST_ID_REUSED", err)
+	}
+	if d, err := reader.Prior(ctx, "r2", "h"); err != nil || d != nil {
+		t.Fatalf("Prior(r2) = %v, %v; want none", d, err)
+	}
+}

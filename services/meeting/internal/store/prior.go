@@ -2,11 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/store"
@@ -16,22 +11,9 @@ import (
 // REQUEST_ID_REUSED when a different request (hash) stored it. Handlers ask it before
 // calling the forces service, so that a retry is answered from what is stored, as AIP-155
 // wants, even while the forces service is down or after a person it named was removed.
-// store.Collection.Create makes the same check again at insert time, for concurrent retries.
+// It is a look-up in the collection's cache (store.Collection.Prior), not a scan.
 func Prior[T any](ctx context.Context, c *store.Collection[T], requestID, hash string) (*store.Doc[T], error) {
-	if requestID == "" {
-		return nil, nil
-	}
-	var d store.Doc[T]
-	err := c.Mongo().FindOne(ctx, bson.D{{Key: "request_id", Value: requestID}}).Decode(&d)
-	switch {
-	case errors.Is(err, mongo.ErrNoDocuments):
-		return nil, nil
-	case err != nil:
-		return nil, apperr.Internal(fmt.Errorf("find request %s: %w", requestID, err))
-	case d.RequestHash != hash:
-		return nil, apperr.RequestIDReused(requestID)
-	}
-	return &d, nil
+	return c.Prior(ctx, requestID, hash)
 }
 
 // Replayed reports whether d already took the change made by requestID, for the same
