@@ -46,8 +46,9 @@ func TestIncidentsList(t *testing.T) {
 			OccurTime:     timestamppb.New(time.Date(2021, 12, 3, 1, 0, 0, 0, time.UTC)),
 			TimePrecision: typev1.TimePrecision_TIME_PRECISION_DAY, District: "Makhmour",
 			State: incidentv1.IncidentState_INCIDENT_STATE_REPORTED},
-		{Name: "incidents/older", Kind: incidentv1.IncidentKind_INCIDENT_KIND_IED, Title: "IED",
-			OccurTime: timestamppb.New(time.Date(2021, 11, 27, 0, 0, 0, 0, time.UTC))},
+		{Name: "incidents/kulajo", Kind: incidentv1.IncidentKind_INCIDENT_KIND_ARMED_ATTACK, Title: "Attack on Kulajo",
+			OccurTime:     timestamppb.New(time.Date(2021, 11, 26, 21, 0, 0, 0, time.UTC)),
+			TimePrecision: typev1.TimePrecision_TIME_PRECISION_EXACT, District: "Kifri"},
 	}
 	tests := []struct {
 		name       string
@@ -58,19 +59,30 @@ func TestIncidentsList(t *testing.T) {
 		{
 			name: "all, newest first, across pages",
 			args: []string{"--addr", addr, "--token", "tok", "incidents", "list", "--limit", "0"},
+			// In Baghdad time: Khidr Jija, 22:30Z, was past midnight on 3 December in Iraq;
+			// Kulajo, 21:00Z, was midnight of 27 November.
 			wantOut: "" +
-				"NAME                  WHEN              KIND          DISTRICT  CASUALTIES  STATE      TITLE\n" +
-				"incidents/liheban     2021-12-03        armed_attack  Makhmour  -           reported   Attack on Liheban\n" +
-				"incidents/khidr-jija  2021-12-02 22:30  armed_attack  Makhmour  18          confirmed  ISIS attack on Khidr Jija\n" +
-				"incidents/older       2021-11-27        ied           -         -           -          IED\n",
+				"NAME                  WHEN                  KIND          DISTRICT  CASUALTIES  STATE      TITLE\n" +
+				"incidents/liheban     2021-12-03            armed_attack  Makhmour  -           reported   Attack on Liheban\n" +
+				"incidents/khidr-jija  2021-12-03 01:30 +03  armed_attack  Makhmour  18          confirmed  ISIS attack on Khidr Jija\n" +
+				"incidents/kulajo      2021-11-27 00:00 +03  armed_attack  Kifri     -           -          Attack on Kulajo\n",
+		},
+		{
+			name: "in UTC",
+			args: []string{"--addr", addr, "--token", "tok", "--utc", "incidents", "list"},
+			wantOut: "" +
+				"NAME                  WHEN                KIND          DISTRICT  CASUALTIES  STATE      TITLE\n" +
+				"incidents/liheban     2021-12-03          armed_attack  Makhmour  -           reported   Attack on Liheban\n" +
+				"incidents/khidr-jija  2021-12-02 22:30 Z  armed_attack  Makhmour  18          confirmed  ISIS attack on Khidr Jija\n" +
+				"incidents/kulajo      2021-11-26 21:00 Z  armed_attack  Kifri     -           -          Attack on Kulajo\n",
 		},
 		{
 			name: "limited, global flags after the command",
 			args: []string{"incidents", "list", "--limit", "2", "--addr", addr, "--token", "tok"},
 			wantOut: "" +
-				"NAME                  WHEN              KIND          DISTRICT  CASUALTIES  STATE      TITLE\n" +
-				"incidents/liheban     2021-12-03        armed_attack  Makhmour  -           reported   Attack on Liheban\n" +
-				"incidents/khidr-jija  2021-12-02 22:30  armed_attack  Makhmour  18          confirmed  ISIS attack on Khidr Jija\n",
+				"NAME                  WHEN                  KIND          DISTRICT  CASUALTIES  STATE      TITLE\n" +
+				"incidents/liheban     2021-12-03            armed_attack  Makhmour  -           reported   Attack on Liheban\n" +
+				"incidents/khidr-jija  2021-12-03 01:30 +03  armed_attack  Makhmour  18          confirmed  ISIS attack on Khidr Jija\n",
 			wantErrOut: "showing the first 2; --limit 0 lists them all\n",
 		},
 	}
@@ -141,7 +153,7 @@ const importCSV = `kind,title,occur_time,latitude,longitude,reporting_force,dist
 ied,IED on the Makhmour road,2021-12-05,35.80,43.60,peshmerga,Makhmour,1
 raid,Raid on a checkpoint,2021-12-06,35.81,43.61,peshmerga,Makhmour,
 armed_attack,Attack near nowhere,2021-12-07,35.82,43.62,peshmerga,Atlantis,
-ambush,Ambush on a patrol,2021-12-08 04:00,35.83,43.63,iraqi-army,Makhmour,2
+ambush,Ambush on a patrol,2021-12-08 04:00 Asia/Baghdad,35.83,43.63,iraqi-army,Makhmour,2
 `
 
 func TestImportIncidents(t *testing.T) {
@@ -170,6 +182,9 @@ func TestImportIncidents(t *testing.T) {
 	}
 	if got := len(f.incidents); got != 2 {
 		t.Fatalf("stored %d incidents, want 2", got)
+	}
+	if got, want := f.byRequest[importer.RequestID("attacks.csv", 5)].GetOccurTime().AsTime(), time.Date(2021, 12, 8, 1, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("04:00 Asia/Baghdad stored as %v, want %v", got, want)
 	}
 	for _, id := range []string{importer.RequestID("attacks.csv", 2), importer.RequestID("attacks.csv", 5)} {
 		if f.byRequest[id] == nil {
@@ -234,6 +249,49 @@ func TestImportGeoJSONAndDryRun(t *testing.T) {
 	}
 }
 
+// Local times and MGRS: each bad row is refused by its line, the good ones are sent as
+// the instant and the grid reference they name.
+func TestImportLocalTimesAndMGRS(t *testing.T) {
+	f := &fakeGateway{}
+	addr := f.start(t)
+	file := filepath.Join(t.TempDir(), "grid.csv")
+	const csv = `kind,title,occur_time,mgrs,reporting_force
+armed_attack,Attack at midnight near Khidr Jija,2021-11-27T00:00:00+03:00,38S LE 71660 60477,peshmerga
+ied,IED at dawn,2021-11-28 05:10,38SLE7166060477,peshmerga
+ied,IED off the grid,2021-11-28 05:10 Asia/Baghdad,38SLM1234,peshmerga
+ambush,Ambush at night,2021-11-29 23:00 Asia/Baghdad,38SLE71666047,iraqi-army
+`
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "--addr", addr, "import", "incidents", file)
+	if code != problem.ExitPartial {
+		t.Errorf("exit: got %d, want %d\n%s", code, problem.ExitPartial, errOut)
+	}
+	for _, w := range []string{
+		"line 3: invalid, not sent\n    occur_time: \"2021-11-28 05:10\": no offset or zone; ",
+		"line 4: invalid, not sent\n    mgrs: \"38SLM1234\" is not an MGRS grid reference: square LM is not in band S of zone 38\n",
+		"4/4 rows: 2 imported, 2 failed\n",
+	} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errOut)
+		}
+	}
+	for _, want := range []struct {
+		line int
+		time time.Time
+		mgrs string
+	}{
+		{2, time.Date(2021, 11, 26, 21, 0, 0, 0, time.UTC), "38S LE 71660 60477"},
+		{5, time.Date(2021, 11, 29, 20, 0, 0, 0, time.UTC), "38SLE71666047"},
+	} {
+		got := f.byRequest[importer.RequestID("grid.csv", want.line)]
+		if !got.GetOccurTime().AsTime().Equal(want.time) || got.GetPlace().GetMgrs() != want.mgrs || got.GetPlace().GetPoint() != nil {
+			t.Errorf("line %d sent %v, want %v at %q without a point", want.line, got, want.time, want.mgrs)
+		}
+	}
+}
+
 func TestGaps(t *testing.T) {
 	f := &fakeGateway{}
 	addr := f.start(t)
@@ -248,17 +306,22 @@ func TestGaps(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	want := "coverage gaps in 2021-12-01 → 2022-01-01\n\n" +
-		"ZONE                    INCIDENTS  CASUALTIES  LAST INCIDENT              WHEN              LAPSED DEPLOYMENTS  SCORE\n" +
-		"Makhmour and Qarachogh  2          18          ISIS attack on Khidr Jija  2021-12-02 22:30  old                 27.2\n"
+		"ZONE                    INCIDENTS  CASUALTIES  LAST INCIDENT              WHEN                  LAPSED DEPLOYMENTS  SCORE\n" +
+		"Makhmour and Qarachogh  2          18          ISIS attack on Khidr Jija  2021-12-03 01:30 +03  old                 27.2\n"
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
-	if got, want := f.gapsReq.GetEndTime().AsTime(), time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
-		t.Errorf("--to 2021-12-31 sent end %v, want %v (the whole day)", got, want)
+	// Dates on the command line are Baghdad days: 31 December ends at 21:00Z.
+	if got, want := f.gapsReq.GetEndTime().AsTime(), time.Date(2021, 12, 31, 21, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("--to 2021-12-31 sent end %v, want %v (the whole day in Baghdad)", got, want)
+	}
+	code, _, errOut = run(t, "--addr", addr, "--utc", "gaps", "--from", "2021-12-01", "--to", "2021-12-31")
+	if got, want := f.gapsReq.GetEndTime().AsTime(), time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC); code != problem.ExitOK || !got.Equal(want) {
+		t.Errorf("--utc --to 2021-12-31: exit %d (%s), sent end %v, want %v (the whole day in UTC)", code, errOut, got, want)
 	}
 
 	f.gaps = nil
-	code, out, _ = run(t, "--addr", addr, "gaps")
+	code, out, _ = run(t, "--addr", addr, "--utc", "gaps")
 	if code != problem.ExitOK || out != "no coverage gaps in 2021-12-01 → 2021-12-31\n" {
 		t.Errorf("no gaps: exit %d, %q", code, out)
 	}
@@ -276,7 +339,7 @@ func TestDeployments(t *testing.T) {
 	p := f.proposed
 	if p.GetRequestId() != "r-1" || p.GetDeployment().GetZone() != "zones/makhmour" ||
 		p.GetDeployment().GetLeadForce() != "forces/peshmerga" || len(p.GetDeployment().GetUnits()) != 2 ||
-		!p.GetDeployment().GetEndTime().AsTime().Equal(time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		!p.GetDeployment().GetEndTime().AsTime().Equal(time.Date(2021, 12, 31, 21, 0, 0, 0, time.UTC)) {
 		t.Errorf("propose sent %v", p)
 	}
 	for _, w := range []string{"deployments/qarachogh-1", "proposed", "peshmerga/qarachogh-brigade, iraqi-army/14th-division", "2021-11-25 → 2022-01-01", "1/2 (peshmerga)"} {
@@ -309,10 +372,16 @@ func TestDeployments(t *testing.T) {
 		Zone: "zones/sinjar", LeadForce: "forces/iraqi-army", Forces: []string{"forces/iraqi-army", "forces/peshmerga"},
 		StartTime: timestamppb.New(time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC))}}
 	code, out, _ = run(t, "--addr", addr, "deployments", "list")
-	want := "NAME           STATE   ZONE    LEAD        UNITS  WINDOW          ACKNOWLEDGED\n" +
-		"deployments/a  active  sinjar  iraqi-army  -      2021-12-01 → …  0/2\n"
+	want := "NAME           STATE   ZONE    LEAD        UNITS  WINDOW                    ACKNOWLEDGED\n" +
+		"deployments/a  active  sinjar  iraqi-army  -      2021-12-01 03:00 +03 → …  0/2\n"
 	if code != problem.ExitOK || out != want {
 		t.Errorf("list: exit %d\ngot\n%s\nwant\n%s", code, out, want)
+	}
+	code, out, _ = run(t, "--addr", addr, "deployments", "list", "--utc")
+	want = "NAME           STATE   ZONE    LEAD        UNITS  WINDOW          ACKNOWLEDGED\n" +
+		"deployments/a  active  sinjar  iraqi-army  -      2021-12-01 → …  0/2\n"
+	if code != problem.ExitOK || out != want {
+		t.Errorf("list --utc: exit %d\ngot\n%s\nwant\n%s", code, out, want)
 	}
 }
 

@@ -1,6 +1,8 @@
 package command
 
 import (
+	"time"
+
 	"crypto/rand"
 	"encoding/hex"
 	"flag"
@@ -49,11 +51,11 @@ func init() {
 				if *zone == "" || len(units) == 0 || *start == "" || *lead == "" {
 					return problem.Usagef("--zone, --unit, --start and --lead-force are required")
 				}
-				st, err := parseTime("start", *start, startBound)
+				st, err := parseTime("start", *start, startBound, e.g.loc())
 				if err != nil {
 					return err
 				}
-				en, err := parseTime("end", *end, endBound)
+				en, err := parseTime("end", *end, endBound, e.g.loc())
 				if err != nil {
 					return err
 				}
@@ -119,7 +121,7 @@ func orNewRequestID(e *env, id string) string {
 
 var deploymentHeader = []string{"NAME", "STATE", "ZONE", "LEAD", "UNITS", "WINDOW", "ACKNOWLEDGED"}
 
-func deploymentRow(d *gatewayv1.Deployment) []string {
+func deploymentRow(d *gatewayv1.Deployment, loc *time.Location) []string {
 	units := make([]string, 0, len(d.GetUnits()))
 	for _, u := range d.GetUnits() {
 		units = append(units, shortName(u))
@@ -138,7 +140,7 @@ func deploymentRow(d *gatewayv1.Deployment) []string {
 		shortName(d.GetZone()),
 		shortName(d.GetLeadForce()),
 		strings.Join(units, ", "),
-		window(d.GetStartTime(), d.GetEndTime()),
+		window(d.GetStartTime(), d.GetEndTime(), loc),
 		ack,
 	}
 }
@@ -153,7 +155,7 @@ func listDeployments(e *env, filter string, limit int) error {
 	rows, more, err := collect(limit, func(token string, size int32) ([]*gatewayv1.Deployment, string, error) {
 		resp, err := client.ListDeployments(e.ctx, &gatewayv1.ListDeploymentsRequest{Filter: filter, PageToken: token, PageSize: size})
 		return resp.GetDeployments(), resp.GetNextPageToken(), err
-	}, deploymentRow)
+	}, func(d *gatewayv1.Deployment) []string { return deploymentRow(d, e.g.loc()) })
 	if err != nil {
 		return err
 	}
@@ -170,7 +172,7 @@ func proposeDeployment(e *env, req *gatewayv1.ProposeDeploymentRequest) error {
 	if err != nil {
 		return err
 	}
-	return table.Write(e.stdout, deploymentHeader, [][]string{deploymentRow(resp.GetDeployment())})
+	return table.Write(e.stdout, deploymentHeader, [][]string{deploymentRow(resp.GetDeployment(), e.g.loc())})
 }
 
 func ackDeployment(e *env, req *gatewayv1.AcknowledgeDeploymentRequest) error {
@@ -183,5 +185,5 @@ func ackDeployment(e *env, req *gatewayv1.AcknowledgeDeploymentRequest) error {
 	if err != nil {
 		return err
 	}
-	return table.Write(e.stdout, deploymentHeader, [][]string{deploymentRow(resp.GetDeployment())})
+	return table.Write(e.stdout, deploymentHeader, [][]string{deploymentRow(resp.GetDeployment(), e.g.loc())})
 }

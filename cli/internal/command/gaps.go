@@ -1,6 +1,8 @@
 package command
 
 import (
+	"time"
+
 	"flag"
 	"fmt"
 	"strconv"
@@ -23,11 +25,11 @@ func init() {
 				if len(args) > 0 {
 					return problem.Usagef("unexpected argument %q", args[0])
 				}
-				start, err := parseTime("from", *from, startBound)
+				start, err := parseTime("from", *from, startBound, e.g.loc())
 				if err != nil {
 					return err
 				}
-				end, err := parseTime("to", *to, endBound)
+				end, err := parseTime("to", *to, endBound, e.g.loc())
 				if err != nil {
 					return err
 				}
@@ -54,11 +56,11 @@ func listGaps(e *env, req *gatewayv1.ListCoverageGapsRequest, limit int) error {
 			first = resp
 		}
 		return resp.GetCoverageGaps(), resp.GetNextPageToken(), err
-	}, gapRow)
+	}, func(g *gatewayv1.CoverageGap) []string { return gapRow(g, e.g.loc()) })
 	if err != nil {
 		return err
 	}
-	span := window(first.GetStartTime(), first.GetEndTime())
+	span := window(first.GetStartTime(), first.GetEndTime(), e.g.loc())
 	if len(rows) == 0 {
 		fmt.Fprintf(e.stdout, "no coverage gaps in %s\n", span)
 		return nil
@@ -67,7 +69,7 @@ func listGaps(e *env, req *gatewayv1.ListCoverageGapsRequest, limit int) error {
 	return printTable(e, gapHeader, rows, more, limit)
 }
 
-func gapRow(g *gatewayv1.CoverageGap) []string {
+func gapRow(g *gatewayv1.CoverageGap, loc *time.Location) []string {
 	zone := g.GetZoneDisplayName().GetEnglish()
 	if zone == "" {
 		zone = shortName(g.GetZone())
@@ -81,7 +83,7 @@ func gapRow(g *gatewayv1.CoverageGap) []string {
 		strconv.Itoa(int(g.GetIncidentCount())),
 		strconv.Itoa(int(g.GetCasualties())),
 		table.Truncate(g.GetLastIncidentTitle(), 40),
-		formatTime(g.GetLastIncidentTime()),
+		formatTime(g.GetLastIncidentTime(), loc),
 		strings.Join(lapsed, ", "),
 		strconv.FormatFloat(g.GetScore(), 'f', 1, 64),
 	}

@@ -22,7 +22,7 @@ const DefaultAddr = "127.0.0.1:7000"
 // globals are the flags every command takes, with environment fallbacks.
 type globals struct {
 	addr, token, ca string
-	tls             bool
+	tls, utc        bool
 	timeout         time.Duration
 }
 
@@ -46,6 +46,15 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.tls, "tls", g.tls, "connect over TLS, trusting the system's CAs (env TANSIQ_TLS)")
 	fs.StringVar(&g.ca, "ca", g.ca, "connect over TLS trusting this CA bundle (PEM) (env TANSIQ_CA)")
 	fs.DurationVar(&g.timeout, "timeout", g.timeout, "deadline of each call")
+	fs.BoolVar(&g.utc, "utc", g.utc, "show times in UTC instead of Baghdad time (Asia/Baghdad, +03)")
+}
+
+// loc is the zone the tables show times in.
+func (g *globals) loc() *time.Location {
+	if g.utc {
+		return time.UTC
+	}
+	return Baghdad
 }
 
 // dial connects to the gateway. retryable names the methods safe to retry on UNAVAILABLE:

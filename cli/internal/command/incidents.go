@@ -3,6 +3,7 @@ package command
 import (
 	"flag"
 	"strconv"
+	"time"
 
 	"github.com/tansiq/tansiq/cli/internal/problem"
 	"github.com/tansiq/tansiq/cli/internal/table"
@@ -39,15 +40,19 @@ func listIncidents(e *env, filter string, limit int) error {
 	rows, more, err := collect(limit, func(token string, size int32) ([]*incidentv1.Incident, string, error) {
 		resp, err := client.ListIncidents(e.ctx, &incidentv1.ListIncidentsRequest{Filter: filter, PageToken: token, PageSize: size})
 		return resp.GetIncidents(), resp.GetNextPageToken(), err
-	}, incidentRow)
+	}, incidentRow(e.g.loc()))
 	if err != nil {
 		return err
 	}
 	return printTable(e, incidentHeader, rows, more, limit)
 }
 
-func incidentRow(in *incidentv1.Incident) []string {
-	when := formatTime(in.GetOccurTime())
+func incidentRow(loc *time.Location) func(*incidentv1.Incident) []string {
+	return func(in *incidentv1.Incident) []string { return incidentCells(in, loc) }
+}
+
+func incidentCells(in *incidentv1.Incident, loc *time.Location) []string {
+	when := formatTime(in.GetOccurTime(), loc)
 	if p := in.GetTimePrecision(); p != typev1.TimePrecision_TIME_PRECISION_EXACT && p != typev1.TimePrecision_TIME_PRECISION_UNSPECIFIED && len(when) > 10 {
 		when = when[:10] // known to the day or worse: the hour would be invented
 	}

@@ -6,7 +6,7 @@ import "strings"
 var columns = map[string]bool{
 	"id": false, "kind": true, "title": true, "description": false,
 	"occur_time": true, "time_precision": false,
-	"latitude": true, "longitude": true, "geo_precision": false,
+	"latitude": false, "longitude": false, "mgrs": false, "geo_precision": false, // lat/lng or mgrs: checkHeader
 	"place": false, "place_ar": false, "place_ckb": false,
 	"district": false, "governorates": false, "reporting_force": true,
 	"claimed_by": false, "assessed_by": false, "confidence": false,
@@ -26,6 +26,7 @@ var fieldColumns = []struct{ prefix, column string }{
 	{"incident.place.point.latitude", "latitude"},
 	{"incident.place.point.longitude", "longitude"},
 	{"incident.place.point", "latitude/longitude"},
+	{"incident.place.mgrs", "mgrs"},
 	{"incident.place.precision", "geo_precision"},
 	{"incident.place.name", "place"},
 	{"incident.place", "latitude/longitude"},

@@ -11,10 +11,14 @@ Unknown columns are refused.
   kind               yes       ied, armed_attack, indirect_fire, ambush, arson, kidnapping, suicide_attack, sniper, other
   title              yes       one-line summary
   description        no        what happened, as reported
-  occur_time         yes       RFC 3339 (2021-12-02T22:30:00Z), "2021-12-02 22:30" (UTC) or a date (2021-12-02)
+  occur_time         yes       RFC 3339 with an offset (2021-11-27T00:00:00+03:00), a time and a zone
+                               ("2021-11-27 00:00 Asia/Baghdad") or a date (2021-11-27); a time with
+                               neither offset nor zone is refused
   time_precision     no        exact, day, week, month; a bare date defaults to day
-  latitude           yes (CSV) WGS84 degrees; GeoJSON takes it from the Point
-  longitude          yes (CSV) WGS84 degrees; GeoJSON takes it from the Point
+  latitude           yes (CSV) WGS84 degrees; GeoJSON takes it from the Point; not needed with mgrs
+  longitude          yes (CSV) WGS84 degrees; GeoJSON takes it from the Point; not needed with mgrs
+  mgrs               no        MGRS grid reference (38SLE7581366520 or "38S LE 758 665"), in place of
+                               latitude/longitude or beside them (the point must lie in its square)
   geo_precision      no        exact, near, district, governorate
   place              no        the place's name in English
   place_ar           no        the place's name in Arabic

@@ -1,6 +1,7 @@
 package incidentfile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/cli/internal/problem"
+	"github.com/tansiq/tansiq/platform/grid"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
@@ -35,10 +37,7 @@ func (r Row) Incident() (inc *incidentv1.Incident, id string, vs []problem.Viola
 		Notes:          p.get("notes"),
 	}
 	inc.OccurTime, inc.TimePrecision = p.occurTime()
-	inc.Place = &typev1.Place{
-		Point:     &typev1.LatLng{Latitude: p.degrees("latitude", 90), Longitude: p.degrees("longitude", 180)},
-		Precision: enumValue(&p, "geo_precision", "GEO_PRECISION_", typev1.GeoPrecision_value, typev1.GeoPrecision(0)),
-	}
+	inc.Place = p.place()
 	if en, ar, ckb := p.get("place"), p.get("place_ar"), p.get("place_ckb"); en+ar+ckb != "" {
 		inc.Place.Name = &typev1.LocalizedName{English: en, Arabic: ar, Sorani: ckb}
 	}
@@ -72,17 +71,12 @@ func (p *parser) required(col string) string {
 	return v
 }
 
-// Time layouts accepted for occur_time, most precise first; a bare date means the day.
-var timeLayouts = []struct {
-	layout    string
-	precision typev1.TimePrecision
-}{
-	{time.RFC3339Nano, typev1.TimePrecision_TIME_PRECISION_EXACT},
-	{"2006-01-02T15:04", typev1.TimePrecision_TIME_PRECISION_EXACT},
-	{"2006-01-02 15:04:05", typev1.TimePrecision_TIME_PRECISION_EXACT},
-	{"2006-01-02 15:04", typev1.TimePrecision_TIME_PRECISION_EXACT},
-	{"2006-01-02", typev1.TimePrecision_TIME_PRECISION_DAY},
-}
+// Local layouts accepted for occur_time before a zone name ("2021-11-27 00:00 Asia/Baghdad").
+// A time must say its offset or zone: the same clock reading is three hours apart in
+// Baghdad and in UTC, and guessing would file a night attack under the wrong day.
+var localLayouts = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04"}
+
+const timeHint = "use RFC 3339 with an offset (2021-11-27T00:00:00+03:00), a time and a zone (2021-11-27 00:00 Asia/Baghdad) or a date (2021-11-27)"
 
 func (p *parser) occurTime() (*timestamppb.Timestamp, typev1.TimePrecision) {
 	precision := enumValue(p, "time_precision", "TIME_PRECISION_", typev1.TimePrecision_value, typev1.TimePrecision(0))
@@ -90,16 +84,71 @@ func (p *parser) occurTime() (*timestamppb.Timestamp, typev1.TimePrecision) {
 	if s == "" {
 		return nil, precision
 	}
-	for _, l := range timeLayouts {
-		if t, err := time.ParseInLocation(l.layout, s, time.UTC); err == nil {
-			if precision == typev1.TimePrecision_TIME_PRECISION_UNSPECIFIED {
-				precision = l.precision
-			}
-			return timestamppb.New(t), precision
+	t, exact, err := parseOccurTime(s)
+	if err != nil {
+		p.bad("occur_time", "%q: %v; %s", s, err, timeHint)
+		return nil, precision
+	}
+	if precision == typev1.TimePrecision_TIME_PRECISION_UNSPECIFIED {
+		precision = typev1.TimePrecision_TIME_PRECISION_DAY
+		if exact {
+			precision = typev1.TimePrecision_TIME_PRECISION_EXACT
 		}
 	}
-	p.bad("occur_time", "%q is not a time: use 2021-12-02T22:30:00Z, 2021-12-02 22:30 (UTC) or 2021-12-02", s)
-	return nil, precision
+	return timestamppb.New(t), precision
+}
+
+// parseOccurTime reads RFC 3339, a local time followed by an IANA zone name, or a bare
+// date (the day, kept at UTC midnight as the server stores days); exact is false for a date.
+func parseOccurTime(s string) (t time.Time, exact bool, err error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, false, nil
+	}
+	if i := strings.LastIndexByte(s, ' '); i > 0 {
+		if loc, zerr := loadZone(s[i+1:]); zerr == nil {
+			for _, l := range localLayouts {
+				if t, err := time.ParseInLocation(l, strings.TrimSpace(s[:i]), loc); err == nil {
+					return t, true, nil
+				}
+			}
+		}
+	}
+	for _, l := range localLayouts {
+		if _, err := time.Parse(l, s); err == nil {
+			return time.Time{}, false, errors.New("no offset or zone")
+		}
+	}
+	return time.Time{}, false, errors.New("not a time")
+}
+
+// loadZone accepts IANA names ("Asia/Baghdad") and UTC; "Local" is refused, since the
+// importing machine's zone says nothing about where the incident happened.
+func loadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, errors.New("no zone")
+	}
+	return time.LoadLocation(name)
+}
+
+// place reads latitude and longitude, an MGRS grid reference, or both (the server then
+// checks that the point lies in the grid square). The reference is checked here with the
+// same parser the server uses and sent as place.mgrs: the server converts it.
+func (p *parser) place() *typev1.Place {
+	place := &typev1.Place{Precision: enumValue(p, "geo_precision", "GEO_PRECISION_", typev1.GeoPrecision_value, typev1.GeoPrecision(0))}
+	if ref := p.get("mgrs"); ref != "" {
+		if _, err := grid.ParseMGRS(ref); err != nil {
+			p.bad("mgrs", "%q is not an MGRS grid reference: %v", ref, err)
+		}
+		place.Mgrs = ref
+		if p.get("latitude")+p.get("longitude") == "" {
+			return place
+		}
+	}
+	place.Point = &typev1.LatLng{Latitude: p.degrees("latitude", 90), Longitude: p.degrees("longitude", 180)}
+	return place
 }
 
 func (p *parser) degrees(col string, limit float64) float64 {

@@ -78,12 +78,51 @@ func TestRowIncident(t *testing.T) {
 		},
 		{
 			name: "counts without sides are of unknown sides; a stated precision wins",
-			row:  base(map[string]string{"killed": "2", "wounded": "3", "time_precision": "week", "occur_time": "2021-12-05 06:30"}),
+			row:  base(map[string]string{"killed": "2", "wounded": "3", "time_precision": "week", "occur_time": "2021-12-05 06:30 UTC"}),
 			want: minimal(func(in *incidentv1.Incident) {
 				in.OccurTime = timestamppb.New(time.Date(2021, 12, 5, 6, 30, 0, 0, time.UTC))
 				in.TimePrecision = typev1.TimePrecision_TIME_PRECISION_WEEK
 				in.Casualties = &incidentv1.Casualties{Counts: []*incidentv1.CasualtyCount{{
 					Sides: []incidentv1.CasualtySide{incidentv1.CasualtySide_CASUALTY_SIDE_UNKNOWN}, Killed: 2, Wounded: 3}}}
+			}),
+		},
+		// Kulajo, 27 November 2021 at midnight in Iraq, is 26 November 21:00 UTC however it is written.
+		{
+			name: "RFC 3339 with an offset",
+			row:  base(map[string]string{"occur_time": "2021-11-27T00:00:00+03:00"}),
+			want: minimal(func(in *incidentv1.Incident) {
+				in.OccurTime = timestamppb.New(time.Date(2021, 11, 26, 21, 0, 0, 0, time.UTC))
+				in.TimePrecision = typev1.TimePrecision_TIME_PRECISION_EXACT
+			}),
+		},
+		{
+			name: "a local time and a zone",
+			row:  base(map[string]string{"occur_time": "2021-11-27 00:00 Asia/Baghdad"}),
+			want: minimal(func(in *incidentv1.Incident) {
+				in.OccurTime = timestamppb.New(time.Date(2021, 11, 26, 21, 0, 0, 0, time.UTC))
+				in.TimePrecision = typev1.TimePrecision_TIME_PRECISION_EXACT
+			}),
+		},
+		{
+			name: "a local time with seconds, T and a zone",
+			row:  base(map[string]string{"occur_time": "2021-11-27T00:00:30 Asia/Baghdad"}),
+			want: minimal(func(in *incidentv1.Incident) {
+				in.OccurTime = timestamppb.New(time.Date(2021, 11, 26, 21, 0, 30, 0, time.UTC))
+				in.TimePrecision = typev1.TimePrecision_TIME_PRECISION_EXACT
+			}),
+		},
+		{
+			name: "MGRS in place of latitude and longitude",
+			row:  base(map[string]string{"latitude": "", "longitude": "", "mgrs": "38S LE 71660 60477"}),
+			want: minimal(func(in *incidentv1.Incident) {
+				in.Place = &typev1.Place{Mgrs: "38S LE 71660 60477"}
+			}),
+		},
+		{
+			name: "MGRS beside latitude and longitude",
+			row:  base(map[string]string{"mgrs": "38SLE7166060477"}),
+			want: minimal(func(in *incidentv1.Incident) {
+				in.Place.Mgrs = "38SLE7166060477"
 			}),
 		},
 	}
@@ -122,7 +161,26 @@ func TestRowIncidentViolations(t *testing.T) {
 			{Field: "kind", Description: `"unspecified" is not one of armed_attack, ied, indirect_fire, ambush, arson, kidnapping, suicide_attack, sniper, other`},
 		}},
 		{"bad time", base(map[string]string{"occur_time": "2 December 2021"}), []problem.Violation{
-			{Field: "occur_time", Description: `"2 December 2021" is not a time: use 2021-12-02T22:30:00Z, 2021-12-02 22:30 (UTC) or 2021-12-02`},
+			{Field: "occur_time", Description: `"2 December 2021": not a time; use RFC 3339 with an offset (2021-11-27T00:00:00+03:00), a time and a zone (2021-11-27 00:00 Asia/Baghdad) or a date (2021-11-27)`},
+		}},
+		{"a time with neither offset nor zone", base(map[string]string{"occur_time": "2021-11-27 00:00"}), []problem.Violation{
+			{Field: "occur_time", Description: `"2021-11-27 00:00": no offset or zone; use RFC 3339 with an offset (2021-11-27T00:00:00+03:00), a time and a zone (2021-11-27 00:00 Asia/Baghdad) or a date (2021-11-27)`},
+		}},
+		{"RFC 3339 without its offset", base(map[string]string{"occur_time": "2021-11-27T00:00:00"}), []problem.Violation{
+			{Field: "occur_time", Description: `"2021-11-27T00:00:00": no offset or zone; use RFC 3339 with an offset (2021-11-27T00:00:00+03:00), a time and a zone (2021-11-27 00:00 Asia/Baghdad) or a date (2021-11-27)`},
+		}},
+		{"an unknown zone", base(map[string]string{"occur_time": "2021-11-27 00:00 Asia/Makhmour"}), []problem.Violation{
+			{Field: "occur_time", Description: `"2021-11-27 00:00 Asia/Makhmour": not a time; use RFC 3339 with an offset (2021-11-27T00:00:00+03:00), a time and a zone (2021-11-27 00:00 Asia/Baghdad) or a date (2021-11-27)`},
+		}},
+		{"the importing machine's zone", base(map[string]string{"occur_time": "2021-11-27 00:00 Local"}), []problem.Violation{
+			{Field: "occur_time", Description: `"2021-11-27 00:00 Local": not a time; use RFC 3339 with an offset (2021-11-27T00:00:00+03:00), a time and a zone (2021-11-27 00:00 Asia/Baghdad) or a date (2021-11-27)`},
+		}},
+		{"a bad MGRS reference", base(map[string]string{"latitude": "", "longitude": "", "mgrs": "38SLM1234"}), []problem.Violation{
+			{Field: "mgrs", Description: `"38SLM1234" is not an MGRS grid reference: square LM is not in band S of zone 38`},
+		}},
+		{"neither a point nor MGRS", base(map[string]string{"latitude": "", "longitude": ""}), []problem.Violation{
+			{Field: "latitude", Description: "is required"},
+			{Field: "longitude", Description: "is required"},
 		}},
 		{"coordinates out of range and not numbers", base(map[string]string{"latitude": "95", "longitude": "east"}), []problem.Violation{
 			{Field: "latitude", Description: "95 is outside [-90, 90]"},

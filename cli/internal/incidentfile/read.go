@@ -160,6 +160,9 @@ func checkHeader(names []string, geo bool) error {
 			missing = append(missing, c)
 		}
 	}
+	if !seen["mgrs"] && (!seen["latitude"] || !seen["longitude"]) {
+		missing = append(missing, "latitude", "longitude") // or mgrs in their stead
+	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		return fmt.Errorf("missing required column(s) %s", strings.Join(missing, ", "))

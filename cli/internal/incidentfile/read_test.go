@@ -35,6 +35,12 @@ func TestReadCSV(t *testing.T) {
 			in:   header + "\nied,t,2021-12-05\n",
 			want: []Row{{Number: 2, Unit: "line", Values: map[string]string{}, Problem: "has 3 cells, the header 6"}},
 		},
+		{
+			name: "MGRS in place of latitude and longitude",
+			in:   "kind,title,occur_time,mgrs,reporting_force\nied,t,2021-12-05,38SLE7166060477,peshmerga\n",
+			want: []Row{{Number: 2, Unit: "line", Values: map[string]string{"kind": "ied", "title": "t", "occur_time": "2021-12-05", "mgrs": "38SLE7166060477", "reporting_force": "peshmerga"}}},
+		},
+		{name: "latitude without longitude nor MGRS", in: "kind,title,occur_time,latitude,reporting_force\n", wantErr: "missing required column(s) latitude, longitude"},
 		{name: "unknown column", in: header + ",casualties\n", wantErr: `unknown column(s) "casualties"`},
 		{name: "missing required column", in: "kind,title\n", wantErr: "missing required column(s) latitude, longitude, occur_time, reporting_force"},
 		{name: "repeated column", in: header + ",title\n", wantErr: `column "title" appears twice`},
