@@ -6,15 +6,10 @@ package main
 var mutations = []mutation{
 	{
 		Guarantee: "Idempotent writes",
-		Break:     "skip the request-id look-up of a create (both the fast path and the fallback)",
-		Edits: []edit{
-			{File: "platform/store/collection.go",
-				From: "prior, err := c.priorByRequest(ctx, d.RequestID); err == nil",
-				To:   `prior, err := c.priorByRequest(ctx, "mutated:"+d.RequestID); err == nil`},
-			{File: "platform/store/collection.go",
-				From: "prior, perr := c.byRequestID(ctx, d.RequestID); perr == nil",
-				To:   `prior, perr := c.byRequestID(ctx, "mutated:"+d.RequestID); perr == nil`},
-		},
+		Break:     "skip the request-id look-up of a create",
+		Edits: []edit{{File: "platform/store/collection.go",
+			From: "if given && retried {",
+			To:   "if false && given && retried {"}},
 		Checks: []check{{Dir: "platform", Pkg: "./store/", Test: "TestCreateIsIdempotentByRequestID"}},
 	},
 	{
@@ -53,24 +48,19 @@ var mutations = []mutation{
 		Guarantee: "Optimistic concurrency",
 		Break:     "drop the etag check of updates",
 		Edits: []edit{{File: "platform/store/collection.go",
-			From: `if ch.Etag != "" && ch.Etag != d.Etag {`,
-			To:   `if false && ch.Etag != d.Etag {`}},
-		Checks: []check{{Dir: "platform", Pkg: "./store/", Test: "TestUpdateEtagAndRequestReplay"}},
-	},
-	{
-		Guarantee: "Optimistic concurrency",
-		Break:     "drop the incident service's own etag check (made after authorization)",
-		Edits: []edit{{File: "services/incident/internal/handler/change.go",
-			From: `if etag != "" && etag != d.Etag {`,
-			To:   `if false && etag != d.Etag {`}},
-		Checks: []check{{Dir: "services/incident", Pkg: "./internal/handler/", Test: "TestUpdateEtagAndRequestID"}},
+			From: `if ch.Etag != "" && ch.Etag != cur.Etag {`,
+			To:   `if false && ch.Etag != cur.Etag {`}},
+		Checks: []check{
+			{Dir: "platform", Pkg: "./store/", Test: "TestUpdateEtagAndRequestReplay"},
+			{Dir: "services/incident", Pkg: "./internal/handler/", Test: "TestUpdateEtagAndRequestID"},
+		},
 	},
 	{
 		Guarantee: "WatchIncidents: order and completeness",
 		Break:     "ignore the resume token's position: every resume replays everything",
-		Edits: []edit{{File: "platform/store/feed.go",
-			From: "\t\tpos = p\n",
-			To:   "\t\tpos, _ = position{}, p\n"}},
+		Edits: []edit{{File: "platform/store/watch.go",
+			From: "\t\tpos = p.Safe\n",
+			To:   "\t\tpos, _ = 0, p.Safe\n"}},
 		Checks: []check{{Dir: "services/incident", Pkg: "./internal/store/", Test: "TestResumeAfterRestartStartsAtTheTokensPosition"}},
 	},
 	{
