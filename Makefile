@@ -44,8 +44,10 @@ $(TOOLS)/node_modules/.bin/buf:
 	mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund --prefix $(TOOLS) @bufbuild/buf@$(BUF_VERSION)
 
 .PHONY: proto
-proto: tools clients-proto ## regenerate the Go code from proto/ (committed; reproduced byte for byte)
+proto: tools clients-proto ## regenerate the Go code, the clients and the web bundle from proto/ (committed; reproduced byte for byte)
 	buf generate
+	@# The web bundle embeds the generated TypeScript client: a proto change changes it too.
+	$(MAKE) --no-print-directory web
 
 .PHONY: proto-check
 proto-check: proto clients-proto-check ## fail if the committed generated code is stale
