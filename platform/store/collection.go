@@ -178,6 +178,17 @@ func (c *Collection[T]) CurrentSeq(ctx context.Context) (int64, error) {
 // stored document is returned when the request matches, and REQUEST_ID_REUSED when it does
 // not. A different document with the same name is ALREADY_EXISTS.
 func (c *Collection[T]) Create(ctx context.Context, d *Doc[T]) (*Doc[T], error) {
+	return c.CreateChecked(ctx, d, nil)
+}
+
+// CreateChecked is Create under a rule over the whole collection (no two deployments book
+// one unit at once, say): check runs inside the compare-and-swap, after the retry and
+// ALREADY_EXISTS answers, on this process's cache holding at least every change before
+// the one the create commits after. It reads the cache through List or Get and refuses
+// with an error. Since a create commits only if no change came in between, whichever
+// process made it, two creates that each pass check on their own never both commit when
+// together they break the rule: the second is decided again and refused.
+func (c *Collection[T]) CreateChecked(ctx context.Context, d *Doc[T], check func(context.Context) error) (*Doc[T], error) {
 	given := d.RequestID != ""
 	if !given {
 		d.RequestID = NewID()
@@ -199,6 +210,11 @@ func (c *Collection[T]) Create(ctx context.Context, d *Doc[T]) (*Doc[T], error) 
 		}
 		if exists {
 			return nil, nil, apperr.AlreadyExists(d.Name)
+		}
+		if check != nil {
+			if err := check(ctx); err != nil {
+				return nil, nil, err
+			}
 		}
 		nd := *d
 		now := c.now().UTC().Truncate(time.Millisecond)

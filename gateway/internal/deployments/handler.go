@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -47,13 +46,6 @@ type Handler struct {
 	gatewayv1.UnimplementedDeploymentServiceServer
 	cfg Config
 	now func() time.Time
-	// booking serialises the double-booking check with the write it guards: the store
-	// has no transactions, so two proposals checked at once could each find a unit free
-	// and both book it. This holds within one gateway process, which is all the embedded
-	// store runs. Several gateway replicas on MongoDB would need the booking made atomic in
-	// the store instead: one booking document per unit (its windows, updated with a
-	// compare-and-swap on its etag before the deployment is written).
-	booking sync.Mutex
 }
 
 // New returns the handler.
@@ -144,16 +136,9 @@ func (h *Handler) propose(ctx context.Context, req *gatewayv1.ProposeDeploymentR
 	body.State = StateProposed
 	body.Acknowledgements = []Acknowledgement{{Force: proposer, Person: person(ctx), Time: now}}
 
-	h.booking.Lock()
-	defer h.booking.Unlock()
-	booked, err := h.cfg.Store.Booking(ctx, WindowOf(&body))
-	if err != nil {
-		return nil, err
-	}
-	if uc, _ := Conflicts(body.Zone, body.Units, WindowOf(&body), booked, "", now); len(uc) > 0 {
-		return nil, doubleBooked(uc)
-	}
-	d, err := h.cfg.Store.Create(ctx, &Doc{Name: name, Owner: proposer, RequestID: req.GetRequestId(), RequestHash: hash, Body: body})
+	// Double-booking is refused by the store, inside the compare-and-swap that commits the
+	// proposal: across every gateway replica, not only in this process.
+	d, err := h.cfg.Store.CreateBooking(ctx, &Doc{Name: name, Owner: proposer, RequestID: req.GetRequestId(), RequestHash: hash, Body: body})
 	if err != nil {
 		return nil, err
 	}

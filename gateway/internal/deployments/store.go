@@ -2,80 +2,121 @@ package deployments
 
 import (
 	"context"
+	"slices"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
 )
 
-// Store is the deployments collection of the gateway's database.
+// Store is the deployments collection of the gateway's database, served from this
+// process's cache of it (platform/store): every gateway replica follows the one log, and
+// every write is a compare-and-swap on it.
 type Store struct {
 	*store.Collection[Deployment]
 	now func() time.Time
 }
 
-// NewStore returns the collection and creates its indexes.
+// latestStart is the order of ListDeployments: latest start first, then name descending.
+const latestStart = "latest_start"
+
+func startsLater(a, b *Doc) bool {
+	if !a.Body.StartTime.Equal(b.Body.StartTime) {
+		return a.Body.StartTime.After(b.Body.StartTime)
+	}
+	return a.Name > b.Name
+}
+
+// indexed are the equality filters served by an index, with the values each deployment is
+// found under; "request" finds a proposal by its request id.
+var indexed = map[string]func(*Doc) []string{
+	"zone":            func(d *Doc) []string { return []string{d.Body.Zone} },
+	"unit":            func(d *Doc) []string { return d.Body.Units },
+	"force":           func(d *Doc) []string { return d.Body.Forces },
+	"lead_force":      func(d *Doc) []string { return []string{d.Body.LeadForce} },
+	"proposing_force": func(d *Doc) []string { return []string{d.Body.ProposingForce} },
+	"request":         func(d *Doc) []string { return []string{d.RequestID} },
+}
+
+// NewStore returns the collection with its order and indexes declared; Load it before
+// serving.
 func NewStore(ctx context.Context, db *mongo.Database) (*Store, error) {
 	c := store.NewCollection[Deployment](db, "deployments")
-	err := c.EnsureIndexes(ctx,
-		store.Index{Name: "start_time", Keys: bson.D{{Key: "body.start_time", Value: -1}, {Key: "_id", Value: -1}}},
-		store.Index{Name: "zone", Keys: bson.D{{Key: "body.zone", Value: 1}}})
-	if err != nil {
+	c.OrderBy(latestStart, startsLater)
+	for name, keys := range indexed {
+		c.IndexBy(name, keys)
+	}
+	if err := c.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
 	return &Store{Collection: c, now: time.Now}, nil
 }
 
-// byStart is the order of ListDeployments: latest start first.
-var byStart = bson.D{{Key: "body.start_time", Value: -1}, {Key: "_id", Value: -1}}
-
 // Booking returns the deployments that hold their units (see Books) over a window
-// overlapping w.
-func (s *Store) Booking(ctx context.Context, w Window) ([]*Doc, error) {
-	q := bson.D{
-		{Key: "body.state", Value: bson.D{{Key: "$in", Value: bson.A{StateProposed, StateActive}}}},
-		{Key: "body.end_key", Value: bson.D{{Key: "$gt", Value: w.Start}}},
+// overlapping w; with units, only those holding one of them.
+func (s *Store) Booking(ctx context.Context, w Window, units ...string) ([]*Doc, error) {
+	sel := store.Selector[Deployment]{Order: latestStart, Match: func(d *Doc) bool {
+		_, overlaps := w.Overlap(WindowOf(&d.Body))
+		return Books(&d.Body) && overlaps && (len(units) == 0 || slices.ContainsFunc(units, func(u string) bool {
+			return slices.Contains(d.Body.Units, u)
+		}))
+	}}
+	if len(units) == 1 {
+		sel.Where = []store.Key{{Index: "unit", Value: units[0]}}
 	}
-	if !w.End.IsZero() {
-		q = append(q, bson.E{Key: "body.start_time", Value: bson.D{{Key: "$lt", Value: w.End}}})
-	}
-	return s.Find(ctx, q, byStart, 0)
+	return s.Collection.List(ctx, sel)
+}
+
+// CreateBooking stores a proposal unless one of its units is booked (see Books) over an
+// overlapping window by another deployment: the check runs inside the store's
+// compare-and-swap, so proposals made at once through different gateway replicas never
+// both book a unit. A retry of the proposal's request is answered before the check.
+func (s *Store) CreateBooking(ctx context.Context, d *Doc) (*Doc, error) {
+	return s.CreateChecked(ctx, d, func(ctx context.Context) error {
+		booked, err := s.Booking(ctx, WindowOf(&d.Body), d.Body.Units...)
+		if err != nil {
+			return err
+		}
+		if uc, _ := Conflicts(d.Body.Zone, d.Body.Units, WindowOf(&d.Body), booked, d.Name, s.now()); len(uc) > 0 {
+			return doubleBooked(uc)
+		}
+		return nil
+	})
 }
 
 // InZones returns the deployments in the given zones (nil: in every zone) that start
 // before the given time, latest start first.
 func (s *Store) InZones(ctx context.Context, zones []string, before time.Time) ([]*Doc, error) {
-	q := bson.D{{Key: "body.start_time", Value: bson.D{{Key: "$lt", Value: before}}}}
-	if zones != nil {
-		q = append(q, bson.E{Key: "body.zone", Value: bson.D{{Key: "$in", Value: zones}}})
-	}
-	return s.Find(ctx, q, byStart, 0)
+	return s.Collection.List(ctx, store.Selector[Deployment]{Order: latestStart,
+		After: []*Doc{probe(before, maxName)},
+		Match: func(d *Doc) bool {
+			return d.Body.StartTime.Before(before) && (zones == nil || slices.Contains(zones, d.Body.Zone))
+		}})
 }
 
 // Blocking names a deployment in zone that is PROPOSED or ACTIVE as read now, or
 // returns "" when there is none: such a zone may not be deleted.
 func (s *Store) Blocking(ctx context.Context, zone string) (string, error) {
-	docs, err := s.Find(ctx, bson.D{{Key: "body.zone", Value: zone},
-		{Key: "body.state", Value: bson.D{{Key: "$in", Value: bson.A{StateProposed, StateActive}}}}}, byStart, 0)
-	if err != nil {
+	now := s.now()
+	docs, err := s.Collection.List(ctx, store.Selector[Deployment]{Order: latestStart, Limit: 1,
+		Where: []store.Key{{Index: "zone", Value: zone}},
+		Match: func(d *Doc) bool {
+			st := d.Body.StateAt(now)
+			return d.Body.Zone == zone && (st == StateProposed || st == StateActive)
+		}})
+	if err != nil || len(docs) == 0 {
 		return "", err
 	}
-	now := s.now()
-	for _, d := range docs {
-		if st := d.Body.StateAt(now); st == StateProposed || st == StateActive {
-			return d.Name, nil
-		}
-	}
-	return "", nil
+	return docs[0].Name, nil
 }
 
 // ByRequestID returns the deployment proposed with request id, if any.
 func (s *Store) ByRequestID(ctx context.Context, id string) (*Doc, bool, error) {
-	docs, err := s.Find(ctx, bson.D{{Key: "request_id", Value: id}}, nil, 1)
+	docs, err := s.Collection.List(ctx, store.Selector[Deployment]{Order: latestStart, Limit: 1,
+		Where: []store.Key{{Index: "request", Value: id}},
+		Match: func(d *Doc) bool { return d.RequestID == id }})
 	if err != nil || len(docs) == 0 {
 		return nil, false, err
 	}
@@ -88,67 +129,89 @@ type Position struct {
 	Name      string    `json:"n"`
 }
 
-// listBatch is how many documents List reads at a time while it filters by state.
-const listBatch = 200
+// maxName sorts after every resource name (latest start first, it comes first among
+// deployments starting at one time).
+const maxName = "\U0010FFFF"
 
-// List returns up to limit deployments after pos that match the store conditions and
-// keep (the conditions on what is computed when read), latest start first.
+// probe is a document with only the order's fields set.
+func probe(t time.Time, name string) *Doc {
+	return &Doc{Name: name, Body: Deployment{StartTime: t}}
+}
+
+// List returns up to limit deployments after pos that match the conditions and keep
+// (the conditions on what is computed when read), latest start first, from the cache.
 func (s *Store) List(ctx context.Context, conds []filter.Typed, keep func(*Doc) bool, after *Position, limit int) ([]*Doc, error) {
-	var out []*Doc
-	for {
-		q := query(conds)
-		if after != nil {
-			q = append(q, bson.E{Key: "$or", Value: bson.A{
-				bson.D{{Key: "body.start_time", Value: bson.D{{Key: "$lt", Value: after.StartTime}}}},
-				bson.D{{Key: "body.start_time", Value: after.StartTime}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.Name}}}},
-			}})
-		}
-		batch := max(limit, listBatch)
-		docs, err := s.Find(ctx, q, byStart, int64(batch))
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range docs {
-			after = &Position{StartTime: d.Body.StartTime, Name: d.Name}
-			if keep(d) {
-				if out = append(out, d); len(out) == limit {
-					return out, nil
-				}
+	sel := store.Selector[Deployment]{Order: latestStart, Limit: limit, Match: func(d *Doc) bool {
+		for _, c := range conds {
+			if !matches(d, c) {
+				return false
 			}
 		}
-		if len(docs) < batch {
-			return out, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, apperr.Internal(err)
-		}
+		return keep(d)
+	}}
+	if after != nil {
+		sel.After = append(sel.After, probe(after.StartTime, after.Name))
 	}
-}
-
-// paths maps the ListDeployments filter fields the store evaluates to document paths;
-// state is computed when read and checked in memory.
-var paths = map[string]string{
-	"zone":            "body.zone",
-	"force":           "body.forces",
-	"lead_force":      "body.lead_force",
-	"proposing_force": "body.proposing_force",
-	"unit":            "body.units",
-	"mandate":         "body.mandate",
-	"start_time":      "body.start_time",
-	"end_time":        "body.end_key",
-}
-
-// query puts each condition in its own $and clause: store.Query merges conditions on one
-// field into one operator document, which FerretDB refuses for a repeated operator.
-func query(conds []filter.Typed) bson.D {
-	var and bson.A
 	for _, c := range conds {
-		if _, ok := paths[c.Field]; ok {
-			and = append(and, store.Query([]filter.Typed{c}, paths))
+		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
+			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
 		}
 	}
-	if len(and) == 0 {
-		return bson.D{}
+	return s.Collection.List(ctx, sel)
+}
+
+// matches evaluates one checked condition of the ListDeployments filter other than state
+// (computed when read: keep checks it). An equality on a list field (force, unit) matches
+// any of its values.
+func matches(d *Doc, c filter.Typed) bool {
+	b := &d.Body
+	switch c.Field {
+	case "start_time":
+		return compare(b.StartTime.Compare(c.Value.(time.Time)), c.Op)
+	case "end_time":
+		return compare(b.EndKey.Compare(c.Value.(time.Time)), c.Op)
+	case "force":
+		return slices.Contains(b.Forces, c.Value.(string)) == (c.Op != filter.Ne)
+	case "unit":
+		return slices.Contains(b.Units, c.Value.(string)) == (c.Op != filter.Ne)
 	}
-	return bson.D{{Key: "$and", Value: and}}
+	var v string
+	switch c.Field {
+	case "zone":
+		v = b.Zone
+	case "lead_force":
+		v = b.LeadForce
+	case "proposing_force":
+		v = b.ProposingForce
+	case "mandate":
+		v = b.Mandate
+	default:
+		return true // state, checked by keep
+	}
+	switch w := c.Value.(string); {
+	case v < w:
+		return compare(-1, c.Op)
+	case v > w:
+		return compare(1, c.Op)
+	}
+	return compare(0, c.Op)
+}
+
+// compare reports whether a comparison whose sign is cmp satisfies op.
+func compare(cmp int, op filter.Op) bool {
+	switch op {
+	case filter.Eq:
+		return cmp == 0
+	case filter.Ne:
+		return cmp != 0
+	case filter.Lt:
+		return cmp < 0
+	case filter.Le:
+		return cmp <= 0
+	case filter.Gt:
+		return cmp > 0
+	case filter.Ge:
+		return cmp >= 0
+	}
+	return false
 }
