@@ -3,11 +3,12 @@
 // in zones, and registers the services on the gateway's server, beside the APIs it
 // forwards.
 //
-// One gateway process owns the zone catalog it holds in memory and serialises the
-// double-booking checks of deployments: run one replica on the embedded store. Several
-// replicas on MongoDB each follow the incident stream (harmlessly: placing is
-// idempotent) and serve reads, but zone writes and proposals should go to one of them
-// until the catalog follows the zones collection and unit bookings are stored per unit.
+// Several gateway replicas may run on one store: the zones and deployments are
+// platform/store collections, each cached in every replica and followed from its change
+// log; the zone catalog follows the zones collection (a zone written through one replica
+// is placed and served by the others within the store's poll interval), and a proposal
+// that would double-book a unit is refused inside the store's compare-and-swap. Each
+// replica also follows the incident stream and places incidents (idempotently).
 package wiring
 
 import (
@@ -54,6 +55,14 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 			return err
 		}
 	}
+	// Loaded before the gateway serves (its health is not SERVING until Wire returns).
+	if err := zoneStore.Load(ctx); err != nil {
+		return err
+	}
+	zonesAt, err := zoneStore.CurrentSeq(ctx)
+	if err != nil {
+		return err
+	}
 	catalog := zones.NewCatalog()
 	if err := catalog.Load(ctx, zoneStore, log); err != nil {
 		return err
@@ -70,6 +79,15 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 	if err != nil {
 		return err
 	}
+	if err := deps.Load(ctx); err != nil {
+		return err
+	}
+	// Zones written through other replicas: into the catalog, and incidents re-placed.
+	go catalog.Follow(ctx, zoneStore, zonesAt, func(zone string) {
+		if err := placer.ZoneChanged(ctx, zone); err != nil {
+			log.Error("incidents not re-placed after a zone change", "zone", zone, "error", err)
+		}
+	}, log)
 
 	// Calls made for a caller carry the caller's token (rt.Dial); following the incident
 	// stream is the gateway's own business (rt.DialService).

@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/tansiq/tansiq/gateway/internal/geo"
+	"github.com/tansiq/tansiq/platform/store"
 )
 
 // Entry is one zone as the catalog holds it: the stored document and its decoded area.
@@ -19,28 +21,30 @@ type Entry struct {
 }
 
 // Catalog mirrors the stored zones in memory, with a spatial index of their areas. It
-// is filled from the store at start and kept current by this process's writes, so its
-// memory grows with the zones held and nothing else. It is safe for concurrent use.
-//
-// Zone writes made by another gateway replica reach this catalog only at its next start:
-// a deployment with several replicas should send zone writes to one of them (zones change
-// rarely) until the catalog follows the zones collection (see package wiring).
+// is filled from the zones collection at start and kept current by Follow (every
+// replica's writes, within the store's poll interval) and by this process's own writes
+// (before they return), so its memory grows with the zones held and nothing else. It is
+// safe for concurrent use.
 type Catalog struct {
 	mu      sync.RWMutex
 	entries map[string]*Entry
-	names   []string // sorted; nil when it must be rebuilt
+	gone    map[string]int64 // deleted zones: the latest change seen of each
+	names   []string         // sorted; nil when it must be rebuilt
 	index   *geo.Index
 }
 
 // NewCatalog returns an empty catalog.
 func NewCatalog() *Catalog {
-	return &Catalog{entries: map[string]*Entry{}, index: geo.NewIndex()}
+	return &Catalog{entries: map[string]*Entry{}, gone: map[string]int64{}, index: geo.NewIndex()}
 }
 
 // Load puts every stored zone in the catalog. A stored zone whose area cannot be read
 // (which validation on write prevents) is logged and left out rather than stopping the
 // gateway.
 func (c *Catalog) Load(ctx context.Context, s *Store, log *slog.Logger) error {
+	if log == nil {
+		log = slog.Default()
+	}
 	docs, err := s.All(ctx)
 	if err != nil {
 		return err
@@ -53,38 +57,93 @@ func (c *Catalog) Load(ctx context.Context, s *Store, log *slog.Logger) error {
 	return nil
 }
 
-// Put adds or replaces a zone. A document older than the one held (a replayed create
-// answered from the store) does not replace it.
-func (c *Catalog) Put(d *Doc) error {
-	g, err := decodeStored(d.Body.GeoJSON)
-	if err != nil {
-		return err
+// Follow applies every change of the zones collection after the one numbered from (the
+// position Load saw, or 0: every zone) until ctx ends: zones written through any
+// replica. moved is called for each zone whose area the catalog took a change of
+// (created, reshaped or deleted) that this process had not applied yet. A feed that
+// stops (a watcher too slow for the store's ring) is resumed where it stopped.
+func (c *Catalog) Follow(ctx context.Context, s *Store, from int64, moved func(zone string), log *slog.Logger) {
+	if log == nil {
+		log = slog.Default()
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if old, ok := c.entries[d.Name]; ok && old.Doc.Seq > d.Seq {
-		return nil
+	for ctx.Err() == nil {
+		err := s.Follow(ctx, store.Token(from), false, func(d *Doc, _ string) error {
+			var changed bool
+			if d.Change == "deleted" {
+				changed = c.remove(d.Name, d.Seq)
+			} else if ok, err := c.put(d); err != nil {
+				log.Error("zone left out of the catalog", "zone", d.Name, "error", err)
+			} else {
+				changed = ok
+			}
+			from = d.Seq
+			if changed && moved != nil {
+				moved(d.Name)
+			}
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			log.Warn("zone feed interrupted; resuming", "error", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
 	}
-	if err := c.index.Replace(d.Name, g); err != nil {
-		return fmt.Errorf("index %s: %w", d.Name, err)
-	}
-	if _, ok := c.entries[d.Name]; !ok {
-		c.names = nil
-	}
-	c.entries[d.Name] = &Entry{Doc: d, Geometry: g}
-	return nil
 }
 
-// Remove drops a zone.
-func (c *Catalog) Remove(name string) {
+// Put adds or replaces a zone. A document no newer than the one held (a replayed create
+// answered from the store, a change the follower applied first), or than its deletion,
+// does not replace it.
+func (c *Catalog) Put(d *Doc) error {
+	_, err := c.put(d)
+	return err
+}
+
+// put is Put, reporting whether the zone's area changed.
+func (c *Catalog) put(d *Doc) (bool, error) {
+	g, err := decodeStored(d.Body.GeoJSON)
+	if err != nil {
+		return false, err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.entries[name]; !ok {
-		return
+	old, ok := c.entries[d.Name]
+	// Seq 0 is a zone not read from the store (tests put such zones): it always replaces.
+	if ok && (old.Doc.Seq > d.Seq || old.Doc.Seq == d.Seq && d.Seq > 0) || d.Seq > 0 && c.gone[d.Name] >= d.Seq {
+		return false, nil
+	}
+	if err := c.index.Replace(d.Name, g); err != nil {
+		return false, fmt.Errorf("index %s: %w", d.Name, err)
+	}
+	if !ok {
+		c.names = nil
+	}
+	delete(c.gone, d.Name)
+	c.entries[d.Name] = &Entry{Doc: d, Geometry: g}
+	return !ok || old.Doc.Body.GeoJSON != d.Body.GeoJSON, nil
+}
+
+// Remove drops a zone this process deleted.
+func (c *Catalog) Remove(name string) { c.remove(name, 0) }
+
+// remove drops a zone deleted by the change numbered seq (0: the latest held), and
+// reports whether it was held.
+func (c *Catalog) remove(name string, seq int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[name]
+	if ok {
+		seq = max(seq, e.Doc.Seq)
+	}
+	c.gone[name] = max(c.gone[name], seq)
+	if !ok {
+		return false
 	}
 	delete(c.entries, name)
 	c.index.Delete(name)
 	c.names = nil
+	return true
 }
 
 // Get returns the named zone.

@@ -120,7 +120,18 @@ func (h *Handler) GetZone(ctx context.Context, req *gatewayv1.GetZoneRequest) (*
 	}
 	e, ok := h.cfg.Catalog.Get(req.GetName())
 	if !ok {
-		return nil, check.ToStatus(apperr.NotFound(req.GetName()))
+		// Perhaps just created through another replica, whose change the catalog's
+		// follower has not brought yet: the store reads its log forward for it.
+		d, err := h.cfg.Store.Get(ctx, req.GetName())
+		if err != nil {
+			return nil, check.ToStatus(err)
+		}
+		// Served, not put in the catalog: the follower puts it, and re-places incidents.
+		g, err := decodeStored(d.Body.GeoJSON)
+		if err != nil {
+			return nil, check.ToStatus(apperr.Internal(err))
+		}
+		e = &Entry{Doc: d, Geometry: g}
 	}
 	return &gatewayv1.GetZoneResponse{Zone: h.toProto(e)}, nil
 }
@@ -133,13 +144,15 @@ func (h *Handler) UpdateZone(ctx context.Context, req *gatewayv1.UpdateZoneReque
 	if err := v.Err(); err != nil {
 		return nil, check.ToStatus(err)
 	}
-	e, ok := h.cfg.Catalog.Get(name)
-	if !ok {
-		return nil, check.ToStatus(apperr.NotFound(name))
+	// The store reads its log forward for a zone another replica has just created.
+	cur, err := h.cfg.Store.Get(ctx, name)
+	if err != nil {
+		return nil, check.ToStatus(err)
 	}
 	// Authorize before anything else, so no answer tells a refused caller more, and
-	// before the geometry is checked, which is the costly part.
-	if err := access.Change(ctx, name, e.Doc.Owner); err != nil {
+	// before the geometry is checked, which is the costly part (and again inside the
+	// compare-and-swap, on the version it replaces).
+	if err := access.Change(ctx, name, cur.Owner); err != nil {
 		return nil, check.ToStatus(err)
 	}
 	paths := validateMask(&v, req.GetUpdateMask().GetPaths())
@@ -152,16 +165,18 @@ func (h *Handler) UpdateZone(ctx context.Context, req *gatewayv1.UpdateZoneReque
 	if err != nil {
 		return nil, check.ToStatus(apperr.Internal(err))
 	}
-	d, err := h.cfg.Store.Update(ctx, store.Change{
+	// Authorized inside the compare-and-swap, on the version it replaces, before the etag
+	// or anything else is looked at, so no answer tells a refused caller more.
+	d, err := h.cfg.Store.UpdateAuthorized(ctx, store.Change{
 		Name: name, Etag: req.GetZone().GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, func(d *Doc) error {
+	}, store.OwnerMayChange[Zone](ctx), func(d *Doc) error {
 		applyMask(&d.Body, patch, paths)
 		return nil
 	})
 	if err != nil {
 		return nil, check.ToStatus(err)
 	}
-	e, err = h.written(ctx, d, areaChanged(paths))
+	e, err := h.written(ctx, d, areaChanged(paths))
 	if err != nil {
 		return nil, check.ToStatus(err)
 	}
