@@ -115,3 +115,35 @@ func (e *Env) Conn(name, token string) *grpc.ClientConn {
 	}
 	return conn
 }
+
+// StartReplicas starts a second incident service and a second gateway on e's store, with
+// their own free ports and data directory (dir) and e's token key, so that e's tokens
+// work on both. The second gateway calls e's forces and meeting services and its own
+// incident service. Together with e they are two replicas of each on one store.
+func (e *Env) StartReplicas(ctx context.Context, dir string) (*stack.Stack, error) {
+	bin, err := Binaries(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	// A bin directory with only the replicated processes: the stack runs what it finds.
+	only := filepath.Join(dir, "bin")
+	if err := os.MkdirAll(only, 0o755); err != nil {
+		return nil, err
+	}
+	for _, name := range []string{stack.Incident, stack.Gateway} {
+		if err := os.Symlink(filepath.Join(bin, stack.Binary(name)), filepath.Join(only, stack.Binary(name))); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.CopyFS(filepath.Join(dir, "keys"), os.DirFS(filepath.Join(e.Dir, "keys"))); err != nil {
+		return nil, fmt.Errorf("share the token key: %w", err)
+	}
+	ports, err := stack.FreePorts()
+	if err != nil {
+		return nil, err
+	}
+	return stack.Up(ctx, stack.Config{BinDir: only, DataDir: dir, Ports: ports, MongoURI: e.MongoURI(),
+		HealthTimeout: 3 * time.Minute, Console: os.Stderr,
+		Env: map[string][]string{stack.Gateway: {
+			"TANSIQ_FORCES_ADDR=" + e.Addr(stack.Forces), "TANSIQ_MEETING_ADDR=" + e.Addr(stack.Meeting)}}})
+}
