@@ -110,15 +110,8 @@ func (h *Handler) propose(ctx context.Context, req *gatewayv1.ProposeDeploymentR
 	hash := reqhash.Of(req)
 	// A retry is answered before anything is checked again: its units are booked by the
 	// deployment it created.
-	if rid := req.GetRequestId(); rid != "" {
-		if prior, ok, err := h.cfg.Store.ByRequestID(ctx, rid); err != nil {
-			return nil, err
-		} else if ok {
-			if prior.RequestHash != hash {
-				return nil, apperr.RequestIDReused(rid)
-			}
-			return prior, nil
-		}
+	if prior, err := h.cfg.Store.Prior(ctx, req.GetRequestId(), hash); err != nil || prior != nil {
+		return prior, err
 	}
 	if _, ok := h.cfg.Catalog.Get(body.Zone); !ok {
 		var v apperr.Violations

@@ -30,14 +30,13 @@ func startsLater(a, b *Doc) bool {
 }
 
 // indexed are the equality filters served by an index, with the values each deployment is
-// found under; "request" finds a proposal by its request id.
+// found under.
 var indexed = map[string]func(*Doc) []string{
 	"zone":            func(d *Doc) []string { return []string{d.Body.Zone} },
 	"unit":            func(d *Doc) []string { return d.Body.Units },
 	"force":           func(d *Doc) []string { return d.Body.Forces },
 	"lead_force":      func(d *Doc) []string { return []string{d.Body.LeadForce} },
 	"proposing_force": func(d *Doc) []string { return []string{d.Body.ProposingForce} },
-	"request":         func(d *Doc) []string { return []string{d.RequestID} },
 }
 
 // NewStore returns the collection with its order and indexes declared; Load it before
@@ -110,17 +109,6 @@ func (s *Store) Blocking(ctx context.Context, zone string) (string, error) {
 		return "", err
 	}
 	return docs[0].Name, nil
-}
-
-// ByRequestID returns the deployment proposed with request id, if any.
-func (s *Store) ByRequestID(ctx context.Context, id string) (*Doc, bool, error) {
-	docs, err := s.Collection.List(ctx, store.Selector[Deployment]{Order: latestStart, Limit: 1,
-		Where: []store.Key{{Index: "request", Value: id}},
-		Match: func(d *Doc) bool { return d.RequestID == id }})
-	if err != nil || len(docs) == 0 {
-		return nil, false, err
-	}
-	return docs[0], true, nil
 }
 
 // Position is where a page ends: the latest-start-first sort key of its last deployment.
