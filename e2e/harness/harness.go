@@ -125,16 +125,6 @@ func (e *Env) StartReplicas(ctx context.Context, dir string) (*stack.Stack, erro
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	// A bin directory with only the replicated processes: the stack runs what it finds.
-	only := filepath.Join(dir, "bin")
-	if err := os.MkdirAll(only, 0o755); err != nil {
-		return nil, err
-	}
-	for _, name := range []string{stack.Incident, stack.Gateway} {
-		if err := os.Symlink(filepath.Join(bin, stack.Binary(name)), filepath.Join(only, stack.Binary(name))); err != nil {
-			return nil, err
-		}
-	}
 	if err := os.CopyFS(filepath.Join(dir, "keys"), os.DirFS(filepath.Join(e.Dir, "keys"))); err != nil {
 		return nil, fmt.Errorf("share the token key: %w", err)
 	}
@@ -142,7 +132,8 @@ func (e *Env) StartReplicas(ctx context.Context, dir string) (*stack.Stack, erro
 	if err != nil {
 		return nil, err
 	}
-	return stack.Up(ctx, stack.Config{BinDir: only, DataDir: dir, Ports: ports, MongoURI: e.MongoURI(),
+	return stack.Up(ctx, stack.Config{BinDir: bin, DataDir: dir,
+		Processes: []string{stack.Incident, stack.Gateway}, Ports: ports, MongoURI: e.MongoURI(),
 		HealthTimeout: 3 * time.Minute, Console: os.Stderr,
 		Env: map[string][]string{stack.Gateway: {
 			"TANSIQ_FORCES_ADDR=" + e.Addr(stack.Forces), "TANSIQ_MEETING_ADDR=" + e.Addr(stack.Meeting)}}})
