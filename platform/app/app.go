@@ -39,6 +39,9 @@ type Options struct {
 	// Configure adjusts the server configuration before the server is built (the gateway
 	// installs its forwarding there); rt has no Server yet.
 	Configure func(ctx context.Context, rt *Runtime, cfg *server.Config) error
+	// AuditSources, when set, names the other servers whose audit trails this server's
+	// AuditService lists together with its own (the gateway's: one trail for the system).
+	AuditSources func(rt *Runtime) ([]audit.Source, error)
 }
 
 // Runtime is what a deployable gets to wire itself: its server, its database and logger.
@@ -152,7 +155,16 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	}
 	rt.Server = server.New(cfg)
 	srv := rt.Server
-	gatewayv1.RegisterAuditServiceServer(srv.GRPC, audit.NewService(recorder, pagetoken.New(*pageSecret)))
+	tokens := pagetoken.New(*pageSecret)
+	var trail gatewayv1.AuditServiceServer = audit.NewService(recorder, tokens)
+	if o.AuditSources != nil {
+		others, err := o.AuditSources(rt)
+		if err != nil {
+			return err
+		}
+		trail = audit.NewMerged(o.Name, audit.NewService(recorder, tokens), others, tokens)
+	}
+	gatewayv1.RegisterAuditServiceServer(srv.GRPC, trail)
 	if err := wire(ctx, rt); err != nil {
 		return err
 	}

@@ -75,6 +75,11 @@ func (r *Recorder) Stream() grpc.StreamServerInterceptor {
 		hd := &holder{}
 		w := &watchStream{ServerStream: ss, ctx: context.WithValue(ss.Context(), holderKey{}, hd)}
 		err := h(srv, w)
+		if err != nil && w.firstIn == nil {
+			// Refused before the handler read it (no token, no permission): read the request
+			// now, so that the record still says which resource and request id it was for.
+			w.firstIn = unreadRequest(ss, info.FullMethod)
+		}
 		in, out := decode(info.FullMethod, w.firstIn, w.firstOut)
 		r.write(ss.Context(), info.FullMethod, hd.id, in, out, err)
 		return err
@@ -175,6 +180,20 @@ func snapshot(m any) any {
 		return append([]byte(nil), r.RawBytes()...)
 	}
 	return m
+}
+
+// unreadRequest reads the request of a call whose client sends one message, or returns
+// nil; a client-streaming call is not waited for.
+func unreadRequest(ss grpc.ServerStream, method string) any {
+	md := methodDescriptor(method)
+	if md == nil || md.IsStreamingClient() {
+		return nil
+	}
+	msg := dynamicpb.NewMessage(md.Input())
+	if ss.RecvMsg(msg) != nil {
+		return nil
+	}
+	return msg
 }
 
 // decode turns the captured messages into protos, decoding raw bytes with the method's

@@ -43,11 +43,13 @@ var listSchema = filter.Schema{
 	"request_id":  {Type: filter.String},
 	"trace_id":    {Type: filter.String},
 	"event_time":  {Type: filter.Time, Ops: filter.Ordered},
+	"recorded_by": {Type: filter.String},
 }
 
 var listPaths = map[string]string{
 	"resource": "resource", "actor": "actor", "actor_force": "actor_force", "method": "method",
 	"decision": "allowed", "request_id": "request_id", "trace_id": "trace_id", "event_time": "event_time",
+	"recorded_by": "recorded_by",
 }
 
 type position struct {
@@ -83,12 +85,8 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAudit
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	asc := false
-	switch strings.TrimSpace(req.GetOrderBy()) {
-	case "", "event_time desc":
-	case "event_time", "event_time asc":
-		asc = true
-	default:
+	asc, ok := ascending(req.GetOrderBy())
+	if !ok {
 		v.Add("order_by", `must be "event_time" or "event_time desc"`)
 	}
 	size := reqcheck.PageSize(&v, req.GetPageSize())
@@ -148,6 +146,17 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAudit
 		resp.AuditRecords = append(resp.AuditRecords, ToProto(&recs[i]))
 	}
 	return resp, nil
+}
+
+// ascending reads order_by: latest first unless it is "event_time" (or "event_time asc").
+func ascending(orderBy string) (asc, ok bool) {
+	switch strings.TrimSpace(orderBy) {
+	case "", "event_time desc":
+		return false, true
+	case "event_time", "event_time asc":
+		return true, true
+	}
+	return false, false
 }
 
 var roles = map[string]gatewayv1.CallerRole{

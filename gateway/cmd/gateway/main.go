@@ -16,9 +16,11 @@ import (
 	"github.com/tansiq/tansiq/gateway/internal/wiring"
 	"github.com/tansiq/tansiq/gateway/web"
 	"github.com/tansiq/tansiq/platform/app"
+	"github.com/tansiq/tansiq/platform/audit"
 	"github.com/tansiq/tansiq/platform/config"
 	"github.com/tansiq/tansiq/platform/server"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
+	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 )
@@ -59,6 +61,9 @@ func main() {
 			serverCfg = *cfg
 			return nil
 		},
+		AuditSources: func(rt *app.Runtime) ([]audit.Source, error) {
+			return auditSources(rt, map[string]string{"incident": *incidentAddr, "forces": *forcesAddr, "meeting": *meetingAddr})
+		},
 	}, func(ctx context.Context, rt *app.Runtime) error {
 		if err := wiring.Wire(ctx, rt, wiring.Addrs{Incident: *incidentAddr, Forces: *forcesAddr, Meeting: *meetingAddr}); err != nil {
 			return err
@@ -73,4 +78,21 @@ func main() {
 		}
 		return webserver.Start(ctx, *webListen, h, serverCfg.TLS, serverCfg.ShutdownTimeout, rt.Log)
 	})
+}
+
+// auditSources dials every service's AuditService with the caller's token forwarded, so
+// that each service applies the audit-read rule to the caller itself.
+func auditSources(rt *app.Runtime, addrs map[string]string) ([]audit.Source, error) {
+	var out []audit.Source
+	for _, name := range []string{"incident", "forces", "meeting"} {
+		if addrs[name] == "" {
+			continue
+		}
+		conn, err := rt.Dial(addrs[name], gatewayv1.AuditService_ServiceDesc.ServiceName)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, audit.Source{Name: name, Trail: gatewayv1.NewAuditServiceClient(conn)})
+	}
+	return out, nil
 }
