@@ -75,7 +75,8 @@ export declare type ListAuditRecordsRequest = Message<"tansiq.gateway.v1.ListAud
    * AIP-160 subset: comparisons joined by AND. Fields: resource (=: with decision =
    * AUDIT_DECISION_ALLOWED, the change history of that record), actor (= a person),
    * actor_force (=), method (=), decision (= an AuditDecision name), request_id (=),
-   * trace_id (=), event_time (>, >=, <, <= with an RFC 3339 time). Example, what the
+   * trace_id (=), recorded_by (= a server: "gateway", "incident", ...), event_time (>,
+   * >=, <, <= with an RFC 3339 time). Example, what the
    * Peshmerga was refused in December 2021:
    * actor_force = "forces/peshmerga" AND decision = AUDIT_DECISION_DENIED AND event_time >= "2021-12-01T00:00:00Z"
    *
