@@ -65,7 +65,7 @@ type Collection[T any] struct {
 	stopped chan struct{}
 
 	commitSem chan struct{}  // one local commit at a time: they would collide on the next sequence
-	syncMu    sync.Mutex     // one reader of the log at a time
+	syncSem   chan struct{}  // one reader of the log at a time; waiting for it honours the caller's deadline
 	stripes   [64]sync.Mutex // materialisations of one name, in order
 	pendMu    sync.Mutex     // guards pending
 	pending   []pendingEntry // applied entries above the checkpoint, in sequence order
@@ -90,6 +90,7 @@ func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
 		gone: db.Collection(name + "_gone"), counters: db.Collection("counters"),
 		now: time.Now, timing: Timing{}.withDefaults(), state: newCache[T](0),
 		commitSem:  make(chan struct{}, 1),
+		syncSem:    make(chan struct{}, 1),
 		orderDecls: map[string]func(a, b *Doc[T]) bool{}, indexDecls: map[string]func(*Doc[T]) []string{}}
 }
 

@@ -100,8 +100,14 @@ func (c *Collection[T]) load(ctx context.Context) error {
 // the first that does not exist. Entries are dense: a writer takes sequence n+1 only after
 // it has seen n, so no later entry exists when n+1 does not.
 func (c *Collection[T]) catchUp(ctx context.Context) error {
-	c.syncMu.Lock()
-	defer c.syncMu.Unlock()
+	// Not a mutex: the follower may hold it while the store is away, and a caller waiting
+	// behind it must still give up at its own deadline.
+	select {
+	case c.syncSem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-c.syncSem }()
 	for {
 		c.state.mu.RLock()
 		next := c.state.pos + 1
