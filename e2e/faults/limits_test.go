@@ -84,19 +84,21 @@ func TestGatewayLimitsEachCaller(t *testing.T) {
 	})
 
 	t.Run("unary calls", func(t *testing.T) {
-		// With the store down, lists wait for their deadline at the incident service, so
-		// the caller's calls stay in flight at the gateway.
+		// With the store down, writes wait for their deadline at the incident service (reads
+		// are answered from its cache), so the caller's calls stay in flight at the gateway.
 		if err := env.Stop(stack.Store); err != nil {
 			t.Fatal(err)
 		}
 		defer restart(t, ctx, env, stack.Store)
 		held := 4 * time.Second
 		var wg sync.WaitGroup
-		for range testMaxInflight {
+		for i := range testMaxInflight {
 			wg.Go(func() {
 				hctx, hcancel := context.WithTimeout(ctx, held)
 				defer hcancel()
-				_, _ = jamal.ListIncidents(hctx, &incidentv1.ListIncidentsRequest{})
+				_, _ = jamal.CreateIncident(hctx, &incidentv1.CreateIncidentRequest{
+					RequestId: fmt.Sprintf("limits-held-%d", i),
+					Incident:  ied("Makhmour", "held while the store is down", time.Now().Add(-time.Hour))})
 			})
 		}
 		defer wg.Wait()
