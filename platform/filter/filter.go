@@ -23,6 +23,27 @@ const (
 	Ge Op = ">="
 )
 
+// Holds reports whether a comparison result (negative, zero, positive, as from
+// cmp.Compare or time.Time.Compare) satisfies o; an unknown operator never holds.
+// Stores that evaluate filters in memory use it for every field.
+func (o Op) Holds(cmp int) bool {
+	switch o {
+	case Eq:
+		return cmp == 0
+	case Ne:
+		return cmp != 0
+	case Lt:
+		return cmp < 0
+	case Le:
+		return cmp <= 0
+	case Gt:
+		return cmp > 0
+	case Ge:
+		return cmp >= 0
+	}
+	return false
+}
+
 // Condition is one comparison of a filter.
 type Condition struct {
 	Field string

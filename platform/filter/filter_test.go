@@ -66,3 +66,24 @@ func FuzzParse(f *testing.F) {
 		_, _ = testSchema.Check(s)
 	})
 }
+
+func TestOpHolds(t *testing.T) {
+	for _, tt := range []struct {
+		op   Op
+		want [3]bool // for cmp -1, 0, 1
+	}{
+		{Eq, [3]bool{false, true, false}},
+		{Ne, [3]bool{true, false, true}},
+		{Lt, [3]bool{true, false, false}},
+		{Le, [3]bool{true, true, false}},
+		{Gt, [3]bool{false, false, true}},
+		{Ge, [3]bool{false, true, true}},
+		{Op("~"), [3]bool{false, false, false}},
+	} {
+		for i, c := range []int{-1, 0, 1} {
+			if got := tt.op.Holds(c); got != tt.want[i] {
+				t.Errorf("%q.Holds(%d) = %v, want %v", tt.op, c, got, tt.want[i])
+			}
+		}
+	}
+}

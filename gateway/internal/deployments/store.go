@@ -1,6 +1,7 @@
 package deployments
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -155,9 +156,9 @@ func matches(d *Doc, c filter.Typed) bool {
 	b := &d.Body
 	switch c.Field {
 	case "start_time":
-		return compare(b.StartTime.Compare(c.Value.(time.Time)), c.Op)
+		return c.Op.Holds(b.StartTime.Compare(c.Value.(time.Time)))
 	case "end_time":
-		return compare(b.EndKey.Compare(c.Value.(time.Time)), c.Op)
+		return c.Op.Holds(b.EndKey.Compare(c.Value.(time.Time)))
 	case "force":
 		return slices.Contains(b.Forces, c.Value.(string)) == (c.Op != filter.Ne)
 	case "unit":
@@ -176,30 +177,5 @@ func matches(d *Doc, c filter.Typed) bool {
 	default:
 		return true // state, checked by keep
 	}
-	switch w := c.Value.(string); {
-	case v < w:
-		return compare(-1, c.Op)
-	case v > w:
-		return compare(1, c.Op)
-	}
-	return compare(0, c.Op)
-}
-
-// compare reports whether a comparison whose sign is cmp satisfies op.
-func compare(cmp int, op filter.Op) bool {
-	switch op {
-	case filter.Eq:
-		return cmp == 0
-	case filter.Ne:
-		return cmp != 0
-	case filter.Lt:
-		return cmp < 0
-	case filter.Le:
-		return cmp <= 0
-	case filter.Gt:
-		return cmp > 0
-	case filter.Ge:
-		return cmp >= 0
-	}
-	return false
+	return c.Op.Holds(cmp.Compare(v, c.Value.(string)))
 }

@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -118,11 +119,11 @@ func matches(d *Doc, c filter.Typed) bool {
 	in := &d.Body
 	switch c.Field {
 	case "occur_time":
-		return compare(in.OccurTime.Compare(c.Value.(time.Time)), c.Op)
+		return c.Op.Holds(in.OccurTime.Compare(c.Value.(time.Time)))
 	case "place.latitude":
-		return compareFloat(in.Place.Point.Lat, c.Value.(float64), c.Op)
+		return c.Op.Holds(cmp.Compare(in.Place.Point.Lat, c.Value.(float64)))
 	case "place.longitude":
-		return compareFloat(in.Place.Point.Lng, c.Value.(float64), c.Op)
+		return c.Op.Holds(cmp.Compare(in.Place.Point.Lng, c.Value.(float64)))
 	case "governorate":
 		has := slices.Contains(in.Governorates, c.Value.(string))
 		return has == (c.Op != filter.Ne)
@@ -140,40 +141,5 @@ func matches(d *Doc, c filter.Typed) bool {
 	default:
 		return false // the schema admits no other field
 	}
-	switch {
-	case v < c.Value.(string):
-		return compare(-1, c.Op)
-	case v > c.Value.(string):
-		return compare(1, c.Op)
-	}
-	return compare(0, c.Op)
-}
-
-func compareFloat(a, b float64, op filter.Op) bool {
-	switch {
-	case a < b:
-		return compare(-1, op)
-	case a > b:
-		return compare(1, op)
-	}
-	return compare(0, op)
-}
-
-// compare reports whether a comparison whose sign is cmp satisfies op.
-func compare(cmp int, op filter.Op) bool {
-	switch op {
-	case filter.Eq:
-		return cmp == 0
-	case filter.Ne:
-		return cmp != 0
-	case filter.Lt:
-		return cmp < 0
-	case filter.Le:
-		return cmp <= 0
-	case filter.Gt:
-		return cmp > 0
-	case filter.Ge:
-		return cmp >= 0
-	}
-	return false
+	return c.Op.Holds(cmp.Compare(v, c.Value.(string)))
 }

@@ -124,30 +124,11 @@ func itemMatches(a *domain.ActionItem, conds []filter.Typed, now time.Time) bool
 		case "status":
 			ok = (a.Status(now) == c.Value) == (c.Op == filter.Eq)
 		case "due_time":
-			ok = !a.DueTime.IsZero() && holds(a.DueTime.Compare(c.Value.(time.Time)), c.Op)
+			ok = !a.DueTime.IsZero() && c.Op.Holds(a.DueTime.Compare(c.Value.(time.Time)))
 		}
 		if !ok {
 			return false
 		}
 	}
 	return true
-}
-
-// holds reports whether a comparison result (-1, 0, 1) satisfies op.
-func holds(cmp int, op filter.Op) bool {
-	switch op {
-	case filter.Eq:
-		return cmp == 0
-	case filter.Ne:
-		return cmp != 0
-	case filter.Lt:
-		return cmp < 0
-	case filter.Le:
-		return cmp <= 0
-	case filter.Gt:
-		return cmp > 0
-	case filter.Ge:
-		return cmp >= 0
-	}
-	return false
 }
