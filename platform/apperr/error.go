@@ -24,6 +24,7 @@ const (
 	KindUnavailable                    // a dependency is down: a retry may succeed
 	KindResourceExhausted              // a limit was hit
 	KindDeadlineExceeded               // the caller's deadline passed
+	KindOutOfRange                     // a position (resume token) past what is kept: start again
 )
 
 // Violation names one bad field of a request and says what is wrong with it.

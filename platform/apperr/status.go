@@ -24,6 +24,7 @@ var codeOf = map[Kind]codes.Code{
 	KindUnavailable:        codes.Unavailable,
 	KindResourceExhausted:  codes.ResourceExhausted,
 	KindDeadlineExceeded:   codes.DeadlineExceeded,
+	KindOutOfRange:         codes.OutOfRange,
 }
 
 // ToStatus turns any error into a gRPC status error with google.rpc.ErrorInfo (reason,

@@ -28,11 +28,16 @@ func parsePosition(tok string) (position, error) {
 	var p position
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil || len(b) > 128 || json.Unmarshal(b, &p) != nil || p.Safe < 0 || p.Last < p.Safe {
-		e := apperr.New(apperr.KindInvalidArgument, "INVALID_RESUME_TOKEN", "resume_token is not valid")
-		e.Violations = []apperr.Violation{{Field: "resume_token", Description: "is not a token from this stream"}}
-		return p, e
+		return p, ErrInvalidToken()
 	}
 	return p, nil
+}
+
+// ErrInvalidToken is the error for a resume token this stream did not issue.
+func ErrInvalidToken() error {
+	e := apperr.New(apperr.KindInvalidArgument, "INVALID_RESUME_TOKEN", "resume_token is not valid")
+	e.Violations = []apperr.Violation{{Field: "resume_token", Description: "is not a token from this stream"}}
+	return e
 }
 
 // ErrWatcherTooSlow ends a watch whose reader fell further behind the changes than the

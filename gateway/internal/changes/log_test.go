@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 )
 
@@ -95,34 +96,34 @@ func TestFollowFromPositionAndResume(t *testing.T) {
 	}
 }
 
-func TestFollowRefusesBadAndPrunedTokens(t *testing.T) {
+func TestFollowRefusesBadTokens(t *testing.T) {
+	l := newLog(t)
+	if _, err := follow(t, l, "not a token!", 1); status.Code(check.ToStatus(err)) != codes.InvalidArgument {
+		t.Errorf("bad token: %v, want INVALID_ARGUMENT", err)
+	}
+}
+
+// The feed keeps one document per zone, whatever the number of changes: a change is an
+// update through the store (so every replica's cache follows it), never an append to a
+// collection pruned behind the store's back.
+func TestFeedHoldsOneDocumentPerZone(t *testing.T) {
 	l := newLog(t)
 	ctx := context.Background()
-	if _, err := follow(t, l, "not a token!", 1); err != ErrInvalidToken {
-		t.Errorf("bad token: %v, want ErrInvalidToken", err)
-	}
-	old, err := l.Position(ctx)
+	pos, err := l.Position(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Keep, l.pruneEvery = 2, 8
-	for range l.pruneEvery {
-		l.Updated(ctx, "zones/makhmour")
+	for range 20 {
+		l.Updated(ctx, "zones/makhmour", "incidents/i1")
+		l.Updated(ctx, "zones/kifri", "incidents/i2")
 	}
-	if _, err := follow(t, l, old, 1); status.Code(err) != codes.OutOfRange {
-		t.Errorf("token older than the changes kept: %v, want OUT_OF_RANGE", err)
-	}
-	recent, err := l.Position(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Updated(ctx, "zones/kifri")
-	got, err := follow(t, l, recent, 1)
-	if err != nil || !slices.Equal(zonesOf(got), []string{"updated zones/kifri"}) {
-		t.Errorf("recent token after pruning: %v, %v", zonesOf(got), err)
-	}
+	l.Removed(ctx, "zones/kifri")
 	n, err := l.c.Mongo().CountDocuments(ctx, map[string]any{})
-	if err != nil || n > 3 {
-		t.Errorf("%d changes kept (%v), want at most Keep+1 after pruning", n, err)
+	if err != nil || n != 2 {
+		t.Errorf("%d feed documents (%v), want 2: one per zone", n, err)
+	}
+	got, err := follow(t, l, pos, 41)
+	if err != nil || len(got) != 41 || got[40] != (received{"zones/kifri", KindRemoved, got[40].token}) {
+		t.Errorf("followed %d changes (%v), last %v: want all 41, the removal last", len(got), err, got[len(got)-1])
 	}
 }

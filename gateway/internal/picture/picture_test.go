@@ -180,7 +180,7 @@ func TestWatchShowsEachStep(t *testing.T) {
 		stream, _ := e.coverage.WatchOperationalPicture(gwtest.Context(t), &gatewayv1.WatchOperationalPictureRequest{Zone: makhmour, ResumeToken: "garbage!"})
 		_, err = stream.Recv()
 	}
-	gwtest.WantFailure(t, "bad token", err, gwtest.Failure{Code: codes.InvalidArgument})
+	gwtest.WantFailure(t, "bad token", err, gwtest.Failure{Code: codes.InvalidArgument, Fields: []string{"resume_token"}})
 }
 
 // blockedStream is a client that stopped reading: Send blocks until the stream ends.
