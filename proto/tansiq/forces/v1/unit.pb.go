@@ -24,6 +24,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Whether a unit's positions are released to the other force. The default is
+// RELEASABLE: the joint picture exists so that each force knows where the other's units
+// are (deconfliction along the line between them); a force withholds a unit case by case.
+type PositionRelease int32
+
+const (
+	// Not stated: RELEASABLE.
+	PositionRelease_POSITION_RELEASE_UNSPECIFIED PositionRelease = 0
+	// Both forces see the unit's last_position and its position history.
+	PositionRelease_POSITION_RELEASE_RELEASABLE PositionRelease = 1
+	// Only the unit's own force (and services, which pass the picture on under the same
+	// rule) sees its last_position and history; the other force sees the unit without
+	// last_position, and ListUnitPositions refuses it with PERMISSION_DENIED.
+	PositionRelease_POSITION_RELEASE_WITHHELD PositionRelease = 2
+)
+
+// Enum value maps for PositionRelease.
+var (
+	PositionRelease_name = map[int32]string{
+		0: "POSITION_RELEASE_UNSPECIFIED",
+		1: "POSITION_RELEASE_RELEASABLE",
+		2: "POSITION_RELEASE_WITHHELD",
+	}
+	PositionRelease_value = map[string]int32{
+		"POSITION_RELEASE_UNSPECIFIED": 0,
+		"POSITION_RELEASE_RELEASABLE":  1,
+		"POSITION_RELEASE_WITHHELD":    2,
+	}
+)
+
+func (x PositionRelease) Enum() *PositionRelease {
+	p := new(PositionRelease)
+	*p = x
+	return p
+}
+
+func (x PositionRelease) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PositionRelease) Descriptor() protoreflect.EnumDescriptor {
+	return file_tansiq_forces_v1_unit_proto_enumTypes[0].Descriptor()
+}
+
+func (PositionRelease) Type() protoreflect.EnumType {
+	return &file_tansiq_forces_v1_unit_proto_enumTypes[0]
+}
+
+func (x PositionRelease) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PositionRelease.Descriptor instead.
+func (PositionRelease) EnumDescriptor() ([]byte, []int) {
+	return file_tansiq_forces_v1_unit_proto_rawDescGZIP(), []int{0}
+}
+
 // Unit sizes, after the echelon amplifiers of MIL-STD-2525 and APP-6, smallest first.
 type Echelon int32
 
@@ -109,11 +166,11 @@ func (x Echelon) String() string {
 }
 
 func (Echelon) Descriptor() protoreflect.EnumDescriptor {
-	return file_tansiq_forces_v1_unit_proto_enumTypes[0].Descriptor()
+	return file_tansiq_forces_v1_unit_proto_enumTypes[1].Descriptor()
 }
 
 func (Echelon) Type() protoreflect.EnumType {
-	return &file_tansiq_forces_v1_unit_proto_enumTypes[0]
+	return &file_tansiq_forces_v1_unit_proto_enumTypes[1]
 }
 
 func (x Echelon) Number() protoreflect.EnumNumber {
@@ -122,7 +179,7 @@ func (x Echelon) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Echelon.Descriptor instead.
 func (Echelon) EnumDescriptor() ([]byte, []int) {
-	return file_tansiq_forces_v1_unit_proto_rawDescGZIP(), []int{0}
+	return file_tansiq_forces_v1_unit_proto_rawDescGZIP(), []int{1}
 }
 
 // Whether a unit can take on a task.
@@ -166,11 +223,11 @@ func (x Readiness) String() string {
 }
 
 func (Readiness) Descriptor() protoreflect.EnumDescriptor {
-	return file_tansiq_forces_v1_unit_proto_enumTypes[1].Descriptor()
+	return file_tansiq_forces_v1_unit_proto_enumTypes[2].Descriptor()
 }
 
 func (Readiness) Type() protoreflect.EnumType {
-	return &file_tansiq_forces_v1_unit_proto_enumTypes[1]
+	return &file_tansiq_forces_v1_unit_proto_enumTypes[2]
 }
 
 func (x Readiness) Number() protoreflect.EnumNumber {
@@ -179,7 +236,7 @@ func (x Readiness) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Readiness.Descriptor instead.
 func (Readiness) EnumDescriptor() ([]byte, []int) {
-	return file_tansiq_forces_v1_unit_proto_rawDescGZIP(), []int{1}
+	return file_tansiq_forces_v1_unit_proto_rawDescGZIP(), []int{2}
 }
 
 // A unit of one force: a command, formation or sub-unit, placed in its force's hierarchy.
@@ -219,9 +276,13 @@ type Unit struct {
 	// When the unit last changed, a position report included.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Changes with every write; send it back on update to detect a concurrent change (AIP-154).
-	Etag          string `protobuf:"bytes,15,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Etag string `protobuf:"bytes,15,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Whether the other force sees where the unit is. Set by the unit's own force's
+	// operators (on create, or with update_mask "position_release"); unset on create means
+	// RELEASABLE, and the service always returns it set.
+	PositionRelease PositionRelease `protobuf:"varint,16,opt,name=position_release,json=positionRelease,proto3,enum=tansiq.forces.v1.PositionRelease" json:"position_release,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Unit) Reset() {
@@ -357,6 +418,13 @@ func (x *Unit) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Unit) GetPositionRelease() PositionRelease {
+	if x != nil {
+		return x.PositionRelease
+	}
+	return PositionRelease_POSITION_RELEASE_UNSPECIFIED
 }
 
 // A unit's strength in people.
@@ -504,7 +572,7 @@ var File_tansiq_forces_v1_unit_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_unit_proto_rawDesc = "" +
 	"\n" +
-	"\x1btansiq/forces/v1/unit.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\x93\x06\n" +
+	"\x1btansiq/forces/v1/unit.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xe1\x06\n" +
 	"\x04Unit\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12E\n" +
 	"\fdisplay_name\x18\x02 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameB\x03\xe0A\x02R\vdisplayName\x128\n" +
@@ -525,7 +593,8 @@ const file_tansiq_forces_v1_unit_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x0f \x01(\tR\x04etag:>\xeaA;\n" +
+	"\x04etag\x18\x0f \x01(\tR\x04etag\x12L\n" +
+	"\x10position_release\x18\x10 \x01(\x0e2!.tansiq.forces.v1.PositionReleaseR\x0fpositionRelease:>\xeaA;\n" +
 	"\x0ftansiq.dev/Unit\x12\x1bforces/{force}/units/{unit}*\x05units2\x04unit\"H\n" +
 	"\fUnitStrength\x12\x1e\n" +
 	"\n" +
@@ -538,7 +607,11 @@ const file_tansiq_forces_v1_unit_proto_rawDesc = "" +
 	"reportTime\x12B\n" +
 	"\freceive_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreceiveTime\x12\x1f\n" +
 	"\breporter\x18\x04 \x01(\tB\x03\xe0A\x03R\breporter\x12\x12\n" +
-	"\x04note\x18\x05 \x01(\tR\x04note*\xc4\x02\n" +
+	"\x04note\x18\x05 \x01(\tR\x04note*s\n" +
+	"\x0fPositionRelease\x12 \n" +
+	"\x1cPOSITION_RELEASE_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bPOSITION_RELEASE_RELEASABLE\x10\x01\x12\x1d\n" +
+	"\x19POSITION_RELEASE_WITHHELD\x10\x02*\xc4\x02\n" +
 	"\aEchelon\x12\x17\n" +
 	"\x13ECHELON_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fECHELON_TEAM\x10\x01\x12\x11\n" +
@@ -574,35 +647,37 @@ func file_tansiq_forces_v1_unit_proto_rawDescGZIP() []byte {
 	return file_tansiq_forces_v1_unit_proto_rawDescData
 }
 
-var file_tansiq_forces_v1_unit_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_tansiq_forces_v1_unit_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_tansiq_forces_v1_unit_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_tansiq_forces_v1_unit_proto_goTypes = []any{
-	(Echelon)(0),                  // 0: tansiq.forces.v1.Echelon
-	(Readiness)(0),                // 1: tansiq.forces.v1.Readiness
-	(*Unit)(nil),                  // 2: tansiq.forces.v1.Unit
-	(*UnitStrength)(nil),          // 3: tansiq.forces.v1.UnitStrength
-	(*UnitPosition)(nil),          // 4: tansiq.forces.v1.UnitPosition
-	(*v1.LocalizedName)(nil),      // 5: tansiq.type.v1.LocalizedName
-	(*v1.Place)(nil),              // 6: tansiq.type.v1.Place
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(PositionRelease)(0),          // 0: tansiq.forces.v1.PositionRelease
+	(Echelon)(0),                  // 1: tansiq.forces.v1.Echelon
+	(Readiness)(0),                // 2: tansiq.forces.v1.Readiness
+	(*Unit)(nil),                  // 3: tansiq.forces.v1.Unit
+	(*UnitStrength)(nil),          // 4: tansiq.forces.v1.UnitStrength
+	(*UnitPosition)(nil),          // 5: tansiq.forces.v1.UnitPosition
+	(*v1.LocalizedName)(nil),      // 6: tansiq.type.v1.LocalizedName
+	(*v1.Place)(nil),              // 7: tansiq.type.v1.Place
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
 }
 var file_tansiq_forces_v1_unit_proto_depIdxs = []int32{
-	5,  // 0: tansiq.forces.v1.Unit.display_name:type_name -> tansiq.type.v1.LocalizedName
-	0,  // 1: tansiq.forces.v1.Unit.echelon:type_name -> tansiq.forces.v1.Echelon
-	6,  // 2: tansiq.forces.v1.Unit.home_base:type_name -> tansiq.type.v1.Place
-	4,  // 3: tansiq.forces.v1.Unit.last_position:type_name -> tansiq.forces.v1.UnitPosition
-	3,  // 4: tansiq.forces.v1.Unit.strength:type_name -> tansiq.forces.v1.UnitStrength
-	1,  // 5: tansiq.forces.v1.Unit.readiness:type_name -> tansiq.forces.v1.Readiness
-	7,  // 6: tansiq.forces.v1.Unit.create_time:type_name -> google.protobuf.Timestamp
-	7,  // 7: tansiq.forces.v1.Unit.update_time:type_name -> google.protobuf.Timestamp
-	6,  // 8: tansiq.forces.v1.UnitPosition.place:type_name -> tansiq.type.v1.Place
-	7,  // 9: tansiq.forces.v1.UnitPosition.report_time:type_name -> google.protobuf.Timestamp
-	7,  // 10: tansiq.forces.v1.UnitPosition.receive_time:type_name -> google.protobuf.Timestamp
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	6,  // 0: tansiq.forces.v1.Unit.display_name:type_name -> tansiq.type.v1.LocalizedName
+	1,  // 1: tansiq.forces.v1.Unit.echelon:type_name -> tansiq.forces.v1.Echelon
+	7,  // 2: tansiq.forces.v1.Unit.home_base:type_name -> tansiq.type.v1.Place
+	5,  // 3: tansiq.forces.v1.Unit.last_position:type_name -> tansiq.forces.v1.UnitPosition
+	4,  // 4: tansiq.forces.v1.Unit.strength:type_name -> tansiq.forces.v1.UnitStrength
+	2,  // 5: tansiq.forces.v1.Unit.readiness:type_name -> tansiq.forces.v1.Readiness
+	8,  // 6: tansiq.forces.v1.Unit.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 7: tansiq.forces.v1.Unit.update_time:type_name -> google.protobuf.Timestamp
+	0,  // 8: tansiq.forces.v1.Unit.position_release:type_name -> tansiq.forces.v1.PositionRelease
+	7,  // 9: tansiq.forces.v1.UnitPosition.place:type_name -> tansiq.type.v1.Place
+	8,  // 10: tansiq.forces.v1.UnitPosition.report_time:type_name -> google.protobuf.Timestamp
+	8,  // 11: tansiq.forces.v1.UnitPosition.receive_time:type_name -> google.protobuf.Timestamp
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_tansiq_forces_v1_unit_proto_init() }
@@ -615,7 +690,7 @@ func file_tansiq_forces_v1_unit_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_forces_v1_unit_proto_rawDesc), len(file_tansiq_forces_v1_unit_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

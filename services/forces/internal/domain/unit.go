@@ -26,12 +26,25 @@ type Unit struct {
 	Readiness       string              `bson:"readiness"`
 	ReadinessReason string              `bson:"readiness_reason,omitempty"`
 	SymbolCode      string              `bson:"symbol_code,omitempty"`
+	// PositionRelease is PositionReleasable or PositionWithheld; empty (units stored
+	// before it existed) is releasable.
+	PositionRelease string `bson:"position_release,omitempty"`
 	// LastPosition is the report with the latest report time; nil until the first report.
 	LastPosition *Position `bson:"last_position,omitempty"`
 	// Positions is the bounded report history, latest report time first. It lives in the
 	// unit's document so that a report is one atomic write on a store without transactions.
 	Positions []Position `bson:"positions,omitempty"`
 }
+
+// PositionRelease values (the API's PositionRelease names).
+const (
+	PositionReleasable = "POSITION_RELEASE_RELEASABLE"
+	PositionWithheld   = "POSITION_RELEASE_WITHHELD"
+)
+
+// PositionsWithheld reports whether the unit's force keeps its positions from the other
+// force.
+func (u *Unit) PositionsWithheld() bool { return u.PositionRelease == PositionWithheld }
 
 // Strength is a unit's strength in people; zero means not known.
 type Strength struct {

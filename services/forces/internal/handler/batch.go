@@ -54,7 +54,7 @@ func (h *Handler) BatchGetUnits(ctx context.Context, req *forcesv1.BatchGetUnits
 	for _, n := range distinct {
 		// A unit the caller may not see is reported missing, as if it did not exist.
 		if d, ok := found[n]; ok && access.Read(ctx, d.Name, d.Owner) == nil {
-			resp.Units = append(resp.Units, unitToProto(d))
+			resp.Units = append(resp.Units, visibleUnit(ctx, d))
 		} else {
 			resp.MissingNames = append(resp.MissingNames, n)
 		}

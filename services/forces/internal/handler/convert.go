@@ -32,6 +32,10 @@ func unitFromProto(in *forcesv1.Unit) domain.Unit {
 		Readiness:       in.GetReadiness().String(),
 		ReadinessReason: in.GetReadinessReason(),
 		SymbolCode:      in.GetSymbolCode(),
+		PositionRelease: domain.PositionReleasable,
+	}
+	if in.GetPositionRelease() == forcesv1.PositionRelease_POSITION_RELEASE_WITHHELD {
+		u.PositionRelease = domain.PositionWithheld
 	}
 	if in.GetHomeBase() != nil {
 		p := types.PlaceFromProto(in.GetHomeBase())
@@ -57,6 +61,10 @@ func unitToProto(d *forcesstore.UnitDoc) *forcesv1.Unit {
 		CreateTime:      timestamppb.New(d.CreateTime),
 		UpdateTime:      timestamppb.New(d.UpdateTime),
 		Etag:            d.Etag,
+		PositionRelease: forcesv1.PositionRelease_POSITION_RELEASE_RELEASABLE,
+	}
+	if u.PositionsWithheld() {
+		out.PositionRelease = forcesv1.PositionRelease_POSITION_RELEASE_WITHHELD
 	}
 	if u.HomeBase != nil {
 		out.HomeBase = u.HomeBase.ToProto()

@@ -16,6 +16,7 @@ var unitPaths = map[string]func(dst *domain.Unit, src domain.Unit){
 	"readiness":        func(d *domain.Unit, s domain.Unit) { d.Readiness = s.Readiness },
 	"readiness_reason": func(d *domain.Unit, s domain.Unit) { d.ReadinessReason = s.ReadinessReason },
 	"symbol_code":      func(d *domain.Unit, s domain.Unit) { d.SymbolCode = s.SymbolCode },
+	"position_release": func(d *domain.Unit, s domain.Unit) { d.PositionRelease = s.PositionRelease },
 }
 
 // personPaths lists the update_mask paths UpdatePerson accepts.

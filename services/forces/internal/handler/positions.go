@@ -96,6 +96,9 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
 		return nil, toStatus(err)
 	}
+	if !positionsVisible(ctx, d) {
+		return nil, toStatus(errWithheld(d.Name))
+	}
 	// The history is small and bounded, and already in order: page through it in memory.
 	resp := &forcesv1.ListUnitPositionsResponse{}
 	var last domain.Position

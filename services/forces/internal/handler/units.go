@@ -87,7 +87,7 @@ func (h *Handler) GetUnit(ctx context.Context, req *forcesv1.GetUnitRequest) (*f
 	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
 		return nil, toStatus(err)
 	}
-	return &forcesv1.GetUnitResponse{Unit: unitToProto(d)}, nil
+	return &forcesv1.GetUnitResponse{Unit: visibleUnit(ctx, d)}, nil
 }
 
 // ListUnits lists the units of one force or of all, by name, a page at a time.
@@ -119,7 +119,7 @@ func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest)
 	}
 	resp := &forcesv1.ListUnitsResponse{NextPageToken: next}
 	for _, d := range readable(ctx, docs) {
-		resp.Units = append(resp.Units, unitToProto(d))
+		resp.Units = append(resp.Units, visibleUnit(ctx, d))
 	}
 	return resp, nil
 }

@@ -110,6 +110,11 @@ func validateUnit(v *apperr.Violations, p string, in *forcesv1.Unit, paths map[s
 			v.Add(p+".readiness", "unknown value %d", in.GetReadiness())
 		}
 	}
+	if has("position_release") {
+		if _, ok := forcesv1.PositionRelease_name[int32(in.GetPositionRelease())]; !ok {
+			v.Add(p+".position_release", "unknown value %d", in.GetPositionRelease())
+		}
+	}
 	if has("readiness_reason") {
 		types.Text(v, p+".readiness_reason", in.GetReadinessReason(), maxReasonLen)
 	}

@@ -128,6 +128,15 @@ export declare type Unit = Message<"tansiq.forces.v1.Unit"> & {
    * @generated from field: string etag = 15;
    */
   etag: string;
+
+  /**
+   * Whether the other force sees where the unit is. Set by the unit's own force's
+   * operators (on create, or with update_mask "position_release"); unset on create means
+   * RELEASABLE, and the service always returns it set.
+   *
+   * @generated from field: tansiq.forces.v1.PositionRelease position_release = 16;
+   */
+  positionRelease: PositionRelease;
 };
 
 /**
@@ -214,6 +223,43 @@ export declare type UnitPosition = Message<"tansiq.forces.v1.UnitPosition"> & {
  * Use `create(UnitPositionSchema)` to create a new message.
  */
 export declare const UnitPositionSchema: GenMessage<UnitPosition>;
+
+/**
+ * Whether a unit's positions are released to the other force. The default is
+ * RELEASABLE: the joint picture exists so that each force knows where the other's units
+ * are (deconfliction along the line between them); a force withholds a unit case by case.
+ *
+ * @generated from enum tansiq.forces.v1.PositionRelease
+ */
+export enum PositionRelease {
+  /**
+   * Not stated: RELEASABLE.
+   *
+   * @generated from enum value: POSITION_RELEASE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Both forces see the unit's last_position and its position history.
+   *
+   * @generated from enum value: POSITION_RELEASE_RELEASABLE = 1;
+   */
+  RELEASABLE = 1,
+
+  /**
+   * Only the unit's own force (and services, which pass the picture on under the same
+   * rule) sees its last_position and history; the other force sees the unit without
+   * last_position, and ListUnitPositions refuses it with PERMISSION_DENIED.
+   *
+   * @generated from enum value: POSITION_RELEASE_WITHHELD = 2;
+   */
+  WITHHELD = 2,
+}
+
+/**
+ * Describes the enum tansiq.forces.v1.PositionRelease.
+ */
+export declare const PositionReleaseSchema: GenEnum<PositionRelease>;
 
 /**
  * Unit sizes, after the echelon amplifiers of MIL-STD-2525 and APP-6, smallest first.
