@@ -14,8 +14,9 @@ import (
 
 func main() {
 	app.Main(app.Options{Name: "forces", DefaultListen: "127.0.0.1:7002"}, func(ctx context.Context, rt *app.Runtime) error {
-		s, err := store.New(ctx, rt.DB.Database)
-		if err != nil {
+		s := store.New(rt.DB.Database)
+		// The caches are loaded before the server listens: health is not SERVING before.
+		if err := s.Load(ctx); err != nil {
 			return err
 		}
 		if rt.Seed {

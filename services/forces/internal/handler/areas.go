@@ -166,17 +166,13 @@ func (s *AreaServer) ListAreas(ctx context.Context, req *forcesv1.ListAreasReque
 	if m[2] != "-" {
 		unit = req.GetParent()
 	}
-	docs, err := h.areas.List(ctx, force, unit, after.Name)
+	docs, err := h.areas.List(ctx, force, unit, after.Name, size+1, func(d *forcesstore.AreaDoc) bool {
+		return access.Read(ctx, d.Name, d.Owner) == nil && (at.IsZero() || d.Body.HeldAt(at))
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	var held []*forcesstore.AreaDoc
-	for _, d := range readable(ctx, docs) {
-		if at.IsZero() || d.Body.HeldAt(at) {
-			held = append(held, d)
-		}
-	}
-	page, next, err := namePage(h, query, held, size)
+	page, next, err := namePage(h, query, docs, size)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -200,10 +196,9 @@ func (s *AreaServer) EndArea(ctx context.Context, req *forcesv1.EndAreaRequest) 
 	if end.IsZero() {
 		end = h.now().UTC().Truncate(time.Millisecond)
 	}
-	checked := false
-	d, err := h.areas.Update(ctx, store.Change{
-		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "ended",
-	}, owned(ctx, req.GetEtag(), &checked, func(d *forcesstore.AreaDoc) error {
+	d, err := h.areas.UpdateAuthorized(ctx, store.Change{
+		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "ended",
+	}, store.OwnerMayChange[domain.Area](ctx), func(d *forcesstore.AreaDoc) error {
 		var v apperr.Violations
 		switch {
 		case !d.Body.EndTime.IsZero():
@@ -219,10 +214,7 @@ func (s *AreaServer) EndArea(ctx context.Context, req *forcesv1.EndAreaRequest) 
 		d.Body.EndTime = end
 		d.Body.EndedBy = drawer(ctx)
 		return nil
-	}))
-	if err == nil {
-		err = retried(ctx, checked, d)
-	}
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -31,8 +31,8 @@ func newAuthzEnv(t *testing.T) *authzEnv {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.DB(t)
-	s, err := forcesstore.New(ctx, db)
-	if err != nil {
+	s := forcesstore.New(db)
+	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := seed.Load(ctx, s); err != nil {

@@ -28,11 +28,14 @@ type Handler struct {
 	tak    *forcesstore.TakBindings
 	tokens *pagetoken.Codec
 	now    func() time.Time
-	// refs serialises the writes that check references between records (a unit's parent
-	// and commander, a person's unit) with the writes that could break them (re-parenting,
-	// deletes). Without it two concurrent calls could each pass their check and together
-	// make a cycle or an orphan. The store has no transactions; on the embedded store one
-	// process owns the database, so a lock in the process is all the exclusion needed.
+	// refs serialises, in this process, the writes that check references between records
+	// (a unit's parent and commander, a person's unit) with the writes that could break
+	// them (re-parenting, deletes). A rule within one collection (a unit's parent exists
+	// and makes no cycle; a deleted unit has no sub-unit) is also checked inside the
+	// store's compare-and-swap, so it holds across replicas; one between two collections
+	// (a person's unit, a unit's commander) is checked on this replica's caches after they
+	// read the log forward, and two replicas racing on it could still leave a reference
+	// to a record just deleted.
 	refs sync.Mutex
 }
 

@@ -39,13 +39,10 @@ func (h *Handler) CreatePerson(ctx context.Context, req *forcesv1.CreatePersonRe
 	if err := h.checkForce(ctx, req.GetParent()); err != nil {
 		return nil, toStatus(err)
 	}
-	if err := h.checkPerson(ctx, name, &p, nil); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.people.Create(ctx, &forcesstore.PersonDoc{
+	d, err := h.people.CreateChecked(ctx, &forcesstore.PersonDoc{
 		Name: name, Owner: req.GetParent(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: p,
-	})
+	}, func(ctx context.Context) error { return h.checkPerson(ctx, name, &p, nil) })
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -133,17 +130,13 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 	patch := personFromProto(req.GetPerson())
 	h.refs.Lock()
 	defer h.refs.Unlock()
-	checked := false
-	d, err := h.people.Update(ctx, store.Change{
-		Name:      req.GetPerson().GetName(),
+	d, err := h.people.UpdateAuthorized(ctx, store.Change{
+		Name: req.GetPerson().GetName(), Etag: req.GetPerson().GetEtag(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, owned(ctx, req.GetPerson().GetEtag(), &checked, func(d *forcesstore.PersonDoc) error {
+	}, store.OwnerMayChange[domain.Person](ctx), func(d *forcesstore.PersonDoc) error {
 		fieldmask.Apply(&d.Body, patch, paths, personPaths)
 		return h.checkPerson(ctx, d.Name, &d.Body, paths)
-	}))
-	if err == nil {
-		err = retried(ctx, checked, d)
-	}
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -164,16 +157,15 @@ func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRe
 	}
 	h.refs.Lock()
 	defer h.refs.Unlock()
-	var checked bool
 	err := h.people.Remove(ctx, store.Removal{
-		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
-	}, owned(ctx, req.GetEtag(), &checked, func(d *forcesstore.PersonDoc) error {
+		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
+	}, func(d *forcesstore.PersonDoc) error {
 		commanded, err := h.units.ACommanded(ctx, d.Name)
 		if err != nil {
 			return err
 		}
 		return domain.CheckPersonRemovable(d.Name, commanded)
-	}))
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -34,27 +34,23 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	p.Reporter = reporter(ctx)
 	p.RequestID = req.GetRequestId()
 	applied, moved := false, false
-	report := func(d *forcesstore.UnitDoc) error {
-		moved = d.Body.ReportPosition(p)
-		return nil
-	}
 	// Only the unit's own force reports where it is: its people, or the CoT bridge through
 	// a TAK binding the force made for the unit, which then speaks for the force.
-	authorize := owned(ctx, "", &applied, report)
+	authorize := store.OwnerMayChange[domain.Unit](ctx)
 	if req.GetTakBinding() != "" {
 		if _, err := h.bindingFor(ctx, req.GetTakBinding(), req.GetName()); err != nil {
 			return nil, toStatus(err)
 		}
 		p.Reporter = req.GetTakBinding()
-		applied = true
-		authorize = report
+		authorize = nil
 	}
-	d, err := h.units.Update(ctx, store.Change{
+	d, err := h.units.UpdateAuthorized(ctx, store.Change{
 		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "position_reported",
-	}, authorize)
-	if err == nil {
-		err = retried(ctx, applied, d)
-	}
+	}, authorize, func(d *forcesstore.UnitDoc) error {
+		applied = true
+		moved = d.Body.ReportPosition(p)
+		return nil
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -56,8 +56,8 @@ func newClient(t *testing.T) forcesv1.ForcesServiceClient {
 func newConn(t *testing.T) *grpc.ClientConn {
 	t.Helper()
 	ctx := context.Background()
-	s, err := forcesstore.New(ctx, storetest.DB(t))
-	if err != nil {
+	s := forcesstore.New(storetest.DB(t))
+	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := seed.Load(ctx, s); err != nil {

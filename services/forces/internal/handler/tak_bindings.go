@@ -93,7 +93,7 @@ func (h *Handler) ListTakBindings(ctx context.Context, req *forcesv1.ListTakBind
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	docs, err := h.tak.List(ctx, force, after.Name, size+1)
+	docs, err := h.tak.List(ctx, force, nil, after.Name, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -119,9 +119,7 @@ func (h *Handler) DeleteTakBinding(ctx context.Context, req *forcesv1.DeleteTakB
 	if err := access.Change(ctx, req.GetName(), domain.ForceOf(req.GetName())); err != nil {
 		return nil, toStatus(err)
 	}
-	var checked bool
-	err := h.tak.Remove(ctx, store.Removal{Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req)},
-		owned[domain.TakBinding](ctx, "", &checked, nil))
+	err := h.tak.Remove(ctx, store.Removal{Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req)}, nil)
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -39,13 +39,10 @@ func (h *Handler) CreateUnit(ctx context.Context, req *forcesv1.CreateUnitReques
 	if err := h.checkForce(ctx, req.GetParent()); err != nil {
 		return nil, toStatus(err)
 	}
-	if err := h.checkUnit(ctx, name, &u, nil); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.units.Create(ctx, &forcesstore.UnitDoc{
+	d, err := h.units.CreateChecked(ctx, &forcesstore.UnitDoc{
 		Name: name, Owner: req.GetParent(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: u,
-	})
+	}, func(ctx context.Context) error { return h.checkUnit(ctx, name, &u, nil) })
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -139,17 +136,13 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 	patch := unitFromProto(req.GetUnit())
 	h.refs.Lock()
 	defer h.refs.Unlock()
-	checked := false
-	d, err := h.units.Update(ctx, store.Change{
-		Name:      req.GetUnit().GetName(),
+	d, err := h.units.UpdateAuthorized(ctx, store.Change{
+		Name: req.GetUnit().GetName(), Etag: req.GetUnit().GetEtag(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, owned(ctx, req.GetUnit().GetEtag(), &checked, func(d *forcesstore.UnitDoc) error {
+	}, store.OwnerMayChange[domain.Unit](ctx), func(d *forcesstore.UnitDoc) error {
 		fieldmask.Apply(&d.Body, patch, paths, unitPaths)
 		return h.checkUnit(ctx, d.Name, &d.Body, paths)
-	}))
-	if err == nil {
-		err = retried(ctx, checked, d)
-	}
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -171,10 +164,9 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 	}
 	h.refs.Lock()
 	defer h.refs.Unlock()
-	var checked bool
 	err := h.units.Remove(ctx, store.Removal{
-		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
-	}, owned(ctx, req.GetEtag(), &checked, func(d *forcesstore.UnitDoc) error {
+		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
+	}, func(d *forcesstore.UnitDoc) error {
 		child, err := h.units.AChild(ctx, d.Name)
 		if err != nil {
 			return err
@@ -184,7 +176,7 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 			return err
 		}
 		return domain.CheckUnitRemovable(d.Name, child, member)
-	}))
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}

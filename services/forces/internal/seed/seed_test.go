@@ -15,8 +15,8 @@ import (
 
 func TestLoadIsIdempotentAndFollowsTheRules(t *testing.T) {
 	ctx := context.Background()
-	s, err := forcesstore.New(ctx, storetest.DB(t))
-	if err != nil {
+	s := forcesstore.New(storetest.DB(t))
+	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
@@ -70,14 +70,14 @@ func TestLoadIsIdempotentAndFollowsTheRules(t *testing.T) {
 // Jija and Liheban lie in it, Makhmour town in the brigade's area.
 func TestSeedAreasLeaveTheQarachoghStrip(t *testing.T) {
 	ctx := context.Background()
-	s, err := forcesstore.New(ctx, storetest.DB(t))
-	if err != nil {
+	s := forcesstore.New(storetest.DB(t))
+	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := seed.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := s.Areas.List(ctx, "", "", "")
+	docs, err := s.Areas.List(ctx, "", "", "", 0, nil)
 	if err != nil || len(docs) != len(seed.Areas()) {
 		t.Fatalf("stored areas %d, %v; want %d", len(docs), err, len(seed.Areas()))
 	}

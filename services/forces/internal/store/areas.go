@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/store"
@@ -18,21 +17,18 @@ type Areas struct {
 // AreaDoc is a stored area.
 type AreaDoc = store.Doc[domain.Area]
 
-// NewAreas returns the collection and creates its indexes.
-func NewAreas(ctx context.Context, db *mongo.Database) (*Areas, error) {
-	c := store.NewCollection[domain.Area](db, "areas")
-	if err := c.EnsureIndexes(ctx, store.Index{Name: "unit", Keys: bson.D{{Key: "body.unit", Value: 1}}}); err != nil {
-		return nil, err
-	}
-	return &Areas{c}, nil
+// NewAreas returns the collection; Load it before serving.
+func NewAreas(db *mongo.Database) *Areas {
+	return &Areas{newCollection[domain.Area](db, "areas")}
 }
 
-// List returns the areas of unit ("" for any) of force ("" for all), by name, after
-// the name after.
-func (s *Areas) List(ctx context.Context, force, unit, after string) ([]*AreaDoc, error) {
-	q := afterName(ofForce(bson.D{}, force), after)
+// List returns up to limit areas of unit (or, when unit is "", of force; "" for all) for
+// which match holds, by name, after the name after. An area is named under its unit, and
+// a unit under its force.
+func (s *Areas) List(ctx context.Context, force, unit, after string, limit int, match func(*AreaDoc) bool) ([]*AreaDoc, error) {
+	prefix := recordsOf(force, domain.UnitName)
 	if unit != "" {
-		q = append(q, bson.E{Key: "body.unit", Value: unit})
+		prefix = unit + "/areas/"
 	}
-	return s.Find(ctx, q, byName, 0)
+	return s.Collection.List(ctx, under(prefix, after, limit, match))
 }

@@ -5,7 +5,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 )
@@ -18,25 +17,17 @@ type Forces struct {
 // ForceDoc is a stored force.
 type ForceDoc = store.Doc[domain.Force]
 
-// NewForces returns the collection and creates its indexes.
-func NewForces(ctx context.Context, db *mongo.Database) (*Forces, error) {
-	c := store.NewCollection[domain.Force](db, "forces")
-	if err := c.EnsureIndexes(ctx); err != nil {
-		return nil, err
-	}
-	return &Forces{c}, nil
+// NewForces returns the collection; Load it before serving.
+func NewForces(db *mongo.Database) *Forces {
+	return &Forces{newCollection[domain.Force](db, "forces")}
 }
 
 // List returns up to limit forces after the name after, by name.
 func (s *Forces) List(ctx context.Context, after string, limit int) ([]*ForceDoc, error) {
-	return s.Find(ctx, afterName(nil, after), byName, int64(limit))
+	return s.Collection.List(ctx, under[domain.Force]("", after, limit, nil))
 }
 
 // Exists reports whether the named force exists.
 func (s *Forces) Exists(ctx context.Context, name string) (bool, error) {
-	_, err := s.Get(ctx, name)
-	if apperr.IsKind(err, apperr.KindNotFound) {
-		return false, nil
-	}
-	return err == nil, err
+	return exists(ctx, s.Collection, name)
 }

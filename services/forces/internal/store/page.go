@@ -1,28 +1,130 @@
 package store
 
-import "go.mongodb.org/mongo-driver/v2/bson"
+import (
+	"context"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/store"
+)
 
 // byName is the order of every list: resource name, ascending.
-var byName = bson.D{{Key: "_id", Value: 1}}
+const byName = "by_name"
 
-// afterName limits q to names after the cursor, for the next page.
-func afterName(q bson.D, after string) bson.D {
-	if after == "" {
-		return q
-	}
-	return append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+// newCollection returns the collection named name with the name order lists walk.
+func newCollection[T any](db *mongo.Database, name string) *store.Collection[T] {
+	c := store.NewCollection[T](db, name)
+	c.OrderBy(byName, func(a, b *store.Doc[T]) bool { return a.Name < b.Name })
+	return c
 }
 
-// ofForce limits q to the records of force (all forces when force is empty). The owner is
-// the force that is the parent of each record's name.
-func ofForce(q bson.D, force string) bson.D {
+// under selects, in name order, the documents named under prefix ("" for any), after the
+// name after (a page cursor), for which match holds (nil: all), at most limit (0: all).
+// A force's records are named under the force, a unit's areas under the unit: the page
+// is a walk from the range's start, which ends where the range does.
+func under[T any](prefix, after string, limit int, match func(*store.Doc[T]) bool) store.Selector[T] {
+	sel := store.Selector[T]{Order: byName, Limit: limit, Match: match}
+	if prefix != "" {
+		sel.After = append(sel.After, &store.Doc[T]{Name: prefix})
+		sel.Stop = func(d *store.Doc[T]) bool { return !strings.HasPrefix(d.Name, prefix) }
+	}
+	if after != "" {
+		sel.After = append(sel.After, &store.Doc[T]{Name: after})
+	}
+	return sel
+}
+
+// field reads one filterable field of a record and compares it with a condition's value:
+// ok is false when the record has no value (a unit never reported has no position).
+type field[T any] func(body *T, value any) (cmp int, ok bool)
+
+// where narrows sel to the conditions: each must hold, and the equalities on an indexed
+// field (an index of that field's name) choose the candidates.
+func where[T any](sel store.Selector[T], conds []filter.Typed, fields map[string]field[T], indexed map[string]func(*T) string) store.Selector[T] {
+	if len(conds) == 0 {
+		return sel
+	}
+	for _, c := range conds {
+		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
+			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
+		}
+	}
+	prior := sel.Match
+	sel.Match = func(d *store.Doc[T]) bool {
+		if prior != nil && !prior(d) {
+			return false
+		}
+		for _, c := range conds {
+			n, ok := fields[c.Field](&d.Body, c.Value)
+			if !ok || !c.Op.Holds(n) {
+				return false
+			}
+		}
+		return true
+	}
+	return sel
+}
+
+// indexBy declares an equality index per field of indexed, each under the field's name.
+func indexBy[T any](c *store.Collection[T], indexed map[string]func(*T) string) {
+	for name, key := range indexed {
+		c.IndexBy(name, func(d *store.Doc[T]) []string { return []string{key(&d.Body)} })
+	}
+}
+
+// text compares a string field with a condition's value.
+func text(s string, value any) (int, bool) { return strings.Compare(s, value.(string)), true }
+
+// firstUnder returns the name of one document whose indexed field is value, or "" if
+// there is none: enough to tell that a record is still referenced, and to say by what.
+// It first reads the log forward, so a reference another replica has just written is seen.
+func firstUnder[T any](ctx context.Context, c *store.Collection[T], indexed map[string]func(*T) string, index, value string) (string, error) {
+	if _, err := c.CurrentSeq(ctx); err != nil {
+		return "", err
+	}
+	key := indexed[index]
+	docs, err := c.List(ctx, store.Selector[T]{Order: byName, Limit: 1,
+		Where: []store.Key{{Index: index, Value: value}},
+		Match: func(d *store.Doc[T]) bool { return key(&d.Body) == value }})
+	if err != nil || len(docs) == 0 {
+		return "", err
+	}
+	return docs[0].Name, nil
+}
+
+// exists reports whether the named document exists (a read of the log on a miss, so a
+// record another replica has just created is found).
+func exists[T any](ctx context.Context, c *store.Collection[T], name string) (bool, error) {
+	_, err := c.Get(ctx, name)
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// batchGet returns the named documents that exist, by name.
+func batchGet[T any](ctx context.Context, c *store.Collection[T], names []string) (map[string]*store.Doc[T], error) {
+	out := map[string]*store.Doc[T]{}
+	for _, n := range names {
+		d, err := c.Get(ctx, n)
+		switch {
+		case err == nil:
+			out[n] = d
+		case !apperr.IsKind(err, apperr.KindNotFound):
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// recordsOf is the prefix of the names of force's records of one kind (name makes a
+// record's name from its force and id), or "" for every force's when force is "".
+func recordsOf(force string, name func(force, id string) string) string {
 	if force == "" {
-		return q
+		return ""
 	}
-	return append(q, bson.E{Key: "owner", Value: force})
-}
-
-// inNames matches the documents named in names.
-func inNames(names []string) bson.D {
-	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: names}}}}
+	return name(force, "")
 }

@@ -16,27 +16,20 @@ type Store struct {
 	TakBindings *TakBindings
 }
 
-// New opens the service's collections in db and creates their indexes.
-func New(ctx context.Context, db *mongo.Database) (*Store, error) {
-	forces, err := NewForces(ctx, db)
-	if err != nil {
-		return nil, err
+// New returns the service's collections in db, with their orders and indexes declared.
+func New(db *mongo.Database) *Store {
+	return &Store{Forces: NewForces(db), Units: NewUnits(db), People: NewPeople(db), Areas: NewAreas(db),
+		TakBindings: NewTakBindings(db)}
+}
+
+// Load reads every collection into this process's cache and starts their followers. A
+// server calls it before it serves, so its health is not SERVING before the caches are
+// loaded.
+func (s *Store) Load(ctx context.Context) error {
+	for _, load := range []func(context.Context) error{s.Forces.Load, s.Units.Load, s.People.Load, s.Areas.Load, s.TakBindings.Load} {
+		if err := load(ctx); err != nil {
+			return err
+		}
 	}
-	units, err := NewUnits(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	people, err := NewPeople(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	areas, err := NewAreas(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	bindings, err := NewTakBindings(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	return &Store{Forces: forces, Units: units, People: people, Areas: areas, TakBindings: bindings}, nil
+	return nil
 }

@@ -22,12 +22,9 @@ func newStore(t *testing.T) *forcesstore.Store {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.DB(t)
-	s, err := forcesstore.New(ctx, db)
-	if err != nil {
+	s := forcesstore.New(db)
+	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
-	}
-	if _, err := forcesstore.New(ctx, db); err != nil {
-		t.Fatalf("New is not idempotent: %v", err)
 	}
 	return s
 }

@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 )
@@ -18,16 +18,13 @@ type TakBindings struct {
 // TakBindingDoc is a stored binding.
 type TakBindingDoc = store.Doc[domain.TakBinding]
 
-// NewTakBindings returns the collection and creates its indexes.
-func NewTakBindings(ctx context.Context, db *mongo.Database) (*TakBindings, error) {
-	c := store.NewCollection[domain.TakBinding](db, "tak_bindings")
-	if err := c.EnsureIndexes(ctx); err != nil {
-		return nil, err
-	}
-	return &TakBindings{c}, nil
+// NewTakBindings returns the collection; Load it before serving.
+func NewTakBindings(db *mongo.Database) *TakBindings {
+	return &TakBindings{newCollection[domain.TakBinding](db, "tak_bindings")}
 }
 
 // List returns up to limit bindings of force ("" for all), by name, after the name after.
-func (s *TakBindings) List(ctx context.Context, force, after string, limit int) ([]*TakBindingDoc, error) {
-	return s.Find(ctx, afterName(ofForce(bson.D{}, force), after), byName, int64(limit))
+// Bindings take no filter: conds is always empty.
+func (s *TakBindings) List(ctx context.Context, force string, _ []filter.Typed, after string, limit int) ([]*TakBindingDoc, error) {
+	return s.Collection.List(ctx, under[domain.TakBinding](recordsOf(force, domain.TakBindingName), after, limit, nil))
 }
