@@ -24,8 +24,9 @@ func main() {
 			forcesAddr = config.String(fs, "forces-addr", "TANSIQ_FORCES_ADDR", "127.0.0.1:7002", "forces service address; empty answers UNAVAILABLE wherever people or units must be checked")
 		},
 	}, func(ctx context.Context, rt *app.Runtime) error {
-		s, err := store.New(ctx, rt.DB.Database)
-		if err != nil {
+		s := store.New(rt.DB.Database)
+		// The caches are loaded before the server listens: health is not SERVING before it.
+		if err := s.Load(ctx); err != nil {
 			return err
 		}
 		if rt.Seed {

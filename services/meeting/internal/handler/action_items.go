@@ -38,7 +38,7 @@ func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateAct
 		return nil, err
 	}
 	hash := reqhash.Of(req)
-	if prior, err := meetingstore.Prior(ctx, h.actionItems.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
+	if prior, err := h.actionItems.Prior(ctx, req.GetRequestId(), hash); err != nil || prior != nil {
 		if err == nil {
 			err = access.Change(ctx, prior.Name, prior.Owner)
 		}
@@ -106,10 +106,10 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	ch := store.Change{Name: req.GetActionItem().GetName(),
+	ch := store.Change{Name: req.GetActionItem().GetName(), Etag: req.GetActionItem().GetEtag(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated"}
 	patch := actionItemFromProto(req.GetActionItem())
-	may := byOwner[domain.ActionItem](ctx)
+	may := store.OwnerMayChange[domain.ActionItem](ctx)
 	if paths["owner"] {
 		d, err := h.actionItems.Get(ctx, ch.Name)
 		if err != nil {
@@ -131,19 +131,14 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 			return nil, err
 		}
 	}
-	checked := false
-	d, err := h.actionItems.Update(ctx, ch, guarded(may, req.GetActionItem().GetEtag(), &checked, func(d *meetingstore.ActionItemDoc) error {
+	return h.actionItems.UpdateAuthorized(ctx, ch, may, func(d *meetingstore.ActionItemDoc) error {
 		for p := range paths {
 			if err := actionItemUpdatable[p](&d.Body, patch); err != nil {
 				return err
 			}
 		}
 		return nil
-	}))
-	if err == nil {
-		err = retried(may, checked, d)
-	}
-	return d, err
+	})
 }
 
 // AddActionItemUpdate adds the acting person's progress note, and marks the item done when
@@ -160,15 +155,12 @@ func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddAct
 		return nil, toStatus(err)
 	}
 	by, at := actor(ctx), h.stamp()
-	may, checked := mayNote(ctx, by.Force, req.GetMarkDone() || req.GetReopen()), false
-	d, err := h.actionItems.Update(ctx, store.Change{Name: req.GetName(), RequestID: req.GetRequestId(),
-		RequestHash: reqhash.Of(req), Verb: "noted"}, guarded(may, req.GetEtag(), &checked, func(d *meetingstore.ActionItemDoc) error {
-		d.Body.AddUpdate(req.GetNote(), by.Person, req.GetMarkDone(), req.GetReopen(), at)
-		return nil
-	}))
-	if err == nil {
-		err = retried(may, checked, d)
-	}
+	d, err := h.actionItems.UpdateAuthorized(ctx, store.Change{Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(),
+		RequestHash: reqhash.Of(req), Verb: "noted"}, mayNote(ctx, by.Force, req.GetMarkDone() || req.GetReopen()),
+		func(d *meetingstore.ActionItemDoc) error {
+			d.Body.AddUpdate(req.GetNote(), by.Person, req.GetMarkDone(), req.GetReopen(), at)
+			return nil
+		})
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -180,7 +172,7 @@ func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddAct
 // that force. A note that changes the status (done, reopened) is the owner force's alone
 // (domain.ActionItem.StatusForce). Anyone else is refused as for a change to the record
 // (another force's operator: OTHER_FORCE_RECORD; a viewer or a service: READ_ONLY_ROLE).
-func mayNote(ctx context.Context, acting string, changesStatus bool) authorize[domain.ActionItem] {
+func mayNote(ctx context.Context, acting string, changesStatus bool) func(*meetingstore.ActionItemDoc) error {
 	return func(d *meetingstore.ActionItemDoc) error {
 		if changesStatus {
 			return access.Change(ctx, d.Name, d.Body.StatusForce())

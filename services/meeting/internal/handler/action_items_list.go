@@ -3,9 +3,7 @@ package handler
 import (
 	"context"
 	"github.com/tansiq/tansiq/platform/reqcheck"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
@@ -23,34 +21,8 @@ var actionItemSchema = filter.Schema{
 	"zone":        {Type: filter.String},
 }
 
-// itemPosition is where a page of action items ends: the sort key of its last item.
-type itemPosition struct {
-	NoDue bool      `json:"z,omitempty"`
-	Due   time.Time `json:"t"`
-	Name  string    `json:"n"`
-}
-
-func positionOf(d *meetingstore.ActionItemDoc) itemPosition {
-	return itemPosition{NoDue: d.Body.DueTime.IsZero(), Due: d.Body.DueTime, Name: d.Name}
-}
-
-// compare orders items soonest due first, those with no due time last, then by name.
-func (p itemPosition) compare(q itemPosition) int {
-	switch {
-	case p.NoDue != q.NoDue:
-		if p.NoDue {
-			return 1
-		}
-		return -1
-	case !p.Due.Equal(q.Due):
-		return p.Due.Compare(q.Due)
-	}
-	return strings.Compare(p.Name, q.Name)
-}
-
 // ListActionItems lists the action items of one decision, one meeting or every meeting,
-// soonest due first, a page at a time. The items in scope are read in one query and
-// filtered in Go, because their status is computed from the clock when read.
+// soonest due first, a page at a time; the status filter compares the status as of now.
 func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListActionItemsRequest) (*meetingv1.ListActionItemsResponse, error) {
 	var v apperr.Violations
 	scope, ok := itemScope(req.GetParent())
@@ -63,24 +35,24 @@ func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListAction
 	}
 	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := pageQuery(req.GetParent(), req.GetFilter())
-	var pos itemPosition
+	var pos meetingstore.ActionItemPosition
 	after := h.pagePosition(&v, query, req.GetPageToken(), &pos)
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	docs, err := h.actionItems.In(ctx, scope)
+	var from *meetingstore.ActionItemPosition
+	if after {
+		from = &pos
+	}
+	now := h.now()
+	docs, err := h.actionItems.List(ctx, scope, conds, now, from, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	now := h.now()
-	docs = slices.DeleteFunc(docs, func(d *meetingstore.ActionItemDoc) bool {
-		return !itemMatches(&d.Body, conds, now) || (after && positionOf(d).compare(pos) <= 0)
-	})
-	slices.SortFunc(docs, func(a, b *meetingstore.ActionItemDoc) int { return positionOf(a).compare(positionOf(b)) })
 	resp := &meetingv1.ListActionItemsResponse{}
 	if len(docs) > size {
 		docs = docs[:size]
-		tok, err := h.tokens.Encode(query, positionOf(docs[size-1]))
+		tok, err := h.tokens.Encode(query, meetingstore.ActionItemPositionOf(docs[size-1]))
 		if err != nil {
 			return nil, toStatus(err)
 		}
@@ -107,28 +79,4 @@ func itemScope(parent string) (meetingstore.Scope, bool) {
 		return meetingstore.Scope{Meeting: meeting}, true
 	}
 	return meetingstore.Scope{}, false
-}
-
-// itemMatches reports whether an item meets every condition, its status taken at now. An
-// item with no due time matches no due_time condition.
-func itemMatches(a *domain.ActionItem, conds []filter.Typed, now time.Time) bool {
-	for _, c := range conds {
-		var ok bool
-		switch c.Field {
-		case "owner_force":
-			ok = a.OwnerForce == c.Value
-		case "owner":
-			ok = a.Owner == c.Value
-		case "zone":
-			ok = slices.Contains(a.Zones, c.Value.(string))
-		case "status":
-			ok = (a.Status(now) == c.Value) == (c.Op == filter.Eq)
-		case "due_time":
-			ok = !a.DueTime.IsZero() && c.Op.Holds(a.DueTime.Compare(c.Value.(time.Time)))
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
 }

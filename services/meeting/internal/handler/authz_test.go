@@ -31,10 +31,8 @@ type authzEnv struct {
 func newAuthzEnv(t *testing.T) *authzEnv {
 	t.Helper()
 	db := storetest.DB(t)
-	s, err := meetingstore.New(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := meetingstore.New(db)
+	t.Cleanup(s.Close)
 	srv := authtest.Serve(t, "meeting", db, func(g *grpc.Server) {
 		New(s, &fakeDirectory{}, pagetoken.New("test-secret")).Register(g)
 	})

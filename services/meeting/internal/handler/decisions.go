@@ -37,7 +37,7 @@ func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecis
 		return nil, err
 	}
 	hash := reqhash.Of(req)
-	if prior, err := meetingstore.Prior(ctx, h.decisions.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
+	if prior, err := h.decisions.Prior(ctx, req.GetRequestId(), hash); err != nil || prior != nil {
 		if err == nil {
 			err = access.Change(ctx, prior.Name, prior.Owner)
 		}
@@ -101,18 +101,14 @@ func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.Acknow
 	// never from the request; viewers and services acknowledge nothing. Whether that force
 	// attended is the decision's rule (NOT_A_REQUIRED_FORCE).
 	may := func(d *meetingstore.DecisionDoc) error { return access.Acknowledge(ctx, d.Name, by.Force) }
-	checked := false
 	d, err := h.decisions.Acknowledge(ctx, store.Change{Name: req.GetName(), RequestID: req.GetRequestId(),
-		RequestHash: reqhash.Of(req), Verb: "acknowledged"}, guarded(may, "", &checked, func(d *meetingstore.DecisionDoc) error {
+		RequestHash: reqhash.Of(req), Verb: "acknowledged"}, may, func(d *meetingstore.DecisionDoc) error {
 		changed, err := d.Body.Acknowledge(by, req.GetNote(), at)
 		if err == nil && !changed {
 			return meetingstore.ErrUnchanged
 		}
 		return err
-	}))
-	if err == nil {
-		err = retried(may, checked, d)
-	}
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -35,11 +35,6 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	for i, c := range conds {
-		if c.Field == "binding" {
-			conds[i].Value = c.Value == "true"
-		}
-	}
 	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := pageQuery(req.GetParent(), req.GetFilter())
 	var pos meetingstore.DecisionPosition

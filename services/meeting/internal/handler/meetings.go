@@ -46,7 +46,7 @@ func (h *Handler) createMeeting(ctx context.Context, req *meetingv1.CreateMeetin
 		return nil, err
 	}
 	hash := reqhash.Of(req)
-	if prior, err := meetingstore.Prior(ctx, h.meetings.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
+	if prior, err := h.meetings.Prior(ctx, req.GetRequestId(), hash); err != nil || prior != nil {
 		return prior, err
 	}
 	if err := h.checkAttendees(ctx, "meeting.attendees", m.Attendees); err != nil {
@@ -98,10 +98,10 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	ch := store.Change{Name: req.GetMeeting().GetName(),
+	ch := store.Change{Name: req.GetMeeting().GetName(), Etag: req.GetMeeting().GetEtag(),
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated"}
 	patch := meetingFromProto(req.GetMeeting())
-	may := byOwner[domain.Meeting](ctx)
+	may := store.OwnerMayChange[domain.Meeting](ctx)
 	if paths["attendees"] {
 		d, err := h.meetings.Get(ctx, ch.Name)
 		if err != nil {
@@ -121,8 +121,7 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 			return nil, err
 		}
 	}
-	checked := false
-	d, err := h.meetings.Update(ctx, ch, guarded(may, req.GetMeeting().GetEtag(), &checked, func(d *meetingstore.MeetingDoc) error {
+	return h.meetings.UpdateAuthorized(ctx, ch, may, func(d *meetingstore.MeetingDoc) error {
 		if err := d.Body.CheckEditable(); err != nil {
 			return err
 		}
@@ -136,11 +135,7 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 		}
 		d.Body.Normalize()
 		return d.Body.CheckTimes()
-	}))
-	if err == nil {
-		err = retried(may, checked, d)
-	}
-	return d, err
+	})
 }
 
 // HoldMeeting marks a scheduled meeting held.
@@ -180,13 +175,8 @@ func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, v
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	may, checked := byOwner[domain.Meeting](ctx), false
-	d, err := h.meetings.Update(ctx, store.Change{Name: name, RequestID: requestID, RequestHash: hash, Verb: verb},
-		guarded(may, etag, &checked, func(d *meetingstore.MeetingDoc) error { return move(&d.Body) }))
-	if err == nil {
-		err = retried(may, checked, d)
-	}
-	return d, err
+	return h.meetings.UpdateAuthorized(ctx, store.Change{Name: name, Etag: etag, RequestID: requestID, RequestHash: hash, Verb: verb},
+		store.OwnerMayChange[domain.Meeting](ctx), func(d *meetingstore.MeetingDoc) error { return move(&d.Body) })
 }
 
 // checkAttendees asks the forces service, in one call, about every attendee: unknown people

@@ -181,10 +181,8 @@ func (e *env) ownerOf(ctx context.Context, req any) string {
 // client connected to it. The handler's clock is the real one until setNow.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	s, err := meetingstore.New(context.Background(), storetest.DB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := meetingstore.New(storetest.DB(t))
+	t.Cleanup(s.Close)
 	e := &env{store: s, dir: &fakeDirectory{}}
 	e.h = New(s, e.dir, pagetoken.New("test-secret"))
 	e.h.now = func() time.Time {

@@ -16,10 +16,8 @@ import (
 func TestLoadIsIdempotent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := meetingstore.New(ctx, storetest.DB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := meetingstore.New(storetest.DB(t))
+	t.Cleanup(s.Close)
 	if err := Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}

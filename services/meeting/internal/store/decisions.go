@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
@@ -16,6 +18,35 @@ type Decisions struct {
 	*store.Collection[domain.Decision]
 }
 
+// newestFirst is the order of ListDecisions: create_time descending, then name descending.
+const newestFirst = "newest_first"
+
+// byMeeting is the index of decisions by parent meeting.
+const byMeeting = "meeting"
+
+// decisionFields are the fields of ListDecisions filters; binding reads "true" or "false".
+var decisionFields = fields[domain.Decision]{
+	"kind":           func(d *DecisionDoc) any { return d.Body.Kind },
+	"binding":        func(d *DecisionDoc) any { return strconv.FormatBool(d.Body.Binding) },
+	"zone":           func(d *DecisionDoc) any { return d.Body.Zones },
+	"unit":           func(d *DecisionDoc) any { return d.Body.Units },
+	"incident":       func(d *DecisionDoc) any { return d.Body.Incidents },
+	"awaiting_force": func(d *DecisionDoc) any { return d.Body.AwaitingForces },
+	byMeeting:        func(d *DecisionDoc) any { return d.Body.Meeting },
+}
+
+func newDecisions(db *mongo.Database) *Decisions {
+	c := store.NewCollection[domain.Decision](db, "decisions")
+	c.OrderBy(newestFirst, func(a, b *DecisionDoc) bool {
+		if !a.CreateTime.Equal(b.CreateTime) {
+			return a.CreateTime.After(b.CreateTime)
+		}
+		return a.Name > b.Name
+	})
+	indexAll(c, decisionFields, byMeeting, "kind", "binding", "zone", "unit", "incident", "awaiting_force")
+	return &Decisions{c}
+}
+
 // DecisionPosition is where a page of decisions ends: the newest-first sort key of its last
 // decision.
 type DecisionPosition struct {
@@ -23,36 +54,32 @@ type DecisionPosition struct {
 	Name       string    `json:"n"`
 }
 
-// DecisionPaths maps the fields of ListDecisions filters to document paths. binding values
-// must be booleans.
-var DecisionPaths = map[string]string{
-	"kind":           "body.kind",
-	"binding":        "body.binding",
-	"zone":           "body.zones",
-	"unit":           "body.units",
-	"incident":       "body.incidents",
-	"awaiting_force": "body.awaiting_forces",
-}
-
 // List returns up to limit decisions of meeting (every meeting's when it is empty)
 // matching the filter, newest first, after pos.
 func (s *Decisions) List(ctx context.Context, meeting string, conds []filter.Typed, after *DecisionPosition, limit int) ([]*DecisionDoc, error) {
-	q := store.Query(conds, DecisionPaths)
-	if meeting != "" {
-		q = append(q, bson.E{Key: "body.meeting", Value: meeting})
-	}
+	sel := store.Selector[domain.Decision]{Order: newestFirst, Limit: limit}
 	if after != nil {
-		q = append(q, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "create_time", Value: bson.D{{Key: "$lt", Value: after.CreateTime}}}},
-			bson.D{{Key: "create_time", Value: after.CreateTime}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.Name}}}},
-		}})
+		sel.After = []*DecisionDoc{{Name: after.Name, CreateTime: after.CreateTime}}
 	}
-	return s.Find(ctx, q, bson.D{{Key: "create_time", Value: -1}, {Key: "_id", Value: -1}}, int64(limit))
+	if meeting != "" {
+		conds = append(conds[:len(conds):len(conds)], filter.Typed{Field: byMeeting, Op: filter.Eq, Value: meeting})
+	}
+	return s.Collection.List(ctx, selector(sel, decisionFields, conds))
 }
 
-// Acknowledge applies ack to the stored decision as one compare-and-swap. When ack returns
-// ErrUnchanged (the force had acknowledged already) nothing is written and the stored
-// decision is returned.
-func (s *Decisions) Acknowledge(ctx context.Context, ch store.Change, ack func(*DecisionDoc) error) (*DecisionDoc, error) {
-	return update(ctx, s.Collection, ch, ack)
+// Acknowledge applies ack to the stored decision as one compare-and-swap, for a caller
+// authorize allows (checked on the version it replaces, and on the stored one when a
+// retry is answered). When ack returns ErrUnchanged (the force had acknowledged already)
+// nothing is written and the stored decision is returned.
+func (s *Decisions) Acknowledge(ctx context.Context, ch store.Change, authorize, ack func(*DecisionDoc) error) (*DecisionDoc, error) {
+	d, err := s.UpdateAuthorized(ctx, ch, authorize, ack)
+	if errors.Is(err, ErrUnchanged) {
+		return s.Get(ctx, ch.Name)
+	}
+	return d, err
 }
+
+// ErrUnchanged is returned by an acknowledgement that found nothing to change. Acknowledge
+// then writes nothing and returns the stored decision as it is, so acknowledging twice
+// keeps the record's etag and update time.
+var ErrUnchanged = errors.New("nothing to change")

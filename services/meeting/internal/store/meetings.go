@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
@@ -16,6 +16,34 @@ type Meetings struct {
 	*store.Collection[domain.Meeting]
 }
 
+// latestFirst is the order of ListMeetings: start_time descending, then name descending.
+const latestFirst = "latest_first"
+
+// meetingFields are the fields of ListMeetings filters. place.name values must be
+// domain.PlaceKey-normalized by the caller.
+var meetingFields = fields[domain.Meeting]{
+	"start_time":      func(d *MeetingDoc) any { return d.Body.StartTime },
+	"state":           func(d *MeetingDoc) any { return d.Body.State },
+	"level":           func(d *MeetingDoc) any { return d.Body.Level },
+	"host_force":      func(d *MeetingDoc) any { return d.Body.HostForce },
+	"attending_force": func(d *MeetingDoc) any { return d.Body.AttendingForces },
+	"place.name":      func(d *MeetingDoc) any { return d.Body.PlaceKeys },
+	"place.latitude":  func(d *MeetingDoc) any { return d.Body.Place.Point.Lat },
+	"place.longitude": func(d *MeetingDoc) any { return d.Body.Place.Point.Lng },
+}
+
+func newMeetings(db *mongo.Database) *Meetings {
+	c := store.NewCollection[domain.Meeting](db, "meetings")
+	c.OrderBy(latestFirst, func(a, b *MeetingDoc) bool {
+		if !a.Body.StartTime.Equal(b.Body.StartTime) {
+			return a.Body.StartTime.After(b.Body.StartTime)
+		}
+		return a.Name > b.Name
+	})
+	indexAll(c, meetingFields, "state", "level", "host_force", "attending_force", "place.name")
+	return &Meetings{c}
+}
+
 // MeetingPosition is where a page of meetings ends: the latest-first sort key of its last
 // meeting.
 type MeetingPosition struct {
@@ -23,27 +51,42 @@ type MeetingPosition struct {
 	Name      string    `json:"n"`
 }
 
-// MeetingPaths maps the fields of ListMeetings filters to document paths. place.name values
-// must be domain.PlaceKey-normalized by the caller.
-var MeetingPaths = map[string]string{
-	"start_time":      "body.start_time",
-	"state":           "body.state",
-	"level":           "body.level",
-	"host_force":      "body.host_force",
-	"attending_force": "body.attending_forces",
-	"place.name":      "body.place_keys",
-	"place.latitude":  "body.place.point.lat",
-	"place.longitude": "body.place.point.lng",
-}
+// maxName sorts after every resource name: in the latest-first order it comes first among
+// meetings starting at one time.
+const maxName = "\U0010FFFF"
 
 // List returns up to limit meetings matching the filter, latest start_time first, after pos.
+// A bound on start_time says where the walk starts (an upper one) and ends (a lower one).
 func (s *Meetings) List(ctx context.Context, conds []filter.Typed, after *MeetingPosition, limit int) ([]*MeetingDoc, error) {
-	q := store.Query(conds, MeetingPaths)
-	if after != nil {
-		q = append(q, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "body.start_time", Value: bson.D{{Key: "$lt", Value: after.StartTime}}}},
-			bson.D{{Key: "body.start_time", Value: after.StartTime}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.Name}}}},
-		}})
+	sel := store.Selector[domain.Meeting]{Order: latestFirst, Limit: limit}
+	probe := func(t time.Time, name string) *MeetingDoc {
+		return &MeetingDoc{Name: name, Body: domain.Meeting{StartTime: t}}
 	}
-	return s.Find(ctx, q, bson.D{{Key: "body.start_time", Value: -1}, {Key: "_id", Value: -1}}, int64(limit))
+	if after != nil {
+		sel.After = append(sel.After, probe(after.StartTime, after.Name))
+	}
+	var floor *filter.Typed
+	for _, c := range conds {
+		if c.Field != "start_time" {
+			continue
+		}
+		t := c.Value.(time.Time).Truncate(time.Millisecond)
+		switch c.Op {
+		case filter.Le, filter.Eq:
+			sel.After = append(sel.After, probe(t, maxName))
+		case filter.Lt:
+			sel.After = append(sel.After, probe(t, ""))
+		}
+		if c.Op == filter.Ge || c.Op == filter.Gt || c.Op == filter.Eq {
+			floor = &filter.Typed{Field: c.Field, Op: filter.Ge, Value: t}
+			if c.Op == filter.Gt {
+				floor.Op = filter.Gt
+			}
+		}
+	}
+	if floor != nil {
+		// Latest first: once one meeting starts below the bound, every later one does.
+		sel.Stop = func(d *MeetingDoc) bool { return !holds(*floor, d.Body.StartTime) }
+	}
+	return s.Collection.List(ctx, selector(sel, meetingFields, conds))
 }

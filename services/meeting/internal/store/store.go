@@ -1,5 +1,8 @@
-// Package store keeps meetings, decisions and action items in the service's own database,
-// one collection each, with the indexes their queries and idempotency need.
+// Package store keeps meetings, decisions and action items in the service's own database
+// through platform/store: each is a collection with its change log, and every Get and List
+// is answered from this process's cache of it (the orders and equality indexes the List
+// methods walk are declared here); the store itself is touched by _id only. Writes are
+// compare-and-swaps on the log, so replicas on one store never lose each other's changes.
 //
 // Decisions and action items are documents of their own rather than arrays inside the
 // meeting document. Each write that must be atomic stays within one document: a decision
@@ -17,9 +20,9 @@ package store
 import (
 	"context"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 )
@@ -38,26 +41,53 @@ type (
 	ActionItemDoc = store.Doc[domain.ActionItem]
 )
 
-// New returns the collections of db and creates their indexes.
-func New(ctx context.Context, db *mongo.Database) (*Store, error) {
-	m := store.NewCollection[domain.Meeting](db, "meetings")
-	err := m.EnsureIndexes(ctx, store.Index{Name: "start_time", Keys: bson.D{
-		{Key: "body.start_time", Value: -1}, {Key: "_id", Value: -1}}})
-	if err != nil {
-		return nil, err
+// New returns the collections of db with the orders and indexes their lists use; Load
+// them before serving.
+func New(db *mongo.Database) *Store {
+	return &Store{Meetings: newMeetings(db), Decisions: newDecisions(db), ActionItems: newActionItems(db)}
+}
+
+// Tune sets the followers' timing of every collection (tests shorten the poll); call it
+// before Load.
+func (s *Store) Tune(t store.Timing) {
+	s.Meetings.Tune(t)
+	s.Decisions.Tune(t)
+	s.ActionItems.Tune(t)
+}
+
+// Load reads every collection into this process's cache and starts following its log:
+// the server reports healthy only after it.
+func (s *Store) Load(ctx context.Context) error {
+	for _, load := range []func(context.Context) error{s.Meetings.Load, s.Decisions.Load, s.ActionItems.Load} {
+		if err := load(ctx); err != nil {
+			return err
+		}
 	}
-	d := store.NewCollection[domain.Decision](db, "decisions")
-	err = d.EnsureIndexes(ctx, store.Index{Name: "meeting_create_time", Keys: bson.D{
-		{Key: "body.meeting", Value: 1}, {Key: "create_time", Value: -1}, {Key: "_id", Value: -1}}})
-	if err != nil {
-		return nil, err
+	return nil
+}
+
+// Close stops the collections' followers.
+func (s *Store) Close() {
+	s.Meetings.Close()
+	s.Decisions.Close()
+	s.ActionItems.Close()
+}
+
+// Replayed reports whether d already took the change made by requestID, so a handler
+// answers a retry from what is stored before asking the forces service anything (AIP-155:
+// even while it is down); REQUEST_ID_REUSED when a different request used the id.
+// store.Collection.Update makes the same check again inside its compare-and-swap.
+func Replayed[T any](d *store.Doc[T], requestID, hash string) (bool, error) {
+	if requestID == "" {
+		return false, nil
 	}
-	a := store.NewCollection[domain.ActionItem](db, "action_items")
-	err = a.EnsureIndexes(ctx,
-		store.Index{Name: "meeting", Keys: bson.D{{Key: "body.meeting", Value: 1}}},
-		store.Index{Name: "decision", Keys: bson.D{{Key: "body.decision", Value: 1}}})
-	if err != nil {
-		return nil, err
+	for _, a := range d.Applied {
+		if a.RequestID == requestID {
+			if a.RequestHash != hash {
+				return false, apperr.RequestIDReused(requestID)
+			}
+			return true, nil
+		}
 	}
-	return &Store{Meetings: &Meetings{m}, Decisions: &Decisions{d}, ActionItems: &ActionItems{a}}, nil
+	return false, nil
 }

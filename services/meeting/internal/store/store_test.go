@@ -22,14 +22,8 @@ func newStore(t *testing.T) (*Store, context.Context) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
-	s, err := New(ctx, storetest.DB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Creating the indexes again at the next start-up must succeed.
-	if _, err := New(ctx, s.Meetings.Mongo().Database()); err != nil {
-		t.Fatalf("second New: %v", err)
-	}
+	s := New(storetest.DB(t))
+	t.Cleanup(s.Close)
 	return s, ctx
 }
 
@@ -111,7 +105,7 @@ func TestAcknowledgeUnchangedWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	ack := func(force string) (*DecisionDoc, error) {
-		return s.Decisions.Acknowledge(ctx, store.Change{Name: d.Name, Verb: "acknowledged"}, func(d *DecisionDoc) error {
+		return s.Decisions.Acknowledge(ctx, store.Change{Name: d.Name, Verb: "acknowledged"}, nil, func(d *DecisionDoc) error {
 			changed, err := d.Body.Acknowledge(domain.Actor{Force: force}, "", time.Now().UTC().Truncate(time.Millisecond))
 			if err == nil && !changed {
 				return ErrUnchanged
@@ -143,7 +137,7 @@ func TestAcknowledgeUnchangedWritesNothing(t *testing.T) {
 	}
 }
 
-func TestActionItemsIn(t *testing.T) {
+func TestActionItemsByParent(t *testing.T) {
 	s, ctx := newStore(t)
 	for _, it := range []struct{ meeting, decision, id string }{
 		{"makhmour", "joint", "plan"},
@@ -168,7 +162,7 @@ func TestActionItemsIn(t *testing.T) {
 		{Scope{Meeting: "meetings/sinjar"}, 0},
 	}
 	for _, tt := range tests {
-		docs, err := s.ActionItems.In(ctx, tt.scope)
+		docs, err := s.ActionItems.List(ctx, tt.scope, nil, time.Now(), nil, 0)
 		if err != nil || len(docs) != tt.want {
 			t.Errorf("In(%+v): %d items, %v; want %d", tt.scope, len(docs), err, tt.want)
 		}
@@ -192,7 +186,7 @@ func TestPriorAndReplayed(t *testing.T) {
 		{"", "h1", false, false},
 	}
 	for _, tt := range tests {
-		d, err := Prior(ctx, s.Meetings.Collection, tt.id, tt.hash)
+		d, err := s.Meetings.Prior(ctx, tt.id, tt.hash)
 		if (d != nil) != tt.wantFound || (err != nil) != tt.wantErr {
 			t.Errorf("Prior(%q, %q) = %v, %v; want found %v err %v", tt.id, tt.hash, d, err, tt.wantFound, tt.wantErr)
 		}
