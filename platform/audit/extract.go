@@ -5,23 +5,28 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 )
 
-// readPrefixes name the methods that change nothing and are not audited.
-var readPrefixes = []string{"Get", "List", "BatchGet", "Search", "Check", "Watch", "Export"}
-
-// Mutating reports whether a full method name ("/pkg.Service/Method") may change state.
+// Mutating reports whether a full method name ("/pkg.Service/Method") may change state:
+// every method but gRPC's own and those whose proto declares idempotency_level
+// NO_SIDE_EFFECTS. A method missing from the registered descriptors is audited.
 func Mutating(fullMethod string) bool {
 	if strings.HasPrefix(fullMethod, "/grpc.") {
 		return false
 	}
-	m := fullMethod[strings.LastIndexByte(fullMethod, '/')+1:]
-	for _, p := range readPrefixes {
-		if strings.HasPrefix(m, p) {
-			return false
-		}
+	svc, name, _ := strings.Cut(strings.TrimPrefix(fullMethod, "/"), "/")
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(svc + "." + name))
+	if err != nil {
+		return true
 	}
-	return true
+	md, ok := d.(protoreflect.MethodDescriptor)
+	if !ok {
+		return true
+	}
+	opts, _ := md.Options().(*descriptorpb.MethodOptions)
+	return opts.GetIdempotencyLevel() != descriptorpb.MethodOptions_NO_SIDE_EFFECTS
 }
 
 // fromRequest fills what a request says: its request_id, the resource it names and the

@@ -13,6 +13,7 @@ import (
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
+// TestMutating: what is audited follows the protos' idempotency_level, not method names.
 func TestMutating(t *testing.T) {
 	tests := []struct {
 		method string
@@ -30,7 +31,9 @@ func TestMutating(t *testing.T) {
 		{"/tansiq.incident.v1.IncidentService/WatchIncidents", false},
 		{"/tansiq.forces.v1.ForcesService/BatchGetUnits", false},
 		{"/tansiq.gateway.v1.DeploymentService/CheckDeconfliction", false},
-		{"/tansiq.gateway.v1.PictureService/ExportGeoJSON", false},
+		{"/tansiq.gateway.v1.CoverageService/ExportGeoJson", false},
+		{"/tansiq.gateway.v1.CoverageService/GetOperationalPicture", false},
+		{"/tansiq.x.v1.Unknown/GetThing", true}, // not in the descriptors: audited
 		{"/tansiq.gateway.v1.ZoneService/SearchZones", false},
 		{"/grpc.health.v1.Health/Check", false},
 		{"/grpc.health.v1.Health/Watch", false},

@@ -1,7 +1,7 @@
 // Package dial opens client connections between Tansiq processes with the same telemetry
 // as the servers, a default deadline on every call that has none, and retries only where
-// they are safe: on UNAVAILABLE, with backoff, for the methods the caller names as
-// idempotent (reads, and writes that carry a request_id).
+// they are safe: on UNAVAILABLE, with backoff, for the methods the caller names, which
+// Retryable reads from the protos' idempotency_level options.
 package dial
 
 import (
@@ -18,6 +18,9 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 )
 
 // Config says how to reach a server.
@@ -115,4 +118,37 @@ func serviceConfig(retryable []string) (string, error) {
 	}
 	b, err := json.Marshal(cfg)
 	return string(b), err
+}
+
+// Retryable returns the methods of the services that their protos declare safe to retry
+// (option idempotency_level NO_SIDE_EFFECTS or IDEMPOTENT), as "/pkg.Service/Method": the
+// one place retry policies come from. A service whose descriptor is not registered (its
+// generated package not linked in) is a programming error and panics.
+func Retryable(services ...grpc.ServiceDesc) []string {
+	var out []string
+	for _, s := range services {
+		d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(s.ServiceName))
+		if err != nil {
+			panic(fmt.Sprintf("dial.Retryable: service %s: %v", s.ServiceName, err))
+		}
+		methods := d.(protoreflect.ServiceDescriptor).Methods()
+		for i := range methods.Len() {
+			m := methods.Get(i)
+			if safeToRetry(m) {
+				out = append(out, "/"+s.ServiceName+"/"+string(m.Name()))
+			}
+		}
+	}
+	return out
+}
+
+// safeToRetry reports whether m's proto declares that a repeat changes nothing more than
+// the first call did.
+func safeToRetry(m protoreflect.MethodDescriptor) bool {
+	opts, _ := m.Options().(*descriptorpb.MethodOptions)
+	switch opts.GetIdempotencyLevel() {
+	case descriptorpb.MethodOptions_NO_SIDE_EFFECTS, descriptorpb.MethodOptions_IDEMPOTENT:
+		return true
+	}
+	return false
 }

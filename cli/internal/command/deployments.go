@@ -146,7 +146,7 @@ func deploymentRow(d *gatewayv1.Deployment, loc *time.Location) []string {
 }
 
 func listDeployments(e *env, filter string, limit int) error {
-	conn, err := e.g.dial(gatewayv1.DeploymentService_ListDeployments_FullMethodName)
+	conn, err := e.g.dial(gatewayv1.DeploymentService_ServiceDesc)
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func listDeployments(e *env, filter string, limit int) error {
 }
 
 func proposeDeployment(e *env, req *gatewayv1.ProposeDeploymentRequest) error {
-	conn, err := e.g.dial(gatewayv1.DeploymentService_ProposeDeployment_FullMethodName)
+	conn, err := e.g.dial(gatewayv1.DeploymentService_ServiceDesc, gatewayv1.DeploymentService_ProposeDeployment_FullMethodName)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func proposeDeployment(e *env, req *gatewayv1.ProposeDeploymentRequest) error {
 }
 
 func ackDeployment(e *env, req *gatewayv1.AcknowledgeDeploymentRequest) error {
-	conn, err := e.g.dial(gatewayv1.DeploymentService_AcknowledgeDeployment_FullMethodName)
+	conn, err := e.g.dial(gatewayv1.DeploymentService_ServiceDesc)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func init() {
 var gapHeader = []string{"ZONE", "INCIDENTS", "CASUALTIES", "LAST INCIDENT", "WHEN", "LAPSED DEPLOYMENTS", "SCORE"}
 
 func listGaps(e *env, req *gatewayv1.ListCoverageGapsRequest, limit int) error {
-	conn, err := e.g.dial(gatewayv1.CoverageService_ListCoverageGaps_FullMethodName)
+	conn, err := e.g.dial(gatewayv1.CoverageService_ServiceDesc)
 	if err != nil {
 		return err
 	}

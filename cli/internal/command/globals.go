@@ -57,10 +57,11 @@ func (g *globals) loc() *time.Location {
 	return Baghdad
 }
 
-// dial connects to the gateway. retryable names the methods safe to retry on UNAVAILABLE:
-// reads, and writes that carry a request id.
-func (g *globals) dial(retryable ...string) (*grpc.ClientConn, error) {
-	cfg := dial.Config{DefaultTimeout: g.timeout, Retryable: retryable}
+// dial connects to the gateway to call service. Its methods that the protos declare safe
+// to retry are retried on UNAVAILABLE, and so are withRequestID: the writes this command
+// always sends with a request id, which a retry cannot apply twice.
+func (g *globals) dial(service grpc.ServiceDesc, withRequestID ...string) (*grpc.ClientConn, error) {
+	cfg := dial.Config{DefaultTimeout: g.timeout, Retryable: append(dial.Retryable(service), withRequestID...)}
 	if g.tls || g.ca != "" {
 		t, err := tlsconfig.Client(tlsconfig.Files{CA: g.ca})
 		if err != nil {

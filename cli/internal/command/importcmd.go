@@ -63,7 +63,7 @@ func importIncidents(e *env, path string, o importer.Options, dry bool) error {
 		}
 		return nil
 	}
-	conn, err := e.g.dial(incidentv1.IncidentService_CreateIncident_FullMethodName)
+	conn, err := e.g.dial(incidentv1.IncidentService_ServiceDesc, incidentv1.IncidentService_CreateIncident_FullMethodName)
 	if err != nil {
 		return err
 	}

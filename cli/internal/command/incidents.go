@@ -31,7 +31,7 @@ func init() {
 var incidentHeader = []string{"NAME", "WHEN", "KIND", "DISTRICT", "CASUALTIES", "STATE", "TITLE"}
 
 func listIncidents(e *env, filter string, limit int) error {
-	conn, err := e.g.dial(incidentv1.IncidentService_ListIncidents_FullMethodName)
+	conn, err := e.g.dial(incidentv1.IncidentService_ServiceDesc)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func init() {
 }
 
 func exportTakPackage(e *env, out string) error {
-	conn, err := e.g.dial(gatewayv1.ZoneService_ListZones_FullMethodName)
+	conn, err := e.g.dial(gatewayv1.ZoneService_ServiceDesc)
 	if err != nil {
 		return err
 	}

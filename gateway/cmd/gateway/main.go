@@ -18,6 +18,7 @@ import (
 	"github.com/tansiq/tansiq/platform/app"
 	"github.com/tansiq/tansiq/platform/audit"
 	"github.com/tansiq/tansiq/platform/config"
+	"github.com/tansiq/tansiq/platform/dial"
 	"github.com/tansiq/tansiq/platform/server"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
@@ -44,11 +45,11 @@ func main() {
 			var err error
 			routes, _, err = edge.Connect(rt.Dial, []edge.Backend{
 				{Addr: *incidentAddr, Services: []string{incidentv1.IncidentService_ServiceDesc.ServiceName},
-					Retryable: edge.ReadMethods(incidentv1.IncidentService_ServiceDesc)},
+					Retryable: dial.Retryable(incidentv1.IncidentService_ServiceDesc)},
 				{Addr: *forcesAddr, Services: []string{forcesv1.ForcesService_ServiceDesc.ServiceName, forcesv1.AreaService_ServiceDesc.ServiceName},
-					Retryable: append(edge.ReadMethods(forcesv1.ForcesService_ServiceDesc), edge.ReadMethods(forcesv1.AreaService_ServiceDesc)...)},
+					Retryable: dial.Retryable(forcesv1.ForcesService_ServiceDesc, forcesv1.AreaService_ServiceDesc)},
 				{Addr: *meetingAddr, Services: []string{meetingv1.MeetingService_ServiceDesc.ServiceName},
-					Retryable: edge.ReadMethods(meetingv1.MeetingService_ServiceDesc)},
+					Retryable: dial.Retryable(meetingv1.MeetingService_ServiceDesc)},
 			})
 			if err != nil {
 				return err
@@ -88,7 +89,7 @@ func auditSources(rt *app.Runtime, addrs map[string]string) ([]audit.Source, err
 		if addrs[name] == "" {
 			continue
 		}
-		conn, err := rt.Dial(addrs[name], gatewayv1.AuditService_ServiceDesc.ServiceName)
+		conn, err := rt.Dial(addrs[name], dial.Retryable(gatewayv1.AuditService_ServiceDesc)...)
 		if err != nil {
 			return nil, err
 		}

@@ -10,7 +10,7 @@ type Backend struct {
 	Addr string
 	// Services are the fully qualified service names it serves.
 	Services []string
-	// Retryable lists the methods safe to retry on UNAVAILABLE (reads).
+	// Retryable lists the methods safe to retry on UNAVAILABLE (dial.Retryable).
 	Retryable []string
 }
 
@@ -39,25 +39,4 @@ func Connect(dial Dialer, backends []Backend) (Routes, []*grpc.ClientConn, error
 		}
 	}
 	return routes, conns, nil
-}
-
-// ReadMethods lists a service's Get*, List* and BatchGet* methods as "/service/method":
-// they change nothing, so a retry on UNAVAILABLE is safe.
-func ReadMethods(d grpc.ServiceDesc) []string {
-	var out []string
-	for _, m := range d.Methods {
-		if hasPrefix(m.MethodName, "Get", "List", "BatchGet", "Search", "Check") {
-			out = append(out, "/"+d.ServiceName+"/"+m.MethodName)
-		}
-	}
-	return out
-}
-
-func hasPrefix(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if len(s) >= len(p) && s[:len(p)] == p {
-			return true
-		}
-	}
-	return false
 }

@@ -298,14 +298,3 @@ func TestUnroutedServiceIsUnimplemented(t *testing.T) {
 		t.Fatalf("call to an unrouted service: %v, want UNIMPLEMENTED", err)
 	}
 }
-
-func TestReadMethodsAreTheRetryableOnes(t *testing.T) {
-	d := grpc.ServiceDesc{ServiceName: "tansiq.x.v1.X", Methods: []grpc.MethodDesc{
-		{MethodName: "GetThing"}, {MethodName: "ListThings"}, {MethodName: "BatchGetThings"},
-		{MethodName: "CreateThing"}, {MethodName: "UpdateThing"}, {MethodName: "AcknowledgeThing"},
-	}}
-	want := []string{"/tansiq.x.v1.X/GetThing", "/tansiq.x.v1.X/ListThings", "/tansiq.x.v1.X/BatchGetThings"}
-	if got := ReadMethods(d); !slices.Equal(got, want) {
-		t.Fatalf("ReadMethods = %v, want %v", got, want)
-	}
-}

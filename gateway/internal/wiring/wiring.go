@@ -23,6 +23,7 @@ import (
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/app"
+	"github.com/tansiq/tansiq/platform/dial"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
@@ -91,23 +92,19 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 
 	// Calls made for a caller carry the caller's token (rt.Dial); following the incident
 	// stream is the gateway's own business (rt.DialService).
-	forces, err := dialOptional(rt.Dial, addrs.Forces, forcesv1.NewForcesServiceClient,
-		"/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/BatchGetUnits")
+	forces, err := dialOptional(rt.Dial, addrs.Forces, forcesv1.ForcesService_ServiceDesc, forcesv1.NewForcesServiceClient)
 	if err != nil {
 		return err
 	}
-	areas, err := dialOptional(rt.Dial, addrs.Forces, forcesv1.NewAreaServiceClient,
-		"/"+forcesv1.AreaService_ServiceDesc.ServiceName+"/ListAreas")
+	areas, err := dialOptional(rt.Dial, addrs.Forces, forcesv1.AreaService_ServiceDesc, forcesv1.NewAreaServiceClient)
 	if err != nil {
 		return err
 	}
-	meetings, err := dialOptional(rt.Dial, addrs.Meeting, meetingv1.NewMeetingServiceClient,
-		"/"+meetingv1.MeetingService_ServiceDesc.ServiceName+"/GetDecision",
-		"/"+meetingv1.MeetingService_ServiceDesc.ServiceName+"/ListActionItems")
+	meetings, err := dialOptional(rt.Dial, addrs.Meeting, meetingv1.MeetingService_ServiceDesc, meetingv1.NewMeetingServiceClient)
 	if err != nil {
 		return err
 	}
-	incidents, err := dialOptional(rt.DialService, addrs.Incident, incidentv1.NewIncidentServiceClient)
+	incidents, err := dialOptional(rt.DialService, addrs.Incident, incidentv1.IncidentService_ServiceDesc, incidentv1.NewIncidentServiceClient)
 	if err != nil {
 		return err
 	}
@@ -129,14 +126,15 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 	return nil
 }
 
-// dialOptional returns a client of the service at addr, or nil when addr is empty.
-func dialOptional[C any](dial func(string, ...string) (*grpc.ClientConn, error), addr string,
-	newClient func(grpc.ClientConnInterface) C, retryable ...string) (C, error) {
+// dialOptional returns a client of the service at addr, or nil when addr is empty; the
+// methods the service's protos declare safe to retry are retried on UNAVAILABLE.
+func dialOptional[C any](open func(string, ...string) (*grpc.ClientConn, error), addr string,
+	service grpc.ServiceDesc, newClient func(grpc.ClientConnInterface) C) (C, error) {
 	var zero C
 	if addr == "" {
 		return zero, nil
 	}
-	conn, err := dial(addr, retryable...)
+	conn, err := open(addr, dial.Retryable(service)...)
 	if err != nil {
 		return zero, err
 	}

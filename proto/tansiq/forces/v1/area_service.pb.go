@@ -517,13 +517,13 @@ const file_tansiq_forces_v1_area_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"=\n" +
 	"\x0fEndAreaResponse\x12*\n" +
-	"\x04area\x18\x01 \x01(\v2\x16.tansiq.forces.v1.AreaR\x04area2\xdc\x02\n" +
-	"\vAreaService\x12W\n" +
+	"\x04area\x18\x01 \x01(\v2\x16.tansiq.forces.v1.AreaR\x04area2\xf0\x02\n" +
+	"\vAreaService\x12\\\n" +
 	"\n" +
-	"CreateArea\x12#.tansiq.forces.v1.CreateAreaRequest\x1a$.tansiq.forces.v1.CreateAreaResponse\x12N\n" +
-	"\aGetArea\x12 .tansiq.forces.v1.GetAreaRequest\x1a!.tansiq.forces.v1.GetAreaResponse\x12T\n" +
-	"\tListAreas\x12\".tansiq.forces.v1.ListAreasRequest\x1a#.tansiq.forces.v1.ListAreasResponse\x12N\n" +
-	"\aEndArea\x12 .tansiq.forces.v1.EndAreaRequest\x1a!.tansiq.forces.v1.EndAreaResponseB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3"
+	"CreateArea\x12#.tansiq.forces.v1.CreateAreaRequest\x1a$.tansiq.forces.v1.CreateAreaResponse\"\x03\x90\x02\x00\x12S\n" +
+	"\aGetArea\x12 .tansiq.forces.v1.GetAreaRequest\x1a!.tansiq.forces.v1.GetAreaResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\tListAreas\x12\".tansiq.forces.v1.ListAreasRequest\x1a#.tansiq.forces.v1.ListAreasResponse\"\x03\x90\x02\x01\x12S\n" +
+	"\aEndArea\x12 .tansiq.forces.v1.EndAreaRequest\x1a!.tansiq.forces.v1.EndAreaResponse\"\x03\x90\x02\x02B:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3"
 
 var (
 	file_tansiq_forces_v1_area_service_proto_rawDescOnce sync.Once

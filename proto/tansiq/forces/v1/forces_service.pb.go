@@ -2499,34 +2499,34 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"\x1a\n" +
-	"\x18DeleteTakBindingResponse2\xda\x0f\n" +
-	"\rForcesService\x12Z\n" +
-	"\vCreateForce\x12$.tansiq.forces.v1.CreateForceRequest\x1a%.tansiq.forces.v1.CreateForceResponse\x12Q\n" +
-	"\bGetForce\x12!.tansiq.forces.v1.GetForceRequest\x1a\".tansiq.forces.v1.GetForceResponse\x12W\n" +
+	"\x18DeleteTakBindingResponse2\xc3\x10\n" +
+	"\rForcesService\x12_\n" +
+	"\vCreateForce\x12$.tansiq.forces.v1.CreateForceRequest\x1a%.tansiq.forces.v1.CreateForceResponse\"\x03\x90\x02\x00\x12V\n" +
+	"\bGetForce\x12!.tansiq.forces.v1.GetForceRequest\x1a\".tansiq.forces.v1.GetForceResponse\"\x03\x90\x02\x01\x12\\\n" +
 	"\n" +
-	"ListForces\x12#.tansiq.forces.v1.ListForcesRequest\x1a$.tansiq.forces.v1.ListForcesResponse\x12W\n" +
+	"ListForces\x12#.tansiq.forces.v1.ListForcesRequest\x1a$.tansiq.forces.v1.ListForcesResponse\"\x03\x90\x02\x01\x12\\\n" +
 	"\n" +
-	"CreateUnit\x12#.tansiq.forces.v1.CreateUnitRequest\x1a$.tansiq.forces.v1.CreateUnitResponse\x12N\n" +
-	"\aGetUnit\x12 .tansiq.forces.v1.GetUnitRequest\x1a!.tansiq.forces.v1.GetUnitResponse\x12T\n" +
-	"\tListUnits\x12\".tansiq.forces.v1.ListUnitsRequest\x1a#.tansiq.forces.v1.ListUnitsResponse\x12W\n" +
+	"CreateUnit\x12#.tansiq.forces.v1.CreateUnitRequest\x1a$.tansiq.forces.v1.CreateUnitResponse\"\x03\x90\x02\x00\x12S\n" +
+	"\aGetUnit\x12 .tansiq.forces.v1.GetUnitRequest\x1a!.tansiq.forces.v1.GetUnitResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\tListUnits\x12\".tansiq.forces.v1.ListUnitsRequest\x1a#.tansiq.forces.v1.ListUnitsResponse\"\x03\x90\x02\x01\x12\\\n" +
 	"\n" +
-	"UpdateUnit\x12#.tansiq.forces.v1.UpdateUnitRequest\x1a$.tansiq.forces.v1.UpdateUnitResponse\x12W\n" +
+	"UpdateUnit\x12#.tansiq.forces.v1.UpdateUnitRequest\x1a$.tansiq.forces.v1.UpdateUnitResponse\"\x03\x90\x02\x02\x12\\\n" +
 	"\n" +
-	"DeleteUnit\x12#.tansiq.forces.v1.DeleteUnitRequest\x1a$.tansiq.forces.v1.DeleteUnitResponse\x12`\n" +
-	"\rBatchGetUnits\x12&.tansiq.forces.v1.BatchGetUnitsRequest\x1a'.tansiq.forces.v1.BatchGetUnitsResponse\x12o\n" +
-	"\x12ReportUnitPosition\x12+.tansiq.forces.v1.ReportUnitPositionRequest\x1a,.tansiq.forces.v1.ReportUnitPositionResponse\x12l\n" +
-	"\x11ListUnitPositions\x12*.tansiq.forces.v1.ListUnitPositionsRequest\x1a+.tansiq.forces.v1.ListUnitPositionsResponse\x12i\n" +
-	"\x10CreateTakBinding\x12).tansiq.forces.v1.CreateTakBindingRequest\x1a*.tansiq.forces.v1.CreateTakBindingResponse\x12`\n" +
-	"\rGetTakBinding\x12&.tansiq.forces.v1.GetTakBindingRequest\x1a'.tansiq.forces.v1.GetTakBindingResponse\x12f\n" +
-	"\x0fListTakBindings\x12(.tansiq.forces.v1.ListTakBindingsRequest\x1a).tansiq.forces.v1.ListTakBindingsResponse\x12i\n" +
-	"\x10DeleteTakBinding\x12).tansiq.forces.v1.DeleteTakBindingRequest\x1a*.tansiq.forces.v1.DeleteTakBindingResponse\x12]\n" +
-	"\fCreatePerson\x12%.tansiq.forces.v1.CreatePersonRequest\x1a&.tansiq.forces.v1.CreatePersonResponse\x12T\n" +
-	"\tGetPerson\x12\".tansiq.forces.v1.GetPersonRequest\x1a#.tansiq.forces.v1.GetPersonResponse\x12W\n" +
+	"DeleteUnit\x12#.tansiq.forces.v1.DeleteUnitRequest\x1a$.tansiq.forces.v1.DeleteUnitResponse\"\x03\x90\x02\x02\x12e\n" +
+	"\rBatchGetUnits\x12&.tansiq.forces.v1.BatchGetUnitsRequest\x1a'.tansiq.forces.v1.BatchGetUnitsResponse\"\x03\x90\x02\x01\x12t\n" +
+	"\x12ReportUnitPosition\x12+.tansiq.forces.v1.ReportUnitPositionRequest\x1a,.tansiq.forces.v1.ReportUnitPositionResponse\"\x03\x90\x02\x00\x12q\n" +
+	"\x11ListUnitPositions\x12*.tansiq.forces.v1.ListUnitPositionsRequest\x1a+.tansiq.forces.v1.ListUnitPositionsResponse\"\x03\x90\x02\x01\x12n\n" +
+	"\x10CreateTakBinding\x12).tansiq.forces.v1.CreateTakBindingRequest\x1a*.tansiq.forces.v1.CreateTakBindingResponse\"\x03\x90\x02\x00\x12e\n" +
+	"\rGetTakBinding\x12&.tansiq.forces.v1.GetTakBindingRequest\x1a'.tansiq.forces.v1.GetTakBindingResponse\"\x03\x90\x02\x01\x12k\n" +
+	"\x0fListTakBindings\x12(.tansiq.forces.v1.ListTakBindingsRequest\x1a).tansiq.forces.v1.ListTakBindingsResponse\"\x03\x90\x02\x01\x12n\n" +
+	"\x10DeleteTakBinding\x12).tansiq.forces.v1.DeleteTakBindingRequest\x1a*.tansiq.forces.v1.DeleteTakBindingResponse\"\x03\x90\x02\x02\x12b\n" +
+	"\fCreatePerson\x12%.tansiq.forces.v1.CreatePersonRequest\x1a&.tansiq.forces.v1.CreatePersonResponse\"\x03\x90\x02\x00\x12Y\n" +
+	"\tGetPerson\x12\".tansiq.forces.v1.GetPersonRequest\x1a#.tansiq.forces.v1.GetPersonResponse\"\x03\x90\x02\x01\x12\\\n" +
 	"\n" +
-	"ListPeople\x12#.tansiq.forces.v1.ListPeopleRequest\x1a$.tansiq.forces.v1.ListPeopleResponse\x12]\n" +
-	"\fUpdatePerson\x12%.tansiq.forces.v1.UpdatePersonRequest\x1a&.tansiq.forces.v1.UpdatePersonResponse\x12]\n" +
-	"\fDeletePerson\x12%.tansiq.forces.v1.DeletePersonRequest\x1a&.tansiq.forces.v1.DeletePersonResponse\x12c\n" +
-	"\x0eBatchGetPeople\x12'.tansiq.forces.v1.BatchGetPeopleRequest\x1a(.tansiq.forces.v1.BatchGetPeopleResponseB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3"
+	"ListPeople\x12#.tansiq.forces.v1.ListPeopleRequest\x1a$.tansiq.forces.v1.ListPeopleResponse\"\x03\x90\x02\x01\x12b\n" +
+	"\fUpdatePerson\x12%.tansiq.forces.v1.UpdatePersonRequest\x1a&.tansiq.forces.v1.UpdatePersonResponse\"\x03\x90\x02\x02\x12b\n" +
+	"\fDeletePerson\x12%.tansiq.forces.v1.DeletePersonRequest\x1a&.tansiq.forces.v1.DeletePersonResponse\"\x03\x90\x02\x02\x12h\n" +
+	"\x0eBatchGetPeople\x12'.tansiq.forces.v1.BatchGetPeopleRequest\x1a(.tansiq.forces.v1.BatchGetPeopleResponse\"\x03\x90\x02\x01B:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3"
 
 var (
 	file_tansiq_forces_v1_forces_service_proto_rawDescOnce sync.Once

@@ -266,10 +266,10 @@ const file_tansiq_gateway_v1_audit_service_proto_rawDesc = "" +
 	"\border_by\x18\x04 \x01(\tR\aorderBy\"\x87\x01\n" +
 	"\x18ListAuditRecordsResponse\x12C\n" +
 	"\raudit_records\x18\x01 \x03(\v2\x1e.tansiq.gateway.v1.AuditRecordR\fauditRecords\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe2\x01\n" +
-	"\fAuditService\x12e\n" +
-	"\x0eGetAuditRecord\x12(.tansiq.gateway.v1.GetAuditRecordRequest\x1a).tansiq.gateway.v1.GetAuditRecordResponse\x12k\n" +
-	"\x10ListAuditRecords\x12*.tansiq.gateway.v1.ListAuditRecordsRequest\x1a+.tansiq.gateway.v1.ListAuditRecordsResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xec\x01\n" +
+	"\fAuditService\x12j\n" +
+	"\x0eGetAuditRecord\x12(.tansiq.gateway.v1.GetAuditRecordRequest\x1a).tansiq.gateway.v1.GetAuditRecordResponse\"\x03\x90\x02\x01\x12p\n" +
+	"\x10ListAuditRecords\x12*.tansiq.gateway.v1.ListAuditRecordsRequest\x1a+.tansiq.gateway.v1.ListAuditRecordsResponse\"\x03\x90\x02\x01B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
 
 var (
 	file_tansiq_gateway_v1_audit_service_proto_rawDescOnce sync.Once

@@ -842,13 +842,13 @@ const file_tansiq_gateway_v1_coverage_service_proto_rawDesc = "" +
 	"\x1aGEO_JSON_LAYER_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14GEO_JSON_LAYER_ZONES\x10\x01\x12\x1c\n" +
 	"\x18GEO_JSON_LAYER_INCIDENTS\x10\x02\x12\x1e\n" +
-	"\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x032\xd3\x04\n" +
-	"\x0fCoverageService\x12k\n" +
-	"\x10ListCoverageGaps\x12*.tansiq.gateway.v1.ListCoverageGapsRequest\x1a+.tansiq.gateway.v1.ListCoverageGapsResponse\x12z\n" +
-	"\x15GetOperationalPicture\x12/.tansiq.gateway.v1.GetOperationalPictureRequest\x1a0.tansiq.gateway.v1.GetOperationalPictureResponse\x12\x82\x01\n" +
-	"\x17WatchOperationalPicture\x121.tansiq.gateway.v1.WatchOperationalPictureRequest\x1a2.tansiq.gateway.v1.WatchOperationalPictureResponse0\x01\x12b\n" +
-	"\rExportGeoJson\x12'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponse\x12n\n" +
-	"\x11GetSecurityVacuum\x12+.tansiq.gateway.v1.GetSecurityVacuumRequest\x1a,.tansiq.gateway.v1.GetSecurityVacuumResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
+	"\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x032\xec\x04\n" +
+	"\x0fCoverageService\x12p\n" +
+	"\x10ListCoverageGaps\x12*.tansiq.gateway.v1.ListCoverageGapsRequest\x1a+.tansiq.gateway.v1.ListCoverageGapsResponse\"\x03\x90\x02\x01\x12\x7f\n" +
+	"\x15GetOperationalPicture\x12/.tansiq.gateway.v1.GetOperationalPictureRequest\x1a0.tansiq.gateway.v1.GetOperationalPictureResponse\"\x03\x90\x02\x01\x12\x87\x01\n" +
+	"\x17WatchOperationalPicture\x121.tansiq.gateway.v1.WatchOperationalPictureRequest\x1a2.tansiq.gateway.v1.WatchOperationalPictureResponse\"\x03\x90\x02\x010\x01\x12g\n" +
+	"\rExportGeoJson\x12'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponse\"\x03\x90\x02\x01\x12s\n" +
+	"\x11GetSecurityVacuum\x12+.tansiq.gateway.v1.GetSecurityVacuumRequest\x1a,.tansiq.gateway.v1.GetSecurityVacuumResponse\"\x03\x90\x02\x01B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
 
 var (
 	file_tansiq_gateway_v1_coverage_service_proto_rawDescOnce sync.Once

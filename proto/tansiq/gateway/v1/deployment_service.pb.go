@@ -881,15 +881,15 @@ const file_tansiq_gateway_v1_deployment_service_proto_rawDesc = "" +
 	"deployment\"\xaf\x01\n" +
 	"\x1aCheckDeconflictionResponse\x12F\n" +
 	"\x0eunit_conflicts\x18\x01 \x03(\v2\x1f.tansiq.gateway.v1.UnitConflictR\runitConflicts\x12I\n" +
-	"\rzone_overlaps\x18\x02 \x03(\v2$.tansiq.gateway.v1.DeploymentOverlapR\fzoneOverlaps2\x91\x06\n" +
-	"\x11DeploymentService\x12n\n" +
-	"\x11ProposeDeployment\x12+.tansiq.gateway.v1.ProposeDeploymentRequest\x1a,.tansiq.gateway.v1.ProposeDeploymentResponse\x12b\n" +
-	"\rGetDeployment\x12'.tansiq.gateway.v1.GetDeploymentRequest\x1a(.tansiq.gateway.v1.GetDeploymentResponse\x12h\n" +
-	"\x0fListDeployments\x12).tansiq.gateway.v1.ListDeploymentsRequest\x1a*.tansiq.gateway.v1.ListDeploymentsResponse\x12z\n" +
-	"\x15AcknowledgeDeployment\x12/.tansiq.gateway.v1.AcknowledgeDeploymentRequest\x1a0.tansiq.gateway.v1.AcknowledgeDeploymentResponse\x12b\n" +
-	"\rEndDeployment\x12'.tansiq.gateway.v1.EndDeploymentRequest\x1a(.tansiq.gateway.v1.EndDeploymentResponse\x12k\n" +
-	"\x10CancelDeployment\x12*.tansiq.gateway.v1.CancelDeploymentRequest\x1a+.tansiq.gateway.v1.CancelDeploymentResponse\x12q\n" +
-	"\x12CheckDeconfliction\x12,.tansiq.gateway.v1.CheckDeconflictionRequest\x1a-.tansiq.gateway.v1.CheckDeconflictionResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
+	"\rzone_overlaps\x18\x02 \x03(\v2$.tansiq.gateway.v1.DeploymentOverlapR\fzoneOverlaps2\xb4\x06\n" +
+	"\x11DeploymentService\x12s\n" +
+	"\x11ProposeDeployment\x12+.tansiq.gateway.v1.ProposeDeploymentRequest\x1a,.tansiq.gateway.v1.ProposeDeploymentResponse\"\x03\x90\x02\x00\x12g\n" +
+	"\rGetDeployment\x12'.tansiq.gateway.v1.GetDeploymentRequest\x1a(.tansiq.gateway.v1.GetDeploymentResponse\"\x03\x90\x02\x01\x12m\n" +
+	"\x0fListDeployments\x12).tansiq.gateway.v1.ListDeploymentsRequest\x1a*.tansiq.gateway.v1.ListDeploymentsResponse\"\x03\x90\x02\x01\x12\x7f\n" +
+	"\x15AcknowledgeDeployment\x12/.tansiq.gateway.v1.AcknowledgeDeploymentRequest\x1a0.tansiq.gateway.v1.AcknowledgeDeploymentResponse\"\x03\x90\x02\x02\x12g\n" +
+	"\rEndDeployment\x12'.tansiq.gateway.v1.EndDeploymentRequest\x1a(.tansiq.gateway.v1.EndDeploymentResponse\"\x03\x90\x02\x02\x12p\n" +
+	"\x10CancelDeployment\x12*.tansiq.gateway.v1.CancelDeploymentRequest\x1a+.tansiq.gateway.v1.CancelDeploymentResponse\"\x03\x90\x02\x02\x12v\n" +
+	"\x12CheckDeconfliction\x12,.tansiq.gateway.v1.CheckDeconflictionRequest\x1a-.tansiq.gateway.v1.CheckDeconflictionResponse\"\x03\x90\x02\x01B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
 
 var (
 	file_tansiq_gateway_v1_deployment_service_proto_rawDescOnce sync.Once

@@ -830,18 +830,18 @@ const file_tansiq_gateway_v1_zone_service_proto_rawDesc = "" +
 	"\x1aListZonesContainingRequest\x121\n" +
 	"\x05point\x18\x01 \x01(\v2\x16.tansiq.type.v1.LatLngB\x03\xe0A\x02R\x05point\"L\n" +
 	"\x1bListZonesContainingResponse\x12-\n" +
-	"\x05zones\x18\x01 \x03(\v2\x17.tansiq.gateway.v1.ZoneR\x05zones2\x9c\x05\n" +
-	"\vZoneService\x12Y\n" +
+	"\x05zones\x18\x01 \x03(\v2\x17.tansiq.gateway.v1.ZoneR\x05zones2\xbf\x05\n" +
+	"\vZoneService\x12^\n" +
 	"\n" +
-	"CreateZone\x12$.tansiq.gateway.v1.CreateZoneRequest\x1a%.tansiq.gateway.v1.CreateZoneResponse\x12P\n" +
-	"\aGetZone\x12!.tansiq.gateway.v1.GetZoneRequest\x1a\".tansiq.gateway.v1.GetZoneResponse\x12V\n" +
-	"\tListZones\x12#.tansiq.gateway.v1.ListZonesRequest\x1a$.tansiq.gateway.v1.ListZonesResponse\x12Y\n" +
+	"CreateZone\x12$.tansiq.gateway.v1.CreateZoneRequest\x1a%.tansiq.gateway.v1.CreateZoneResponse\"\x03\x90\x02\x00\x12U\n" +
+	"\aGetZone\x12!.tansiq.gateway.v1.GetZoneRequest\x1a\".tansiq.gateway.v1.GetZoneResponse\"\x03\x90\x02\x01\x12[\n" +
+	"\tListZones\x12#.tansiq.gateway.v1.ListZonesRequest\x1a$.tansiq.gateway.v1.ListZonesResponse\"\x03\x90\x02\x01\x12^\n" +
 	"\n" +
-	"UpdateZone\x12$.tansiq.gateway.v1.UpdateZoneRequest\x1a%.tansiq.gateway.v1.UpdateZoneResponse\x12Y\n" +
+	"UpdateZone\x12$.tansiq.gateway.v1.UpdateZoneRequest\x1a%.tansiq.gateway.v1.UpdateZoneResponse\"\x03\x90\x02\x02\x12^\n" +
 	"\n" +
-	"DeleteZone\x12$.tansiq.gateway.v1.DeleteZoneRequest\x1a%.tansiq.gateway.v1.DeleteZoneResponse\x12\\\n" +
-	"\vSearchZones\x12%.tansiq.gateway.v1.SearchZonesRequest\x1a&.tansiq.gateway.v1.SearchZonesResponse\x12t\n" +
-	"\x13ListZonesContaining\x12-.tansiq.gateway.v1.ListZonesContainingRequest\x1a..tansiq.gateway.v1.ListZonesContainingResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
+	"DeleteZone\x12$.tansiq.gateway.v1.DeleteZoneRequest\x1a%.tansiq.gateway.v1.DeleteZoneResponse\"\x03\x90\x02\x02\x12a\n" +
+	"\vSearchZones\x12%.tansiq.gateway.v1.SearchZonesRequest\x1a&.tansiq.gateway.v1.SearchZonesResponse\"\x03\x90\x02\x01\x12y\n" +
+	"\x13ListZonesContaining\x12-.tansiq.gateway.v1.ListZonesContainingRequest\x1a..tansiq.gateway.v1.ListZonesContainingResponse\"\x03\x90\x02\x01B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
 
 var (
 	file_tansiq_gateway_v1_zone_service_proto_rawDescOnce sync.Once

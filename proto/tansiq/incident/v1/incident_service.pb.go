@@ -941,15 +941,15 @@ const file_tansiq_incident_v1_incident_service_proto_rawDesc = "" +
 	"\x17CHANGE_TYPE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CHANGE_TYPE_CREATED\x10\x01\x12\x17\n" +
 	"\x13CHANGE_TYPE_UPDATED\x10\x02\x12\x1d\n" +
-	"\x19CHANGE_TYPE_STATE_CHANGED\x10\x032\xe6\x05\n" +
-	"\x0fIncidentService\x12g\n" +
-	"\x0eCreateIncident\x12).tansiq.incident.v1.CreateIncidentRequest\x1a*.tansiq.incident.v1.CreateIncidentResponse\x12^\n" +
-	"\vGetIncident\x12&.tansiq.incident.v1.GetIncidentRequest\x1a'.tansiq.incident.v1.GetIncidentResponse\x12d\n" +
-	"\rListIncidents\x12(.tansiq.incident.v1.ListIncidentsRequest\x1a).tansiq.incident.v1.ListIncidentsResponse\x12g\n" +
-	"\x0eUpdateIncident\x12).tansiq.incident.v1.UpdateIncidentRequest\x1a*.tansiq.incident.v1.UpdateIncidentResponse\x12j\n" +
-	"\x0fConfirmIncident\x12*.tansiq.incident.v1.ConfirmIncidentRequest\x1a+.tansiq.incident.v1.ConfirmIncidentResponse\x12d\n" +
-	"\rCloseIncident\x12(.tansiq.incident.v1.CloseIncidentRequest\x1a).tansiq.incident.v1.CloseIncidentResponse\x12i\n" +
-	"\x0eWatchIncidents\x12).tansiq.incident.v1.WatchIncidentsRequest\x1a*.tansiq.incident.v1.WatchIncidentsResponse0\x01B>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3"
+	"\x19CHANGE_TYPE_STATE_CHANGED\x10\x032\x89\x06\n" +
+	"\x0fIncidentService\x12l\n" +
+	"\x0eCreateIncident\x12).tansiq.incident.v1.CreateIncidentRequest\x1a*.tansiq.incident.v1.CreateIncidentResponse\"\x03\x90\x02\x00\x12c\n" +
+	"\vGetIncident\x12&.tansiq.incident.v1.GetIncidentRequest\x1a'.tansiq.incident.v1.GetIncidentResponse\"\x03\x90\x02\x01\x12i\n" +
+	"\rListIncidents\x12(.tansiq.incident.v1.ListIncidentsRequest\x1a).tansiq.incident.v1.ListIncidentsResponse\"\x03\x90\x02\x01\x12l\n" +
+	"\x0eUpdateIncident\x12).tansiq.incident.v1.UpdateIncidentRequest\x1a*.tansiq.incident.v1.UpdateIncidentResponse\"\x03\x90\x02\x02\x12o\n" +
+	"\x0fConfirmIncident\x12*.tansiq.incident.v1.ConfirmIncidentRequest\x1a+.tansiq.incident.v1.ConfirmIncidentResponse\"\x03\x90\x02\x02\x12i\n" +
+	"\rCloseIncident\x12(.tansiq.incident.v1.CloseIncidentRequest\x1a).tansiq.incident.v1.CloseIncidentResponse\"\x03\x90\x02\x02\x12n\n" +
+	"\x0eWatchIncidents\x12).tansiq.incident.v1.WatchIncidentsRequest\x1a*.tansiq.incident.v1.WatchIncidentsResponse\"\x03\x90\x02\x010\x01B>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3"
 
 var (
 	file_tansiq_incident_v1_incident_service_proto_rawDescOnce sync.Once

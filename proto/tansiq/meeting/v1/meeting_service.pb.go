@@ -1995,25 +1995,25 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"\x06reopen\x18\x06 \x01(\bR\x06reopen\"]\n" +
 	"\x1bAddActionItemUpdateResponse\x12>\n" +
 	"\vaction_item\x18\x01 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemR\n" +
-	"actionItem2\xf4\f\n" +
-	"\x0eMeetingService\x12b\n" +
-	"\rCreateMeeting\x12'.tansiq.meeting.v1.CreateMeetingRequest\x1a(.tansiq.meeting.v1.CreateMeetingResponse\x12Y\n" +
+	"actionItem2\xc4\r\n" +
+	"\x0eMeetingService\x12g\n" +
+	"\rCreateMeeting\x12'.tansiq.meeting.v1.CreateMeetingRequest\x1a(.tansiq.meeting.v1.CreateMeetingResponse\"\x03\x90\x02\x00\x12^\n" +
 	"\n" +
-	"GetMeeting\x12$.tansiq.meeting.v1.GetMeetingRequest\x1a%.tansiq.meeting.v1.GetMeetingResponse\x12_\n" +
-	"\fListMeetings\x12&.tansiq.meeting.v1.ListMeetingsRequest\x1a'.tansiq.meeting.v1.ListMeetingsResponse\x12b\n" +
-	"\rUpdateMeeting\x12'.tansiq.meeting.v1.UpdateMeetingRequest\x1a(.tansiq.meeting.v1.UpdateMeetingResponse\x12\\\n" +
-	"\vHoldMeeting\x12%.tansiq.meeting.v1.HoldMeetingRequest\x1a&.tansiq.meeting.v1.HoldMeetingResponse\x12b\n" +
-	"\rCancelMeeting\x12'.tansiq.meeting.v1.CancelMeetingRequest\x1a(.tansiq.meeting.v1.CancelMeetingResponse\x12_\n" +
-	"\fCloseMeeting\x12&.tansiq.meeting.v1.CloseMeetingRequest\x1a'.tansiq.meeting.v1.CloseMeetingResponse\x12e\n" +
-	"\x0eCreateDecision\x12(.tansiq.meeting.v1.CreateDecisionRequest\x1a).tansiq.meeting.v1.CreateDecisionResponse\x12\\\n" +
-	"\vGetDecision\x12%.tansiq.meeting.v1.GetDecisionRequest\x1a&.tansiq.meeting.v1.GetDecisionResponse\x12b\n" +
-	"\rListDecisions\x12'.tansiq.meeting.v1.ListDecisionsRequest\x1a(.tansiq.meeting.v1.ListDecisionsResponse\x12t\n" +
-	"\x13AcknowledgeDecision\x12-.tansiq.meeting.v1.AcknowledgeDecisionRequest\x1a..tansiq.meeting.v1.AcknowledgeDecisionResponse\x12k\n" +
-	"\x10CreateActionItem\x12*.tansiq.meeting.v1.CreateActionItemRequest\x1a+.tansiq.meeting.v1.CreateActionItemResponse\x12b\n" +
-	"\rGetActionItem\x12'.tansiq.meeting.v1.GetActionItemRequest\x1a(.tansiq.meeting.v1.GetActionItemResponse\x12h\n" +
-	"\x0fListActionItems\x12).tansiq.meeting.v1.ListActionItemsRequest\x1a*.tansiq.meeting.v1.ListActionItemsResponse\x12k\n" +
-	"\x10UpdateActionItem\x12*.tansiq.meeting.v1.UpdateActionItemRequest\x1a+.tansiq.meeting.v1.UpdateActionItemResponse\x12t\n" +
-	"\x13AddActionItemUpdate\x12-.tansiq.meeting.v1.AddActionItemUpdateRequest\x1a..tansiq.meeting.v1.AddActionItemUpdateResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3"
+	"GetMeeting\x12$.tansiq.meeting.v1.GetMeetingRequest\x1a%.tansiq.meeting.v1.GetMeetingResponse\"\x03\x90\x02\x01\x12d\n" +
+	"\fListMeetings\x12&.tansiq.meeting.v1.ListMeetingsRequest\x1a'.tansiq.meeting.v1.ListMeetingsResponse\"\x03\x90\x02\x01\x12g\n" +
+	"\rUpdateMeeting\x12'.tansiq.meeting.v1.UpdateMeetingRequest\x1a(.tansiq.meeting.v1.UpdateMeetingResponse\"\x03\x90\x02\x02\x12a\n" +
+	"\vHoldMeeting\x12%.tansiq.meeting.v1.HoldMeetingRequest\x1a&.tansiq.meeting.v1.HoldMeetingResponse\"\x03\x90\x02\x02\x12g\n" +
+	"\rCancelMeeting\x12'.tansiq.meeting.v1.CancelMeetingRequest\x1a(.tansiq.meeting.v1.CancelMeetingResponse\"\x03\x90\x02\x02\x12d\n" +
+	"\fCloseMeeting\x12&.tansiq.meeting.v1.CloseMeetingRequest\x1a'.tansiq.meeting.v1.CloseMeetingResponse\"\x03\x90\x02\x02\x12j\n" +
+	"\x0eCreateDecision\x12(.tansiq.meeting.v1.CreateDecisionRequest\x1a).tansiq.meeting.v1.CreateDecisionResponse\"\x03\x90\x02\x00\x12a\n" +
+	"\vGetDecision\x12%.tansiq.meeting.v1.GetDecisionRequest\x1a&.tansiq.meeting.v1.GetDecisionResponse\"\x03\x90\x02\x01\x12g\n" +
+	"\rListDecisions\x12'.tansiq.meeting.v1.ListDecisionsRequest\x1a(.tansiq.meeting.v1.ListDecisionsResponse\"\x03\x90\x02\x01\x12y\n" +
+	"\x13AcknowledgeDecision\x12-.tansiq.meeting.v1.AcknowledgeDecisionRequest\x1a..tansiq.meeting.v1.AcknowledgeDecisionResponse\"\x03\x90\x02\x02\x12p\n" +
+	"\x10CreateActionItem\x12*.tansiq.meeting.v1.CreateActionItemRequest\x1a+.tansiq.meeting.v1.CreateActionItemResponse\"\x03\x90\x02\x00\x12g\n" +
+	"\rGetActionItem\x12'.tansiq.meeting.v1.GetActionItemRequest\x1a(.tansiq.meeting.v1.GetActionItemResponse\"\x03\x90\x02\x01\x12m\n" +
+	"\x0fListActionItems\x12).tansiq.meeting.v1.ListActionItemsRequest\x1a*.tansiq.meeting.v1.ListActionItemsResponse\"\x03\x90\x02\x01\x12p\n" +
+	"\x10UpdateActionItem\x12*.tansiq.meeting.v1.UpdateActionItemRequest\x1a+.tansiq.meeting.v1.UpdateActionItemResponse\"\x03\x90\x02\x02\x12y\n" +
+	"\x13AddActionItemUpdate\x12-.tansiq.meeting.v1.AddActionItemUpdateRequest\x1a..tansiq.meeting.v1.AddActionItemUpdateResponse\"\x03\x90\x02\x00B<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3"
 
 var (
 	file_tansiq_meeting_v1_meeting_service_proto_rawDescOnce sync.Once

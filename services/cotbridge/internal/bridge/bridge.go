@@ -14,6 +14,7 @@ import (
 
 	"github.com/tansiq/tansiq/platform/app"
 	"github.com/tansiq/tansiq/platform/config"
+	"github.com/tansiq/tansiq/platform/dial"
 	"github.com/tansiq/tansiq/platform/tlsconfig"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
@@ -70,11 +71,10 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 		}
 		since = t
 	}
-	conn, err := rt.DialService(*s.gateway,
-		gatewayv1.ZoneService_ServiceDesc.ServiceName, "/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/ListUnits",
-		"/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/ListTakBindings",
+	conn, err := rt.DialService(*s.gateway, append(dial.Retryable(gatewayv1.ZoneService_ServiceDesc,
+		gatewayv1.CoverageService_ServiceDesc, incidentv1.IncidentService_ServiceDesc, forcesv1.ForcesService_ServiceDesc),
 		// Reports carry a request_id derived from the device, binding and time: safe to retry.
-		"/"+forcesv1.ForcesService_ServiceDesc.ServiceName+"/ReportUnitPosition")
+		forcesv1.ForcesService_ReportUnitPosition_FullMethodName)...)
 	if err != nil {
 		return err
 	}

@@ -13,16 +13,14 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/dial"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 )
 
-// Retryable lists the calls this client makes, all reads, so the connection may retry them
-// on UNAVAILABLE (platform/dial), within the caller's deadline.
-var Retryable = []string{
-	forcesv1.ForcesService_BatchGetPeople_FullMethodName,
-	forcesv1.ForcesService_BatchGetUnits_FullMethodName,
-}
+// Retryable lists the forces service's methods its protos declare safe to retry: the
+// connection retries them on UNAVAILABLE (platform/dial), within the caller's deadline.
+var Retryable = dial.Retryable(forcesv1.ForcesService_ServiceDesc)
 
 // dependency names the forces service in UNAVAILABLE errors.
 const dependency = "forces service"

@@ -15,7 +15,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from tansiq.gateway.v1 import audit_pb2 as tansiq_dot_gateway_dot_v1_dot_audit__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tansiq/gateway/v1/audit_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtansiq/gateway/v1/audit.proto\"0\n\x15GetAuditRecordRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\"[\n\x16GetAuditRecordResponse\x12\x41\n\x0c\x61udit_record\x18\x01 \x01(\x0b\x32\x1e.tansiq.gateway.v1.AuditRecordR\x0b\x61uditRecord\"\x88\x01\n\x17ListAuditRecordsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\x12\x19\n\x08order_by\x18\x04 \x01(\tR\x07orderBy\"\x87\x01\n\x18ListAuditRecordsResponse\x12\x43\n\raudit_records\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.AuditRecordR\x0c\x61uditRecords\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe2\x01\n\x0c\x41uditService\x12\x65\n\x0eGetAuditRecord\x12(.tansiq.gateway.v1.GetAuditRecordRequest\x1a).tansiq.gateway.v1.GetAuditRecordResponse\x12k\n\x10ListAuditRecords\x12*.tansiq.gateway.v1.ListAuditRecordsRequest\x1a+.tansiq.gateway.v1.ListAuditRecordsResponseB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tansiq/gateway/v1/audit_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtansiq/gateway/v1/audit.proto\"0\n\x15GetAuditRecordRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\"[\n\x16GetAuditRecordResponse\x12\x41\n\x0c\x61udit_record\x18\x01 \x01(\x0b\x32\x1e.tansiq.gateway.v1.AuditRecordR\x0b\x61uditRecord\"\x88\x01\n\x17ListAuditRecordsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\x12\x19\n\x08order_by\x18\x04 \x01(\tR\x07orderBy\"\x87\x01\n\x18ListAuditRecordsResponse\x12\x43\n\raudit_records\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.AuditRecordR\x0c\x61uditRecords\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xec\x01\n\x0c\x41uditService\x12j\n\x0eGetAuditRecord\x12(.tansiq.gateway.v1.GetAuditRecordRequest\x1a).tansiq.gateway.v1.GetAuditRecordResponse\"\x03\x90\x02\x01\x12p\n\x10ListAuditRecords\x12*.tansiq.gateway.v1.ListAuditRecordsRequest\x1a+.tansiq.gateway.v1.ListAuditRecordsResponse\"\x03\x90\x02\x01\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.audit_service_pb2', globals())
@@ -25,6 +25,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1'
   _GETAUDITRECORDREQUEST.fields_by_name['name']._options = None
   _GETAUDITRECORDREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
+  _AUDITSERVICE.methods_by_name['GetAuditRecord']._options = None
+  _AUDITSERVICE.methods_by_name['GetAuditRecord']._serialized_options = b'\220\002\001'
+  _AUDITSERVICE.methods_by_name['ListAuditRecords']._options = None
+  _AUDITSERVICE.methods_by_name['ListAuditRecords']._serialized_options = b'\220\002\001'
   _GETAUDITRECORDREQUEST._serialized_start=124
   _GETAUDITRECORDREQUEST._serialized_end=172
   _GETAUDITRECORDRESPONSE._serialized_start=174
@@ -34,5 +38,5 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LISTAUDITRECORDSRESPONSE._serialized_start=407
   _LISTAUDITRECORDSRESPONSE._serialized_end=542
   _AUDITSERVICE._serialized_start=545
-  _AUDITSERVICE._serialized_end=771
+  _AUDITSERVICE._serialized_end=781
 # @@protoc_insertion_point(module_scope)
