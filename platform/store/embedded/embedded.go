@@ -120,9 +120,23 @@ func start(ctx context.Context, abs string, l ferretdb.ListenerConfig, uri strin
 	if err != nil {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
+	// Index the collections already stored before anyone can read them; new ones as they come.
+	ix := newIDIndexer(abs, logger)
+	if err := ix.pass(ctx); err != nil {
+		ix.close()
+		return nil, fmt.Errorf("embedded store: index _id: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Server{uri: uri, done: make(chan struct{}), stop: cancel}
-	go s.serve(ctx, f.Run)
+	go s.serve(ctx, func(ctx context.Context) error {
+		ictx, stopIndexing := context.WithCancel(ctx)
+		indexed := make(chan struct{})
+		go func() { defer close(indexed); ix.run(ictx) }()
+		err := f.Run(ctx)
+		stopIndexing()
+		<-indexed
+		return err
+	})
 	if s.uri == "" {
 		s.uri = f.MongoDBURI()
 	}

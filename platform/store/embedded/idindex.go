@@ -1,0 +1,122 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the SQLite driver FerretDB itself uses, registered as "sqlite"
+)
+
+// FerretDB 1.24 indexes every collection's _id on the expression _ferretdb_sjson->"_id",
+// but reads by _id with _ferretdb_sjson->'$._id'. SQLite uses an expression index only
+// for the same expression, so every _id read (a follower's poll of the change log, a
+// materialisation, a Get) scanned and parsed the whole table: its cost grew with what is
+// stored (creating 5,000 incidents cost the store 68 ms of CPU each, almost all in those
+// scans). The indexer gives each collection's table an index on the expression the reads use.
+const (
+	// idIndexSuffix names the added index after its table.
+	idIndexSuffix = "__id_path"
+	// idIndexEvery is how often new collections are looked for: until its index is made, a
+	// new (so small) collection is read by scanning.
+	idIndexEvery = 500 * time.Millisecond
+)
+
+// idIndexer adds the _id index to the collections of every database file under dir.
+type idIndexer struct {
+	dir string
+	log *slog.Logger
+	dbs map[string]*sql.DB // by file
+}
+
+func newIDIndexer(dir string, log *slog.Logger) *idIndexer {
+	return &idIndexer{dir: dir, log: log, dbs: map[string]*sql.DB{}}
+}
+
+// run indexes new collections every idIndexEvery until ctx is done, then closes its
+// connections.
+func (x *idIndexer) run(ctx context.Context) {
+	defer x.close()
+	tick := time.NewTicker(idIndexEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if err := x.pass(ctx); err != nil && ctx.Err() == nil {
+			x.log.Error("embedded store: index _id", "error", err)
+		}
+	}
+}
+
+// pass adds the missing indexes of every database file.
+func (x *idIndexer) pass(ctx context.Context) error {
+	files, err := filepath.Glob(filepath.Join(x.dir, "*.sqlite"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		db, ok := x.dbs[f]
+		if !ok {
+			// FerretDB's own connection settings: wait for its writers, write-ahead log.
+			db, err = sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
+			if err != nil {
+				return err
+			}
+			db.SetMaxOpenConns(1)
+			x.dbs[f] = db
+		}
+		if err := indexFile(ctx, db); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Base(f), err)
+		}
+	}
+	return nil
+}
+
+// indexFile adds the index to each collection of one database that lacks it.
+func indexFile(ctx context.Context, db *sql.DB) error {
+	var exists int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_ferretdb_collections'`).Scan(&exists)
+	if err != nil || exists == 0 {
+		return err // a database FerretDB is still creating
+	}
+	rows, err := db.QueryContext(ctx, `SELECT c.table_name FROM _ferretdb_collections c
+		WHERE NOT EXISTS (SELECT 1 FROM sqlite_master i WHERE i.type = 'index' AND i.name = c.table_name || ?)`, idIndexSuffix)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s (_ferretdb_sjson->'$._id')`, quoteIdent(t+idIndexSuffix), quoteIdent(t))
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func (x *idIndexer) close() {
+	for _, db := range x.dbs {
+		_ = db.Close()
+	}
+}
