@@ -46,29 +46,18 @@ func (s *AreaServer) CreateArea(ctx context.Context, req *forcesv1.CreateAreaReq
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	id := req.GetAreaId()
-	if id == "" {
-		id = "a" + store.NewID()
-	}
-	name := domain.AreaName(req.GetParent(), id)
-	force := domain.ForceOf(req.GetParent())
-	if err := access.Change(ctx, name, force); err != nil {
-		return nil, toStatus(err)
-	}
-	ok, err := h.units.Exists(ctx, req.GetParent())
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	if !ok {
-		return nil, toStatus(apperr.NotFound(req.GetParent()))
-	}
+	name := domain.AreaName(req.GetParent(), recordID(req.GetAreaId(), "a"))
 	body.Unit = req.GetParent()
 	body.DrawnBy = drawer(ctx)
-	d, err := h.areas.Create(ctx, &forcesstore.AreaDoc{
-		Name: name, Owner: force, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: body,
+	d, err := createRecord(ctx, h, h.areas.Collection, domain.ForceOf(req.GetParent()), name, req, body, func(ctx context.Context) error {
+		ok, err := h.units.Exists(ctx, req.GetParent())
+		if err == nil && !ok {
+			err = apperr.NotFound(req.GetParent())
+		}
+		return err
 	})
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.CreateAreaResponse{Area: areaToProto(d)}, nil
 }
@@ -125,17 +114,9 @@ func timeField(v *apperr.Violations, field string, ts *timestamppb.Timestamp, re
 
 // GetArea returns one area.
 func (s *AreaServer) GetArea(ctx context.Context, req *forcesv1.GetAreaRequest) (*forcesv1.GetAreaResponse, error) {
-	var v apperr.Violations
-	areaName.check(&v, "name", req.GetName(), false)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := s.h.areas.Get(ctx, req.GetName())
+	d, err := getRecord(ctx, areaName, req.GetName(), s.h.areas.Collection)
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.GetAreaResponse{Area: areaToProto(d)}, nil
 }
@@ -151,11 +132,8 @@ func (s *AreaServer) ListAreas(ctx context.Context, req *forcesv1.ListAreasReque
 	case m == nil || (m[1] == "-" && m[2] != "-"):
 		v.Add("parent", `must look like "forces/{force}/units/{unit}", "forces/{force}/units/-" or "forces/-/units/-"`)
 	}
-	size := reqcheck.PageSize(&v, req.GetPageSize())
 	at := timeField(&v, "valid_time", req.GetValidTime(), false)
-	query := listQuery(req.GetParent(), req.GetValidTime().String())
-	var after nameCursor
-	h.decodeToken(&v, query, req.GetPageToken(), &after)
+	p := h.readPage(&v, listQuery(req.GetParent(), req.GetValidTime().String()), req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -166,15 +144,15 @@ func (s *AreaServer) ListAreas(ctx context.Context, req *forcesv1.ListAreasReque
 	if m[2] != "-" {
 		unit = req.GetParent()
 	}
-	docs, err := h.areas.List(ctx, force, unit, after.Name, size+1, func(d *forcesstore.AreaDoc) bool {
-		return access.Read(ctx, d.Name, d.Owner) == nil && (at.IsZero() || d.Body.HeldAt(at))
+	page, next, err := listed(ctx, h, p, func(after string, limit int) ([]*forcesstore.AreaDoc, error) {
+		// The areas the caller may not read are left out before the page is cut, so a
+		// page is full while there are more.
+		return h.areas.List(ctx, force, unit, after, limit, func(d *forcesstore.AreaDoc) bool {
+			return access.Read(ctx, d.Name, d.Owner) == nil && (at.IsZero() || d.Body.HeldAt(at))
+		})
 	})
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	page, next, err := namePage(h, query, docs, size)
-	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	resp := &forcesv1.ListAreasResponse{NextPageToken: next}
 	for _, d := range page {

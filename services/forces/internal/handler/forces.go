@@ -2,11 +2,14 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/reqcheck"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -39,17 +42,9 @@ func (h *Handler) CreateForce(ctx context.Context, req *forcesv1.CreateForceRequ
 
 // GetForce returns one force.
 func (h *Handler) GetForce(ctx context.Context, req *forcesv1.GetForceRequest) (*forcesv1.GetForceResponse, error) {
-	var v apperr.Violations
-	forceName.check(&v, "name", req.GetName(), false)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.forces.Get(ctx, req.GetName())
+	d, err := getRecord(ctx, forceName, req.GetName(), h.forces.Collection)
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.GetForceResponse{Force: forceToProto(d)}, nil
 }
@@ -57,22 +52,18 @@ func (h *Handler) GetForce(ctx context.Context, req *forcesv1.GetForceRequest) (
 // ListForces lists the forces by name, a page at a time.
 func (h *Handler) ListForces(ctx context.Context, req *forcesv1.ListForcesRequest) (*forcesv1.ListForcesResponse, error) {
 	var v apperr.Violations
-	size := reqcheck.PageSize(&v, req.GetPageSize())
-	var after nameCursor
-	h.decodeToken(&v, "forces", req.GetPageToken(), &after)
+	p := h.readPage(&v, "forces", req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	docs, err := h.forces.List(ctx, after.Name, size+1)
+	docs, next, err := listed(ctx, h, p, func(after string, limit int) ([]*forcesstore.ForceDoc, error) {
+		return h.forces.List(ctx, after, limit)
+	})
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	docs, next, err := namePage(h, "forces", docs, size)
-	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	resp := &forcesv1.ListForcesResponse{NextPageToken: next}
-	for _, d := range readable(ctx, docs) {
+	for _, d := range docs {
 		resp.Forces = append(resp.Forces, forceToProto(d))
 	}
 	return resp, nil
@@ -96,4 +87,15 @@ func (h *Handler) forceOfParent(ctx context.Context, parent string) (string, err
 		return "", nil
 	}
 	return parent, h.checkForce(ctx, parent)
+}
+
+func forceFromProto(in *forcesv1.Force) domain.Force {
+	return domain.Force{DisplayName: types.NameFromProto(in.GetDisplayName()), Authority: types.NameFromProto(in.GetAuthority())}
+}
+
+func forceToProto(d *forcesstore.ForceDoc) *forcesv1.Force {
+	return &forcesv1.Force{
+		Name: d.Name, DisplayName: d.Body.DisplayName.ToProto(), Authority: optionalName(d.Body.Authority),
+		CreateTime: timestamppb.New(d.CreateTime),
+	}
 }

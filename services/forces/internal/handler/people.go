@@ -2,17 +2,33 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/fieldmask"
-	"github.com/tansiq/tansiq/platform/reqcheck"
 
-	"github.com/tansiq/tansiq/platform/access"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/reqhash"
-	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
+	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
+
+// personSchema is the filter ListPeople accepts, as its request documents.
+var personSchema = filter.Schema{
+	"unit": {Type: filter.String},
+	"rank": {Type: filter.String},
+}
+
+// personPaths lists the update_mask paths UpdatePerson accepts.
+var personPaths = map[string]func(dst *domain.Person, src domain.Person){
+	"display_name": func(d *domain.Person, s domain.Person) { d.DisplayName = s.DisplayName },
+	"rank":         func(d *domain.Person, s domain.Person) { d.Rank = s.Rank },
+	"role":         func(d *domain.Person, s domain.Person) { d.Role = s.Role },
+	"unit":         func(d *domain.Person, s domain.Person) { d.Unit = s.Unit },
+}
 
 // CreatePerson adds a person to a force; a retry with the same request_id returns the first result.
 func (h *Handler) CreatePerson(ctx context.Context, req *forcesv1.CreatePersonRequest) (*forcesv1.CreatePersonResponse, error) {
@@ -24,27 +40,13 @@ func (h *Handler) CreatePerson(ctx context.Context, req *forcesv1.CreatePersonRe
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	id := req.GetPersonId()
-	if id == "" {
-		id = "p" + store.NewID()
-	}
-	name := domain.PersonName(req.GetParent(), id)
-	p := personFromProto(req.GetPerson())
 	// The person belongs to the force they are created in: only its operators add them.
-	if err := access.Change(ctx, name, req.GetParent()); err != nil {
-		return nil, toStatus(err)
-	}
-	h.refs.Lock()
-	defer h.refs.Unlock()
-	if err := h.checkForce(ctx, req.GetParent()); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.people.CreateChecked(ctx, &forcesstore.PersonDoc{
-		Name: name, Owner: req.GetParent(),
-		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: p,
-	}, func(ctx context.Context) error { return h.checkPerson(ctx, name, &p, nil) })
+	name := domain.PersonName(req.GetParent(), recordID(req.GetPersonId(), "p"))
+	p := personFromProto(req.GetPerson())
+	d, err := createRecord(ctx, h, h.people.Collection, req.GetParent(), name, req, p,
+		func(ctx context.Context) error { return h.checkPerson(ctx, name, &p, nil) })
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.CreatePersonResponse{Person: personToProto(d)}, nil
 }
@@ -66,50 +68,35 @@ func (h *Handler) checkPerson(ctx context.Context, name string, p *domain.Person
 
 // GetPerson returns one person.
 func (h *Handler) GetPerson(ctx context.Context, req *forcesv1.GetPersonRequest) (*forcesv1.GetPersonResponse, error) {
-	var v apperr.Violations
-	personName.check(&v, "name", req.GetName(), false)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.people.Get(ctx, req.GetName())
+	d, err := getRecord(ctx, personName, req.GetName(), h.people.Collection)
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.GetPersonResponse{Person: personToProto(d)}, nil
 }
 
 // ListPeople lists the people of one force or of all, by name, a page at a time.
 func (h *Handler) ListPeople(ctx context.Context, req *forcesv1.ListPeopleRequest) (*forcesv1.ListPeopleResponse, error) {
-	var v apperr.Violations
-	listParent.check(&v, "parent", req.GetParent(), false)
-	conds, err := personSchema.Check(req.GetFilter())
+	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), personSchema, h.people.List)
 	if err != nil {
-		v.Add("filter", "%v", err)
-	}
-	size := reqcheck.PageSize(&v, req.GetPageSize())
-	query := listQuery(req.GetParent(), req.GetFilter())
-	var after nameCursor
-	h.decodeToken(&v, query, req.GetPageToken(), &after)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	force, err := h.forceOfParent(ctx, req.GetParent())
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	docs, err := h.people.List(ctx, force, conds, after.Name, size+1)
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	docs, next, err := namePage(h, query, docs, size)
-	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	resp := &forcesv1.ListPeopleResponse{NextPageToken: next}
-	for _, d := range readable(ctx, docs) {
+	for _, d := range docs {
+		resp.People = append(resp.People, personToProto(d))
+	}
+	return resp, nil
+}
+
+// BatchGetPeople returns the named people, and the names that are not people (unknown or
+// malformed), each once, in the order first named.
+func (h *Handler) BatchGetPeople(ctx context.Context, req *forcesv1.BatchGetPeopleRequest) (*forcesv1.BatchGetPeopleResponse, error) {
+	found, missing, err := batchRecords(ctx, req.GetNames(), domain.IsPersonName, h.people.BatchGet)
+	if err != nil {
+		return nil, err
+	}
+	resp := &forcesv1.BatchGetPeopleResponse{MissingNames: missing}
+	for _, d := range found {
 		resp.People = append(resp.People, personToProto(d))
 	}
 	return resp, nil
@@ -127,18 +114,10 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	patch := personFromProto(req.GetPerson())
-	h.refs.Lock()
-	defer h.refs.Unlock()
-	d, err := h.people.UpdateAuthorized(ctx, store.Change{
-		Name: req.GetPerson().GetName(), Etag: req.GetPerson().GetEtag(),
-		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, store.OwnerMayChange[domain.Person](ctx), func(d *forcesstore.PersonDoc) error {
-		fieldmask.Apply(&d.Body, patch, paths, personPaths)
-		return h.checkPerson(ctx, d.Name, &d.Body, paths)
-	})
+	d, err := updateMasked(ctx, h, h.people.Collection, req.GetPerson().GetName(), req.GetPerson().GetEtag(), req,
+		personFromProto(req.GetPerson()), paths, personPaths, h.checkPerson)
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.UpdatePersonResponse{Person: personToProto(d)}, nil
 }
@@ -151,15 +130,7 @@ func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRe
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	// By name first, as DeleteUnit does, for retries of a deletion already done.
-	if err := access.Change(ctx, req.GetName(), domain.ForceOf(req.GetName())); err != nil {
-		return nil, toStatus(err)
-	}
-	h.refs.Lock()
-	defer h.refs.Unlock()
-	err := h.people.Remove(ctx, store.Removal{
-		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
-	}, func(d *forcesstore.PersonDoc) error {
+	err := deleteRecord(ctx, h, h.people.Collection, req.GetName(), req.GetEtag(), req, func(d *forcesstore.PersonDoc) error {
 		commanded, err := h.units.ACommanded(ctx, d.Name)
 		if err != nil {
 			return err
@@ -167,7 +138,33 @@ func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRe
 		return domain.CheckPersonRemovable(d.Name, commanded)
 	})
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.DeletePersonResponse{}, nil
+}
+
+// personFromProto converts the client-writable fields of a person.
+func personFromProto(in *forcesv1.Person) domain.Person {
+	return domain.Person{
+		DisplayName: types.NameFromProto(in.GetDisplayName()), Rank: in.GetRank(),
+		Role: types.NameFromProto(in.GetRole()), Unit: in.GetUnit(),
+	}
+}
+
+func personToProto(d *forcesstore.PersonDoc) *forcesv1.Person {
+	p := d.Body
+	return &forcesv1.Person{
+		Name: d.Name, DisplayName: optionalName(p.DisplayName), Rank: p.Rank, Role: optionalName(p.Role), Unit: p.Unit,
+		Force: domain.ForceOf(d.Name), CreateTime: timestamppb.New(d.CreateTime), UpdateTime: timestamppb.New(d.UpdateTime),
+		Etag: d.Etag,
+	}
+}
+
+// optionalName leaves a name that was never given unset, as the API documents for a person
+// known only by role (and a force's authority).
+func optionalName(n types.LocalizedName) *typev1.LocalizedName {
+	if !domain.Known(n) && len(n.Aliases) == 0 {
+		return nil
+	}
+	return n.ToProto()
 }

@@ -2,14 +2,18 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/reqcheck"
+	"errors"
 	"time"
 
-	"github.com/tansiq/tansiq/platform/access"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -61,6 +65,11 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	return &forcesv1.ReportUnitPositionResponse{Unit: unitToProto(d), Moved: moved}, nil
 }
 
+// positionSchema is the filter ListUnitPositions accepts, as its request documents.
+var positionSchema = filter.Schema{
+	"report_time": {Type: filter.Time, Ops: filter.Ordered},
+}
+
 // positionCursor is where a page of a history ends.
 type positionCursor struct {
 	ReportTime time.Time `json:"t"`
@@ -80,17 +89,16 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 	var after *positionCursor
 	if req.GetPageToken() != "" {
 		after = &positionCursor{}
-		h.decodeToken(&v, query, req.GetPageToken(), after)
+		if err := h.tokens.Decode(query, req.GetPageToken(), after); errors.Is(err, pagetoken.ErrInvalid) {
+			v.Add("page_token", "is not a token from this query's previous page")
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	d, err := h.units.Get(ctx, req.GetParent())
+	d, err := getRecord(ctx, unitName, req.GetParent(), h.units.Collection)
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	if !positionsVisible(ctx, d) {
 		return nil, toStatus(errWithheld(d.Name))
@@ -132,4 +140,16 @@ func matchTime(t time.Time, conds []filter.Typed) bool {
 		}
 	}
 	return true
+}
+
+// positionFromProto converts the client-writable fields of a report.
+func positionFromProto(in *forcesv1.UnitPosition) domain.Position {
+	return domain.Position{Place: types.PlaceFromProto(in.GetPlace()), ReportTime: in.GetReportTime().AsTime().UTC(), Note: in.GetNote()}
+}
+
+func positionToProto(p domain.Position) *forcesv1.UnitPosition {
+	return &forcesv1.UnitPosition{
+		Place: p.Place.ToProto(), ReportTime: timestamppb.New(p.ReportTime), ReceiveTime: timestamppb.New(p.ReceiveTime),
+		Reporter: p.Reporter, Note: p.Note,
+	}
 }

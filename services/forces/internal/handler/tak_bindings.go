@@ -8,8 +8,6 @@ import (
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqcheck"
-	"github.com/tansiq/tansiq/platform/reqhash"
-	"github.com/tansiq/tansiq/platform/store"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -35,74 +33,39 @@ func (h *Handler) CreateTakBinding(ctx context.Context, req *forcesv1.CreateTakB
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	id := req.GetTakBindingId()
-	if id == "" {
-		id = "b" + store.NewID()
-	}
-	name := domain.TakBindingName(req.GetParent(), id)
 	// Only the force's operators bind devices to its units.
-	if err := access.Change(ctx, name, req.GetParent()); err != nil {
-		return nil, toStatus(err)
-	}
+	name := domain.TakBindingName(req.GetParent(), recordID(req.GetTakBindingId(), "b"))
 	body := domain.TakBinding{Unit: b.GetUnit(), CertificateName: b.GetCertificateName(),
 		DeviceUID: b.GetDeviceUid(), Callsign: b.GetCallsign(), Creator: reporter(ctx)}
-	if err := body.Check(req.GetParent()); err != nil {
-		return nil, toStatus(err)
-	}
-	if err := domain.CheckReference(ctx, "tak_binding.unit", body.Unit, req.GetParent(), h.units.Exists); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.tak.Create(ctx, &forcesstore.TakBindingDoc{
-		Name: name, Owner: req.GetParent(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: body,
+	d, err := createRecord(ctx, h, h.tak.Collection, req.GetParent(), name, req, body, func(ctx context.Context) error {
+		if err := body.Check(req.GetParent()); err != nil {
+			return err
+		}
+		return domain.CheckReference(ctx, "tak_binding.unit", body.Unit, req.GetParent(), h.units.Exists)
 	})
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.CreateTakBindingResponse{TakBinding: bindingToProto(d)}, nil
 }
 
 // GetTakBinding returns one binding.
 func (h *Handler) GetTakBinding(ctx context.Context, req *forcesv1.GetTakBindingRequest) (*forcesv1.GetTakBindingResponse, error) {
-	var v apperr.Violations
-	bindingName.check(&v, "name", req.GetName(), false)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.tak.Get(ctx, req.GetName())
+	d, err := getRecord(ctx, bindingName, req.GetName(), h.tak.Collection)
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.GetTakBindingResponse{TakBinding: bindingToProto(d)}, nil
 }
 
 // ListTakBindings lists the bindings of one force or of all, by name, a page at a time.
 func (h *Handler) ListTakBindings(ctx context.Context, req *forcesv1.ListTakBindingsRequest) (*forcesv1.ListTakBindingsResponse, error) {
-	var v apperr.Violations
-	listParent.check(&v, "parent", req.GetParent(), false)
-	size := reqcheck.PageSize(&v, req.GetPageSize())
-	query := listQuery(req.GetParent(), "")
-	var after nameCursor
-	h.decodeToken(&v, query, req.GetPageToken(), &after)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	force, err := h.forceOfParent(ctx, req.GetParent())
+	docs, next, err := listRecords(ctx, h, req, "", nil, h.tak.List)
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	docs, err := h.tak.List(ctx, force, nil, after.Name, size+1)
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	docs, next, err := namePage(h, query, docs, size)
-	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	resp := &forcesv1.ListTakBindingsResponse{NextPageToken: next}
-	for _, d := range readable(ctx, docs) {
+	for _, d := range docs {
 		resp.TakBindings = append(resp.TakBindings, bindingToProto(d))
 	}
 	return resp, nil
@@ -116,12 +79,8 @@ func (h *Handler) DeleteTakBinding(ctx context.Context, req *forcesv1.DeleteTakB
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	if err := access.Change(ctx, req.GetName(), domain.ForceOf(req.GetName())); err != nil {
-		return nil, toStatus(err)
-	}
-	err := h.tak.Remove(ctx, store.Removal{Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req)}, nil)
-	if err != nil {
-		return nil, toStatus(err)
+	if err := deleteRecord(ctx, h, h.tak.Collection, req.GetName(), "", req, nil); err != nil {
+		return nil, err
 	}
 	return &forcesv1.DeleteTakBindingResponse{}, nil
 }

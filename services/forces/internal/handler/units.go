@@ -2,17 +2,42 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/fieldmask"
-	"github.com/tansiq/tansiq/platform/reqcheck"
 
-	"github.com/tansiq/tansiq/platform/access"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/reqhash"
-	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
+
+// unitSchema is the filter ListUnits accepts, as its request documents.
+var unitSchema = filter.Schema{
+	"echelon":                 {Type: filter.Enum, Values: reqcheck.EnumNames(forcesv1.Echelon_name)},
+	"parent_unit":             {Type: filter.String},
+	"readiness":               {Type: filter.Enum, Values: reqcheck.EnumNames(forcesv1.Readiness_name)},
+	"last_position.latitude":  {Type: filter.Number, Ops: filter.Ordered},
+	"last_position.longitude": {Type: filter.Number, Ops: filter.Ordered},
+}
+
+// unitPaths lists the update_mask paths UpdateUnit accepts. The position changes only
+// through ReportUnitPosition; the force never changes.
+var unitPaths = map[string]func(dst *domain.Unit, src domain.Unit){
+	"display_name":     func(d *domain.Unit, s domain.Unit) { d.DisplayName = s.DisplayName },
+	"echelon":          func(d *domain.Unit, s domain.Unit) { d.Echelon = s.Echelon },
+	"parent_unit":      func(d *domain.Unit, s domain.Unit) { d.ParentUnit = s.ParentUnit },
+	"commander":        func(d *domain.Unit, s domain.Unit) { d.Commander = s.Commander },
+	"home_base":        func(d *domain.Unit, s domain.Unit) { d.HomeBase = s.HomeBase },
+	"strength":         func(d *domain.Unit, s domain.Unit) { d.Strength = s.Strength },
+	"readiness":        func(d *domain.Unit, s domain.Unit) { d.Readiness = s.Readiness },
+	"readiness_reason": func(d *domain.Unit, s domain.Unit) { d.ReadinessReason = s.ReadinessReason },
+	"symbol_code":      func(d *domain.Unit, s domain.Unit) { d.SymbolCode = s.SymbolCode },
+	"position_release": func(d *domain.Unit, s domain.Unit) { d.PositionRelease = s.PositionRelease },
+}
 
 // CreateUnit adds a unit to a force; a retry with the same request_id returns the first result.
 func (h *Handler) CreateUnit(ctx context.Context, req *forcesv1.CreateUnitRequest) (*forcesv1.CreateUnitResponse, error) {
@@ -24,27 +49,13 @@ func (h *Handler) CreateUnit(ctx context.Context, req *forcesv1.CreateUnitReques
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	id := req.GetUnitId()
-	if id == "" {
-		id = "u" + store.NewID()
-	}
-	name := domain.UnitName(req.GetParent(), id)
-	u := unitFromProto(req.GetUnit())
 	// The unit belongs to the force it is created in: only that force's operators add it.
-	if err := access.Change(ctx, name, req.GetParent()); err != nil {
-		return nil, toStatus(err)
-	}
-	h.refs.Lock()
-	defer h.refs.Unlock()
-	if err := h.checkForce(ctx, req.GetParent()); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.units.CreateChecked(ctx, &forcesstore.UnitDoc{
-		Name: name, Owner: req.GetParent(),
-		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: u,
-	}, func(ctx context.Context) error { return h.checkUnit(ctx, name, &u, nil) })
+	name := domain.UnitName(req.GetParent(), recordID(req.GetUnitId(), "u"))
+	u := unitFromProto(req.GetUnit())
+	d, err := createRecord(ctx, h, h.units.Collection, req.GetParent(), name, req, u,
+		func(ctx context.Context) error { return h.checkUnit(ctx, name, &u, nil) })
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.CreateUnitResponse{Unit: unitToProto(d)}, nil
 }
@@ -72,50 +83,35 @@ func (h *Handler) checkUnit(ctx context.Context, name string, u *domain.Unit, pa
 
 // GetUnit returns one unit.
 func (h *Handler) GetUnit(ctx context.Context, req *forcesv1.GetUnitRequest) (*forcesv1.GetUnitResponse, error) {
-	var v apperr.Violations
-	unitName.check(&v, "name", req.GetName(), false)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.units.Get(ctx, req.GetName())
+	d, err := getRecord(ctx, unitName, req.GetName(), h.units.Collection)
 	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.GetUnitResponse{Unit: visibleUnit(ctx, d)}, nil
 }
 
 // ListUnits lists the units of one force or of all, by name, a page at a time.
 func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest) (*forcesv1.ListUnitsResponse, error) {
-	var v apperr.Violations
-	listParent.check(&v, "parent", req.GetParent(), false)
-	conds, err := unitSchema.Check(req.GetFilter())
+	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), unitSchema, h.units.List)
 	if err != nil {
-		v.Add("filter", "%v", err)
-	}
-	size := reqcheck.PageSize(&v, req.GetPageSize())
-	query := listQuery(req.GetParent(), req.GetFilter())
-	var after nameCursor
-	h.decodeToken(&v, query, req.GetPageToken(), &after)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	force, err := h.forceOfParent(ctx, req.GetParent())
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	docs, err := h.units.List(ctx, force, conds, after.Name, size+1)
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	docs, next, err := namePage(h, query, docs, size)
-	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	resp := &forcesv1.ListUnitsResponse{NextPageToken: next}
-	for _, d := range readable(ctx, docs) {
+	for _, d := range docs {
+		resp.Units = append(resp.Units, visibleUnit(ctx, d))
+	}
+	return resp, nil
+}
+
+// BatchGetUnits returns the named units, and the names that are not units (unknown or
+// malformed), each once, in the order first named.
+func (h *Handler) BatchGetUnits(ctx context.Context, req *forcesv1.BatchGetUnitsRequest) (*forcesv1.BatchGetUnitsResponse, error) {
+	found, missing, err := batchRecords(ctx, req.GetNames(), domain.IsUnitName, h.units.BatchGet)
+	if err != nil {
+		return nil, err
+	}
+	resp := &forcesv1.BatchGetUnitsResponse{MissingNames: missing}
+	for _, d := range found {
 		resp.Units = append(resp.Units, visibleUnit(ctx, d))
 	}
 	return resp, nil
@@ -133,18 +129,10 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	patch := unitFromProto(req.GetUnit())
-	h.refs.Lock()
-	defer h.refs.Unlock()
-	d, err := h.units.UpdateAuthorized(ctx, store.Change{
-		Name: req.GetUnit().GetName(), Etag: req.GetUnit().GetEtag(),
-		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
-	}, store.OwnerMayChange[domain.Unit](ctx), func(d *forcesstore.UnitDoc) error {
-		fieldmask.Apply(&d.Body, patch, paths, unitPaths)
-		return h.checkUnit(ctx, d.Name, &d.Body, paths)
-	})
+	d, err := updateMasked(ctx, h, h.units.Collection, req.GetUnit().GetName(), req.GetUnit().GetEtag(), req,
+		unitFromProto(req.GetUnit()), paths, unitPaths, h.checkUnit)
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.UpdateUnitResponse{Unit: unitToProto(d)}, nil
 }
@@ -157,16 +145,7 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	// By its name first: the store answers a retry of a deletion already done without
-	// looking at the (gone) record, and another force must not get that answer.
-	if err := access.Change(ctx, req.GetName(), domain.ForceOf(req.GetName())); err != nil {
-		return nil, toStatus(err)
-	}
-	h.refs.Lock()
-	defer h.refs.Unlock()
-	err := h.units.Remove(ctx, store.Removal{
-		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
-	}, func(d *forcesstore.UnitDoc) error {
+	err := deleteRecord(ctx, h, h.units.Collection, req.GetName(), req.GetEtag(), req, func(d *forcesstore.UnitDoc) error {
 		child, err := h.units.AChild(ctx, d.Name)
 		if err != nil {
 			return err
@@ -178,7 +157,61 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 		return domain.CheckUnitRemovable(d.Name, child, member)
 	})
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, err
 	}
 	return &forcesv1.DeleteUnitResponse{}, nil
+}
+
+// unitFromProto converts the client-writable fields of a unit.
+func unitFromProto(in *forcesv1.Unit) domain.Unit {
+	u := domain.Unit{
+		DisplayName:     types.NameFromProto(in.GetDisplayName()),
+		Echelon:         in.GetEchelon().String(),
+		ParentUnit:      in.GetParentUnit(),
+		Commander:       in.GetCommander(),
+		Strength:        domain.Strength{Authorized: in.GetStrength().GetAuthorized(), Present: in.GetStrength().GetPresent()},
+		Readiness:       in.GetReadiness().String(),
+		ReadinessReason: in.GetReadinessReason(),
+		SymbolCode:      in.GetSymbolCode(),
+		PositionRelease: domain.PositionReleasable,
+	}
+	if in.GetPositionRelease() == forcesv1.PositionRelease_POSITION_RELEASE_WITHHELD {
+		u.PositionRelease = domain.PositionWithheld
+	}
+	if in.GetHomeBase() != nil {
+		p := types.PlaceFromProto(in.GetHomeBase())
+		u.HomeBase = &p
+	}
+	return u
+}
+
+// unitToProto converts a stored unit; its history is served by ListUnitPositions only.
+func unitToProto(d *forcesstore.UnitDoc) *forcesv1.Unit {
+	u := d.Body
+	out := &forcesv1.Unit{
+		Name:            d.Name,
+		DisplayName:     u.DisplayName.ToProto(),
+		Echelon:         forcesv1.Echelon(forcesv1.Echelon_value[u.Echelon]),
+		ParentUnit:      u.ParentUnit,
+		Commander:       u.Commander,
+		Strength:        &forcesv1.UnitStrength{Authorized: u.Strength.Authorized, Present: u.Strength.Present},
+		Readiness:       forcesv1.Readiness(forcesv1.Readiness_value[u.Readiness]),
+		ReadinessReason: u.ReadinessReason,
+		SymbolCode:      u.SymbolCode,
+		Force:           domain.ForceOf(d.Name),
+		CreateTime:      timestamppb.New(d.CreateTime),
+		UpdateTime:      timestamppb.New(d.UpdateTime),
+		Etag:            d.Etag,
+		PositionRelease: forcesv1.PositionRelease_POSITION_RELEASE_RELEASABLE,
+	}
+	if u.PositionsWithheld() {
+		out.PositionRelease = forcesv1.PositionRelease_POSITION_RELEASE_WITHHELD
+	}
+	if u.HomeBase != nil {
+		out.HomeBase = u.HomeBase.ToProto()
+	}
+	if u.LastPosition != nil {
+		out.LastPosition = positionToProto(*u.LastPosition)
+	}
+	return out
 }

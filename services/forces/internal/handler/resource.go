@@ -1,0 +1,238 @@
+package handler
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tansiq/tansiq/platform/access"
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
+)
+
+// The shapes every resource's methods share (AIP-131 to 135): each resource's file says
+// only what is its own (its checks, its rules, its conversion).
+
+// getRecord answers a Get: the name checked, the record from the cache, and a record the
+// caller may not read refused as access.Read says.
+func getRecord[T any](ctx context.Context, rule nameRule, name string, coll *store.Collection[T]) (*store.Doc[T], error) {
+	var v apperr.Violations
+	rule.check(&v, "name", name, false)
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	d, err := coll.Get(ctx, name)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+		return nil, toStatus(err)
+	}
+	return d, nil
+}
+
+// recordID is the id a Create request gave, or a new random one starting with prefix.
+func recordID(id, prefix string) string {
+	if id == "" {
+		return prefix + store.NewID()
+	}
+	return id
+}
+
+// createRecord stores body as the new record name of force, which only the force's
+// operators may add, for the Create request req. check runs inside the store's
+// compare-and-swap (see Collection.CreateChecked) and holding h.refs, after a retry of req
+// is answered with the first result.
+func createRecord[T any](ctx context.Context, h *Handler, coll *store.Collection[T], force, name string, req createRequest, body T, check func(context.Context) error) (*store.Doc[T], error) {
+	if err := access.Change(ctx, name, force); err != nil {
+		return nil, toStatus(err)
+	}
+	h.refs.Lock()
+	defer h.refs.Unlock()
+	if err := h.checkForce(ctx, force); err != nil {
+		return nil, toStatus(err)
+	}
+	d, err := coll.CreateChecked(ctx, &store.Doc[T]{
+		Name: name, Owner: force, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: body,
+	}, check)
+	return d, toStatus(err)
+}
+
+// createRequest is a Create request: its request_id makes it idempotent.
+type createRequest interface {
+	proto.Message
+	GetRequestId() string
+}
+
+// updateMasked applies the fields of patch named in paths (by setters) to the record name,
+// if etag (when given) matches, for the Update request req: one compare-and-swap, which
+// only the owning force's operators may make. check sees the record's final state, inside
+// the compare-and-swap and holding h.refs.
+func updateMasked[T any](ctx context.Context, h *Handler, coll *store.Collection[T], name, etag string, req createRequest,
+	patch T, paths map[string]bool, setters map[string]func(*T, T), check func(ctx context.Context, name string, body *T, paths map[string]bool) error) (*store.Doc[T], error) {
+	h.refs.Lock()
+	defer h.refs.Unlock()
+	d, err := coll.UpdateAuthorized(ctx, store.Change{
+		Name: name, Etag: etag, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
+	}, store.OwnerMayChange[T](ctx), func(d *store.Doc[T]) error {
+		fieldmask.Apply(&d.Body, patch, paths, setters)
+		return check(ctx, d.Name, &d.Body, paths)
+	})
+	return d, toStatus(err)
+}
+
+// deleteRecord deletes the record name, if etag (when given) matches and check (nil for
+// none; inside the compare-and-swap, holding h.refs) accepts it, for the Delete request
+// req. Only the operators of the force that owns it may: that is checked by its name
+// first, because the store answers a retry of a deletion already done without looking at
+// the (gone) record, and another force must not get that answer.
+func deleteRecord[T any](ctx context.Context, h *Handler, coll *store.Collection[T], name, etag string, req createRequest, check func(*store.Doc[T]) error) error {
+	if err := access.Change(ctx, name, domain.ForceOf(name)); err != nil {
+		return toStatus(err)
+	}
+	h.refs.Lock()
+	defer h.refs.Unlock()
+	return toStatus(coll.Remove(ctx, store.Removal{
+		Name: name, Etag: etag, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
+	}, check))
+}
+
+// listRequest is a List request of one force's records, or every force's.
+type listRequest interface {
+	GetParent() string
+	GetPageSize() int32
+	GetPageToken() string
+}
+
+// lister lists up to limit records of force ("" for all) matching conds, by name, after
+// the name after.
+type lister[T any] func(ctx context.Context, force string, conds []filter.Typed, after string, limit int) ([]*store.Doc[T], error)
+
+// listRecords answers a List of one force's records (parent "forces/{force}") or every
+// force's ("forces/-") in name order, filtered by filterText under schema (nil: a method
+// without a filter): the readable records of the page, and the next page's token.
+func listRecords[T any](ctx context.Context, h *Handler, req listRequest, filterText string, schema filter.Schema, list lister[T]) ([]*store.Doc[T], string, error) {
+	var v apperr.Violations
+	listParent.check(&v, "parent", req.GetParent(), false)
+	var conds []filter.Typed
+	if schema != nil {
+		var err error
+		if conds, err = schema.Check(filterText); err != nil {
+			v.Add("filter", "%v", err)
+		}
+	}
+	p := h.readPage(&v, listQuery(req.GetParent(), filterText), req.GetPageSize(), req.GetPageToken())
+	if err := v.Err(); err != nil {
+		return nil, "", toStatus(err)
+	}
+	force, err := h.forceOfParent(ctx, req.GetParent())
+	if err != nil {
+		return nil, "", toStatus(err)
+	}
+	return listed(ctx, h, p, func(after string, limit int) ([]*store.Doc[T], error) {
+		return list(ctx, force, conds, after, limit)
+	})
+}
+
+// page is a List request's page in name order.
+type page struct {
+	query string // what its tokens are good for
+	size  int
+	after nameCursor
+}
+
+// readPage checks a List request's page_size and page_token; a token issued for another
+// query than query, or altered, is a violation.
+func (h *Handler) readPage(v *apperr.Violations, query string, size int32, token string) page {
+	p := page{query: query, size: reqcheck.PageSize(v, size)}
+	if token != "" {
+		if err := h.tokens.Decode(query, token, &p.after); errors.Is(err, pagetoken.ErrInvalid) {
+			v.Add("page_token", "is not a token from this query's previous page")
+		}
+	}
+	return p
+}
+
+// listed reads page p through list (one record more than the page, to tell whether
+// another page follows) and returns the records of it the caller may read, and the next
+// page's token ("" on the last). The token moves past the records left out.
+func listed[T any](ctx context.Context, h *Handler, p page, list func(after string, limit int) ([]*store.Doc[T], error)) ([]*store.Doc[T], string, error) {
+	docs, err := list(p.after.Name, p.size+1)
+	if err != nil {
+		return nil, "", toStatus(err)
+	}
+	next := ""
+	if len(docs) > p.size {
+		docs = docs[:p.size]
+		if next, err = h.tokens.Encode(p.query, nameCursor{Name: docs[p.size-1].Name}); err != nil {
+			return nil, "", toStatus(err)
+		}
+	}
+	out := docs[:0:0]
+	for _, d := range docs {
+		if access.Read(ctx, d.Name, d.Owner) == nil {
+			out = append(out, d)
+		}
+	}
+	return out, next, nil
+}
+
+// nameCursor is where a page in name order ends.
+type nameCursor struct {
+	Name string `json:"n"`
+}
+
+// listQuery identifies a list query for its page tokens: a token is good only for the
+// parent and filter it was issued for.
+func listQuery(parent, filter string) string { return parent + "\n" + filter }
+
+// maxBatch is the most names a batch get takes, as the API documents.
+const maxBatch = 200
+
+// batchRecords answers a BatchGet: the named records the caller may read, in the order
+// first named, and the names that are not such records (unknown, unreadable or not valid
+// names), each once. A record the caller may not read is reported missing, as if it did
+// not exist.
+func batchRecords[T any](ctx context.Context, names []string, valid func(string) bool, get func(ctx context.Context, names []string) (map[string]*store.Doc[T], error)) (found []*store.Doc[T], missing []string, err error) {
+	var v apperr.Violations
+	switch {
+	case len(names) == 0:
+		v.Add("names", "name at least one")
+	case len(names) > maxBatch:
+		v.Add("names", "at most %d names", maxBatch)
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, toStatus(err)
+	}
+	var distinct, lookup []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		distinct = append(distinct, n)
+		if valid(n) {
+			lookup = append(lookup, n)
+		}
+	}
+	docs, err := get(ctx, lookup)
+	if err != nil {
+		return nil, nil, toStatus(err)
+	}
+	for _, n := range distinct {
+		if d, ok := docs[n]; ok && access.Read(ctx, d.Name, d.Owner) == nil {
+			found = append(found, d)
+		} else {
+			missing = append(missing, n)
+		}
+	}
+	return found, missing, nil
+}
