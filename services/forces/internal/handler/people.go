@@ -5,10 +5,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/fieldmask"
 	"github.com/tansiq/tansiq/platform/filter"
-	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
@@ -22,29 +19,15 @@ var personSchema = filter.Schema{
 	"rank": {Type: filter.String},
 }
 
-// personPaths lists the update_mask paths UpdatePerson accepts.
-var personPaths = map[string]func(dst *domain.Person, src domain.Person){
-	"display_name": func(d *domain.Person, s domain.Person) { d.DisplayName = s.DisplayName },
-	"rank":         func(d *domain.Person, s domain.Person) { d.Rank = s.Rank },
-	"role":         func(d *domain.Person, s domain.Person) { d.Role = s.Role },
-	"unit":         func(d *domain.Person, s domain.Person) { d.Unit = s.Unit },
+// personKind is how people are created and updated.
+func (h *Handler) personKind() kind[domain.Person, *forcesv1.Person] {
+	return kind[domain.Person, *forcesv1.Person]{coll: h.people.Collection, field: "person", idPrefix: "p", nameOf: domain.PersonName,
+		rule: personName, setters: personPaths, validate: validatePerson, fromProto: personFromProto, check: h.checkPerson}
 }
 
 // CreatePerson adds a person to a force; a retry with the same request_id returns the first result.
 func (h *Handler) CreatePerson(ctx context.Context, req *forcesv1.CreatePersonRequest) (*forcesv1.CreatePersonResponse, error) {
-	var v apperr.Violations
-	forceName.check(&v, "parent", req.GetParent(), false)
-	validatePerson(&v, "person", req.GetPerson(), nil)
-	validateID(&v, "person_id", req.GetPersonId(), false)
-	reqcheck.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	// The person belongs to the force they are created in: only its operators add them.
-	name := domain.PersonName(req.GetParent(), recordID(req.GetPersonId(), "p"))
-	p := personFromProto(req.GetPerson())
-	d, err := createRecord(ctx, h, h.people.Collection, req.GetParent(), name, req, p,
-		func(ctx context.Context) error { return h.checkPerson(ctx, name, &p, nil) })
+	d, err := h.personKind().create(ctx, h, req.GetParent(), req.GetPersonId(), req.GetPerson(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -102,20 +85,17 @@ func (h *Handler) BatchGetPeople(ctx context.Context, req *forcesv1.BatchGetPeop
 	return resp, nil
 }
 
+// personPaths lists the update_mask paths UpdatePerson accepts.
+var personPaths = map[string]func(dst *domain.Person, src domain.Person){
+	"display_name": func(d *domain.Person, s domain.Person) { d.DisplayName = s.DisplayName },
+	"rank":         func(d *domain.Person, s domain.Person) { d.Rank = s.Rank },
+	"role":         func(d *domain.Person, s domain.Person) { d.Role = s.Role },
+	"unit":         func(d *domain.Person, s domain.Person) { d.Unit = s.Unit },
+}
+
 // UpdatePerson changes the fields named in the mask, if the etag (when given) matches.
 func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRequest) (*forcesv1.UpdatePersonResponse, error) {
-	var v apperr.Violations
-	personName.check(&v, "person.name", req.GetPerson().GetName(), false)
-	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), personPaths)
-	if len(paths) > 0 {
-		validatePerson(&v, "person", req.GetPerson(), paths)
-	}
-	reqcheck.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := updateMasked(ctx, h, h.people.Collection, req.GetPerson().GetName(), req.GetPerson().GetEtag(), req,
-		personFromProto(req.GetPerson()), paths, personPaths, h.checkPerson)
+	d, err := h.personKind().update(ctx, h, req.GetPerson(), req.GetUpdateMask().GetPaths(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -124,13 +104,7 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 
 // DeletePerson deletes a person who commands no unit.
 func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRequest) (*forcesv1.DeletePersonResponse, error) {
-	var v apperr.Violations
-	personName.check(&v, "name", req.GetName(), false)
-	reqcheck.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	err := deleteRecord(ctx, h, h.people.Collection, req.GetName(), req.GetEtag(), req, func(d *forcesstore.PersonDoc) error {
+	err := deleteRecord(ctx, h, h.people.Collection, personName, req.GetName(), req.GetEtag(), req, func(d *forcesstore.PersonDoc) error {
 		commanded, err := h.units.ACommanded(ctx, d.Name)
 		if err != nil {
 			return err

@@ -71,29 +71,82 @@ type createRequest interface {
 	GetRequestId() string
 }
 
-// updateMasked applies the fields of patch named in paths (by setters) to the record name,
-// if etag (when given) matches, for the Update request req: one compare-and-swap, which
-// only the owning force's operators may make. check sees the record's final state, inside
-// the compare-and-swap and holding h.refs.
-func updateMasked[T any](ctx context.Context, h *Handler, coll *store.Collection[T], name, etag string, req createRequest,
-	patch T, paths map[string]bool, setters map[string]func(*T, T), check func(ctx context.Context, name string, body *T, paths map[string]bool) error) (*store.Doc[T], error) {
+// kind says how Create and Update requests write a force's records stored as T and sent
+// as M: their field in the requests, the fields an update_mask may name (setters), their
+// checks on the request and on the record's final state, and the conversion.
+type kind[T any, M interface {
+	GetName() string
+	GetEtag() string
+}] struct {
+	coll      *store.Collection[T]
+	field     string // the resource's field in the requests ("unit")
+	idPrefix  string // of the random ids of records created without one
+	nameOf    func(force, id string) string
+	rule      nameRule
+	setters   map[string]func(dst *T, src T)
+	validate  func(v *apperr.Violations, field string, in M, paths map[string]bool)
+	fromProto func(M) T
+	// check sees the record's final state, inside the compare-and-swap, holding h.refs;
+	// paths is nil on a create.
+	check func(ctx context.Context, name string, body *T, paths map[string]bool) error
+}
+
+// create answers a Create request req of resource in, with id in force parent: a retry
+// with the same request_id returns the first result. The record belongs to the force it
+// is created in: only that force's operators add it.
+func (k kind[T, M]) create(ctx context.Context, h *Handler, parent, id string, in M, req createRequest) (*store.Doc[T], error) {
+	var v apperr.Violations
+	forceName.check(&v, "parent", parent, false)
+	k.validate(&v, k.field, in, nil)
+	validateID(&v, k.field+"_id", id, false)
+	reqcheck.RequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	name := k.nameOf(parent, recordID(id, k.idPrefix))
+	body := k.fromProto(in)
+	return createRecord(ctx, h, k.coll, parent, name, req, body,
+		func(ctx context.Context) error { return k.check(ctx, name, &body, nil) })
+}
+
+// update answers an Update request req of resource in: the fields named in mask are set,
+// if the etag (when given) matches, in one compare-and-swap that only the owning force's
+// operators may make.
+func (k kind[T, M]) update(ctx context.Context, h *Handler, in M, mask []string, req createRequest) (*store.Doc[T], error) {
+	var v apperr.Violations
+	k.rule.check(&v, k.field+".name", in.GetName(), false)
+	paths := fieldmask.Check(&v, mask, k.setters)
+	if len(paths) > 0 {
+		k.validate(&v, k.field, in, paths)
+	}
+	reqcheck.RequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return nil, toStatus(err)
+	}
+	patch := k.fromProto(in)
 	h.refs.Lock()
 	defer h.refs.Unlock()
-	d, err := coll.UpdateAuthorized(ctx, store.Change{
-		Name: name, Etag: etag, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
+	d, err := k.coll.UpdateAuthorized(ctx, store.Change{
+		Name: in.GetName(), Etag: in.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "updated",
 	}, store.OwnerMayChange[T](ctx), func(d *store.Doc[T]) error {
-		fieldmask.Apply(&d.Body, patch, paths, setters)
-		return check(ctx, d.Name, &d.Body, paths)
+		fieldmask.Apply(&d.Body, patch, paths, k.setters)
+		return k.check(ctx, d.Name, &d.Body, paths)
 	})
 	return d, toStatus(err)
 }
 
-// deleteRecord deletes the record name, if etag (when given) matches and check (nil for
+// deleteRecord deletes the record name (checked by rule), if etag (when given) matches and check (nil for
 // none; inside the compare-and-swap, holding h.refs) accepts it, for the Delete request
 // req. Only the operators of the force that owns it may: that is checked by its name
 // first, because the store answers a retry of a deletion already done without looking at
 // the (gone) record, and another force must not get that answer.
-func deleteRecord[T any](ctx context.Context, h *Handler, coll *store.Collection[T], name, etag string, req createRequest, check func(*store.Doc[T]) error) error {
+func deleteRecord[T any](ctx context.Context, h *Handler, coll *store.Collection[T], rule nameRule, name, etag string, req createRequest, check func(*store.Doc[T]) error) error {
+	var v apperr.Violations
+	rule.check(&v, "name", name, false)
+	reqcheck.RequestID(&v, req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return toStatus(err)
+	}
 	if err := access.Change(ctx, name, domain.ForceOf(name)); err != nil {
 		return toStatus(err)
 	}

@@ -73,13 +73,7 @@ func (h *Handler) ListTakBindings(ctx context.Context, req *forcesv1.ListTakBind
 
 // DeleteTakBinding deletes a binding; only the force's operators may.
 func (h *Handler) DeleteTakBinding(ctx context.Context, req *forcesv1.DeleteTakBindingRequest) (*forcesv1.DeleteTakBindingResponse, error) {
-	var v apperr.Violations
-	bindingName.check(&v, "name", req.GetName(), false)
-	reqcheck.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	if err := deleteRecord(ctx, h, h.tak.Collection, req.GetName(), "", req, nil); err != nil {
+	if err := deleteRecord(ctx, h, h.tak.Collection, bindingName, req.GetName(), "", req, nil); err != nil {
 		return nil, err
 	}
 	return &forcesv1.DeleteTakBindingResponse{}, nil

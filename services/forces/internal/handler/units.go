@@ -5,8 +5,6 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/fieldmask"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/types"
@@ -24,36 +22,15 @@ var unitSchema = filter.Schema{
 	"last_position.longitude": {Type: filter.Number, Ops: filter.Ordered},
 }
 
-// unitPaths lists the update_mask paths UpdateUnit accepts. The position changes only
-// through ReportUnitPosition; the force never changes.
-var unitPaths = map[string]func(dst *domain.Unit, src domain.Unit){
-	"display_name":     func(d *domain.Unit, s domain.Unit) { d.DisplayName = s.DisplayName },
-	"echelon":          func(d *domain.Unit, s domain.Unit) { d.Echelon = s.Echelon },
-	"parent_unit":      func(d *domain.Unit, s domain.Unit) { d.ParentUnit = s.ParentUnit },
-	"commander":        func(d *domain.Unit, s domain.Unit) { d.Commander = s.Commander },
-	"home_base":        func(d *domain.Unit, s domain.Unit) { d.HomeBase = s.HomeBase },
-	"strength":         func(d *domain.Unit, s domain.Unit) { d.Strength = s.Strength },
-	"readiness":        func(d *domain.Unit, s domain.Unit) { d.Readiness = s.Readiness },
-	"readiness_reason": func(d *domain.Unit, s domain.Unit) { d.ReadinessReason = s.ReadinessReason },
-	"symbol_code":      func(d *domain.Unit, s domain.Unit) { d.SymbolCode = s.SymbolCode },
-	"position_release": func(d *domain.Unit, s domain.Unit) { d.PositionRelease = s.PositionRelease },
+// unitKind is how units are created and updated.
+func (h *Handler) unitKind() kind[domain.Unit, *forcesv1.Unit] {
+	return kind[domain.Unit, *forcesv1.Unit]{coll: h.units.Collection, field: "unit", idPrefix: "u", nameOf: domain.UnitName,
+		rule: unitName, setters: unitPaths, validate: validateUnit, fromProto: unitFromProto, check: h.checkUnit}
 }
 
 // CreateUnit adds a unit to a force; a retry with the same request_id returns the first result.
 func (h *Handler) CreateUnit(ctx context.Context, req *forcesv1.CreateUnitRequest) (*forcesv1.CreateUnitResponse, error) {
-	var v apperr.Violations
-	forceName.check(&v, "parent", req.GetParent(), false)
-	validateUnit(&v, "unit", req.GetUnit(), nil)
-	validateID(&v, "unit_id", req.GetUnitId(), false)
-	reqcheck.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	// The unit belongs to the force it is created in: only that force's operators add it.
-	name := domain.UnitName(req.GetParent(), recordID(req.GetUnitId(), "u"))
-	u := unitFromProto(req.GetUnit())
-	d, err := createRecord(ctx, h, h.units.Collection, req.GetParent(), name, req, u,
-		func(ctx context.Context) error { return h.checkUnit(ctx, name, &u, nil) })
+	d, err := h.unitKind().create(ctx, h, req.GetParent(), req.GetUnitId(), req.GetUnit(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -117,20 +94,24 @@ func (h *Handler) BatchGetUnits(ctx context.Context, req *forcesv1.BatchGetUnits
 	return resp, nil
 }
 
+// unitPaths lists the update_mask paths UpdateUnit accepts. The position changes only
+// through ReportUnitPosition; the force never changes.
+var unitPaths = map[string]func(dst *domain.Unit, src domain.Unit){
+	"display_name":     func(d *domain.Unit, s domain.Unit) { d.DisplayName = s.DisplayName },
+	"echelon":          func(d *domain.Unit, s domain.Unit) { d.Echelon = s.Echelon },
+	"parent_unit":      func(d *domain.Unit, s domain.Unit) { d.ParentUnit = s.ParentUnit },
+	"commander":        func(d *domain.Unit, s domain.Unit) { d.Commander = s.Commander },
+	"home_base":        func(d *domain.Unit, s domain.Unit) { d.HomeBase = s.HomeBase },
+	"strength":         func(d *domain.Unit, s domain.Unit) { d.Strength = s.Strength },
+	"readiness":        func(d *domain.Unit, s domain.Unit) { d.Readiness = s.Readiness },
+	"readiness_reason": func(d *domain.Unit, s domain.Unit) { d.ReadinessReason = s.ReadinessReason },
+	"symbol_code":      func(d *domain.Unit, s domain.Unit) { d.SymbolCode = s.SymbolCode },
+	"position_release": func(d *domain.Unit, s domain.Unit) { d.PositionRelease = s.PositionRelease },
+}
+
 // UpdateUnit changes the fields named in the mask, if the etag (when given) matches.
 func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitRequest) (*forcesv1.UpdateUnitResponse, error) {
-	var v apperr.Violations
-	unitName.check(&v, "unit.name", req.GetUnit().GetName(), false)
-	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), unitPaths)
-	if len(paths) > 0 {
-		validateUnit(&v, "unit", req.GetUnit(), paths)
-	}
-	reqcheck.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := updateMasked(ctx, h, h.units.Collection, req.GetUnit().GetName(), req.GetUnit().GetEtag(), req,
-		unitFromProto(req.GetUnit()), paths, unitPaths, h.checkUnit)
+	d, err := h.unitKind().update(ctx, h, req.GetUnit(), req.GetUpdateMask().GetPaths(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -139,13 +120,7 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 
 // DeleteUnit deletes a unit no sub-unit or person depends on.
 func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitRequest) (*forcesv1.DeleteUnitResponse, error) {
-	var v apperr.Violations
-	unitName.check(&v, "name", req.GetName(), false)
-	reqcheck.RequestID(&v, req.GetRequestId())
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	err := deleteRecord(ctx, h, h.units.Collection, req.GetName(), req.GetEtag(), req, func(d *forcesstore.UnitDoc) error {
+	err := deleteRecord(ctx, h, h.units.Collection, unitName, req.GetName(), req.GetEtag(), req, func(d *forcesstore.UnitDoc) error {
 		child, err := h.units.AChild(ctx, d.Name)
 		if err != nil {
 			return err
