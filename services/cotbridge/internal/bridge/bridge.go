@@ -90,7 +90,7 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 	reporter := positions.New(gw.Forces, *s.positionEvery, rt.Log)
 	srv := server.New(h, server.Config{
 		MaxEventBytes: *s.maxEvent, EventsPerSecond: float64(*s.eventsPerSecond), Burst: *s.burst,
-		WriteTimeout: *s.writeTimeout, MaxClients: *s.maxClients, Positions: reporter,
+		WriteTimeout: *s.writeTimeout, MaxClients: *s.maxClients, Positions: reporter, Forces: reporter,
 	}, rt.Log)
 
 	var listeners []func()

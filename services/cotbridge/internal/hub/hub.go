@@ -26,6 +26,20 @@ type Frame struct {
 	XML []byte
 	// Proto is the event as a TAK protocol version 1 payload (a serialized TakMessage).
 	Proto []byte
+	// Force, when set, is the only force whose clients may see the event (the position
+	// of a unit whose force withholds it from the other); every other client gets
+	// Withheld instead: a delete of UID, so that a client that saw it before loses it.
+	Force    string
+	Withheld *Frame
+}
+
+// For is the frame as a client of force sees it (force empty: a client of no known
+// force, which sees only what both forces may).
+func (f *Frame) For(force string) *Frame {
+	if f.Force == "" || f.Force == force {
+		return f
+	}
+	return f.Withheld
 }
 
 // Hub is the current picture and its subscribers. Its methods are safe for concurrent use.

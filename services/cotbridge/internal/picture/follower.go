@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -54,6 +55,9 @@ type Follower struct {
 	zones     map[string]*zoneState
 	incidents map[string]*incidentv1.Incident
 	units     map[string]*forcesv1.Unit
+	// withheld maps the uid of each unit whose force withholds its positions to that
+	// force: only that force's clients see the event.
+	withheld map[string]string
 }
 
 type zoneState struct {
@@ -65,7 +69,8 @@ type zoneState struct {
 // NewFollower returns a follower publishing to h.
 func NewFollower(gw Gateway, h *hub.Hub, cfg Config, log *slog.Logger) *Follower {
 	return &Follower{gw: gw, hub: h, cfg: cfg, log: log,
-		zones: map[string]*zoneState{}, incidents: map[string]*incidentv1.Incident{}, units: map[string]*forcesv1.Unit{}}
+		zones: map[string]*zoneState{}, incidents: map[string]*incidentv1.Incident{}, units: map[string]*forcesv1.Unit{},
+		withheld: map[string]string{}}
 }
 
 // Run follows the gateway until ctx ends, reconnecting with backoff when a stream breaks.
@@ -309,7 +314,11 @@ func (f *Follower) unitsChanged(units map[string]*forcesv1.Unit) []*cot.Event {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var events []*cot.Event
+	clear(f.withheld)
 	for name, u := range units {
+		if u.GetPositionRelease() == forcesv1.PositionRelease_POSITION_RELEASE_WITHHELD {
+			f.withheld[UID(name)] = u.GetForce()
+		}
 		prev := f.units[name]
 		if u.GetLastPosition() == nil || (prev != nil && prev.GetEtag() == u.GetEtag()) {
 			continue
@@ -365,10 +374,19 @@ func (f *Follower) all() []*cot.Event {
 	return events
 }
 
+// publish encodes events and hands them to the hub; a withheld unit's position goes only
+// to its own force's clients, the others get its delete.
 func (f *Follower) publish(events []*cot.Event) {
+	f.mu.Lock()
+	withheld := maps.Clone(f.withheld)
+	f.mu.Unlock()
 	frames := make([]*hub.Frame, 0, len(events))
 	for _, e := range events {
 		fr, err := hub.NewFrame(e, e.Type == TypeDelete)
+		if err == nil && !fr.Delete && withheld[e.UID] != "" {
+			fr.Force = withheld[e.UID]
+			fr.Withheld, err = hub.NewFrame(f.cfg.Clock.Delete(e.UID, e.Type), true)
+		}
 		if err != nil {
 			f.log.Error("event not encodable: skipped", "uid", e.UID, "err", err)
 			continue

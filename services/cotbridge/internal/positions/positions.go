@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -98,6 +99,17 @@ func (r *Reporter) binding(p server.Peer) *forcesv1.TakBinding {
 		}
 	}
 	return nil
+}
+
+// ForceOf is the force of the unit the device is bound to, "" if it is not bound; it
+// implements server.ForceResolver, so a device sees what its force may see.
+func (r *Reporter) ForceOf(p server.Peer) string {
+	b := r.binding(p)
+	if b == nil {
+		return ""
+	}
+	force, _, _ := strings.Cut(strings.TrimPrefix(b.GetUnit(), "forces/"), "/")
+	return "forces/" + force
 }
 
 // due reports whether a report for binding may be sent now, and records it.

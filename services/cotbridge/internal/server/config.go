@@ -25,6 +25,9 @@ type Config struct {
 	MaxClients int
 	// Positions receives the positions clients send; nil ignores (and counts) them all.
 	Positions PositionSink
+	// Forces tells which force a client speaks for; nil: none, so that every client sees
+	// only what both forces may.
+	Forces ForceResolver
 }
 
 func (c Config) withDefaults() Config {
@@ -55,6 +58,12 @@ type Peer struct {
 	CertName string
 	UID      string
 	Callsign string
+}
+
+// ForceResolver names the force a client speaks for, "forces/{force}": the force of the
+// unit its device is bound to; empty for a client of no known force.
+type ForceResolver interface {
+	ForceOf(peer Peer) string
 }
 
 // PositionSink takes a position a client reported about itself. It reports whether the

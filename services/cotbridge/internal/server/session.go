@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -29,18 +30,36 @@ const protoVersion = 1
 
 // controlMsg is a message the reader asks the writer to send ahead of the picture.
 type controlMsg struct {
-	event       *cot.Event
-	switchProto bool // after sending event (in XML), send everything else in protocol v1
+	event       *cot.Event // nil: nothing to send first
+	switchProto bool       // after sending event (in XML), send everything else in protocol v1
+	resend      bool       // send the picture again: what the client may see changed
 }
 
 // session is one connected client.
 type session struct {
 	srv     *Server
 	conn    net.Conn
-	peer    Peer
+	peer    Peer // written by the reader only
 	control chan controlMsg
 	offerID string
+	// force is the force the client speaks for ("" none): what it may see.
+	force atomic.Pointer[string]
 }
+
+// resolve finds the client's force again; it reports whether it changed.
+func (ss *session) resolve() bool {
+	force := ""
+	if r := ss.srv.cfg.Forces; r != nil {
+		force = r.ForceOf(ss.peer)
+	}
+	if old := ss.force.Swap(&force); old != nil && *old == force {
+		return false
+	}
+	return true
+}
+
+// visible is the frame as this client may see it; nil: not at all.
+func (ss *session) visible(f *hub.Frame) *hub.Frame { return f.For(*ss.force.Load()) }
 
 func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	defer func() { _ = conn.Close() }()
@@ -58,6 +77,7 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 			ss.peer.CertName = certs[0].Subject.CommonName
 		}
 	}
+	ss.resolve()
 	sub, snapshot := s.hub.Subscribe()
 	defer s.hub.Unsubscribe(sub)
 
@@ -89,10 +109,8 @@ func (ss *session) write(ctx context.Context, sub *hub.Sub, snapshot []*hub.Fram
 	if err := w.event(offer); err != nil {
 		return err
 	}
-	for _, f := range snapshot {
-		if err := w.frame(f); err != nil {
-			return err
-		}
+	if err := ss.picture(w, snapshot); err != nil {
+		return err
 	}
 	for {
 		if len(sub.C) == 0 && len(ss.control) == 0 {
@@ -106,25 +124,42 @@ func (ss *session) write(ctx context.Context, sub *hub.Sub, snapshot []*hub.Fram
 		case <-sub.Dropped():
 			return errSlowReader
 		case m := <-ss.control:
-			if err := w.event(m.event); err != nil {
-				return err
+			if m.event != nil {
+				if err := w.event(m.event); err != nil {
+					return err
+				}
 			}
-			if m.switchProto {
-				// The picture again, now in protocol v1: the client may have dropped what
-				// arrived in XML while it negotiated. Changes queued meanwhile follow it.
-				w.proto = true
-				for _, f := range ss.srv.hub.Snapshot() {
-					if err := w.frame(f); err != nil {
-						return err
-					}
+			// The picture again: in protocol v1, since the client may have dropped what
+			// arrived in XML while it negotiated; or as the client's new force may see
+			// it. Changes queued meanwhile follow it.
+			w.proto = w.proto || m.switchProto
+			if m.switchProto || m.resend {
+				if err := ss.picture(w, ss.srv.hub.Snapshot()); err != nil {
+					return err
 				}
 			}
 		case f := <-sub.C:
+			if f = ss.visible(f); f == nil {
+				continue
+			}
 			if err := w.frame(f); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// picture writes the frames the client may see.
+func (ss *session) picture(w *frameWriter, frames []*hub.Frame) error {
+	for _, f := range frames {
+		if f = ss.visible(f); f == nil {
+			continue
+		}
+		if err := w.frame(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // frameWriter writes frames in the session's current encoding, each write bounded in
@@ -258,17 +293,20 @@ func (ss *session) send(m controlMsg) bool {
 // position passes a client's own position to the sink; anything else is ignored.
 func (ss *session) position(ctx context.Context, e *cot.Event) {
 	st := &ss.srv.Stats
+	ss.peer.UID = e.UID
+	if e.Detail != nil && e.Detail.Contact != nil {
+		ss.peer.Callsign = e.Detail.Contact.Callsign
+	}
+	// Bound by its uid or callsign, or its binding changed: it may see more, or less.
+	if ss.resolve() && !ss.send(controlMsg{resend: true}) {
+		return
+	}
 	sink := ss.srv.cfg.Positions
 	if sink == nil {
 		st.PositionsIgnored.Add(1)
 		return
 	}
-	peer := ss.peer
-	peer.UID = e.UID
-	if e.Detail != nil && e.Detail.Contact != nil {
-		peer.Callsign = e.Detail.Contact.Callsign
-	}
-	ok, err := sink.ReportPosition(ctx, peer, e)
+	ok, err := sink.ReportPosition(ctx, ss.peer, e)
 	switch {
 	case err != nil:
 		st.PositionsFailed.Add(1)
