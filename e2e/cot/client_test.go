@@ -42,7 +42,10 @@ type detail struct {
 		Point string `xml:"point,attr"`
 		UID   string `xml:"uid,attr"`
 	} `xml:"link"`
-	Remarks string `xml:"remarks"`
+	Remarks     string `xml:"remarks"`
+	StrokeColor struct {
+		Value string `xml:"value,attr"`
+	} `xml:"strokeColor"`
 	Milsym  struct {
 		ID string `xml:"id,attr"`
 	} `xml:"__milsym"`

@@ -52,6 +52,7 @@ const arrival = time.Second
 // The seed scenario's records the picture must show.
 const (
 	makhmourUID  = "tansiq.zones.makhmour"
+	vacuumUID    = "tansiq.zones.makhmour.vacuum"
 	khidrJijaUID = "tansiq.incidents.khidr-jija-attack-2021-12-02"
 )
 
@@ -88,12 +89,26 @@ func dialTLS(t *testing.T, device string) (*client, error) {
 // threat, and the Khidr Jija attack as a hostile event with its casualties.
 func seedPicture(t *testing.T, c *client) {
 	t.Helper()
-	got := c.waitAll(t, time.Minute, "the seed picture", makhmourUID, khidrJijaUID)
+	got := c.waitAll(t, time.Minute, "the seed picture", makhmourUID, khidrJijaUID, vacuumUID)
 	zone := got[makhmourUID]
 	links := zone.Detail.Links
 	if zone.Type != "u-d-f" || len(links) < 4 || links[0].Point != links[len(links)-1].Point {
 		t.Errorf("Makhmour = %s with %d links, want a closed u-d-f shape", zone, len(links))
 	}
+	// The security vacuum (the Qarachogh strip between the two forces' areas) is a shape
+	// of its own: closed, in a colour no threat level uses, saying what it is.
+	vacuum := got[vacuumUID]
+	links = vacuum.Detail.Links
+	if vacuum.Type != "u-d-f" || len(links) < 4 || links[0].Point != links[len(links)-1].Point {
+		t.Errorf("Makhmour's vacuum = %s with %d links, want a closed u-d-f shape", vacuum, len(links))
+	}
+	if vacuum.Detail.StrokeColor.Value == "" || vacuum.Detail.StrokeColor.Value == zone.Detail.StrokeColor.Value {
+		t.Errorf("vacuum colour %q, zone colour %q: want a colour of its own", vacuum.Detail.StrokeColor.Value, zone.Detail.StrokeColor.Value)
+	}
+	if !strings.Contains(vacuum.Detail.Remarks, "Security vacuum of Makhmour") || !strings.Contains(vacuum.Detail.Contact.Callsign, "vacuum") {
+		t.Errorf("vacuum callsign %q, remarks %q: want them to say what it is", vacuum.Detail.Contact.Callsign, vacuum.Detail.Remarks)
+	}
+	assertFresh(t, vacuum)
 	for _, want := range []string{"Makhmour", "مخمور", "Threat:"} {
 		if !strings.Contains(zone.Detail.Remarks, want) {
 			t.Errorf("Makhmour's remarks %q lack %q", zone.Detail.Remarks, want)
@@ -166,11 +181,19 @@ func TestPictureOverTCPAndChangesAsTheyHappen(t *testing.T) {
 			Title: "Joint task force Qarachogh", Zone: "zones/makhmour", LeadForce: harness.Peshmerga,
 			Units:     []string{"forces/peshmerga/units/makhmour-front", "forces/iraqi-army/units/makhmour-sector-brigade"},
 			StartTime: timestamppb.New(time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC)),
+			// At Khidr Jija, 5 km around: it would close most of the vacuum.
+			CommandPost: &typev1.Place{Point: &typev1.LatLng{Latitude: 35.83, Longitude: 43.62}, Precision: typev1.GeoPrecision_GEO_PRECISION_EXACT},
+			Area:        &gatewayv1.DeploymentArea{Shape: &gatewayv1.DeploymentArea_RadiusMeters{RadiusMeters: 5000}},
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	proposed := c.waitFor(t, arrival, "the proposed deployment", func(e event) bool { return e.UID == depUID })
+	// The vacuum follows the proposal: it names the task force as what would close it.
+	const wouldClose = "deployments/cot-joint-task-force, once acknowledged, would close"
+	c.waitFor(t, 30*time.Second, "the vacuum with the proposal", func(e event) bool {
+		return e.UID == vacuumUID && strings.Contains(e.Detail.Remarks, wouldClose)
+	})
 	if !hasPrefix(proposed.Type, "a-f-G") || !strings.Contains(proposed.Detail.Remarks, "proposed") {
 		t.Errorf("proposed deployment = %s, remarks %q", proposed, proposed.Detail.Remarks)
 	}
@@ -199,6 +222,13 @@ func TestPictureOverTCPAndChangesAsTheyHappen(t *testing.T) {
 		return e.UID == depUID && strings.Contains(e.Detail.Remarks, "active")
 	})
 	t.Logf("acknowledgement arrived %v after the call", time.Since(began))
+
+	// Acknowledged, the task force is in force: the vacuum is drawn again without its
+	// area, or removed if nothing is left.
+	c.waitFor(t, 30*time.Second, "the vacuum after the acknowledgement", func(e event) bool {
+		return (e.UID == vacuumUID && !strings.Contains(e.Detail.Remarks, wouldClose)) ||
+			(e.Type == "t-x-d-d" && len(e.Detail.Links) > 0 && e.Detail.Links[0].UID == vacuumUID)
+	})
 }
 
 func TestPictureOverTLSNeedsADeviceCertificate(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/tansiq/tansiq/deploy/local/stack"
 	"github.com/tansiq/tansiq/e2e/harness"
@@ -91,8 +92,55 @@ func TestBoundDevicePositionReachesTheGateway(t *testing.T) {
 	}
 
 	// The unit's new position is in the joint picture the other TAK clients see.
+	const unitUID = "tansiq.forces.peshmerga.units.makhmour-front"
 	viewer := dialTCP(t)
 	viewer.waitFor(t, time.Minute, "the unit at its new position", func(e event) bool {
-		return e.UID == "tansiq.forces.peshmerga.units.makhmour-front" && math.Abs(e.Point.Lat-lat) < 1e-5
+		return e.UID == unitUID && math.Abs(e.Point.Lat-lat) < 1e-5
 	})
+
+	// Withheld from the other force: the Iraqi army reads the unit through the gateway
+	// without its position, TAK clients of no force lose it, and a device bound to one of
+	// the Peshmerga's units still gets it.
+	if _, err := peshForces.UpdateUnit(ctx, &forcesv1.UpdateUnitRequest{
+		Unit:       &forcesv1.Unit{Name: unit, PositionRelease: forcesv1.PositionRelease_POSITION_RELEASE_WITHHELD},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"position_release"}}}); err != nil {
+		t.Fatal(err)
+	}
+	seenByIraq, err := iraqForces.GetUnit(ctx, &forcesv1.GetUnitRequest{Name: unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := seenByIraq.GetUnit().GetLastPosition(); p != nil {
+		t.Errorf("the Iraqi army reads the withheld unit's position %v", p)
+	}
+	viewer.waitFor(t, time.Minute, "the withheld unit's delete", func(e event) bool {
+		return e.Type == "t-x-d-d" && len(e.Detail.Links) > 0 && e.Detail.Links[0].UID == unitUID
+	})
+	// Fresh clients get the picture as it now stands: the shapes, then events by uid, so
+	// the unit (tansiq.forces...) comes before the seed's incident (tansiq.incidents...).
+	sawUnit := func(c *client) bool {
+		got := false
+		c.waitFor(t, time.Minute, "the seed's incident", func(e event) bool {
+			got = got || (e.UID == unitUID && e.Type != "t-x-d-d")
+			return e.UID == khidrJijaUID
+		})
+		return got
+	}
+	if sawUnit(dialTCP(t)) {
+		t.Error("a plain TCP client got the withheld unit's position")
+	}
+	other, err := dialTLS(t, stack.CoTDevices[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sawUnit(other) {
+		t.Errorf("the unbound device %s got the withheld unit's position", stack.CoTDevices[1])
+	}
+	own, err := dialTLS(t, stack.CoTDevices[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sawUnit(own) {
+		t.Errorf("the device bound to %s did not get its own unit's withheld position", unit)
+	}
 }

@@ -32,6 +32,7 @@ type Settings struct {
 	tlsCert, tlsKey, tlsCA      *string
 	since                       *string
 	unitsEvery, staleAfter      *time.Duration
+	vacuumEvery                 *time.Duration
 	queue, maxEvent, burst      *int
 	maxClients                  *int
 	eventsPerSecond             *int
@@ -49,6 +50,7 @@ func Flags(fs *flag.FlagSet) *Settings {
 		tlsCA:           config.String(fs, "cot-tls-client-ca", "TANSIQ_COT_TLS_CLIENT_CA_FILE", "", "CA that TAK clients' certificates must chain to (required with --cot-tls-listen)"),
 		since:           config.String(fs, "since", "TANSIQ_COT_SINCE", "", "fixed start of the picture's window (RFC 3339); empty: the last 30 days"),
 		unitsEvery:      config.Duration(fs, "units-every", "TANSIQ_COT_UNITS_EVERY", 5*time.Second, "how often unit positions are read"),
+		vacuumEvery:     config.Duration(fs, "vacuum-every", "TANSIQ_COT_VACUUM_EVERY", 30*time.Second, "how often every zone's security vacuum is read again (a zone's change reads it at once)"),
 		staleAfter:      config.Duration(fs, "stale-after", "TANSIQ_COT_STALE_AFTER", 10*time.Minute, "events go stale this long after they are sent; the picture is re-sent every half of it"),
 		queue:           config.Int(fs, "client-queue", "TANSIQ_COT_CLIENT_QUEUE", 10000, "events a client may fall behind before it is dropped"),
 		maxEvent:        config.Int(fs, "max-event-bytes", "TANSIQ_COT_MAX_EVENT_BYTES", 64<<10, "largest event a client may send"),
@@ -84,7 +86,7 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 	}
 	h := hub.New(*s.queue)
 	follower := picture.NewFollower(gw, h, picture.Config{
-		Since: since, UnitsEvery: *s.unitsEvery,
+		Since: since, UnitsEvery: *s.unitsEvery, VacuumEvery: *s.vacuumEvery,
 		Clock: picture.Clock{Now: time.Now, StaleAfter: *s.staleAfter},
 	}, rt.Log)
 	reporter := positions.New(gw.Forces, *s.positionEvery, rt.Log)

@@ -50,6 +50,7 @@ type Detail struct {
 	Links       []Link       `xml:"link,omitempty"`
 	StrokeColor *Value       `xml:"strokeColor,omitempty"`
 	StrokeWgt   *Value       `xml:"strokeWeight,omitempty"`
+	StrokeStyle *Value       `xml:"strokeStyle,omitempty"`
 	FillColor   *Value       `xml:"fillColor,omitempty"`
 	LabelsOn    *Value       `xml:"labels_on,omitempty"`
 	Remarks     *Remarks     `xml:"remarks,omitempty"`

@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
@@ -39,6 +40,10 @@ type Config struct {
 	Since time.Time
 	// UnitsEvery is how often unit positions are read (the forces API has no watch).
 	UnitsEvery time.Duration
+	// VacuumEvery is how often every zone's security vacuum is read again (areas of
+	// responsibility change it without a picture change); a zone's picture change reads
+	// its vacuum at once. Zero: 30 s.
+	VacuumEvery time.Duration
 	// Clock stamps the events; the whole picture is sent again every StaleAfter/2 so a
 	// connected client never sees it go stale.
 	Clock Clock
@@ -63,7 +68,8 @@ type Follower struct {
 type zoneState struct {
 	zone    *gatewayv1.Zone
 	picture *gatewayv1.ZonePicture
-	uids    []string // the events last sent for the zone: its shapes and deployments
+	vacuum  *gatewayv1.SecurityVacuum // nil: not read yet, or the gateway computes none
+	uids    []string                  // the events last sent for the zone: its shapes, vacuum and deployments
 }
 
 // NewFollower returns a follower publishing to h.
@@ -80,6 +86,7 @@ func (f *Follower) Run(ctx context.Context) {
 	wg.Go(func() { f.keep(ctx, "picture", f.watchPicture) })
 	wg.Go(func() { f.keep(ctx, "incidents", f.watchIncidents) })
 	wg.Go(func() { f.refresh(ctx) })
+	wg.Go(func() { f.pollVacuums(ctx) })
 	wg.Wait()
 }
 
@@ -167,8 +174,75 @@ func (f *Follower) zoneChanged(ctx context.Context, ch *gatewayv1.PictureChange)
 		}
 		zone = resp.GetZone()
 	}
-	f.publish(f.replace(name, &zoneState{zone: zone, picture: ch.GetPicture()}))
+	f.publish(f.replace(name, &zoneState{zone: zone, picture: ch.GetPicture(), vacuum: st.getVacuum()}))
+	// The change (a deployment acknowledged, say) may have moved the vacuum: read it after
+	// the change is out, so that the change is not delayed by the computation.
+	f.updateVacuum(ctx, name)
 	return nil
+}
+
+func (st *zoneState) getVacuum() *gatewayv1.SecurityVacuum {
+	if st == nil {
+		return nil
+	}
+	return st.vacuum
+}
+
+// updateVacuum reads a zone's security vacuum and, if it changed, sends the zone's events
+// again with it (and deletes for the pieces it no longer has).
+func (f *Follower) updateVacuum(ctx context.Context, name string) {
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	resp, err := f.gw.Coverage.GetSecurityVacuum(cctx, &gatewayv1.GetSecurityVacuumRequest{Zone: name})
+	cancel()
+	if err != nil && status.Code(err) != codes.NotFound {
+		if ctx.Err() == nil {
+			f.log.Warn("reading a security vacuum", "zone", name, "err", err)
+		}
+		return
+	}
+	v := resp.GetVacuum()
+	f.mu.Lock()
+	st := f.zones[name]
+	if st == nil || sameVacuum(st.vacuum, v) {
+		f.mu.Unlock()
+		return
+	}
+	events := f.replaceLocked(name, &zoneState{zone: st.zone, picture: st.picture, vacuum: v})
+	f.mu.Unlock()
+	f.publish(events)
+}
+
+// sameVacuum reports whether two readings of a vacuum differ only in when they were made.
+func sameVacuum(a, b *gatewayv1.SecurityVacuum) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	a, b = proto.CloneOf(a), proto.CloneOf(b)
+	a.VacuumTime, b.VacuumTime, a.StartTime, b.StartTime = nil, nil, nil, nil
+	return proto.Equal(a, b)
+}
+
+// pollVacuums reads every zone's vacuum every VacuumEvery until ctx ends.
+func (f *Follower) pollVacuums(ctx context.Context) {
+	every := f.cfg.VacuumEvery
+	if every <= 0 {
+		every = 30 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		f.mu.Lock()
+		names := slices.Collect(maps.Keys(f.zones))
+		f.mu.Unlock()
+		for _, name := range names {
+			f.updateVacuum(ctx, name)
+		}
+	}
 }
 
 func (st *zoneState) getZone() *gatewayv1.Zone {
@@ -183,6 +257,11 @@ func (st *zoneState) getZone() *gatewayv1.Zone {
 func (f *Follower) replace(name string, next *zoneState) []*cot.Event {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.replaceLocked(name, next)
+}
+
+// replaceLocked is replace with f.mu held.
+func (f *Follower) replaceLocked(name string, next *zoneState) []*cot.Event {
 	prev := f.zones[name]
 	var events []*cot.Event
 	if next != nil {
@@ -208,6 +287,13 @@ func (f *Follower) zoneEvents(st *zoneState) []*cot.Event {
 	var centre *typev1.LatLng
 	if len(events) > 0 {
 		centre = &typev1.LatLng{Latitude: events[0].Point.Lat, Longitude: events[0].Point.Lon}
+	}
+	if st.vacuum != nil {
+		vacuum, err := c.VacuumShapes(st.zone, st.vacuum)
+		if err != nil {
+			f.log.Error("security vacuum not drawable: skipped", "zone", st.zone.GetName(), "err", err)
+		}
+		events = append(events, vacuum...)
 	}
 	deps := append(slices.Clone(st.picture.GetActiveDeployments()), st.picture.GetProposedDeployments()...)
 	for _, d := range deps {

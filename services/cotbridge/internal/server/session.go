@@ -6,11 +6,15 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/types"
 
 	"github.com/tansiq/tansiq/services/cotbridge/internal/cot"
 	"github.com/tansiq/tansiq/services/cotbridge/internal/hub"
@@ -74,7 +78,12 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 			return
 		}
 		if certs := tc.ConnectionState().PeerCertificates; len(certs) > 0 {
-			ss.peer.CertName = certs[0].Subject.CommonName
+			// A name with control characters is no name: the device is not bound.
+			if name := certs[0].Subject.CommonName; cleanName(name) {
+				ss.peer.CertName = name
+			} else {
+				s.Stats.BadText.Add(1)
+			}
 		}
 	}
 	ss.resolve()
@@ -254,6 +263,10 @@ func (ss *session) read(ctx context.Context) {
 		if e == nil {
 			continue // protocol v1 control information only
 		}
+		if !cleanText(e) {
+			st.BadText.Add(1)
+			continue
+		}
 		switch {
 		case e.Type == typeProtoRequest && !proto:
 			ok := e.Detail != nil && e.Detail.TakControl != nil && e.Detail.TakControl.Request != nil &&
@@ -277,6 +290,32 @@ func (ss *session) read(ctx context.Context) {
 			st.Unknown.Add(1)
 		}
 	}
+}
+
+// maxTextLen bounds each text field of a client's event the bridge passes on.
+const maxTextLen = 256
+
+// cleanText reports whether the text of a client's event that the bridge uses (its uid,
+// type and callsign, which reach logs, the API and other clients) is UTF-8 in NFC,
+// within maxTextLen characters and free of control characters and bidirectional
+// overrides, by the rule the API applies to every text field. Such events are refused,
+// not cleaned, so that what a position report names is what the device sent; a name
+// takes no line breaks either.
+func cleanText(e *cot.Event) bool {
+	if !cleanName(e.UID) || !cleanName(e.Type) || !cleanName(e.How) {
+		return false
+	}
+	return e.Detail == nil || e.Detail.Contact == nil || cleanName(e.Detail.Contact.Callsign)
+}
+
+// cleanName reports whether s passes the API's text rule, on one line.
+func cleanName(s string) bool {
+	if strings.ContainsAny(s, "\t\n\r") {
+		return false
+	}
+	var v apperr.Violations
+	types.Text(&v, "text", s, maxTextLen)
+	return v.Err() == nil
 }
 
 // send queues a control message; a client whose control messages pile up (it sends

@@ -11,6 +11,7 @@ type Stats struct {
 	Oversized         atomic.Int64 // events over MaxEventBytes (each ended a connection)
 	RateLimited       atomic.Int64 // events discarded over a client's rate
 	Unknown           atomic.Int64 // well-formed events of a type the bridge does not take
+	BadText           atomic.Int64 // events (or certificate names) with control characters or bidi overrides: refused
 	PositionsIgnored  atomic.Int64 // positions from clients not bound to a unit
 	PositionsReported atomic.Int64 // positions reported to the forces service
 	PositionsFailed   atomic.Int64 // positions the forces service refused or did not take
