@@ -12,7 +12,7 @@ import (
 )
 
 // deployables are the servers that every Kubernetes build and the compose file must run.
-var deployables = []string{"gateway", "incident", "forces", "meeting"}
+var deployables = []string{"gateway", "incident", "forces", "meeting", "cotbridge"}
 
 // composeServices are the deployables plus what they need to run on one machine.
 var composeServices = append([]string{"mongo", "otel-collector"}, deployables...)

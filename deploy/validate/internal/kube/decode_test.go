@@ -49,7 +49,7 @@ func TestBuildDecodesTypedObjects(t *testing.T) {
 			got = append(got, d.Name)
 		}
 	}
-	if want := "gateway incident forces meeting"; strings.Join(got, " ") != want {
+	if want := "gateway incident forces meeting cotbridge"; strings.Join(got, " ") != want {
 		t.Errorf("Deployments = %q, want %q", got, want)
 	}
 }
