@@ -46,7 +46,7 @@ type detail struct {
 	StrokeColor struct {
 		Value string `xml:"value,attr"`
 	} `xml:"strokeColor"`
-	Milsym  struct {
+	Milsym struct {
 		ID string `xml:"id,attr"`
 	} `xml:"__milsym"`
 	TakControl struct {
