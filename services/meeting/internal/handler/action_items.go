@@ -2,12 +2,17 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/fieldmask"
-	"github.com/tansiq/tansiq/platform/reqcheck"
 	"slices"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
@@ -30,7 +35,7 @@ func (h *Handler) CreateActionItem(ctx context.Context, req *meetingv1.CreateAct
 
 func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateActionItemRequest) (*meetingstore.ActionItemDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "parent", req.GetParent(), domain.IsDecisionName, "meetings/{meeting}/decisions/{decision}")
+	validateName(&v, "parent", req.GetParent(), domain.IsDecisionName, decisionForm)
 	validateActionItem(&v, "action_item", req.GetActionItem(), nil, h.now())
 	validateID(&v, "action_item_id", req.GetActionItemId(), domain.ValidID)
 	reqcheck.RequestID(&v, req.GetRequestId())
@@ -38,22 +43,16 @@ func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateAct
 		return nil, err
 	}
 	hash := reqhash.Of(req)
-	if prior, err := h.actionItems.Prior(ctx, req.GetRequestId(), hash); err != nil || prior != nil {
-		if err == nil {
-			err = access.Change(ctx, prior.Name, prior.Owner)
-		}
+	if prior, err := priorCreate(ctx, h.actionItems.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
 		return prior, err
 	}
 	dec, err := h.decisions.Get(ctx, req.GetParent())
 	if err != nil {
 		return nil, err
 	}
-	id := req.GetActionItemId()
-	if id == "" {
-		id = "a" + store.NewID()
-	}
+	name := newName(dec.Name+"/actionItems", req.GetActionItemId(), "a")
 	// The decision's owner, the meeting's host force, assigns its action items.
-	if err := access.Change(ctx, dec.Name+"/actionItems/"+id, dec.Owner); err != nil {
+	if err := access.Change(ctx, name, dec.Owner); err != nil {
 		return nil, err
 	}
 	item, err := domain.NewActionItem(dec.Name, &dec.Body, actionItemFromProto(req.GetActionItem()))
@@ -64,26 +63,69 @@ func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateAct
 		return nil, err
 	}
 	return h.actionItems.Create(ctx, &meetingstore.ActionItemDoc{
-		Name: dec.Name + "/actionItems/" + id, Owner: dec.Owner,
-		RequestID: req.GetRequestId(), RequestHash: hash, Body: item,
+		Name: name, Owner: dec.Owner, RequestID: req.GetRequestId(), RequestHash: hash, Body: item,
 	})
 }
 
 // GetActionItem returns one action item, its status as of now.
 func (h *Handler) GetActionItem(ctx context.Context, req *meetingv1.GetActionItemRequest) (*meetingv1.GetActionItemResponse, error) {
-	var v apperr.Violations
-	validateName(&v, "name", req.GetName(), domain.IsActionItemName, actionItemForm)
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.actionItems.Get(ctx, req.GetName())
+	d, err := get(ctx, h.actionItems.Collection, req.GetName(), domain.IsActionItemName, actionItemForm)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+	return &meetingv1.GetActionItemResponse{ActionItem: actionItemToProto(d, h.now())}, nil
+}
+
+// actionItemSchema is the filter ListActionItems accepts, as its request documents.
+var actionItemSchema = filter.Schema{
+	"owner_force": {Type: filter.String},
+	"owner":       {Type: filter.String},
+	"status":      {Type: filter.Enum, Ops: []filter.Op{filter.Eq, filter.Ne}, Values: reqcheck.EnumNames(meetingv1.ActionItemStatus_name)},
+	"due_time":    {Type: filter.Time, Ops: filter.Ordered},
+	"zone":        {Type: filter.String},
+}
+
+// ListActionItems lists the action items of one decision, one meeting or every meeting,
+// soonest due first, a page at a time; the status filter compares the status as of now.
+func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListActionItemsRequest) (*meetingv1.ListActionItemsResponse, error) {
+	var v apperr.Violations
+	scope, ok := itemScope(req.GetParent())
+	if !ok {
+		v.Add("parent", `must look like "meetings/{meeting}/decisions/{decision}", "meetings/{meeting}/decisions/-" or "meetings/-/decisions/-"`)
+	}
+	conds, err := actionItemSchema.Check(req.GetFilter())
+	if err != nil {
+		v.Add("filter", "%v", err)
+	}
+	query := pageQuery(req.GetParent(), req.GetFilter())
+	size, from := pageRequest[meetingstore.ActionItemPosition](h, &v, query, req.GetPageSize(), req.GetPageToken())
+	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	return &meetingv1.GetActionItemResponse{ActionItem: actionItemToProto(d, h.now())}, nil
+	now := h.now()
+	docs, err := h.actionItems.List(ctx, scope, conds, now, from, size+1)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	docs, token, err := nextPage(ctx, h, query, docs, size, meetingstore.ActionItemPositionOf)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &meetingv1.ListActionItemsResponse{NextPageToken: token}
+	for _, d := range docs {
+		resp.ActionItems = append(resp.ActionItems, actionItemToProto(d, now))
+	}
+	return resp, nil
+}
+
+// actionItemUpdatable lists the update_mask paths UpdateActionItem accepts. Status changes
+// only through AddActionItemUpdate; a new owner must still belong to a force that took the
+// decision.
+var actionItemUpdatable = map[string]func(dst *domain.ActionItem, src domain.ActionItem) error{
+	"title":       func(d *domain.ActionItem, s domain.ActionItem) error { d.Title = s.Title; return nil },
+	"description": func(d *domain.ActionItem, s domain.ActionItem) error { d.Description = s.Description; return nil },
+	"owner":       func(d *domain.ActionItem, s domain.ActionItem) error { return d.SetOwner(s.Owner) },
+	"due_time":    func(d *domain.ActionItem, s domain.ActionItem) error { d.DueTime = s.DueTime; return nil },
 }
 
 // UpdateActionItem changes the fields named in the mask, if the etag (when given) matches.
@@ -111,15 +153,8 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 	patch := actionItemFromProto(req.GetActionItem())
 	may := store.OwnerMayChange[domain.ActionItem](ctx)
 	if paths["owner"] {
-		d, err := h.actionItems.Get(ctx, ch.Name)
-		if err != nil {
-			return nil, err
-		}
-		// Before the forces service is asked anything on the caller's behalf.
-		if err := may(d); err != nil {
-			return nil, err
-		}
-		if done, err := meetingstore.Replayed(d, ch.RequestID, ch.RequestHash); err != nil || done {
+		d, done, err := beforeLookup(ctx, h.actionItems.Collection, ch, may)
+		if err != nil || done {
 			return d, err
 		}
 		// An owner outside the decision's forces is refused before asking anyone.
@@ -184,25 +219,80 @@ func mayNote(ctx context.Context, acting string, changesStatus bool) func(*meeti
 	}
 }
 
-// checkOwner asks the forces service whether an owner unit or person exists. A force owner
-// needs no call: it must be one of the decision's forces, which the domain checks.
-func (h *Handler) checkOwner(ctx context.Context, field, owner string) error {
-	var get lookupFunc
+// itemScope reads a ListActionItems parent.
+func itemScope(parent string) (meetingstore.Scope, bool) {
+	if domain.IsDecisionName(parent) {
+		return meetingstore.Scope{Decision: parent}, true
+	}
+	meeting, ok := strings.CutSuffix(parent, "/"+domain.AllDecisions)
 	switch {
-	case domain.IsUnitName(owner):
-		get = h.dir.Units
-	case domain.IsPersonName(owner):
-		get = h.dir.People
-	default:
-		return nil
+	case !ok:
+		return meetingstore.Scope{}, false
+	case meeting == domain.AllMeetings:
+		return meetingstore.Scope{}, true
+	case domain.IsMeetingName(meeting):
+		return meetingstore.Scope{Meeting: meeting}, true
 	}
-	found, err := h.lookup(ctx, get, []string{owner})
-	if err != nil {
-		return err
+	return meetingstore.Scope{}, false
+}
+
+// validateActionItem checks every field of an action item a client sends; paths selects the
+// fields to check (nil: all, as on create).
+func validateActionItem(v *apperr.Violations, p string, a *meetingv1.ActionItem, paths map[string]bool, now time.Time) {
+	if a == nil {
+		v.Add(p, "is required")
+		return
 	}
-	var v apperr.Violations
-	if _, ok := found[owner]; !ok {
-		v.Add(field, "is not known to the forces service")
+	has := func(f string) bool { return paths == nil || paths[f] }
+	if has("title") {
+		validateText(v, p+".title", a.GetTitle(), true, types.MaxShortLen)
 	}
-	return v.Err()
+	if has("description") {
+		validateText(v, p+".description", a.GetDescription(), false, types.MaxTextLen)
+	}
+	if has("owner") {
+		validateName(v, p+".owner", a.GetOwner(), isOwnerName, "forces/{force}, forces/{force}/units/{unit} or forces/{force}/people/{person}")
+	}
+	if has("due_time") {
+		validateTime(v, p+".due_time", a.GetDueTime(), false, now)
+	}
+}
+
+// isOwnerName reports whether name can own an action item: a force, a unit or a person.
+func isOwnerName(name string) bool {
+	return domain.IsForceName(name) || domain.IsUnitName(name) || domain.IsPersonName(name)
+}
+
+// actionItemFromProto converts the client-writable fields of an action item.
+func actionItemFromProto(in *meetingv1.ActionItem) domain.ActionItem {
+	return domain.ActionItem{
+		Title:       in.GetTitle(),
+		Description: in.GetDescription(),
+		Owner:       in.GetOwner(),
+		DueTime:     storedTime(in.GetDueTime()),
+	}
+}
+
+// actionItemToProto converts a stored action item to its API form, with its status as of now.
+func actionItemToProto(d *meetingstore.ActionItemDoc, now time.Time) *meetingv1.ActionItem {
+	a := d.Body
+	out := &meetingv1.ActionItem{
+		Name:        d.Name,
+		Title:       a.Title,
+		Description: a.Description,
+		Owner:       a.Owner,
+		OwnerForce:  a.OwnerForce,
+		DueTime:     optionalTime(a.DueTime),
+		Status:      meetingv1.ActionItemStatus(meetingv1.ActionItemStatus_value[a.Status(now)]),
+		Zones:       a.Zones,
+		DoneTime:    optionalTime(a.DoneTime),
+		CreateTime:  timestamppb.New(d.CreateTime),
+		UpdateTime:  timestamppb.New(d.UpdateTime),
+		Etag:        d.Etag,
+	}
+	for _, u := range a.Updates {
+		out.Updates = append(out.Updates, &meetingv1.ActionItemUpdate{
+			Note: u.Note, Author: u.Author, CreateTime: timestamppb.New(u.Time), MarkedDone: u.MarkedDone, Reopened: u.Reopened})
+	}
+	return out
 }

@@ -2,10 +2,13 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/reqcheck"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
@@ -14,11 +17,17 @@ import (
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
 
+const decisionForm = "meetings/{meeting}/decisions/{decision}"
+
 // CreateDecision records a decision of a held meeting once the forces service confirms the
-// units it names; it needs the acknowledgement of every force attending the meeting.
+// units it names; it needs the acknowledgement of every force it names.
 //
-// Without transactions, a decision racing CloseMeeting may be stored just after the close:
-// it was taken while the meeting was held, and the meeting's record is complete with it.
+// The meeting must be held when the decision is committed: that is checked inside the
+// decisions' compare-and-swap, on the meeting as this process's cache holds it after
+// reading the meetings' log forward. The two are different collections and the store has
+// no transactions, so a CloseMeeting committed in the few milliseconds between that read
+// and the decision's commit still lets the decision in: it was taken while the meeting was
+// held, and the meeting's record is complete with it.
 func (h *Handler) CreateDecision(ctx context.Context, req *meetingv1.CreateDecisionRequest) (*meetingv1.CreateDecisionResponse, error) {
 	d, err := h.createDecision(ctx, req)
 	if err != nil {
@@ -29,7 +38,7 @@ func (h *Handler) CreateDecision(ctx context.Context, req *meetingv1.CreateDecis
 
 func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecisionRequest) (*meetingstore.DecisionDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "parent", req.GetParent(), domain.IsMeetingName, "meetings/{meeting}")
+	validateName(&v, "parent", req.GetParent(), domain.IsMeetingName, meetingForm)
 	validateDecision(&v, "decision", req.GetDecision())
 	validateID(&v, "decision_id", req.GetDecisionId(), domain.ValidID)
 	reqcheck.RequestID(&v, req.GetRequestId())
@@ -37,23 +46,17 @@ func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecis
 		return nil, err
 	}
 	hash := reqhash.Of(req)
-	if prior, err := h.decisions.Prior(ctx, req.GetRequestId(), hash); err != nil || prior != nil {
-		if err == nil {
-			err = access.Change(ctx, prior.Name, prior.Owner)
-		}
+	if prior, err := priorCreate(ctx, h.decisions.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
 		return prior, err
 	}
 	m, err := h.meetings.Get(ctx, req.GetParent())
 	if err != nil {
 		return nil, err
 	}
-	id := req.GetDecisionId()
-	if id == "" {
-		id = "d" + store.NewID()
-	}
-	// The meeting's host force records its decisions (and owns them); every attending
-	// force then acknowledges them for itself.
-	if err := access.Change(ctx, m.Name+"/decisions/"+id, m.Owner); err != nil {
+	name := newName(m.Name+"/decisions", req.GetDecisionId(), "d")
+	// The meeting's host force records its decisions (and owns them); every force the
+	// decision names then acknowledges it for itself.
+	if err := access.Change(ctx, name, m.Owner); err != nil {
 		return nil, err
 	}
 	if err := m.Body.CheckDecidable(); err != nil {
@@ -63,34 +66,80 @@ func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecis
 	if err := h.checkUnits(ctx, "decision.units", dec.Units); err != nil {
 		return nil, err
 	}
-	return h.decisions.Create(ctx, &meetingstore.DecisionDoc{
-		Name: m.Name + "/decisions/" + id, Owner: m.Owner,
-		RequestID: req.GetRequestId(), RequestHash: hash, Body: domain.NewDecision(m.Name, &m.Body, dec),
+	return h.decisions.CreateChecked(ctx, &meetingstore.DecisionDoc{
+		Name: name, Owner: m.Owner, RequestID: req.GetRequestId(), RequestHash: hash,
+		Body: domain.NewDecision(m.Name, &m.Body, dec),
+	}, func(ctx context.Context) error {
+		// The forces service took time to answer: is the meeting still held?
+		if _, err := h.meetings.CurrentSeq(ctx); err != nil {
+			return err
+		}
+		now, err := h.meetings.Get(ctx, m.Name)
+		if err != nil {
+			return err
+		}
+		return now.Body.CheckDecidable()
 	})
 }
 
 // GetDecision returns one decision.
 func (h *Handler) GetDecision(ctx context.Context, req *meetingv1.GetDecisionRequest) (*meetingv1.GetDecisionResponse, error) {
-	var v apperr.Violations
-	validateName(&v, "name", req.GetName(), domain.IsDecisionName, "meetings/{meeting}/decisions/{decision}")
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.decisions.Get(ctx, req.GetName())
+	d, err := get(ctx, h.decisions.Collection, req.GetName(), domain.IsDecisionName, decisionForm)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+	return &meetingv1.GetDecisionResponse{Decision: decisionToProto(d)}, nil
+}
+
+// decisionSchema is the filter ListDecisions accepts, as its request documents.
+var decisionSchema = filter.Schema{
+	"kind":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.DecisionKind_name)},
+	"binding":        {Type: filter.Enum, Values: []string{"true", "false"}},
+	"zone":           {Type: filter.String},
+	"unit":           {Type: filter.String},
+	"incident":       {Type: filter.String},
+	"awaiting_force": {Type: filter.String},
+}
+
+// ListDecisions lists the decisions of one meeting or of all, newest first, a page at a time.
+func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecisionsRequest) (*meetingv1.ListDecisionsResponse, error) {
+	var v apperr.Violations
+	meeting := req.GetParent()
+	switch {
+	case meeting == domain.AllMeetings:
+		meeting = ""
+	case !domain.IsMeetingName(meeting):
+		v.Add("parent", `must look like "meetings/{meeting}" or be "meetings/-"`)
+	}
+	conds, err := decisionSchema.Check(req.GetFilter())
+	if err != nil {
+		v.Add("filter", "%v", err)
+	}
+	query := pageQuery(req.GetParent(), req.GetFilter())
+	size, from := pageRequest[meetingstore.DecisionPosition](h, &v, query, req.GetPageSize(), req.GetPageToken())
+	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	return &meetingv1.GetDecisionResponse{Decision: decisionToProto(d)}, nil
+	docs, err := h.decisions.List(ctx, meeting, conds, from, size+1)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	docs, token, err := nextPage(ctx, h, query, docs, size, meetingstore.DecisionPositionOf)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &meetingv1.ListDecisionsResponse{NextPageToken: token}
+	for _, d := range docs {
+		resp.Decisions = append(resp.Decisions, decisionToProto(d))
+	}
+	return resp, nil
 }
 
 // AcknowledgeDecision records the acting force's acknowledgement. Acknowledging again is a
 // no-op that returns the decision as stored, with the first acknowledgement kept.
 func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.AcknowledgeDecisionRequest) (*meetingv1.AcknowledgeDecisionResponse, error) {
 	var v apperr.Violations
-	validateName(&v, "name", req.GetName(), domain.IsDecisionName, "meetings/{meeting}/decisions/{decision}")
+	validateName(&v, "name", req.GetName(), domain.IsDecisionName, decisionForm)
 	validateText(&v, "note", req.GetNote(), false, types.MaxTextLen)
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
@@ -99,7 +148,7 @@ func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.Acknow
 	by, at := actor(ctx), h.stamp()
 	// A force acknowledges only for itself: the force is the caller's own, from its token,
 	// never from the request; viewers and services acknowledge nothing. Whether that force
-	// attended is the decision's rule (NOT_A_REQUIRED_FORCE).
+	// is named by the decision is the decision's rule (NOT_A_REQUIRED_FORCE).
 	may := func(d *meetingstore.DecisionDoc) error { return access.Acknowledge(ctx, d.Name, by.Force) }
 	d, err := h.decisions.Acknowledge(ctx, store.Change{Name: req.GetName(), RequestID: req.GetRequestId(),
 		RequestHash: reqhash.Of(req), Verb: "acknowledged"}, may, func(d *meetingstore.DecisionDoc) error {
@@ -115,14 +164,56 @@ func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.Acknow
 	return &meetingv1.AcknowledgeDecisionResponse{Decision: decisionToProto(d)}, nil
 }
 
-// checkUnits asks the forces service, in one call, about every unit named: each unknown one
-// is a violation on "<field>[i]".
-func (h *Handler) checkUnits(ctx context.Context, field string, units []string) error {
-	found, err := h.lookup(ctx, h.dir.Units, units)
-	if err != nil {
-		return err
+// validateDecision checks every field of a decision a client sends. Units are checked for
+// form here and for existence with the forces service afterwards; zones and incidents
+// belong to the gateway and the incident service and are checked for form only.
+func validateDecision(v *apperr.Violations, p string, d *meetingv1.Decision) {
+	if d == nil {
+		v.Add(p, "is required")
+		return
 	}
-	var v apperr.Violations
-	v.Append("", domain.CheckKnown(field, units, found))
-	return v.Err()
+	validateText(v, p+".text", d.GetText(), true, types.MaxTextLen)
+	if d.GetKind() == meetingv1.DecisionKind_DECISION_KIND_UNSPECIFIED {
+		v.Add(p+".kind", "is required")
+	} else if _, ok := meetingv1.DecisionKind_name[int32(d.GetKind())]; !ok {
+		v.Add(p+".kind", "unknown value %d", d.GetKind())
+	}
+	validateRefs(v, p+".zones", d.GetZones(), domain.IsZoneName, "zones/{zone}", maxRefs)
+	validateRefs(v, p+".units", d.GetUnits(), domain.IsUnitName, "forces/{force}/units/{unit}", maxRefs)
+	validateRefs(v, p+".incidents", d.GetIncidents(), domain.IsIncidentName, "incidents/{incident}", maxRefs)
+}
+
+// decisionFromProto converts the client-writable fields of a decision.
+func decisionFromProto(in *meetingv1.Decision) domain.Decision {
+	return domain.Decision{
+		Text:      in.GetText(),
+		Kind:      in.GetKind().String(),
+		Zones:     in.GetZones(),
+		Units:     in.GetUnits(),
+		Incidents: in.GetIncidents(),
+	}
+}
+
+// decisionToProto converts a stored decision to its API form.
+func decisionToProto(d *meetingstore.DecisionDoc) *meetingv1.Decision {
+	b := d.Body
+	out := &meetingv1.Decision{
+		Name:           d.Name,
+		Text:           b.Text,
+		Kind:           meetingv1.DecisionKind(meetingv1.DecisionKind_value[b.Kind]),
+		Zones:          b.Zones,
+		Units:          b.Units,
+		Incidents:      b.Incidents,
+		RequiredForces: b.RequiredForces,
+		Binding:        b.Binding,
+		BindingTime:    optionalTime(b.BindingTime),
+		CreateTime:     timestamppb.New(d.CreateTime),
+		UpdateTime:     timestamppb.New(d.UpdateTime),
+		Etag:           d.Etag,
+	}
+	for _, a := range b.Acknowledgements {
+		out.Acknowledgements = append(out.Acknowledgements, &meetingv1.Acknowledgement{
+			Force: a.Force, Person: a.Person, AcknowledgeTime: timestamppb.New(a.Time), Note: a.Note})
+	}
+	return out
 }

@@ -55,3 +55,54 @@ func (h *Handler) lookup(ctx context.Context, get lookupFunc, names []string) (m
 		return nil, apperr.Internal(fmt.Errorf("%s: %v", forcesService, err))
 	}
 }
+
+// checkAttendees asks the forces service, in one call, about every attendee: unknown people
+// and people claimed for the wrong force are INVALID_ARGUMENT, one violation per entry.
+func (h *Handler) checkAttendees(ctx context.Context, field string, as []domain.Attendee) error {
+	names := make([]string, 0, len(as))
+	for _, a := range as {
+		names = append(names, a.Person)
+	}
+	found, err := h.lookup(ctx, h.dir.People, names)
+	if err != nil {
+		return err
+	}
+	var v apperr.Violations
+	v.Append("", domain.CheckAttendees(field, as, found))
+	return v.Err()
+}
+
+// checkUnits asks the forces service, in one call, about every unit named: each unknown one
+// is a violation on "<field>[i]".
+func (h *Handler) checkUnits(ctx context.Context, field string, units []string) error {
+	found, err := h.lookup(ctx, h.dir.Units, units)
+	if err != nil {
+		return err
+	}
+	var v apperr.Violations
+	v.Append("", domain.CheckKnown(field, units, found))
+	return v.Err()
+}
+
+// checkOwner asks the forces service whether an owner unit or person exists. A force owner
+// needs no call: it must be one of the decision's forces, which the domain checks.
+func (h *Handler) checkOwner(ctx context.Context, field, owner string) error {
+	var get lookupFunc
+	switch {
+	case domain.IsUnitName(owner):
+		get = h.dir.Units
+	case domain.IsPersonName(owner):
+		get = h.dir.People
+	default:
+		return nil
+	}
+	found, err := h.lookup(ctx, get, []string{owner})
+	if err != nil {
+		return err
+	}
+	var v apperr.Violations
+	if _, ok := found[owner]; !ok {
+		v.Add(field, "is not known to the forces service")
+	}
+	return v.Err()
+}

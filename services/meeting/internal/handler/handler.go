@@ -1,13 +1,28 @@
+// Package handler serves tansiq.meeting.v1.MeetingService: each method validates its
+// request, checks the people and units it names against the forces service (through the
+// Directory interface, one batch call per kind), calls the domain and the store, and maps
+// failures to gRPC statuses in one place.
+//
+// One file per resource (meetings.go, decisions.go, action_items.go) holds its methods, its
+// filter and update mask, its checks and its API conversions; handler.go holds the shapes
+// every resource shares (get, page, retry answers), requests.go the checks of request
+// fields, directory.go the questions asked of the forces service.
 package handler
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"google.golang.org/grpc"
 
+	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/store"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
+	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
 
@@ -43,3 +58,108 @@ func (h *Handler) Register(s *grpc.Server) { meetingv1.RegisterMeetingServiceSer
 func (h *Handler) stamp() time.Time { return h.now().UTC().Truncate(time.Millisecond) }
 
 func toStatus(err error) error { return apperr.ToStatus(err, errorDomain) }
+
+// actor is who acts on this call, and the one place it is decided: the force the caller's
+// verified identity speaks for (never a field of the request, so a force cannot act for
+// another), and the person when the caller is one. What the actor may do is authorized
+// centrally (platform/access).
+func actor(ctx context.Context) domain.Actor {
+	a := domain.Actor{Force: access.ActingForce(ctx, "")}
+	if id := access.Caller(ctx); domain.IsPersonName(id.Subject) {
+		a.Person = id.Subject
+	}
+	return a
+}
+
+// get is every Get method: the name checked against its form, the record read from the
+// cache, and the caller's right to read it.
+func get[T any](ctx context.Context, c *store.Collection[T], name string, valid func(string) bool, form string) (*store.Doc[T], error) {
+	var v apperr.Violations
+	validateName(&v, "name", name, valid, form)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	d, err := c.Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return d, access.Read(ctx, d.Name, d.Owner)
+}
+
+// newName names a new record of collection ("meetings", "meetings/m1/decisions"): the id
+// the client chose, or a random one starting with prefix.
+func newName(collection, id, prefix string) string {
+	if id == "" {
+		id = prefix + store.NewID()
+	}
+	return collection + "/" + id
+}
+
+// priorCreate answers a create's retry from what the first call stored (nil, nil when the
+// request id is new), for a caller who may change that record. It is asked before the
+// forces service, so that a retry is answered from what is stored, as AIP-155 wants, even
+// while the forces service is down or after a person it named was removed.
+func priorCreate[T any](ctx context.Context, c *store.Collection[T], requestID, hash string) (*store.Doc[T], error) {
+	prior, err := c.Prior(ctx, requestID, hash)
+	if err != nil || prior == nil {
+		return nil, err
+	}
+	return prior, access.Change(ctx, prior.Name, prior.Owner)
+}
+
+// beforeLookup reads the record an update will change when the update must ask the forces
+// service first: for a caller may allows (refused before anything is asked on its behalf),
+// and unless the request was applied already: then done is true and d answers the retry.
+// The compare-and-swap that follows authorizes and checks for a retry again.
+func beforeLookup[T any](ctx context.Context, c *store.Collection[T], ch store.Change, may func(*store.Doc[T]) error) (d *store.Doc[T], done bool, err error) {
+	d, err = c.Get(ctx, ch.Name)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := may(d); err != nil {
+		return nil, false, err
+	}
+	done, err = meetingstore.Replayed(d, ch.RequestID, ch.RequestHash)
+	return d, done, err
+}
+
+// pageRequest reads a List request's page size and token (issued for query): the size,
+// and the position the token holds (nil on the first page).
+func pageRequest[P any](h *Handler, v *apperr.Violations, query string, pageSize int32, token string) (int, *P) {
+	size := reqcheck.PageSize(v, pageSize)
+	if token == "" {
+		return size, nil
+	}
+	var pos P
+	if err := h.tokens.Decode(query, token, &pos); errors.Is(err, pagetoken.ErrInvalid) {
+		v.Add("page_token", "is not a token from this query's previous page")
+	}
+	return size, &pos
+}
+
+// nextPage cuts docs, listed with one more than size, to the page, and returns the token of
+// the next page (empty on the last), holding the position of the page's last record. The
+// records the caller may not read are left out as if they did not exist (the token still
+// moves past them).
+func nextPage[T, P any](ctx context.Context, h *Handler, query string, docs []*store.Doc[T], size int, position func(*store.Doc[T]) P) ([]*store.Doc[T], string, error) {
+	token := ""
+	if len(docs) > size {
+		docs = docs[:size]
+		t, err := h.tokens.Encode(query, position(docs[size-1]))
+		if err != nil {
+			return nil, "", err
+		}
+		token = t
+	}
+	out := docs[:0:0]
+	for _, d := range docs {
+		if access.Read(ctx, d.Name, d.Owner) == nil {
+			out = append(out, d)
+		}
+	}
+	return out, token, nil
+}
+
+// pageQuery identifies a List query for its page tokens: the parent and the filter, so a
+// token is refused under another parent as under another filter.
+func pageQuery(parent, filter string) string { return parent + "\x00" + filter }

@@ -2,17 +2,24 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/fieldmask"
-	"github.com/tansiq/tansiq/platform/reqcheck"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/fieldmask"
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/platform/types"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
+
+const meetingForm = "meetings/{meeting}"
 
 // CreateMeeting records a meeting in state SCHEDULED once the forces service confirms every
 // attendee; a retry with the same request_id returns the first result.
@@ -36,17 +43,14 @@ func (h *Handler) createMeeting(ctx context.Context, req *meetingv1.CreateMeetin
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	id := req.GetMeetingId()
-	if id == "" {
-		id = "m" + store.NewID()
-	}
+	name := newName("meetings", req.GetMeetingId(), "m")
 	// The host force owns the meeting's record: only its operators record the meeting,
 	// checked before anything is looked up. A retry carries the same host force.
-	if err := access.Change(ctx, "meetings/"+id, m.HostForce); err != nil {
+	if err := access.Change(ctx, name, m.HostForce); err != nil {
 		return nil, err
 	}
 	hash := reqhash.Of(req)
-	if prior, err := h.meetings.Prior(ctx, req.GetRequestId(), hash); err != nil || prior != nil {
+	if prior, err := priorCreate(ctx, h.meetings.Collection, req.GetRequestId(), hash); err != nil || prior != nil {
 		return prior, err
 	}
 	if err := h.checkAttendees(ctx, "meeting.attendees", m.Attendees); err != nil {
@@ -54,26 +58,77 @@ func (h *Handler) createMeeting(ctx context.Context, req *meetingv1.CreateMeetin
 	}
 	m.State = domain.StateScheduled
 	return h.meetings.Create(ctx, &meetingstore.MeetingDoc{
-		Name: "meetings/" + id, Owner: m.HostForce,
-		RequestID: req.GetRequestId(), RequestHash: hash, Body: m,
+		Name: name, Owner: m.HostForce, RequestID: req.GetRequestId(), RequestHash: hash, Body: m,
 	})
 }
 
 // GetMeeting returns one meeting.
 func (h *Handler) GetMeeting(ctx context.Context, req *meetingv1.GetMeetingRequest) (*meetingv1.GetMeetingResponse, error) {
-	var v apperr.Violations
-	validateName(&v, "name", req.GetName(), domain.IsMeetingName, "meetings/{meeting}")
-	if err := v.Err(); err != nil {
-		return nil, toStatus(err)
-	}
-	d, err := h.meetings.Get(ctx, req.GetName())
+	d, err := get(ctx, h.meetings.Collection, req.GetName(), domain.IsMeetingName, meetingForm)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	if err := access.Read(ctx, d.Name, d.Owner); err != nil {
+	return &meetingv1.GetMeetingResponse{Meeting: meetingToProto(d)}, nil
+}
+
+// meetingSchema is the filter ListMeetings accepts, as its request documents.
+var meetingSchema = filter.Schema{
+	"start_time":      {Type: filter.Time, Ops: filter.Ordered},
+	"state":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingState_name)},
+	"level":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingLevel_name)},
+	"host_force":      {Type: filter.String},
+	"attending_force": {Type: filter.String},
+	"place.name":      {Type: filter.String},
+	"place.latitude":  {Type: filter.Number, Ops: filter.Ordered},
+	"place.longitude": {Type: filter.Number, Ops: filter.Ordered},
+}
+
+// ListMeetings lists meetings, latest start_time first, a page at a time.
+func (h *Handler) ListMeetings(ctx context.Context, req *meetingv1.ListMeetingsRequest) (*meetingv1.ListMeetingsResponse, error) {
+	var v apperr.Violations
+	conds, err := meetingSchema.Check(req.GetFilter())
+	if err != nil {
+		v.Add("filter", "%v", err)
+	}
+	for i, c := range conds {
+		if c.Field == "place.name" {
+			// Stored as domain.PlaceKey of every name and alias; compare the same way.
+			conds[i].Value = domain.PlaceKey(c.Value.(string))
+		}
+	}
+	query := req.GetFilter()
+	size, from := pageRequest[meetingstore.MeetingPosition](h, &v, query, req.GetPageSize(), req.GetPageToken())
+	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	return &meetingv1.GetMeetingResponse{Meeting: meetingToProto(d)}, nil
+	docs, err := h.meetings.List(ctx, conds, from, size+1)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	docs, token, err := nextPage(ctx, h, query, docs, size, meetingstore.MeetingPositionOf)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &meetingv1.ListMeetingsResponse{NextPageToken: token}
+	for _, d := range docs {
+		resp.Meetings = append(resp.Meetings, meetingToProto(d))
+	}
+	return resp, nil
+}
+
+// meetingUpdatable lists the update_mask paths UpdateMeeting accepts. State changes go
+// through HoldMeeting, CancelMeeting and CloseMeeting; the host force owns the record and
+// never changes.
+var meetingUpdatable = map[string]func(dst *domain.Meeting, src domain.Meeting){
+	"title":        func(d *domain.Meeting, s domain.Meeting) { d.Title = s.Title },
+	"purpose":      func(d *domain.Meeting, s domain.Meeting) { d.Purpose = s.Purpose },
+	"place":        func(d *domain.Meeting, s domain.Meeting) { d.Place = s.Place },
+	"start_time":   func(d *domain.Meeting, s domain.Meeting) { d.StartTime = s.StartTime },
+	"end_time":     func(d *domain.Meeting, s domain.Meeting) { d.EndTime = s.EndTime },
+	"level":        func(d *domain.Meeting, s domain.Meeting) { d.Level = s.Level },
+	"attendees":    func(d *domain.Meeting, s domain.Meeting) { d.Attendees = s.Attendees },
+	"agenda_items": func(d *domain.Meeting, s domain.Meeting) { d.AgendaItems = s.AgendaItems },
+	"outcome":      func(d *domain.Meeting, s domain.Meeting) { d.Outcome = s.Outcome },
 }
 
 // UpdateMeeting changes the fields named in the mask, if the etag (when given) matches and
@@ -89,7 +144,7 @@ func (h *Handler) UpdateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 
 func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetingRequest) (*meetingstore.MeetingDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "meeting.name", req.GetMeeting().GetName(), domain.IsMeetingName, "meetings/{meeting}")
+	validateName(&v, "meeting.name", req.GetMeeting().GetName(), domain.IsMeetingName, meetingForm)
 	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), meetingUpdatable)
 	if len(paths) > 0 {
 		validateMeeting(&v, "meeting", req.GetMeeting(), paths, h.now())
@@ -103,15 +158,8 @@ func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 	patch := meetingFromProto(req.GetMeeting())
 	may := store.OwnerMayChange[domain.Meeting](ctx)
 	if paths["attendees"] {
-		d, err := h.meetings.Get(ctx, ch.Name)
-		if err != nil {
-			return nil, err
-		}
-		// Before the forces service is asked anything on the caller's behalf.
-		if err := may(d); err != nil {
-			return nil, err
-		}
-		if done, err := meetingstore.Replayed(d, ch.RequestID, ch.RequestHash); err != nil || done {
+		d, done, err := beforeLookup(ctx, h.meetings.Collection, ch, may)
+		if err != nil || done {
 			return d, err
 		}
 		if err := d.Body.CheckAttendeesEditable(); err != nil {
@@ -167,10 +215,11 @@ func (h *Handler) CloseMeeting(ctx context.Context, req *meetingv1.CloseMeetingR
 	return &meetingv1.CloseMeetingResponse{Meeting: meetingToProto(d)}, nil
 }
 
-// transition applies a state move to the named meeting as one compare-and-swap.
+// transition applies a state move to the named meeting as one compare-and-swap, for an
+// operator of the host force (authorized inside it).
 func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, verb string, move func(*domain.Meeting) error) (*meetingstore.MeetingDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "name", name, domain.IsMeetingName, "meetings/{meeting}")
+	validateName(&v, "name", name, domain.IsMeetingName, meetingForm)
 	reqcheck.RequestID(&v, requestID)
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -179,18 +228,135 @@ func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, v
 		store.OwnerMayChange[domain.Meeting](ctx), func(d *meetingstore.MeetingDoc) error { return move(&d.Body) })
 }
 
-// checkAttendees asks the forces service, in one call, about every attendee: unknown people
-// and people claimed for the wrong force are INVALID_ARGUMENT, one violation per entry.
-func (h *Handler) checkAttendees(ctx context.Context, field string, as []domain.Attendee) error {
-	names := make([]string, 0, len(as))
-	for _, a := range as {
-		names = append(names, a.Person)
+// validateMeeting checks every field of a meeting a client sends; paths selects the fields
+// to check (nil: all, as on create). It checks the form of attendees; whether they exist
+// is asked of the forces service afterwards.
+func validateMeeting(v *apperr.Violations, p string, m *meetingv1.Meeting, paths map[string]bool, now time.Time) {
+	if m == nil {
+		v.Add(p, "is required")
+		return
 	}
-	found, err := h.lookup(ctx, h.dir.People, names)
-	if err != nil {
-		return err
+	has := func(f string) bool { return paths == nil || paths[f] }
+	if has("title") {
+		validateText(v, p+".title", m.GetTitle(), true, types.MaxShortLen)
 	}
-	var v apperr.Violations
-	v.Append("", domain.CheckAttendees(field, as, found))
-	return v.Err()
+	if has("purpose") {
+		validateText(v, p+".purpose", m.GetPurpose(), false, types.MaxTextLen)
+	}
+	if has("place") {
+		types.ValidatePlace(v, p+".place", m.GetPlace(), true)
+	}
+	if has("start_time") {
+		validateTime(v, p+".start_time", m.GetStartTime(), true, now)
+	}
+	if has("end_time") {
+		validateTime(v, p+".end_time", m.GetEndTime(), false, now)
+	}
+	if has("level") {
+		if m.GetLevel() == meetingv1.MeetingLevel_MEETING_LEVEL_UNSPECIFIED {
+			v.Add(p+".level", "is required")
+		} else if _, ok := meetingv1.MeetingLevel_name[int32(m.GetLevel())]; !ok {
+			v.Add(p+".level", "unknown value %d", m.GetLevel())
+		}
+	}
+	if has("attendees") {
+		validateAttendees(v, p+".attendees", m.GetAttendees())
+	}
+	if has("agenda_items") {
+		validateAgenda(v, p+".agenda_items", m.GetAgendaItems())
+	}
+	if has("outcome") {
+		validateText(v, p+".outcome", m.GetOutcome(), false, types.MaxTextLen)
+	}
+	if paths == nil {
+		validateName(v, p+".host_force", m.GetHostForce(), domain.IsForceName, "forces/{force}")
+	}
+}
+
+// validateAttendees checks each attendee's form: a person name, the force claimed for them
+// being the one their name belongs to, and no one listed twice.
+func validateAttendees(v *apperr.Violations, field string, as []*meetingv1.Attendee) {
+	if len(as) > maxAttendees {
+		v.Add(field, "at most %d attendees", maxAttendees)
+	}
+	seen := map[string]bool{}
+	for i, a := range as {
+		f := apperr.Index(field, i)
+		validateName(v, f+".person", a.GetPerson(), domain.IsPersonName, "forces/{force}/people/{person}")
+		validateName(v, f+".force", a.GetForce(), domain.IsForceName, "forces/{force}")
+		if domain.IsPersonName(a.GetPerson()) {
+			if seen[a.GetPerson()] {
+				v.Add(f+".person", "%s is listed twice", a.GetPerson())
+			}
+			seen[a.GetPerson()] = true
+			if own := domain.ForceOf(a.GetPerson()); domain.IsForceName(a.GetForce()) && own != a.GetForce() {
+				v.Add(f+".force", "the person belongs to %s, not %s", own, a.GetForce())
+			}
+		}
+		validateText(v, f+".role", a.GetRole(), false, types.MaxShortLen)
+		validateText(v, f+".display_name", a.GetDisplayName(), false, types.MaxShortLen)
+	}
+}
+
+func validateAgenda(v *apperr.Violations, field string, items []*meetingv1.AgendaItem) {
+	if len(items) > maxAgenda {
+		v.Add(field, "at most %d items", maxAgenda)
+	}
+	for i, a := range items {
+		f := apperr.Index(field, i)
+		validateText(v, f+".title", a.GetTitle(), true, types.MaxShortLen)
+		validateText(v, f+".description", a.GetDescription(), false, types.MaxTextLen)
+		validateText(v, f+".outcome", a.GetOutcome(), false, types.MaxTextLen)
+	}
+}
+
+// meetingFromProto converts the client-writable fields of a meeting and derives the rest.
+func meetingFromProto(in *meetingv1.Meeting) domain.Meeting {
+	m := domain.Meeting{
+		Title:     in.GetTitle(),
+		Purpose:   in.GetPurpose(),
+		Place:     types.PlaceFromProto(in.GetPlace()),
+		StartTime: storedTime(in.GetStartTime()),
+		EndTime:   storedTime(in.GetEndTime()),
+		Level:     in.GetLevel().String(),
+		HostForce: in.GetHostForce(),
+		Outcome:   in.GetOutcome(),
+	}
+	for _, a := range in.GetAttendees() {
+		m.Attendees = append(m.Attendees, domain.Attendee{Person: a.GetPerson(), Force: a.GetForce(), Role: a.GetRole(), DisplayName: a.GetDisplayName()})
+	}
+	for _, a := range in.GetAgendaItems() {
+		m.AgendaItems = append(m.AgendaItems, domain.AgendaItem{Title: a.GetTitle(), Description: a.GetDescription(), Outcome: a.GetOutcome()})
+	}
+	m.Normalize()
+	return m
+}
+
+// meetingToProto converts a stored meeting to its API form.
+func meetingToProto(d *meetingstore.MeetingDoc) *meetingv1.Meeting {
+	m := d.Body
+	out := &meetingv1.Meeting{
+		Name:            d.Name,
+		Title:           m.Title,
+		Purpose:         m.Purpose,
+		Place:           m.Place.ToProto(),
+		StartTime:       timestamppb.New(m.StartTime),
+		EndTime:         optionalTime(m.EndTime),
+		Level:           meetingv1.MeetingLevel(meetingv1.MeetingLevel_value[m.Level]),
+		HostForce:       m.HostForce,
+		Outcome:         m.Outcome,
+		AttendingForces: m.AttendingForces,
+		State:           meetingv1.MeetingState(meetingv1.MeetingState_value[m.State]),
+		StateReason:     m.StateReason,
+		CreateTime:      timestamppb.New(d.CreateTime),
+		UpdateTime:      timestamppb.New(d.UpdateTime),
+		Etag:            d.Etag,
+	}
+	for _, a := range m.Attendees {
+		out.Attendees = append(out.Attendees, &meetingv1.Attendee{Person: a.Person, Force: a.Force, Role: a.Role, DisplayName: a.DisplayName})
+	}
+	for _, a := range m.AgendaItems {
+		out.AgendaItems = append(out.AgendaItems, &meetingv1.AgendaItem{Title: a.Title, Description: a.Description, Outcome: a.Outcome})
+	}
+	return out
 }

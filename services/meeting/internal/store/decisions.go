@@ -54,6 +54,11 @@ type DecisionPosition struct {
 	Name       string    `json:"n"`
 }
 
+// DecisionPositionOf is d's position in the newest-first order.
+func DecisionPositionOf(d *DecisionDoc) DecisionPosition {
+	return DecisionPosition{CreateTime: d.CreateTime, Name: d.Name}
+}
+
 // List returns up to limit decisions of meeting (every meeting's when it is empty)
 // matching the filter, newest first, after pos.
 func (s *Decisions) List(ctx context.Context, meeting string, conds []filter.Typed, after *DecisionPosition, limit int) ([]*DecisionDoc, error) {

@@ -51,6 +51,11 @@ type MeetingPosition struct {
 	Name      string    `json:"n"`
 }
 
+// MeetingPositionOf is d's position in the latest-first order.
+func MeetingPositionOf(d *MeetingDoc) MeetingPosition {
+	return MeetingPosition{StartTime: d.Body.StartTime, Name: d.Name}
+}
+
 // maxName sorts after every resource name: in the latest-first order it comes first among
 // meetings starting at one time.
 const maxName = "\U0010FFFF"
