@@ -13,8 +13,10 @@ import (
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/auth"
+	"github.com/tansiq/tansiq/platform/store"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
+	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
 
 func TestCreateDecision(t *testing.T) {
@@ -83,6 +85,29 @@ func TestCreateDecisionRefusals(t *testing.T) {
 	}
 	if got := e.stored(t); got != [3]int64{2, 0, 0} {
 		t.Errorf("stored %v, want the two meetings and no decision", got)
+	}
+}
+
+// TestCreateDecisionRefusedWhenMeetingClosedMeanwhile: the meeting is closed while the
+// forces service checks the decision's units. The rule that only a held meeting takes
+// decisions is checked again inside the decisions' compare-and-swap, so nothing is stored.
+func TestCreateDecisionRefusedWhenMeetingClosedMeanwhile(t *testing.T) {
+	e := newEnv(t)
+	m := e.heldMeeting(t, "makhmour")
+	e.dir.units = func(ctx context.Context, names []string) (map[string]domain.Member, []string, error) {
+		_, err := e.store.Meetings.Update(ctx, store.Change{Name: m.GetName(), Verb: "closed"},
+			func(d *meetingstore.MeetingDoc) error { return d.Body.Close("") })
+		if err != nil {
+			t.Errorf("close: %v", err)
+		}
+		return lookupKnown(ctx, names)
+	}
+	_, err := e.client.CreateDecision(testCtx(t), &meetingv1.CreateDecisionRequest{Parent: m.GetName(), Decision: jointDeployment()})
+	if got, want := failureOf(t, err), (failure{Code: codes.FailedPrecondition, Reason: "WRONG_STATE"}); !got.equal(want) {
+		t.Errorf("CreateDecision on a meeting closed meanwhile: %+v, want %+v (%v)", got, want, err)
+	}
+	if got := e.stored(t); got != [3]int64{1, 0, 0} {
+		t.Errorf("stored %v, want the meeting and no decision", got)
 	}
 }
 
