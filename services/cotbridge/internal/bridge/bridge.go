@@ -37,6 +37,7 @@ type Settings struct {
 	maxClients                  *int
 	eventsPerSecond             *int
 	writeTimeout, positionEvery *time.Duration
+	idleTimeout                 *time.Duration
 }
 
 // Flags declares the bridge's flags (each with a TANSIQ_* environment fallback).
@@ -58,6 +59,7 @@ func Flags(fs *flag.FlagSet) *Settings {
 		burst:           config.Int(fs, "client-burst", "TANSIQ_COT_CLIENT_BURST", 50, "events a client may send at once above its rate"),
 		maxClients:      config.Int(fs, "max-clients", "TANSIQ_COT_MAX_CLIENTS", 1000, "clients served at once on each port"),
 		writeTimeout:    config.Duration(fs, "client-write-timeout", "TANSIQ_COT_WRITE_TIMEOUT", 10*time.Second, "a client that takes no write for this long is dropped"),
+		idleTimeout:     config.Duration(fs, "client-idle-timeout", "TANSIQ_COT_IDLE_TIMEOUT", 5*time.Minute, "a client that sends nothing (not even a ping) for this long is dropped; negative: never"),
 		positionEvery:   config.Duration(fs, "position-every", "TANSIQ_COT_POSITION_EVERY", 10*time.Second, "at most one position report per bound device in this time"),
 	}
 }
@@ -92,7 +94,7 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 	reporter := positions.New(gw.Forces, *s.positionEvery, rt.Log)
 	srv := server.New(h, server.Config{
 		MaxEventBytes: *s.maxEvent, EventsPerSecond: float64(*s.eventsPerSecond), Burst: *s.burst,
-		WriteTimeout: *s.writeTimeout, MaxClients: *s.maxClients, Positions: reporter, Forces: reporter,
+		WriteTimeout: *s.writeTimeout, IdleTimeout: *s.idleTimeout, MaxClients: *s.maxClients, Positions: reporter, Forces: reporter,
 	}, rt.Log)
 
 	var listeners []func()

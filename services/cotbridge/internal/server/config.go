@@ -20,6 +20,10 @@ type Config struct {
 	WriteTimeout time.Duration
 	// HandshakeTimeout ends a TLS client that does not finish its handshake (default 10 s).
 	HandshakeTimeout time.Duration
+	// IdleTimeout ends a client that sends no event (not even a ping) for this long
+	// (default 5 min; TAK clients send their position or a t-x-c-t ping far more often),
+	// so that clients that never send do not hold their slots for ever. Negative: never.
+	IdleTimeout time.Duration
 	// MaxClients bounds the connections served at once (default 1000); more are closed
 	// on accept.
 	MaxClients int
@@ -45,6 +49,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HandshakeTimeout == 0 {
 		c.HandshakeTimeout = 10 * time.Second
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 5 * time.Minute
 	}
 	if c.MaxClients == 0 {
 		c.MaxClients = 1000

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -231,6 +232,11 @@ func (ss *session) read(ctx context.Context) {
 			b   []byte
 			err error
 		)
+		if idle := ss.srv.cfg.IdleTimeout; idle > 0 {
+			// The whole next event must arrive within it: a client sending a byte at a
+			// time is idle too.
+			_ = ss.conn.SetReadDeadline(time.Now().Add(idle))
+		}
 		if proto {
 			b, err = r.NextProto()
 		} else {
@@ -242,6 +248,9 @@ func (ss *session) read(ctx context.Context) {
 			return
 		case errors.Is(err, cot.ErrBadFrame):
 			st.Malformed.Add(1)
+			return
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			st.Idle.Add(1)
 			return
 		case err != nil:
 			return

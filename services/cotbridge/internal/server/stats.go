@@ -7,6 +7,7 @@ type Stats struct {
 	Connections       atomic.Int64 // connections accepted
 	Refused           atomic.Int64 // connections closed on accept: too many clients
 	HandshakeFailures atomic.Int64 // TLS clients that did not complete a handshake
+	Idle              atomic.Int64 // clients ended for sending nothing for IdleTimeout
 	Malformed         atomic.Int64 // events that were not CoT
 	Oversized         atomic.Int64 // events over MaxEventBytes (each ended a connection)
 	RateLimited       atomic.Int64 // events discarded over a client's rate
