@@ -23,6 +23,25 @@ import (
 
 const actionItemForm = "meetings/{meeting}/decisions/{decision}/actionItems/{action_item}"
 
+// actionItemSchema is the filter ListActionItems accepts, as its request documents.
+var actionItemSchema = filter.Schema{
+	"owner_force": {Type: filter.String},
+	"owner":       {Type: filter.String},
+	"status":      {Type: filter.Enum, Ops: []filter.Op{filter.Eq, filter.Ne}, Values: reqcheck.EnumNames(meetingv1.ActionItemStatus_name)},
+	"due_time":    {Type: filter.Time, Ops: filter.Ordered},
+	"zone":        {Type: filter.String},
+}
+
+// actionItemUpdatable lists the update_mask paths UpdateActionItem accepts. Status changes
+// only through AddActionItemUpdate; a new owner must still belong to a force that took the
+// decision.
+var actionItemUpdatable = map[string]func(dst *domain.ActionItem, src domain.ActionItem) error{
+	"title":       func(d *domain.ActionItem, s domain.ActionItem) error { d.Title = s.Title; return nil },
+	"description": func(d *domain.ActionItem, s domain.ActionItem) error { d.Description = s.Description; return nil },
+	"owner":       func(d *domain.ActionItem, s domain.ActionItem) error { return d.SetOwner(s.Owner) },
+	"due_time":    func(d *domain.ActionItem, s domain.ActionItem) error { d.DueTime = s.DueTime; return nil },
+}
+
 // CreateActionItem adds an action item to a decision; a retry with the same request_id
 // returns the first result. An owner unit or person is checked with the forces service.
 func (h *Handler) CreateActionItem(ctx context.Context, req *meetingv1.CreateActionItemRequest) (*meetingv1.CreateActionItemResponse, error) {
@@ -76,15 +95,6 @@ func (h *Handler) GetActionItem(ctx context.Context, req *meetingv1.GetActionIte
 	return &meetingv1.GetActionItemResponse{ActionItem: actionItemToProto(d, h.now())}, nil
 }
 
-// actionItemSchema is the filter ListActionItems accepts, as its request documents.
-var actionItemSchema = filter.Schema{
-	"owner_force": {Type: filter.String},
-	"owner":       {Type: filter.String},
-	"status":      {Type: filter.Enum, Ops: []filter.Op{filter.Eq, filter.Ne}, Values: reqcheck.EnumNames(meetingv1.ActionItemStatus_name)},
-	"due_time":    {Type: filter.Time, Ops: filter.Ordered},
-	"zone":        {Type: filter.String},
-}
-
 // ListActionItems lists the action items of one decision, one meeting or every meeting,
 // soonest due first, a page at a time; the status filter compares the status as of now.
 func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListActionItemsRequest) (*meetingv1.ListActionItemsResponse, error) {
@@ -116,16 +126,6 @@ func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListAction
 		resp.ActionItems = append(resp.ActionItems, actionItemToProto(d, now))
 	}
 	return resp, nil
-}
-
-// actionItemUpdatable lists the update_mask paths UpdateActionItem accepts. Status changes
-// only through AddActionItemUpdate; a new owner must still belong to a force that took the
-// decision.
-var actionItemUpdatable = map[string]func(dst *domain.ActionItem, src domain.ActionItem) error{
-	"title":       func(d *domain.ActionItem, s domain.ActionItem) error { d.Title = s.Title; return nil },
-	"description": func(d *domain.ActionItem, s domain.ActionItem) error { d.Description = s.Description; return nil },
-	"owner":       func(d *domain.ActionItem, s domain.ActionItem) error { return d.SetOwner(s.Owner) },
-	"due_time":    func(d *domain.ActionItem, s domain.ActionItem) error { d.DueTime = s.DueTime; return nil },
 }
 
 // UpdateActionItem changes the fields named in the mask, if the etag (when given) matches.

@@ -19,6 +19,16 @@ import (
 
 const decisionForm = "meetings/{meeting}/decisions/{decision}"
 
+// decisionSchema is the filter ListDecisions accepts, as its request documents.
+var decisionSchema = filter.Schema{
+	"kind":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.DecisionKind_name)},
+	"binding":        {Type: filter.Enum, Values: []string{"true", "false"}},
+	"zone":           {Type: filter.String},
+	"unit":           {Type: filter.String},
+	"incident":       {Type: filter.String},
+	"awaiting_force": {Type: filter.String},
+}
+
 // CreateDecision records a decision of a held meeting once the forces service confirms the
 // units it names; it needs the acknowledgement of every force it names.
 //
@@ -89,16 +99,6 @@ func (h *Handler) GetDecision(ctx context.Context, req *meetingv1.GetDecisionReq
 		return nil, toStatus(err)
 	}
 	return &meetingv1.GetDecisionResponse{Decision: decisionToProto(d)}, nil
-}
-
-// decisionSchema is the filter ListDecisions accepts, as its request documents.
-var decisionSchema = filter.Schema{
-	"kind":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.DecisionKind_name)},
-	"binding":        {Type: filter.Enum, Values: []string{"true", "false"}},
-	"zone":           {Type: filter.String},
-	"unit":           {Type: filter.String},
-	"incident":       {Type: filter.String},
-	"awaiting_force": {Type: filter.String},
 }
 
 // ListDecisions lists the decisions of one meeting or of all, newest first, a page at a time.

@@ -21,6 +21,33 @@ import (
 
 const meetingForm = "meetings/{meeting}"
 
+// meetingSchema is the filter ListMeetings accepts, as its request documents.
+var meetingSchema = filter.Schema{
+	"start_time":      {Type: filter.Time, Ops: filter.Ordered},
+	"state":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingState_name)},
+	"level":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingLevel_name)},
+	"host_force":      {Type: filter.String},
+	"attending_force": {Type: filter.String},
+	"place.name":      {Type: filter.String},
+	"place.latitude":  {Type: filter.Number, Ops: filter.Ordered},
+	"place.longitude": {Type: filter.Number, Ops: filter.Ordered},
+}
+
+// meetingUpdatable lists the update_mask paths UpdateMeeting accepts. State changes go
+// through HoldMeeting, CancelMeeting and CloseMeeting; the host force owns the record and
+// never changes.
+var meetingUpdatable = map[string]func(dst *domain.Meeting, src domain.Meeting){
+	"title":        func(d *domain.Meeting, s domain.Meeting) { d.Title = s.Title },
+	"purpose":      func(d *domain.Meeting, s domain.Meeting) { d.Purpose = s.Purpose },
+	"place":        func(d *domain.Meeting, s domain.Meeting) { d.Place = s.Place },
+	"start_time":   func(d *domain.Meeting, s domain.Meeting) { d.StartTime = s.StartTime },
+	"end_time":     func(d *domain.Meeting, s domain.Meeting) { d.EndTime = s.EndTime },
+	"level":        func(d *domain.Meeting, s domain.Meeting) { d.Level = s.Level },
+	"attendees":    func(d *domain.Meeting, s domain.Meeting) { d.Attendees = s.Attendees },
+	"agenda_items": func(d *domain.Meeting, s domain.Meeting) { d.AgendaItems = s.AgendaItems },
+	"outcome":      func(d *domain.Meeting, s domain.Meeting) { d.Outcome = s.Outcome },
+}
+
 // CreateMeeting records a meeting in state SCHEDULED once the forces service confirms every
 // attendee; a retry with the same request_id returns the first result.
 func (h *Handler) CreateMeeting(ctx context.Context, req *meetingv1.CreateMeetingRequest) (*meetingv1.CreateMeetingResponse, error) {
@@ -71,18 +98,6 @@ func (h *Handler) GetMeeting(ctx context.Context, req *meetingv1.GetMeetingReque
 	return &meetingv1.GetMeetingResponse{Meeting: meetingToProto(d)}, nil
 }
 
-// meetingSchema is the filter ListMeetings accepts, as its request documents.
-var meetingSchema = filter.Schema{
-	"start_time":      {Type: filter.Time, Ops: filter.Ordered},
-	"state":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingState_name)},
-	"level":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingLevel_name)},
-	"host_force":      {Type: filter.String},
-	"attending_force": {Type: filter.String},
-	"place.name":      {Type: filter.String},
-	"place.latitude":  {Type: filter.Number, Ops: filter.Ordered},
-	"place.longitude": {Type: filter.Number, Ops: filter.Ordered},
-}
-
 // ListMeetings lists meetings, latest start_time first, a page at a time.
 func (h *Handler) ListMeetings(ctx context.Context, req *meetingv1.ListMeetingsRequest) (*meetingv1.ListMeetingsResponse, error) {
 	var v apperr.Violations
@@ -114,21 +129,6 @@ func (h *Handler) ListMeetings(ctx context.Context, req *meetingv1.ListMeetingsR
 		resp.Meetings = append(resp.Meetings, meetingToProto(d))
 	}
 	return resp, nil
-}
-
-// meetingUpdatable lists the update_mask paths UpdateMeeting accepts. State changes go
-// through HoldMeeting, CancelMeeting and CloseMeeting; the host force owns the record and
-// never changes.
-var meetingUpdatable = map[string]func(dst *domain.Meeting, src domain.Meeting){
-	"title":        func(d *domain.Meeting, s domain.Meeting) { d.Title = s.Title },
-	"purpose":      func(d *domain.Meeting, s domain.Meeting) { d.Purpose = s.Purpose },
-	"place":        func(d *domain.Meeting, s domain.Meeting) { d.Place = s.Place },
-	"start_time":   func(d *domain.Meeting, s domain.Meeting) { d.StartTime = s.StartTime },
-	"end_time":     func(d *domain.Meeting, s domain.Meeting) { d.EndTime = s.EndTime },
-	"level":        func(d *domain.Meeting, s domain.Meeting) { d.Level = s.Level },
-	"attendees":    func(d *domain.Meeting, s domain.Meeting) { d.Attendees = s.Attendees },
-	"agenda_items": func(d *domain.Meeting, s domain.Meeting) { d.AgendaItems = s.AgendaItems },
-	"outcome":      func(d *domain.Meeting, s domain.Meeting) { d.Outcome = s.Outcome },
 }
 
 // UpdateMeeting changes the fields named in the mask, if the etag (when given) matches and
