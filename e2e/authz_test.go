@@ -18,8 +18,8 @@ import (
 	"github.com/tansiq/tansiq/e2e/harness"
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/store"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
@@ -142,9 +142,9 @@ func TestAuthzThroughGatewayAndDirect(t *testing.T) {
 					}
 					for _, p := range reached {
 						rec := auditRecord(ctx, t, p, c.method, requestID)
-						wantDecision := gatewayv1.AuditDecision_AUDIT_DECISION_DENIED
+						wantDecision := auditv1.AuditDecision_AUDIT_DECISION_DENIED
 						if caller.want == codes.OK {
-							wantDecision = gatewayv1.AuditDecision_AUDIT_DECISION_ALLOWED
+							wantDecision = auditv1.AuditDecision_AUDIT_DECISION_ALLOWED
 						}
 						if rec.GetDecision() != wantDecision || rec.GetStatusCode() != caller.want.String() || rec.GetRecordedBy() != p {
 							t.Errorf("%s's audit record: %s %s by %s; want %s %s by %s", p, rec.GetDecision(), rec.GetStatusCode(),
@@ -160,15 +160,15 @@ func TestAuthzThroughGatewayAndDirect(t *testing.T) {
 // auditRecord finds the record of one call in the named process's own audit trail (the
 // gateway's through the gateway, a service's by calling it directly) by its request id,
 // which even a call refused before it was forwarded (no token) carries.
-func auditRecord(ctx context.Context, t *testing.T, process, method, requestID string) *gatewayv1.AuditRecord {
+func auditRecord(ctx context.Context, t *testing.T, process, method, requestID string) *auditv1.AuditRecord {
 	t.Helper()
 	// The gateway lists every server's trail: recorded_by picks the process's own record.
 	filter := fmt.Sprintf("request_id = %s AND recorded_by = %q", strconv.Quote(requestID), process)
 	// An operator of the other force: operators read both forces' records (README,
 	// Security); a viewer would see only its own force's.
 	reader := env.Token("e2e-auditor", harness.Peshmerga, auth.RoleOperator)
-	resp, err := gatewayv1.NewAuditServiceClient(conn(t, process, reader)).ListAuditRecords(ctx,
-		&gatewayv1.ListAuditRecordsRequest{Filter: filter})
+	resp, err := auditv1.NewAuditServiceClient(conn(t, process, reader)).ListAuditRecords(ctx,
+		&auditv1.ListAuditRecordsRequest{Filter: filter})
 	if err != nil {
 		t.Fatalf("%s: ListAuditRecords(%s): %v", process, filter, err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/tansiq/tansiq/e2e/harness"
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/store"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
@@ -26,7 +26,7 @@ func TestOneAuditTrail(t *testing.T) {
 	ctx := testCtx(t)
 	start := time.Now().Add(-time.Second).UTC()
 	armyToken := env.Token("sec-auditee", harness.IraqiArmy, auth.RoleOperator)
-	trail := gatewayv1.NewAuditServiceClient(env.Conn("gateway", env.Token("sec-auditor", harness.Peshmerga, auth.RoleOperator)))
+	trail := auditv1.NewAuditServiceClient(env.Conn("gateway", env.Token("sec-auditor", harness.Peshmerga, auth.RoleOperator)))
 	suffix := store.NewID()
 
 	// Straight to the incident service, around the gateway.
@@ -40,7 +40,7 @@ func TestOneAuditTrail(t *testing.T) {
 	}
 	name := created.GetIncident().GetName()
 	rec := onlyRecord(ctx, t, trail, directID, "incident")
-	if rec.GetResource() != name || rec.GetDecision() != gatewayv1.AuditDecision_AUDIT_DECISION_ALLOWED {
+	if rec.GetResource() != name || rec.GetDecision() != auditv1.AuditDecision_AUDIT_DECISION_ALLOWED {
 		t.Errorf("direct create on record as %s %s, want %s allowed", rec.GetResource(), rec.GetDecision(), name)
 	}
 
@@ -55,7 +55,7 @@ func TestOneAuditTrail(t *testing.T) {
 	}
 	for _, server := range []string{"gateway", "incident"} {
 		rec := onlyRecord(ctx, t, trail, deniedID, server)
-		if rec.GetResource() != name || rec.GetDecision() != gatewayv1.AuditDecision_AUDIT_DECISION_DENIED {
+		if rec.GetResource() != name || rec.GetDecision() != auditv1.AuditDecision_AUDIT_DECISION_DENIED {
 			t.Errorf("denied update on %s's record as %q %s, want %s denied", server, rec.GetResource(), rec.GetDecision(), name)
 		}
 	}
@@ -111,10 +111,10 @@ func TestOneAuditTrail(t *testing.T) {
 }
 
 // onlyRecord returns the one record the gateway lists for requestID from server's trail.
-func onlyRecord(ctx context.Context, t *testing.T, trail gatewayv1.AuditServiceClient, requestID, server string) *gatewayv1.AuditRecord {
+func onlyRecord(ctx context.Context, t *testing.T, trail auditv1.AuditServiceClient, requestID, server string) *auditv1.AuditRecord {
 	t.Helper()
 	filter := fmt.Sprintf("request_id = %s AND recorded_by = %q", strconv.Quote(requestID), server)
-	resp, err := trail.ListAuditRecords(ctx, &gatewayv1.ListAuditRecordsRequest{Filter: filter})
+	resp, err := trail.ListAuditRecords(ctx, &auditv1.ListAuditRecordsRequest{Filter: filter})
 	if err != nil {
 		t.Fatalf("ListAuditRecords(%s): %v", filter, err)
 	}
@@ -124,10 +124,10 @@ func onlyRecord(ctx context.Context, t *testing.T, trail gatewayv1.AuditServiceC
 	return resp.GetAuditRecords()[0]
 }
 
-func listAll(ctx context.Context, t *testing.T, trail gatewayv1.AuditServiceClient, filter, order string, size int32) []*gatewayv1.AuditRecord {
+func listAll(ctx context.Context, t *testing.T, trail auditv1.AuditServiceClient, filter, order string, size int32) []*auditv1.AuditRecord {
 	t.Helper()
-	var out []*gatewayv1.AuditRecord
-	req := &gatewayv1.ListAuditRecordsRequest{Filter: filter, OrderBy: order, PageSize: size}
+	var out []*auditv1.AuditRecord
+	req := &auditv1.ListAuditRecordsRequest{Filter: filter, OrderBy: order, PageSize: size}
 	for {
 		resp, err := trail.ListAuditRecords(ctx, req)
 		if err != nil {

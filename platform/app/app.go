@@ -25,7 +25,7 @@ import (
 	"github.com/tansiq/tansiq/platform/server"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/telemetry"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 // Options describe one deployable.
@@ -156,7 +156,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	rt.Server = server.New(cfg)
 	srv := rt.Server
 	tokens := pagetoken.New(*pageSecret)
-	var trail gatewayv1.AuditServiceServer = audit.NewService(recorder, tokens)
+	var trail auditv1.AuditServiceServer = audit.NewService(recorder, tokens)
 	if o.AuditSources != nil {
 		others, err := o.AuditSources(rt)
 		if err != nil {
@@ -164,7 +164,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 		}
 		trail = audit.NewMerged(o.Name, audit.NewService(recorder, tokens), others, tokens)
 	}
-	gatewayv1.RegisterAuditServiceServer(srv.GRPC, trail)
+	auditv1.RegisterAuditServiceServer(srv.GRPC, trail)
 	if err := wire(ctx, rt); err != nil {
 		return err
 	}

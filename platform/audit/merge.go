@@ -12,13 +12,13 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/reqcheck"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 // Trail is one server's AuditService as a client sees it.
 type Trail interface {
-	ListAuditRecords(ctx context.Context, in *gatewayv1.ListAuditRecordsRequest, opts ...grpc.CallOption) (*gatewayv1.ListAuditRecordsResponse, error)
-	GetAuditRecord(ctx context.Context, in *gatewayv1.GetAuditRecordRequest, opts ...grpc.CallOption) (*gatewayv1.GetAuditRecordResponse, error)
+	ListAuditRecords(ctx context.Context, in *auditv1.ListAuditRecordsRequest, opts ...grpc.CallOption) (*auditv1.ListAuditRecordsResponse, error)
+	GetAuditRecord(ctx context.Context, in *auditv1.GetAuditRecordRequest, opts ...grpc.CallOption) (*auditv1.GetAuditRecordResponse, error)
 }
 
 // Source is one server whose trail a Merged service lists.
@@ -32,7 +32,7 @@ type Source struct {
 // of them with the caller's token, so each applies the audit-read rule itself. A server
 // that cannot answer fails the list: a trail with a silent gap would be worse than none.
 type Merged struct {
-	gatewayv1.UnimplementedAuditServiceServer
+	auditv1.UnimplementedAuditServiceServer
 	sources []Source
 	tokens  *pagetoken.Codec
 	now     func() time.Time
@@ -48,11 +48,11 @@ func NewMerged(self string, local *Service, others []Source, tokens *pagetoken.C
 // localTrail calls this server's own Service in process.
 type localTrail struct{ s *Service }
 
-func (l localTrail) ListAuditRecords(ctx context.Context, in *gatewayv1.ListAuditRecordsRequest, _ ...grpc.CallOption) (*gatewayv1.ListAuditRecordsResponse, error) {
+func (l localTrail) ListAuditRecords(ctx context.Context, in *auditv1.ListAuditRecordsRequest, _ ...grpc.CallOption) (*auditv1.ListAuditRecordsResponse, error) {
 	return l.s.ListAuditRecords(ctx, in)
 }
 
-func (l localTrail) GetAuditRecord(ctx context.Context, in *gatewayv1.GetAuditRecordRequest, _ ...grpc.CallOption) (*gatewayv1.GetAuditRecordResponse, error) {
+func (l localTrail) GetAuditRecord(ctx context.Context, in *auditv1.GetAuditRecordRequest, _ ...grpc.CallOption) (*auditv1.GetAuditRecordResponse, error) {
 	return l.s.GetAuditRecord(ctx, in)
 }
 
@@ -72,7 +72,7 @@ type sourcePos struct {
 }
 
 // GetAuditRecord finds the record in whichever trail holds it.
-func (m *Merged) GetAuditRecord(ctx context.Context, req *gatewayv1.GetAuditRecordRequest) (*gatewayv1.GetAuditRecordResponse, error) {
+func (m *Merged) GetAuditRecord(ctx context.Context, req *auditv1.GetAuditRecordRequest) (*auditv1.GetAuditRecordResponse, error) {
 	for _, s := range m.sources {
 		resp, err := s.Trail.GetAuditRecord(ctx, req)
 		if status.Code(err) == codes.NotFound {
@@ -88,7 +88,7 @@ func (m *Merged) GetAuditRecord(ctx context.Context, req *gatewayv1.GetAuditReco
 
 // ListAuditRecords lists every source's records in one order: event time (latest first
 // unless order_by is "event_time"), then name, then the order of the sources.
-func (m *Merged) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAuditRecordsRequest) (*gatewayv1.ListAuditRecordsResponse, error) {
+func (m *Merged) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRecordsRequest) (*auditv1.ListAuditRecordsResponse, error) {
 	var v apperr.Violations
 	if _, err := listSchema.Check(req.GetFilter()); err != nil {
 		v.Add("filter", "%v", err)
@@ -114,10 +114,10 @@ func (m *Merged) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAuditR
 	}
 	cursors := make([]*cursor, len(m.sources))
 	for i, s := range m.sources {
-		cursors[i] = &cursor{src: s, pos: pos.Src[i], req: &gatewayv1.ListAuditRecordsRequest{
+		cursors[i] = &cursor{src: s, pos: pos.Src[i], req: &auditv1.ListAuditRecordsRequest{
 			Filter: bounded, OrderBy: req.GetOrderBy(), PageSize: int32(size)}}
 	}
-	resp := &gatewayv1.ListAuditRecordsResponse{}
+	resp := &auditv1.ListAuditRecordsResponse{}
 	for len(resp.AuditRecords) < size {
 		best := -1
 		for i, c := range cursors {
@@ -157,10 +157,10 @@ func (m *Merged) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAuditR
 // cursor reads one source page by page.
 type cursor struct {
 	src    Source
-	req    *gatewayv1.ListAuditRecordsRequest
+	req    *auditv1.ListAuditRecordsRequest
 	pos    sourcePos
 	loaded bool
-	buf    []*gatewayv1.AuditRecord
+	buf    []*auditv1.AuditRecord
 	next   string
 }
 
@@ -187,7 +187,7 @@ func (c *cursor) fill(ctx context.Context) error {
 	return nil
 }
 
-func (c *cursor) take() *gatewayv1.AuditRecord {
+func (c *cursor) take() *auditv1.AuditRecord {
 	r := c.buf[0]
 	c.buf = c.buf[1:]
 	c.pos.Skip++
@@ -196,7 +196,7 @@ func (c *cursor) take() *gatewayv1.AuditRecord {
 
 // before orders records as every source does (event time, then name), and equal ones by
 // source, which the caller's loop gives by taking the first source on a tie.
-func before(a, b *gatewayv1.AuditRecord, asc bool) bool {
+func before(a, b *auditv1.AuditRecord, asc bool) bool {
 	ta, tb := a.GetEventTime().AsTime(), b.GetEventTime().AsTime()
 	if !ta.Equal(tb) {
 		return ta.Before(tb) == asc

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/tansiq/tansiq/platform/pagetoken"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 // TestMergedPagesEverySourceOnce pages two trails of six records each, written at the same
@@ -20,8 +20,8 @@ func TestMergedPagesEverySourceOnce(t *testing.T) {
 	m.now = func() time.Time { return base.Add(time.Hour) }
 	for _, order := range []string{"event_time", ""} {
 		for _, size := range []int32{1, 2, 5, 13} {
-			var got []*gatewayv1.AuditRecord
-			req := &gatewayv1.ListAuditRecordsRequest{OrderBy: order, PageSize: size}
+			var got []*auditv1.AuditRecord
+			req := &auditv1.ListAuditRecordsRequest{OrderBy: order, PageSize: size}
 			for pages := 0; ; pages++ {
 				if pages > 24 {
 					t.Fatalf("order %q, size %d: still paging after %d pages", order, size, pages)
@@ -55,11 +55,11 @@ func TestMergedPagesEverySourceOnce(t *testing.T) {
 
 type downTrail struct{}
 
-func (downTrail) ListAuditRecords(context.Context, *gatewayv1.ListAuditRecordsRequest, ...grpc.CallOption) (*gatewayv1.ListAuditRecordsResponse, error) {
+func (downTrail) ListAuditRecords(context.Context, *auditv1.ListAuditRecordsRequest, ...grpc.CallOption) (*auditv1.ListAuditRecordsResponse, error) {
 	return nil, status.Error(codes.Unavailable, "connection refused")
 }
 
-func (downTrail) GetAuditRecord(context.Context, *gatewayv1.GetAuditRecordRequest, ...grpc.CallOption) (*gatewayv1.GetAuditRecordResponse, error) {
+func (downTrail) GetAuditRecord(context.Context, *auditv1.GetAuditRecordRequest, ...grpc.CallOption) (*auditv1.GetAuditRecordResponse, error) {
 	return nil, status.Error(codes.Unavailable, "connection refused")
 }
 
@@ -67,7 +67,7 @@ func (downTrail) GetAuditRecord(context.Context, *gatewayv1.GetAuditRecordReques
 // is never silently shorter.
 func TestMergedFailsWhileASourceIsDown(t *testing.T) {
 	m := NewMerged("gateway", trail(t), []Source{{Name: "meeting", Trail: downTrail{}}}, pagetoken.New("audit-test"))
-	_, err := m.ListAuditRecords(context.Background(), &gatewayv1.ListAuditRecordsRequest{})
+	_, err := m.ListAuditRecords(context.Background(), &auditv1.ListAuditRecordsRequest{})
 	if status.Code(err) != codes.Unavailable {
 		t.Fatalf("list with the meeting service down: %v, want UNAVAILABLE", err)
 	}

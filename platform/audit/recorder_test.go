@@ -17,7 +17,7 @@ import (
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/store/storetest"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 var operator = auth.Identity{Subject: "forces/peshmerga/people/karwan", Force: "forces/peshmerga", Role: auth.RoleOperator}
@@ -51,9 +51,9 @@ func chain(h grpc.UnaryHandler, info *grpc.UnaryServerInfo, ics ...grpc.UnarySer
 	return h
 }
 
-func all(t *testing.T, s *Service, filter string) []*gatewayv1.AuditRecord {
+func all(t *testing.T, s *Service, filter string) []*auditv1.AuditRecord {
 	t.Helper()
-	resp, err := s.ListAuditRecords(context.Background(), &gatewayv1.ListAuditRecordsRequest{Filter: filter, OrderBy: "event_time", PageSize: 500})
+	resp, err := s.ListAuditRecords(context.Background(), &auditv1.ListAuditRecordsRequest{Filter: filter, OrderBy: "event_time", PageSize: 500})
 	if err != nil {
 		t.Fatalf("ListAuditRecords(%q): %v", filter, err)
 	}
@@ -74,24 +74,24 @@ func TestRecorderUnary(t *testing.T) {
 		method  string
 		id      *auth.Identity
 		handler grpc.UnaryHandler
-		want    *gatewayv1.AuditRecord // nil: nothing recorded
+		want    *auditv1.AuditRecord // nil: nothing recorded
 	}{
 		{"allowed change", "/tansiq.incident.v1.IncidentService/UpdateIncident", &operator,
 			func(context.Context, any) (any, error) { return calls[0].resp, nil },
-			&gatewayv1.AuditRecord{Actor: operator.Subject, ActorForce: operator.Force, ActorRole: gatewayv1.CallerRole_CALLER_ROLE_OPERATOR,
+			&auditv1.AuditRecord{Actor: operator.Subject, ActorForce: operator.Force, ActorRole: auditv1.CallerRole_CALLER_ROLE_OPERATOR,
 				Method: "/tansiq.incident.v1.IncidentService/UpdateIncident", Resource: "incidents/khidr-jija",
-				Decision: gatewayv1.AuditDecision_AUDIT_DECISION_ALLOWED, StatusCode: "OK", RequestId: "r-1",
+				Decision: auditv1.AuditDecision_AUDIT_DECISION_ALLOWED, StatusCode: "OK", RequestId: "r-1",
 				TraceId: traceID.String(), ChangedFields: []string{"title", "notes"}, ResourceEtag: "e-2", RecordedBy: "incident"}},
 		{"denied change", "/tansiq.incident.v1.IncidentService/UpdateIncident", &operator, denied,
-			&gatewayv1.AuditRecord{Actor: operator.Subject, ActorForce: operator.Force, ActorRole: gatewayv1.CallerRole_CALLER_ROLE_OPERATOR,
+			&auditv1.AuditRecord{Actor: operator.Subject, ActorForce: operator.Force, ActorRole: auditv1.CallerRole_CALLER_ROLE_OPERATOR,
 				Method: "/tansiq.incident.v1.IncidentService/UpdateIncident", Resource: "incidents/khidr-jija",
-				Decision: gatewayv1.AuditDecision_AUDIT_DECISION_DENIED, Reason: auth.ReasonOtherForce, StatusCode: "PermissionDenied",
+				Decision: auditv1.AuditDecision_AUDIT_DECISION_DENIED, Reason: auth.ReasonOtherForce, StatusCode: "PermissionDenied",
 				RequestId: "r-1", TraceId: traceID.String(), ChangedFields: []string{"title", "notes"}, RecordedBy: "incident"}},
 		{"unauthenticated change", "/tansiq.incident.v1.IncidentService/UpdateIncident", nil,
 			func(context.Context, any) (any, error) { t.Fatal("handler reached without identity"); return nil, nil },
-			&gatewayv1.AuditRecord{Actor: "anonymous",
+			&auditv1.AuditRecord{Actor: "anonymous",
 				Method: "/tansiq.incident.v1.IncidentService/UpdateIncident", Resource: "incidents/khidr-jija",
-				Decision: gatewayv1.AuditDecision_AUDIT_DECISION_DENIED, StatusCode: "Unauthenticated",
+				Decision: auditv1.AuditDecision_AUDIT_DECISION_DENIED, StatusCode: "Unauthenticated",
 				RequestId: "r-1", TraceId: traceID.String(), ChangedFields: []string{"title", "notes"}, RecordedBy: "incident"}},
 		{"read", "/tansiq.incident.v1.IncidentService/GetIncident", &operator,
 			func(context.Context, any) (any, error) { return calls[0].resp, nil }, nil},
@@ -186,7 +186,7 @@ func TestRecorderStreamDecodesForwardedCalls(t *testing.T) {
 	}
 	rec := got[0]
 	gotFacts := extracted{rec.GetResource(), rec.GetRequestId(), rec.GetResourceEtag(), rec.GetChangedFields()}
-	if !gotFacts.equal(calls[0].want) || rec.GetActor() != operator.Subject || rec.GetDecision() != gatewayv1.AuditDecision_AUDIT_DECISION_ALLOWED {
+	if !gotFacts.equal(calls[0].want) || rec.GetActor() != operator.Subject || rec.GetDecision() != auditv1.AuditDecision_AUDIT_DECISION_ALLOWED {
 		t.Errorf("recorded %v; want %+v by %s, allowed", rec, calls[0].want, operator.Subject)
 	}
 	// A forwarded read is not recorded.

@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/tansiq/tansiq/platform/auth"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 // TestWhoReadsWhichRecords holds the audit-read rule of the README: operators (and
@@ -29,7 +29,7 @@ func TestWhoReadsWhichRecords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := auth.WithIdentity(context.Background(), tt.id)
-			resp, err := s.ListAuditRecords(ctx, &gatewayv1.ListAuditRecordsRequest{OrderBy: "event_time"})
+			resp, err := s.ListAuditRecords(ctx, &auditv1.ListAuditRecordsRequest{OrderBy: "event_time"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -37,11 +37,11 @@ func TestWhoReadsWhichRecords(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 			// The other force's first record, fetched by name.
-			all, err := s.ListAuditRecords(context.Background(), &gatewayv1.ListAuditRecordsRequest{OrderBy: "event_time"})
+			all, err := s.ListAuditRecords(context.Background(), &auditv1.ListAuditRecordsRequest{OrderBy: "event_time"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.GetAuditRecord(ctx, &gatewayv1.GetAuditRecordRequest{Name: all.GetAuditRecords()[0].GetName()})
+			_, err = s.GetAuditRecord(ctx, &auditv1.GetAuditRecordRequest{Name: all.GetAuditRecords()[0].GetName()})
 			want := codes.OK
 			if tt.id.Role == auth.RoleViewer {
 				want = codes.NotFound

@@ -17,14 +17,14 @@ import (
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/store"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 const errorDomain = "tansiq.audit"
 
-// Service serves one server's audit records through tansiq.gateway.v1.AuditService.
+// Service serves one server's audit records through tansiq.audit.v1.AuditService.
 type Service struct {
-	gatewayv1.UnimplementedAuditServiceServer
+	auditv1.UnimplementedAuditServiceServer
 	coll   *mongo.Collection
 	tokens *pagetoken.Codec
 }
@@ -58,7 +58,7 @@ type position struct {
 }
 
 // GetAuditRecord returns one record.
-func (s *Service) GetAuditRecord(ctx context.Context, req *gatewayv1.GetAuditRecordRequest) (*gatewayv1.GetAuditRecordResponse, error) {
+func (s *Service) GetAuditRecord(ctx context.Context, req *auditv1.GetAuditRecordRequest) (*auditv1.GetAuditRecordResponse, error) {
 	if !strings.HasPrefix(req.GetName(), "auditRecords/") {
 		var v apperr.Violations
 		v.Add("name", `must look like "auditRecords/{audit_record}"`)
@@ -75,11 +75,11 @@ func (s *Service) GetAuditRecord(ctx context.Context, req *gatewayv1.GetAuditRec
 	if force, all := readScope(ctx); !all && rec.ActorForce != force {
 		return nil, apperr.ToStatus(apperr.NotFound(req.GetName()), errorDomain)
 	}
-	return &gatewayv1.GetAuditRecordResponse{AuditRecord: ToProto(&rec)}, nil
+	return &auditv1.GetAuditRecordResponse{AuditRecord: ToProto(&rec)}, nil
 }
 
 // ListAuditRecords lists records, latest first unless order_by is "event_time".
-func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAuditRecordsRequest) (*gatewayv1.ListAuditRecordsResponse, error) {
+func (s *Service) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRecordsRequest) (*auditv1.ListAuditRecordsResponse, error) {
 	var v apperr.Violations
 	conds, err := listSchema.Check(req.GetFilter())
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *gatewayv1.ListAudit
 	if err := cur.All(ctx, &recs); err != nil {
 		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
 	}
-	resp := &gatewayv1.ListAuditRecordsResponse{}
+	resp := &auditv1.ListAuditRecordsResponse{}
 	if len(recs) > size {
 		recs = recs[:size]
 		last := recs[size-1]
@@ -159,18 +159,18 @@ func ascending(orderBy string) (asc, ok bool) {
 	return false, false
 }
 
-var roles = map[string]gatewayv1.CallerRole{
-	"viewer": gatewayv1.CallerRole_CALLER_ROLE_VIEWER, "operator": gatewayv1.CallerRole_CALLER_ROLE_OPERATOR,
-	"commander": gatewayv1.CallerRole_CALLER_ROLE_COMMANDER, "service": gatewayv1.CallerRole_CALLER_ROLE_SERVICE,
+var roles = map[string]auditv1.CallerRole{
+	"viewer": auditv1.CallerRole_CALLER_ROLE_VIEWER, "operator": auditv1.CallerRole_CALLER_ROLE_OPERATOR,
+	"commander": auditv1.CallerRole_CALLER_ROLE_COMMANDER, "service": auditv1.CallerRole_CALLER_ROLE_SERVICE,
 }
 
 // ToProto converts a stored record to its API form.
-func ToProto(r *Record) *gatewayv1.AuditRecord {
-	d := gatewayv1.AuditDecision_AUDIT_DECISION_DENIED
+func ToProto(r *Record) *auditv1.AuditRecord {
+	d := auditv1.AuditDecision_AUDIT_DECISION_DENIED
 	if r.Allowed {
-		d = gatewayv1.AuditDecision_AUDIT_DECISION_ALLOWED
+		d = auditv1.AuditDecision_AUDIT_DECISION_ALLOWED
 	}
-	return &gatewayv1.AuditRecord{
+	return &auditv1.AuditRecord{
 		Name: r.Name, Actor: r.Actor, ActorForce: r.ActorForce, ActorRole: roles[r.ActorRole],
 		Method: r.Method, Resource: r.Resource, Decision: d, Reason: r.Reason, StatusCode: r.StatusCode,
 		RequestId: r.RequestID, TraceId: r.TraceID, ChangedFields: r.ChangedFields, ResourceEtag: r.ResourceEtag,

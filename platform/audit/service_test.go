@@ -12,8 +12,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tansiq/tansiq/platform/auth"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
@@ -54,7 +54,7 @@ func trail(t *testing.T) *Service {
 	return s
 }
 
-func requestIDs(recs []*gatewayv1.AuditRecord) []string {
+func requestIDs(recs []*auditv1.AuditRecord) []string {
 	out := []string{}
 	for _, r := range recs {
 		out = append(out, r.GetRequestId())
@@ -83,7 +83,7 @@ func TestListFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter+"|"+tt.orderBy, func(t *testing.T) {
-			resp, err := s.ListAuditRecords(context.Background(), &gatewayv1.ListAuditRecordsRequest{Filter: tt.filter, OrderBy: tt.orderBy})
+			resp, err := s.ListAuditRecords(context.Background(), &auditv1.ListAuditRecordsRequest{Filter: tt.filter, OrderBy: tt.orderBy})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +113,7 @@ func TestListPages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s|%s|%d", tt.filter, tt.orderBy, tt.size), func(t *testing.T) {
 			var got [][]string
-			req := &gatewayv1.ListAuditRecordsRequest{Filter: tt.filter, OrderBy: tt.orderBy, PageSize: tt.size}
+			req := &auditv1.ListAuditRecordsRequest{Filter: tt.filter, OrderBy: tt.orderBy, PageSize: tt.size}
 			for range 10 {
 				resp, err := s.ListAuditRecords(context.Background(), req)
 				if err != nil {
@@ -133,21 +133,21 @@ func TestListPages(t *testing.T) {
 
 func TestListRefusesBadRequests(t *testing.T) {
 	s := trail(t)
-	first, err := s.ListAuditRecords(context.Background(), &gatewayv1.ListAuditRecordsRequest{PageSize: 1})
+	first, err := s.ListAuditRecords(context.Background(), &auditv1.ListAuditRecordsRequest{PageSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
-		req  *gatewayv1.ListAuditRecordsRequest
+		req  *auditv1.ListAuditRecordsRequest
 	}{
-		{"unknown filter field", &gatewayv1.ListAuditRecordsRequest{Filter: `secret = "x"`}},
-		{"unknown decision", &gatewayv1.ListAuditRecordsRequest{Filter: `decision = MAYBE`}},
-		{"bad time", &gatewayv1.ListAuditRecordsRequest{Filter: `event_time > "yesterday"`}},
-		{"unknown order", &gatewayv1.ListAuditRecordsRequest{OrderBy: "actor"}},
-		{"negative page size", &gatewayv1.ListAuditRecordsRequest{PageSize: -1}},
-		{"tampered page token", &gatewayv1.ListAuditRecordsRequest{PageSize: 1, PageToken: first.GetNextPageToken() + "x"}},
-		{"page token of another query", &gatewayv1.ListAuditRecordsRequest{PageSize: 1, PageToken: first.GetNextPageToken(), OrderBy: "event_time"}},
+		{"unknown filter field", &auditv1.ListAuditRecordsRequest{Filter: `secret = "x"`}},
+		{"unknown decision", &auditv1.ListAuditRecordsRequest{Filter: `decision = MAYBE`}},
+		{"bad time", &auditv1.ListAuditRecordsRequest{Filter: `event_time > "yesterday"`}},
+		{"unknown order", &auditv1.ListAuditRecordsRequest{OrderBy: "actor"}},
+		{"negative page size", &auditv1.ListAuditRecordsRequest{PageSize: -1}},
+		{"tampered page token", &auditv1.ListAuditRecordsRequest{PageSize: 1, PageToken: first.GetNextPageToken() + "x"}},
+		{"page token of another query", &auditv1.ListAuditRecordsRequest{PageSize: 1, PageToken: first.GetNextPageToken(), OrderBy: "event_time"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,7 +161,7 @@ func TestListRefusesBadRequests(t *testing.T) {
 
 func TestGetAuditRecord(t *testing.T) {
 	s := trail(t)
-	list, err := s.ListAuditRecords(context.Background(), &gatewayv1.ListAuditRecordsRequest{Filter: `request_id = "r1"`})
+	list, err := s.ListAuditRecords(context.Background(), &auditv1.ListAuditRecordsRequest{Filter: `request_id = "r1"`})
 	if err != nil || len(list.GetAuditRecords()) != 1 {
 		t.Fatalf("list r1: %v, %v", list, err)
 	}
@@ -175,7 +175,7 @@ func TestGetAuditRecord(t *testing.T) {
 		{"incidents/khidr-jija", codes.InvalidArgument},
 	}
 	for _, tt := range tests {
-		got, err := s.GetAuditRecord(context.Background(), &gatewayv1.GetAuditRecordRequest{Name: tt.name})
+		got, err := s.GetAuditRecord(context.Background(), &auditv1.GetAuditRecordRequest{Name: tt.name})
 		if status.Code(err) != tt.code {
 			t.Errorf("GetAuditRecord(%s): %v, want %v", tt.name, err, tt.code)
 		}

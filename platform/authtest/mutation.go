@@ -13,7 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/tansiq/tansiq/platform/auth"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 // Absent is what a Mutation's State reports for a record that does not exist.
@@ -151,9 +151,9 @@ func (s *Server) CheckMutation(t *testing.T, m Mutation) {
 			r.GetDecision(), r.GetStatusCode(), r.GetReason(), r.GetRecordedBy()))
 	}
 	for _, a := range attempts {
-		decision := gatewayv1.AuditDecision_AUDIT_DECISION_DENIED
+		decision := auditv1.AuditDecision_AUDIT_DECISION_DENIED
 		if a.Code == codes.OK {
-			decision = gatewayv1.AuditDecision_AUDIT_DECISION_ALLOWED
+			decision = auditv1.AuditDecision_AUDIT_DECISION_ALLOWED
 		}
 		want = append(want, fmt.Sprintf("%s|%s|%v|%v|%s|%s|%s", a.Actor.Subject, a.Actor.Force, callerRole(a.Actor.Role),
 			decision, a.Code, a.Reason, s.Name))
@@ -164,10 +164,10 @@ func (s *Server) CheckMutation(t *testing.T, m Mutation) {
 }
 
 // auditRecords lists the server's audit records matching filter, oldest first.
-func (s *Server) auditRecords(t testing.TB, ctx context.Context, filter string) []*gatewayv1.AuditRecord {
+func (s *Server) auditRecords(t testing.TB, ctx context.Context, filter string) []*auditv1.AuditRecord {
 	t.Helper()
-	var out []*gatewayv1.AuditRecord
-	req := &gatewayv1.ListAuditRecordsRequest{Filter: filter, OrderBy: "event_time", PageSize: 100}
+	var out []*auditv1.AuditRecord
+	req := &auditv1.ListAuditRecordsRequest{Filter: filter, OrderBy: "event_time", PageSize: 100}
 	for {
 		resp, err := s.Audit.ListAuditRecords(ctx, req)
 		if err != nil {
@@ -191,16 +191,16 @@ func codeAndReason(err error) (codes.Code, string) {
 	return st.Code(), ""
 }
 
-func callerRole(r auth.Role) gatewayv1.CallerRole {
+func callerRole(r auth.Role) auditv1.CallerRole {
 	switch r {
 	case auth.RoleViewer:
-		return gatewayv1.CallerRole_CALLER_ROLE_VIEWER
+		return auditv1.CallerRole_CALLER_ROLE_VIEWER
 	case auth.RoleOperator:
-		return gatewayv1.CallerRole_CALLER_ROLE_OPERATOR
+		return auditv1.CallerRole_CALLER_ROLE_OPERATOR
 	case auth.RoleCommander:
-		return gatewayv1.CallerRole_CALLER_ROLE_COMMANDER
+		return auditv1.CallerRole_CALLER_ROLE_COMMANDER
 	case auth.RoleService:
-		return gatewayv1.CallerRole_CALLER_ROLE_SERVICE
+		return auditv1.CallerRole_CALLER_ROLE_SERVICE
 	}
-	return gatewayv1.CallerRole_CALLER_ROLE_UNSPECIFIED
+	return auditv1.CallerRole_CALLER_ROLE_UNSPECIFIED
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/server"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 // Server is a service served in process behind the production interceptors.
@@ -25,7 +25,7 @@ type Server struct {
 	// with auth.WithBearer (or none, to be refused).
 	Conn *grpc.ClientConn
 	// Audit is the server's own AuditService, as every deployable serves it.
-	Audit gatewayv1.AuditServiceClient
+	Audit auditv1.AuditServiceClient
 	// Keys mints the tokens the server accepts, and others.
 	Keys *Keys
 	// Name is the service name the audit records carry (RecordedBy).
@@ -53,7 +53,7 @@ func Serve(t testing.TB, name string, db *mongo.Database, register func(*grpc.Se
 		Unary:  []grpc.UnaryServerInterceptor{recorder.Unary(), authn.Unary(), audit.Capture()},
 		Stream: []grpc.StreamServerInterceptor{recorder.Stream(), authn.Stream(), audit.CaptureStream()},
 	})
-	gatewayv1.RegisterAuditServiceServer(srv.GRPC, audit.NewService(recorder, pagetoken.New("authtest-page-tokens")))
+	auditv1.RegisterAuditServiceServer(srv.GRPC, audit.NewService(recorder, pagetoken.New("authtest-page-tokens")))
 	register(srv.GRPC)
 
 	lis := bufconn.Listen(1 << 20)
@@ -74,7 +74,7 @@ func Serve(t testing.TB, name string, db *mongo.Database, register func(*grpc.Se
 		cancel()
 		<-done
 	})
-	return &Server{Conn: conn, Audit: gatewayv1.NewAuditServiceClient(conn), Keys: keys, Name: name}
+	return &Server{Conn: conn, Audit: auditv1.NewAuditServiceClient(conn), Keys: keys, Name: name}
 }
 
 // As returns ctx carrying a good token for id.

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/tansiq/tansiq/platform/dial"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
@@ -33,7 +34,7 @@ var services = []grpc.ServiceDesc{
 	gatewayv1.ZoneService_ServiceDesc,
 	gatewayv1.DeploymentService_ServiceDesc,
 	gatewayv1.CoverageService_ServiceDesc,
-	gatewayv1.AuditService_ServiceDesc,
+	auditv1.AuditService_ServiceDesc,
 }
 
 // sideEffects are the methods whose every call may add something (a create whose

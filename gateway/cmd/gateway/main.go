@@ -20,8 +20,8 @@ import (
 	"github.com/tansiq/tansiq/platform/config"
 	"github.com/tansiq/tansiq/platform/dial"
 	"github.com/tansiq/tansiq/platform/server"
+	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
-	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 )
@@ -89,11 +89,11 @@ func auditSources(rt *app.Runtime, addrs map[string]string) ([]audit.Source, err
 		if addrs[name] == "" {
 			continue
 		}
-		conn, err := rt.Dial(addrs[name], dial.Retryable(gatewayv1.AuditService_ServiceDesc)...)
+		conn, err := rt.Dial(addrs[name], dial.Retryable(auditv1.AuditService_ServiceDesc)...)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, audit.Source{Name: name, Trail: gatewayv1.NewAuditServiceClient(conn)})
+		out = append(out, audit.Source{Name: name, Trail: auditv1.NewAuditServiceClient(conn)})
 	}
 	return out, nil
 }

@@ -6,7 +6,7 @@ import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { BadRequestSchema, ErrorInfoSchema } from "../../../clients/typescript/gen/google/rpc/error_details_pb.js";
 import { ForcesService } from "../../../clients/typescript/gen/tansiq/forces/v1/forces_service_pb.js";
-import { AuditService } from "../../../clients/typescript/gen/tansiq/gateway/v1/audit_service_pb.js";
+import { AuditService } from "../../../clients/typescript/gen/tansiq/audit/v1/audit_service_pb.js";
 import { CoverageService } from "../../../clients/typescript/gen/tansiq/gateway/v1/coverage_service_pb.js";
 import { DeploymentService } from "../../../clients/typescript/gen/tansiq/gateway/v1/deployment_service_pb.js";
 import { ZoneService } from "../../../clients/typescript/gen/tansiq/gateway/v1/zone_service_pb.js";

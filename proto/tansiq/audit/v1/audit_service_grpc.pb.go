@@ -2,9 +2,9 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             (unknown)
-// source: tansiq/gateway/v1/audit_service.proto
+// source: tansiq/audit/v1/audit_service.proto
 
-package gatewayv1
+package auditv1
 
 import (
 	context "context"
@@ -19,8 +19,8 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	AuditService_GetAuditRecord_FullMethodName   = "/tansiq.gateway.v1.AuditService/GetAuditRecord"
-	AuditService_ListAuditRecords_FullMethodName = "/tansiq.gateway.v1.AuditService/ListAuditRecords"
+	AuditService_GetAuditRecord_FullMethodName   = "/tansiq.audit.v1.AuditService/GetAuditRecord"
+	AuditService_ListAuditRecords_FullMethodName = "/tansiq.audit.v1.AuditService/ListAuditRecords"
 )
 
 // AuditServiceClient is the client API for AuditService service.
@@ -166,7 +166,7 @@ func _AuditService_ListAuditRecords_Handler(srv interface{}, ctx context.Context
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
 var AuditService_ServiceDesc = grpc.ServiceDesc{
-	ServiceName: "tansiq.gateway.v1.AuditService",
+	ServiceName: "tansiq.audit.v1.AuditService",
 	HandlerType: (*AuditServiceServer)(nil),
 	Methods: []grpc.MethodDesc{
 		{
@@ -179,5 +179,5 @@ var AuditService_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "tansiq/gateway/v1/audit_service.proto",
+	Metadata: "tansiq/audit/v1/audit_service.proto",
 }

@@ -2,9 +2,9 @@
 // versions:
 // 	protoc-gen-go v1.36.12
 // 	protoc        (unknown)
-// source: tansiq/gateway/v1/audit_service.proto
+// source: tansiq/audit/v1/audit_service.proto
 
-package gatewayv1
+package auditv1
 
 import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
@@ -33,7 +33,7 @@ type GetAuditRecordRequest struct {
 
 func (x *GetAuditRecordRequest) Reset() {
 	*x = GetAuditRecordRequest{}
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[0]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -45,7 +45,7 @@ func (x *GetAuditRecordRequest) String() string {
 func (*GetAuditRecordRequest) ProtoMessage() {}
 
 func (x *GetAuditRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[0]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -58,7 +58,7 @@ func (x *GetAuditRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuditRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetAuditRecordRequest) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_audit_service_proto_rawDescGZIP(), []int{0}
+	return file_tansiq_audit_v1_audit_service_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *GetAuditRecordRequest) GetName() string {
@@ -79,7 +79,7 @@ type GetAuditRecordResponse struct {
 
 func (x *GetAuditRecordResponse) Reset() {
 	*x = GetAuditRecordResponse{}
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[1]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -91,7 +91,7 @@ func (x *GetAuditRecordResponse) String() string {
 func (*GetAuditRecordResponse) ProtoMessage() {}
 
 func (x *GetAuditRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[1]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -104,7 +104,7 @@ func (x *GetAuditRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuditRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetAuditRecordResponse) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_audit_service_proto_rawDescGZIP(), []int{1}
+	return file_tansiq_audit_v1_audit_service_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *GetAuditRecordResponse) GetAuditRecord() *AuditRecord {
@@ -138,7 +138,7 @@ type ListAuditRecordsRequest struct {
 
 func (x *ListAuditRecordsRequest) Reset() {
 	*x = ListAuditRecordsRequest{}
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[2]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -150,7 +150,7 @@ func (x *ListAuditRecordsRequest) String() string {
 func (*ListAuditRecordsRequest) ProtoMessage() {}
 
 func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[2]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -163,7 +163,7 @@ func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_audit_service_proto_rawDescGZIP(), []int{2}
+	return file_tansiq_audit_v1_audit_service_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ListAuditRecordsRequest) GetPageSize() int32 {
@@ -207,7 +207,7 @@ type ListAuditRecordsResponse struct {
 
 func (x *ListAuditRecordsResponse) Reset() {
 	*x = ListAuditRecordsResponse{}
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[3]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -219,7 +219,7 @@ func (x *ListAuditRecordsResponse) String() string {
 func (*ListAuditRecordsResponse) ProtoMessage() {}
 
 func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_audit_service_proto_msgTypes[3]
+	mi := &file_tansiq_audit_v1_audit_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -232,7 +232,7 @@ func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_audit_service_proto_rawDescGZIP(), []int{3}
+	return file_tansiq_audit_v1_audit_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListAuditRecordsResponse) GetAuditRecords() []*AuditRecord {
@@ -249,55 +249,55 @@ func (x *ListAuditRecordsResponse) GetNextPageToken() string {
 	return ""
 }
 
-var File_tansiq_gateway_v1_audit_service_proto protoreflect.FileDescriptor
+var File_tansiq_audit_v1_audit_service_proto protoreflect.FileDescriptor
 
-const file_tansiq_gateway_v1_audit_service_proto_rawDesc = "" +
+const file_tansiq_audit_v1_audit_service_proto_rawDesc = "" +
 	"\n" +
-	"%tansiq/gateway/v1/audit_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtansiq/gateway/v1/audit.proto\"0\n" +
+	"#tansiq/audit/v1/audit_service.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1btansiq/audit/v1/audit.proto\"0\n" +
 	"\x15GetAuditRecordRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"[\n" +
-	"\x16GetAuditRecordResponse\x12A\n" +
-	"\faudit_record\x18\x01 \x01(\v2\x1e.tansiq.gateway.v1.AuditRecordR\vauditRecord\"\x88\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"Y\n" +
+	"\x16GetAuditRecordResponse\x12?\n" +
+	"\faudit_record\x18\x01 \x01(\v2\x1c.tansiq.audit.v1.AuditRecordR\vauditRecord\"\x88\x01\n" +
 	"\x17ListAuditRecordsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\x12\x19\n" +
-	"\border_by\x18\x04 \x01(\tR\aorderBy\"\x87\x01\n" +
-	"\x18ListAuditRecordsResponse\x12C\n" +
-	"\raudit_records\x18\x01 \x03(\v2\x1e.tansiq.gateway.v1.AuditRecordR\fauditRecords\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xec\x01\n" +
-	"\fAuditService\x12j\n" +
-	"\x0eGetAuditRecord\x12(.tansiq.gateway.v1.GetAuditRecordRequest\x1a).tansiq.gateway.v1.GetAuditRecordResponse\"\x03\x90\x02\x01\x12p\n" +
-	"\x10ListAuditRecords\x12*.tansiq.gateway.v1.ListAuditRecordsRequest\x1a+.tansiq.gateway.v1.ListAuditRecordsResponse\"\x03\x90\x02\x01B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
+	"\border_by\x18\x04 \x01(\tR\aorderBy\"\x85\x01\n" +
+	"\x18ListAuditRecordsResponse\x12A\n" +
+	"\raudit_records\x18\x01 \x03(\v2\x1c.tansiq.audit.v1.AuditRecordR\fauditRecords\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe4\x01\n" +
+	"\fAuditService\x12f\n" +
+	"\x0eGetAuditRecord\x12&.tansiq.audit.v1.GetAuditRecordRequest\x1a'.tansiq.audit.v1.GetAuditRecordResponse\"\x03\x90\x02\x01\x12l\n" +
+	"\x10ListAuditRecords\x12(.tansiq.audit.v1.ListAuditRecordsRequest\x1a).tansiq.audit.v1.ListAuditRecordsResponse\"\x03\x90\x02\x01B8Z6github.com/tansiq/tansiq/proto/tansiq/audit/v1;auditv1b\x06proto3"
 
 var (
-	file_tansiq_gateway_v1_audit_service_proto_rawDescOnce sync.Once
-	file_tansiq_gateway_v1_audit_service_proto_rawDescData []byte
+	file_tansiq_audit_v1_audit_service_proto_rawDescOnce sync.Once
+	file_tansiq_audit_v1_audit_service_proto_rawDescData []byte
 )
 
-func file_tansiq_gateway_v1_audit_service_proto_rawDescGZIP() []byte {
-	file_tansiq_gateway_v1_audit_service_proto_rawDescOnce.Do(func() {
-		file_tansiq_gateway_v1_audit_service_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_tansiq_gateway_v1_audit_service_proto_rawDesc), len(file_tansiq_gateway_v1_audit_service_proto_rawDesc)))
+func file_tansiq_audit_v1_audit_service_proto_rawDescGZIP() []byte {
+	file_tansiq_audit_v1_audit_service_proto_rawDescOnce.Do(func() {
+		file_tansiq_audit_v1_audit_service_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_tansiq_audit_v1_audit_service_proto_rawDesc), len(file_tansiq_audit_v1_audit_service_proto_rawDesc)))
 	})
-	return file_tansiq_gateway_v1_audit_service_proto_rawDescData
+	return file_tansiq_audit_v1_audit_service_proto_rawDescData
 }
 
-var file_tansiq_gateway_v1_audit_service_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
-var file_tansiq_gateway_v1_audit_service_proto_goTypes = []any{
-	(*GetAuditRecordRequest)(nil),    // 0: tansiq.gateway.v1.GetAuditRecordRequest
-	(*GetAuditRecordResponse)(nil),   // 1: tansiq.gateway.v1.GetAuditRecordResponse
-	(*ListAuditRecordsRequest)(nil),  // 2: tansiq.gateway.v1.ListAuditRecordsRequest
-	(*ListAuditRecordsResponse)(nil), // 3: tansiq.gateway.v1.ListAuditRecordsResponse
-	(*AuditRecord)(nil),              // 4: tansiq.gateway.v1.AuditRecord
+var file_tansiq_audit_v1_audit_service_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_tansiq_audit_v1_audit_service_proto_goTypes = []any{
+	(*GetAuditRecordRequest)(nil),    // 0: tansiq.audit.v1.GetAuditRecordRequest
+	(*GetAuditRecordResponse)(nil),   // 1: tansiq.audit.v1.GetAuditRecordResponse
+	(*ListAuditRecordsRequest)(nil),  // 2: tansiq.audit.v1.ListAuditRecordsRequest
+	(*ListAuditRecordsResponse)(nil), // 3: tansiq.audit.v1.ListAuditRecordsResponse
+	(*AuditRecord)(nil),              // 4: tansiq.audit.v1.AuditRecord
 }
-var file_tansiq_gateway_v1_audit_service_proto_depIdxs = []int32{
-	4, // 0: tansiq.gateway.v1.GetAuditRecordResponse.audit_record:type_name -> tansiq.gateway.v1.AuditRecord
-	4, // 1: tansiq.gateway.v1.ListAuditRecordsResponse.audit_records:type_name -> tansiq.gateway.v1.AuditRecord
-	0, // 2: tansiq.gateway.v1.AuditService.GetAuditRecord:input_type -> tansiq.gateway.v1.GetAuditRecordRequest
-	2, // 3: tansiq.gateway.v1.AuditService.ListAuditRecords:input_type -> tansiq.gateway.v1.ListAuditRecordsRequest
-	1, // 4: tansiq.gateway.v1.AuditService.GetAuditRecord:output_type -> tansiq.gateway.v1.GetAuditRecordResponse
-	3, // 5: tansiq.gateway.v1.AuditService.ListAuditRecords:output_type -> tansiq.gateway.v1.ListAuditRecordsResponse
+var file_tansiq_audit_v1_audit_service_proto_depIdxs = []int32{
+	4, // 0: tansiq.audit.v1.GetAuditRecordResponse.audit_record:type_name -> tansiq.audit.v1.AuditRecord
+	4, // 1: tansiq.audit.v1.ListAuditRecordsResponse.audit_records:type_name -> tansiq.audit.v1.AuditRecord
+	0, // 2: tansiq.audit.v1.AuditService.GetAuditRecord:input_type -> tansiq.audit.v1.GetAuditRecordRequest
+	2, // 3: tansiq.audit.v1.AuditService.ListAuditRecords:input_type -> tansiq.audit.v1.ListAuditRecordsRequest
+	1, // 4: tansiq.audit.v1.AuditService.GetAuditRecord:output_type -> tansiq.audit.v1.GetAuditRecordResponse
+	3, // 5: tansiq.audit.v1.AuditService.ListAuditRecords:output_type -> tansiq.audit.v1.ListAuditRecordsResponse
 	4, // [4:6] is the sub-list for method output_type
 	2, // [2:4] is the sub-list for method input_type
 	2, // [2:2] is the sub-list for extension type_name
@@ -305,27 +305,27 @@ var file_tansiq_gateway_v1_audit_service_proto_depIdxs = []int32{
 	0, // [0:2] is the sub-list for field type_name
 }
 
-func init() { file_tansiq_gateway_v1_audit_service_proto_init() }
-func file_tansiq_gateway_v1_audit_service_proto_init() {
-	if File_tansiq_gateway_v1_audit_service_proto != nil {
+func init() { file_tansiq_audit_v1_audit_service_proto_init() }
+func file_tansiq_audit_v1_audit_service_proto_init() {
+	if File_tansiq_audit_v1_audit_service_proto != nil {
 		return
 	}
-	file_tansiq_gateway_v1_audit_proto_init()
+	file_tansiq_audit_v1_audit_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_gateway_v1_audit_service_proto_rawDesc), len(file_tansiq_gateway_v1_audit_service_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_audit_v1_audit_service_proto_rawDesc), len(file_tansiq_audit_v1_audit_service_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_tansiq_gateway_v1_audit_service_proto_goTypes,
-		DependencyIndexes: file_tansiq_gateway_v1_audit_service_proto_depIdxs,
-		MessageInfos:      file_tansiq_gateway_v1_audit_service_proto_msgTypes,
+		GoTypes:           file_tansiq_audit_v1_audit_service_proto_goTypes,
+		DependencyIndexes: file_tansiq_audit_v1_audit_service_proto_depIdxs,
+		MessageInfos:      file_tansiq_audit_v1_audit_service_proto_msgTypes,
 	}.Build()
-	File_tansiq_gateway_v1_audit_service_proto = out.File
-	file_tansiq_gateway_v1_audit_service_proto_goTypes = nil
-	file_tansiq_gateway_v1_audit_service_proto_depIdxs = nil
+	File_tansiq_audit_v1_audit_service_proto = out.File
+	file_tansiq_audit_v1_audit_service_proto_goTypes = nil
+	file_tansiq_audit_v1_audit_service_proto_depIdxs = nil
 }

@@ -2,9 +2,9 @@
 // versions:
 // 	protoc-gen-go v1.36.12
 // 	protoc        (unknown)
-// source: tansiq/gateway/v1/audit.proto
+// source: tansiq/audit/v1/audit.proto
 
-package gatewayv1
+package auditv1
 
 import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
@@ -61,11 +61,11 @@ func (x AuditDecision) String() string {
 }
 
 func (AuditDecision) Descriptor() protoreflect.EnumDescriptor {
-	return file_tansiq_gateway_v1_audit_proto_enumTypes[0].Descriptor()
+	return file_tansiq_audit_v1_audit_proto_enumTypes[0].Descriptor()
 }
 
 func (AuditDecision) Type() protoreflect.EnumType {
-	return &file_tansiq_gateway_v1_audit_proto_enumTypes[0]
+	return &file_tansiq_audit_v1_audit_proto_enumTypes[0]
 }
 
 func (x AuditDecision) Number() protoreflect.EnumNumber {
@@ -74,7 +74,7 @@ func (x AuditDecision) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AuditDecision.Descriptor instead.
 func (AuditDecision) EnumDescriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_audit_proto_rawDescGZIP(), []int{0}
+	return file_tansiq_audit_v1_audit_proto_rawDescGZIP(), []int{0}
 }
 
 // The roles a caller acts in.
@@ -122,11 +122,11 @@ func (x CallerRole) String() string {
 }
 
 func (CallerRole) Descriptor() protoreflect.EnumDescriptor {
-	return file_tansiq_gateway_v1_audit_proto_enumTypes[1].Descriptor()
+	return file_tansiq_audit_v1_audit_proto_enumTypes[1].Descriptor()
 }
 
 func (CallerRole) Type() protoreflect.EnumType {
-	return &file_tansiq_gateway_v1_audit_proto_enumTypes[1]
+	return &file_tansiq_audit_v1_audit_proto_enumTypes[1]
 }
 
 func (x CallerRole) Number() protoreflect.EnumNumber {
@@ -135,7 +135,7 @@ func (x CallerRole) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CallerRole.Descriptor instead.
 func (CallerRole) EnumDescriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_audit_proto_rawDescGZIP(), []int{1}
+	return file_tansiq_audit_v1_audit_proto_rawDescGZIP(), []int{1}
 }
 
 // The record of one mutating call, allowed or denied. Written by the server that decided
@@ -151,14 +151,14 @@ type AuditRecord struct {
 	// The caller's force, "forces/{force}". Empty for services and unauthenticated callers.
 	ActorForce string `protobuf:"bytes,3,opt,name=actor_force,json=actorForce,proto3" json:"actor_force,omitempty"`
 	// The caller's role.
-	ActorRole CallerRole `protobuf:"varint,4,opt,name=actor_role,json=actorRole,proto3,enum=tansiq.gateway.v1.CallerRole" json:"actor_role,omitempty"`
+	ActorRole CallerRole `protobuf:"varint,4,opt,name=actor_role,json=actorRole,proto3,enum=tansiq.audit.v1.CallerRole" json:"actor_role,omitempty"`
 	// The full gRPC method called, e.g. "/tansiq.incident.v1.IncidentService/UpdateIncident".
 	Method string `protobuf:"bytes,5,opt,name=method,proto3" json:"method,omitempty"`
 	// The record acted on, e.g. "incidents/khidr-jija-2021-12-02"; for a create, the new
 	// record's name, or its parent when the call was refused before one was chosen.
 	Resource string `protobuf:"bytes,6,opt,name=resource,proto3" json:"resource,omitempty"`
 	// Whether the call was let through.
-	Decision AuditDecision `protobuf:"varint,7,opt,name=decision,proto3,enum=tansiq.gateway.v1.AuditDecision" json:"decision,omitempty"`
+	Decision AuditDecision `protobuf:"varint,7,opt,name=decision,proto3,enum=tansiq.audit.v1.AuditDecision" json:"decision,omitempty"`
 	// Why it was denied, as a stable reason, e.g. "OTHER_FORCE", "VIEWER_ROLE",
 	// "TOKEN_EXPIRED". Empty when allowed.
 	Reason string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
@@ -184,7 +184,7 @@ type AuditRecord struct {
 
 func (x *AuditRecord) Reset() {
 	*x = AuditRecord{}
-	mi := &file_tansiq_gateway_v1_audit_proto_msgTypes[0]
+	mi := &file_tansiq_audit_v1_audit_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -196,7 +196,7 @@ func (x *AuditRecord) String() string {
 func (*AuditRecord) ProtoMessage() {}
 
 func (x *AuditRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_tansiq_gateway_v1_audit_proto_msgTypes[0]
+	mi := &file_tansiq_audit_v1_audit_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -209,7 +209,7 @@ func (x *AuditRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRecord.ProtoReflect.Descriptor instead.
 func (*AuditRecord) Descriptor() ([]byte, []int) {
-	return file_tansiq_gateway_v1_audit_proto_rawDescGZIP(), []int{0}
+	return file_tansiq_audit_v1_audit_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *AuditRecord) GetName() string {
@@ -317,21 +317,21 @@ func (x *AuditRecord) GetEventTime() *timestamppb.Timestamp {
 	return nil
 }
 
-var File_tansiq_gateway_v1_audit_proto protoreflect.FileDescriptor
+var File_tansiq_audit_v1_audit_proto protoreflect.FileDescriptor
 
-const file_tansiq_gateway_v1_audit_proto_rawDesc = "" +
+const file_tansiq_audit_v1_audit_proto_rawDesc = "" +
 	"\n" +
-	"\x1dtansiq/gateway/v1/audit.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x05\n" +
+	"\x1btansiq/audit/v1/audit.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x05\n" +
 	"\vAuditRecord\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x19\n" +
 	"\x05actor\x18\x02 \x01(\tB\x03\xe0A\x03R\x05actor\x12$\n" +
 	"\vactor_force\x18\x03 \x01(\tB\x03\xe0A\x03R\n" +
-	"actorForce\x12A\n" +
+	"actorForce\x12?\n" +
 	"\n" +
-	"actor_role\x18\x04 \x01(\x0e2\x1d.tansiq.gateway.v1.CallerRoleB\x03\xe0A\x03R\tactorRole\x12\x1b\n" +
+	"actor_role\x18\x04 \x01(\x0e2\x1b.tansiq.audit.v1.CallerRoleB\x03\xe0A\x03R\tactorRole\x12\x1b\n" +
 	"\x06method\x18\x05 \x01(\tB\x03\xe0A\x03R\x06method\x12\x1f\n" +
-	"\bresource\x18\x06 \x01(\tB\x03\xe0A\x03R\bresource\x12A\n" +
-	"\bdecision\x18\a \x01(\x0e2 .tansiq.gateway.v1.AuditDecisionB\x03\xe0A\x03R\bdecision\x12\x1b\n" +
+	"\bresource\x18\x06 \x01(\tB\x03\xe0A\x03R\bresource\x12?\n" +
+	"\bdecision\x18\a \x01(\x0e2\x1e.tansiq.audit.v1.AuditDecisionB\x03\xe0A\x03R\bdecision\x12\x1b\n" +
 	"\x06reason\x18\b \x01(\tB\x03\xe0A\x03R\x06reason\x12$\n" +
 	"\vstatus_code\x18\t \x01(\tB\x03\xe0A\x03R\n" +
 	"statusCode\x12\"\n" +
@@ -356,32 +356,32 @@ const file_tansiq_gateway_v1_audit_proto_rawDesc = "" +
 	"\x12CALLER_ROLE_VIEWER\x10\x01\x12\x18\n" +
 	"\x14CALLER_ROLE_OPERATOR\x10\x02\x12\x19\n" +
 	"\x15CALLER_ROLE_COMMANDER\x10\x03\x12\x17\n" +
-	"\x13CALLER_ROLE_SERVICE\x10\x04B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
+	"\x13CALLER_ROLE_SERVICE\x10\x04B8Z6github.com/tansiq/tansiq/proto/tansiq/audit/v1;auditv1b\x06proto3"
 
 var (
-	file_tansiq_gateway_v1_audit_proto_rawDescOnce sync.Once
-	file_tansiq_gateway_v1_audit_proto_rawDescData []byte
+	file_tansiq_audit_v1_audit_proto_rawDescOnce sync.Once
+	file_tansiq_audit_v1_audit_proto_rawDescData []byte
 )
 
-func file_tansiq_gateway_v1_audit_proto_rawDescGZIP() []byte {
-	file_tansiq_gateway_v1_audit_proto_rawDescOnce.Do(func() {
-		file_tansiq_gateway_v1_audit_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_tansiq_gateway_v1_audit_proto_rawDesc), len(file_tansiq_gateway_v1_audit_proto_rawDesc)))
+func file_tansiq_audit_v1_audit_proto_rawDescGZIP() []byte {
+	file_tansiq_audit_v1_audit_proto_rawDescOnce.Do(func() {
+		file_tansiq_audit_v1_audit_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_tansiq_audit_v1_audit_proto_rawDesc), len(file_tansiq_audit_v1_audit_proto_rawDesc)))
 	})
-	return file_tansiq_gateway_v1_audit_proto_rawDescData
+	return file_tansiq_audit_v1_audit_proto_rawDescData
 }
 
-var file_tansiq_gateway_v1_audit_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tansiq_gateway_v1_audit_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
-var file_tansiq_gateway_v1_audit_proto_goTypes = []any{
-	(AuditDecision)(0),            // 0: tansiq.gateway.v1.AuditDecision
-	(CallerRole)(0),               // 1: tansiq.gateway.v1.CallerRole
-	(*AuditRecord)(nil),           // 2: tansiq.gateway.v1.AuditRecord
+var file_tansiq_audit_v1_audit_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_tansiq_audit_v1_audit_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_tansiq_audit_v1_audit_proto_goTypes = []any{
+	(AuditDecision)(0),            // 0: tansiq.audit.v1.AuditDecision
+	(CallerRole)(0),               // 1: tansiq.audit.v1.CallerRole
+	(*AuditRecord)(nil),           // 2: tansiq.audit.v1.AuditRecord
 	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
 }
-var file_tansiq_gateway_v1_audit_proto_depIdxs = []int32{
-	1, // 0: tansiq.gateway.v1.AuditRecord.actor_role:type_name -> tansiq.gateway.v1.CallerRole
-	0, // 1: tansiq.gateway.v1.AuditRecord.decision:type_name -> tansiq.gateway.v1.AuditDecision
-	3, // 2: tansiq.gateway.v1.AuditRecord.event_time:type_name -> google.protobuf.Timestamp
+var file_tansiq_audit_v1_audit_proto_depIdxs = []int32{
+	1, // 0: tansiq.audit.v1.AuditRecord.actor_role:type_name -> tansiq.audit.v1.CallerRole
+	0, // 1: tansiq.audit.v1.AuditRecord.decision:type_name -> tansiq.audit.v1.AuditDecision
+	3, // 2: tansiq.audit.v1.AuditRecord.event_time:type_name -> google.protobuf.Timestamp
 	3, // [3:3] is the sub-list for method output_type
 	3, // [3:3] is the sub-list for method input_type
 	3, // [3:3] is the sub-list for extension type_name
@@ -389,27 +389,27 @@ var file_tansiq_gateway_v1_audit_proto_depIdxs = []int32{
 	0, // [0:3] is the sub-list for field type_name
 }
 
-func init() { file_tansiq_gateway_v1_audit_proto_init() }
-func file_tansiq_gateway_v1_audit_proto_init() {
-	if File_tansiq_gateway_v1_audit_proto != nil {
+func init() { file_tansiq_audit_v1_audit_proto_init() }
+func file_tansiq_audit_v1_audit_proto_init() {
+	if File_tansiq_audit_v1_audit_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_gateway_v1_audit_proto_rawDesc), len(file_tansiq_gateway_v1_audit_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tansiq_audit_v1_audit_proto_rawDesc), len(file_tansiq_audit_v1_audit_proto_rawDesc)),
 			NumEnums:      2,
 			NumMessages:   1,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
-		GoTypes:           file_tansiq_gateway_v1_audit_proto_goTypes,
-		DependencyIndexes: file_tansiq_gateway_v1_audit_proto_depIdxs,
-		EnumInfos:         file_tansiq_gateway_v1_audit_proto_enumTypes,
-		MessageInfos:      file_tansiq_gateway_v1_audit_proto_msgTypes,
+		GoTypes:           file_tansiq_audit_v1_audit_proto_goTypes,
+		DependencyIndexes: file_tansiq_audit_v1_audit_proto_depIdxs,
+		EnumInfos:         file_tansiq_audit_v1_audit_proto_enumTypes,
+		MessageInfos:      file_tansiq_audit_v1_audit_proto_msgTypes,
 	}.Build()
-	File_tansiq_gateway_v1_audit_proto = out.File
-	file_tansiq_gateway_v1_audit_proto_goTypes = nil
-	file_tansiq_gateway_v1_audit_proto_depIdxs = nil
+	File_tansiq_audit_v1_audit_proto = out.File
+	file_tansiq_audit_v1_audit_proto_goTypes = nil
+	file_tansiq_audit_v1_audit_proto_depIdxs = nil
 }

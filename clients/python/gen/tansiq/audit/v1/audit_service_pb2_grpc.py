@@ -2,7 +2,7 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
-from tansiq.gateway.v1 import audit_service_pb2 as tansiq_dot_gateway_dot_v1_dot_audit__service__pb2
+from tansiq.audit.v1 import audit_service_pb2 as tansiq_dot_audit_dot_v1_dot_audit__service__pb2
 
 
 class AuditServiceStub(object):
@@ -24,14 +24,14 @@ class AuditServiceStub(object):
             channel: A grpc.Channel.
         """
         self.GetAuditRecord = channel.unary_unary(
-                '/tansiq.gateway.v1.AuditService/GetAuditRecord',
-                request_serializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.GetAuditRecordRequest.SerializeToString,
-                response_deserializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.GetAuditRecordResponse.FromString,
+                '/tansiq.audit.v1.AuditService/GetAuditRecord',
+                request_serializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditRecordRequest.SerializeToString,
+                response_deserializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditRecordResponse.FromString,
                 )
         self.ListAuditRecords = channel.unary_unary(
-                '/tansiq.gateway.v1.AuditService/ListAuditRecords',
-                request_serializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.SerializeToString,
-                response_deserializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.FromString,
+                '/tansiq.audit.v1.AuditService/ListAuditRecords',
+                request_serializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.SerializeToString,
+                response_deserializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.FromString,
                 )
 
 
@@ -66,17 +66,17 @@ def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'GetAuditRecord': grpc.unary_unary_rpc_method_handler(
                     servicer.GetAuditRecord,
-                    request_deserializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.GetAuditRecordRequest.FromString,
-                    response_serializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.GetAuditRecordResponse.SerializeToString,
+                    request_deserializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditRecordRequest.FromString,
+                    response_serializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditRecordResponse.SerializeToString,
             ),
             'ListAuditRecords': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAuditRecords,
-                    request_deserializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.FromString,
-                    response_serializer=tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.SerializeToString,
+                    request_deserializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.FromString,
+                    response_serializer=tansiq_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'tansiq.gateway.v1.AuditService', rpc_method_handlers)
+            'tansiq.audit.v1.AuditService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
 
 
@@ -104,9 +104,9 @@ class AuditService(object):
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/tansiq.gateway.v1.AuditService/GetAuditRecord',
-            tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.GetAuditRecordRequest.SerializeToString,
-            tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.GetAuditRecordResponse.FromString,
+        return grpc.experimental.unary_unary(request, target, '/tansiq.audit.v1.AuditService/GetAuditRecord',
+            tansiq_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditRecordRequest.SerializeToString,
+            tansiq_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditRecordResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -121,8 +121,8 @@ class AuditService(object):
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/tansiq.gateway.v1.AuditService/ListAuditRecords',
-            tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.SerializeToString,
-            tansiq_dot_gateway_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.FromString,
+        return grpc.experimental.unary_unary(request, target, '/tansiq.audit.v1.AuditService/ListAuditRecords',
+            tansiq_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsRequest.SerializeToString,
+            tansiq_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditRecordsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
