@@ -28,6 +28,7 @@ func (r *runner) goBenchmarks(ctx context.Context) {
 	r.res.Geo, r.res.GeoErr = r.runGoBench(ctx, geo, "geo-bench.txt")
 	r.res.Gaps, r.res.GapsErr = r.runGoBench(ctx, gaps, "coverage-bench.txt")
 	r.res.Picture, r.res.PictureErr = r.runGoBench(ctx, pic, "picture-bench.txt")
+	r.cotBenchmark(ctx)
 }
 
 func (r *runner) runGoBench(ctx context.Context, s gobench.Spec, rawName string) (map[string]map[string]stats.Summary, string) {

@@ -50,6 +50,7 @@ type Results struct {
 	// Token is platform/auth's BenchmarkVerify: a token checked in full and from the cache.
 	Token              map[string]map[string]stats.Summary
 	TokenCmd, TokenErr string
+	cotResults
 
 	Startups         []startup
 	IdleRSS, LoadRSS map[string]int64

@@ -128,6 +128,7 @@ func (r *runner) markdown(latencySVG, throughputSVG string) string {
 	r.writeIngest(w)
 	r.writeGeo(w)
 	r.writeGaps(w)
+	r.writeCoT(w)
 	r.writeFootprint(w)
 	r.writeScale(w)
 	r.writeMisses(w, verdicts)
