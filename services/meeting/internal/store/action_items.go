@@ -86,16 +86,22 @@ func (p ActionItemPosition) before(q ActionItemPosition) bool {
 }
 
 // List returns up to limit action items in scope matching the filter, their status taken
-// at now, soonest due first, after pos.
+// at now, soonest due first, after pos. A bound on due_time says where the walk starts (a
+// lower one) and ends (an upper one: items with no due time come last and match none).
 func (s *ActionItems) List(ctx context.Context, sc Scope, conds []filter.Typed, now time.Time, after *ActionItemPosition, limit int) ([]*ActionItemDoc, error) {
 	sel := store.Selector[domain.ActionItem]{Order: soonestDue, Limit: limit}
-	if after != nil {
-		probe := &ActionItemDoc{Name: after.Name}
-		if !after.NoDue {
-			probe.Body.DueTime = after.Due
-		}
-		sel.After = []*ActionItemDoc{probe}
+	probe := func(t time.Time, name string) *ActionItemDoc {
+		return &ActionItemDoc{Name: name, Body: domain.ActionItem{DueTime: t}}
 	}
+	if after != nil {
+		due := after.Due
+		if after.NoDue {
+			due = time.Time{}
+		}
+		sel.After = []*ActionItemDoc{probe(due, after.Name)}
+	}
+	fields := actionItemFields(now)
+	sel = bounded(sel, fields, conds, "due_time", false, probe)
 	conds = conds[:len(conds):len(conds)]
 	if sc.Decision != "" {
 		conds = append(conds, filter.Typed{Field: byDecision, Op: filter.Eq, Value: sc.Decision})
@@ -103,5 +109,5 @@ func (s *ActionItems) List(ctx context.Context, sc Scope, conds []filter.Typed, 
 	if sc.Meeting != "" {
 		conds = append(conds, filter.Typed{Field: byItemMeeting, Op: filter.Eq, Value: sc.Meeting})
 	}
-	return s.Collection.List(ctx, selector(sel, actionItemFields(now), conds))
+	return s.Collection.List(ctx, selector(sel, fields, conds))
 }

@@ -71,3 +71,41 @@ func holds(c filter.Typed, v any) bool {
 	}
 	return false
 }
+
+// maxName sorts after every resource name.
+const maxName = "\U0010FFFF"
+
+// bounded narrows a walk in an order led by the time field (then by name, the same way) to
+// the conditions on that field: the bound the walk meets first says where it starts (a
+// probe, made by probe, in After), the bound it meets last where it ends (Stop: past it no
+// document can match). latestFirst says which way the order runs. Match still checks every
+// condition; a document with no value for the field must come last in the order.
+func bounded[T any](sel store.Selector[T], f fields[T], conds []filter.Typed, field string, latestFirst bool, probe func(t time.Time, name string) *store.Doc[T]) store.Selector[T] {
+	var ends []filter.Typed
+	for _, c := range conds {
+		if c.Field != field {
+			continue
+		}
+		upper, lower := c.Op == filter.Le || c.Op == filter.Lt, c.Op == filter.Ge || c.Op == filter.Gt
+		if c.Op == filter.Eq || upper == latestFirst && (upper || lower) {
+			// An inclusive bound starts before every document at its time, an exclusive one
+			// after them; which name sorts first depends on the direction.
+			inclusive := c.Op == filter.Eq || c.Op == filter.Le || c.Op == filter.Ge
+			name := ""
+			if inclusive == latestFirst {
+				name = maxName
+			}
+			sel.After = append(sel.After, probe(c.Value.(time.Time).Truncate(time.Millisecond), name))
+		}
+		if c.Op == filter.Eq || lower == latestFirst && (upper || lower) {
+			ends = append(ends, c)
+		}
+	}
+	if len(ends) > 0 {
+		sel.Stop = func(d *store.Doc[T]) bool {
+			v := f[field](d)
+			return slices.ContainsFunc(ends, func(c filter.Typed) bool { return !holds(c, v) })
+		}
+	}
+	return sel
+}

@@ -56,10 +56,6 @@ func MeetingPositionOf(d *MeetingDoc) MeetingPosition {
 	return MeetingPosition{StartTime: d.Body.StartTime, Name: d.Name}
 }
 
-// maxName sorts after every resource name: in the latest-first order it comes first among
-// meetings starting at one time.
-const maxName = "\U0010FFFF"
-
 // List returns up to limit meetings matching the filter, latest start_time first, after pos.
 // A bound on start_time says where the walk starts (an upper one) and ends (a lower one).
 func (s *Meetings) List(ctx context.Context, conds []filter.Typed, after *MeetingPosition, limit int) ([]*MeetingDoc, error) {
@@ -70,28 +66,6 @@ func (s *Meetings) List(ctx context.Context, conds []filter.Typed, after *Meetin
 	if after != nil {
 		sel.After = append(sel.After, probe(after.StartTime, after.Name))
 	}
-	var floor *filter.Typed
-	for _, c := range conds {
-		if c.Field != "start_time" {
-			continue
-		}
-		t := c.Value.(time.Time).Truncate(time.Millisecond)
-		switch c.Op {
-		case filter.Le, filter.Eq:
-			sel.After = append(sel.After, probe(t, maxName))
-		case filter.Lt:
-			sel.After = append(sel.After, probe(t, ""))
-		}
-		if c.Op == filter.Ge || c.Op == filter.Gt || c.Op == filter.Eq {
-			floor = &filter.Typed{Field: c.Field, Op: filter.Ge, Value: t}
-			if c.Op == filter.Gt {
-				floor.Op = filter.Gt
-			}
-		}
-	}
-	if floor != nil {
-		// Latest first: once one meeting starts below the bound, every later one does.
-		sel.Stop = func(d *MeetingDoc) bool { return !holds(*floor, d.Body.StartTime) }
-	}
+	sel = bounded(sel, meetingFields, conds, "start_time", true, probe)
 	return s.Collection.List(ctx, selector(sel, meetingFields, conds))
 }
