@@ -321,16 +321,19 @@ var File_tansiq_audit_v1_audit_proto protoreflect.FileDescriptor
 
 const file_tansiq_audit_v1_audit_proto_rawDesc = "" +
 	"\n" +
-	"\x1btansiq/audit/v1/audit.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x05\n" +
+	"\x1btansiq/audit/v1/audit.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe0\x05\n" +
 	"\vAuditRecord\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x19\n" +
-	"\x05actor\x18\x02 \x01(\tB\x03\xe0A\x03R\x05actor\x12$\n" +
-	"\vactor_force\x18\x03 \x01(\tB\x03\xe0A\x03R\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1f\n" +
+	"\x05actor\x18\x02 \x01(\tB\t\xe0A\x03\xfaA\x03\n" +
+	"\x01*R\x05actor\x129\n" +
+	"\vactor_force\x18\x03 \x01(\tB\x18\xe0A\x03\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\n" +
 	"actorForce\x12?\n" +
 	"\n" +
 	"actor_role\x18\x04 \x01(\x0e2\x1b.tansiq.audit.v1.CallerRoleB\x03\xe0A\x03R\tactorRole\x12\x1b\n" +
-	"\x06method\x18\x05 \x01(\tB\x03\xe0A\x03R\x06method\x12\x1f\n" +
-	"\bresource\x18\x06 \x01(\tB\x03\xe0A\x03R\bresource\x12?\n" +
+	"\x06method\x18\x05 \x01(\tB\x03\xe0A\x03R\x06method\x12%\n" +
+	"\bresource\x18\x06 \x01(\tB\t\xe0A\x03\xfaA\x03\n" +
+	"\x01*R\bresource\x12?\n" +
 	"\bdecision\x18\a \x01(\x0e2\x1e.tansiq.audit.v1.AuditDecisionB\x03\xe0A\x03R\bdecision\x12\x1b\n" +
 	"\x06reason\x18\b \x01(\tB\x03\xe0A\x03R\x06reason\x12$\n" +
 	"\vstatus_code\x18\t \x01(\tB\x03\xe0A\x03R\n" +

@@ -253,9 +253,10 @@ var File_tansiq_audit_v1_audit_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_audit_v1_audit_service_proto_rawDesc = "" +
 	"\n" +
-	"#tansiq/audit/v1/audit_service.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1btansiq/audit/v1/audit.proto\"0\n" +
-	"\x15GetAuditRecordRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"Y\n" +
+	"#tansiq/audit/v1/audit_service.proto\x12\x0ftansiq.audit.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1btansiq/audit/v1/audit.proto\"K\n" +
+	"\x15GetAuditRecordRequest\x122\n" +
+	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
+	"\x16tansiq.dev/AuditRecordR\x04name\"Y\n" +
 	"\x16GetAuditRecordResponse\x12?\n" +
 	"\faudit_record\x18\x01 \x01(\v2\x1c.tansiq.audit.v1.AuditRecordR\vauditRecord\"\x88\x01\n" +
 	"\x17ListAuditRecordsRequest\x12\x1b\n" +

@@ -246,7 +246,7 @@ var File_tansiq_forces_v1_area_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_area_proto_rawDesc = "" +
 	"\n" +
-	"\x1btansiq/forces/v1/area.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xc0\x05\n" +
+	"\x1btansiq/forces/v1/area.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xea\x05\n" +
 	"\x04Area\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x123\n" +
@@ -257,10 +257,12 @@ const file_tansiq_forces_v1_area_proto_rawDesc = "" +
 	"start_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x02R\tstartTime\x125\n" +
 	"\bend_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12\x14\n" +
 	"\x05notes\x18\b \x01(\tR\x05notes\x12\x1e\n" +
-	"\barea_km2\x18\t \x01(\x01B\x03\xe0A\x03R\aareaKm2\x12\x17\n" +
+	"\barea_km2\x18\t \x01(\x01B\x03\xe0A\x03R\aareaKm2\x12+\n" +
 	"\x04unit\x18\n" +
-	" \x01(\tB\x03\xe0A\x03R\x04unit\x12\x1e\n" +
-	"\bdrawn_by\x18\v \x01(\tB\x03\xe0A\x03R\adrawnBy\x12@\n" +
+	" \x01(\tB\x17\xe0A\x03\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x04unit\x124\n" +
+	"\bdrawn_by\x18\v \x01(\tB\x19\xe0A\x03\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\adrawnBy\x12@\n" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +

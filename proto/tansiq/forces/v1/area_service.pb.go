@@ -487,21 +487,22 @@ var File_tansiq_forces_v1_area_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_area_service_proto_rawDesc = "" +
 	"\n" +
-	"#tansiq/forces/v1/area_service.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1btansiq/forces/v1/area.proto\"\x99\x01\n" +
-	"\x11CreateAreaRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12/\n" +
+	"#tansiq/forces/v1/area_service.proto\x12\x10tansiq.forces.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1btansiq/forces/v1/area.proto\"\xad\x01\n" +
+	"\x11CreateAreaRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\x12\x0ftansiq.dev/AreaR\x06parent\x12/\n" +
 	"\x04area\x18\x02 \x01(\v2\x16.tansiq.forces.v1.AreaB\x03\xe0A\x02R\x04area\x12\x17\n" +
 	"\aarea_id\x18\x03 \x01(\tR\x06areaId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"@\n" +
 	"\x12CreateAreaResponse\x12*\n" +
-	"\x04area\x18\x01 \x01(\v2\x16.tansiq.forces.v1.AreaR\x04area\")\n" +
-	"\x0eGetAreaRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"=\n" +
+	"\x04area\x18\x01 \x01(\v2\x16.tansiq.forces.v1.AreaR\x04area\"=\n" +
+	"\x0eGetAreaRequest\x12+\n" +
+	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/AreaR\x04name\"=\n" +
 	"\x0fGetAreaResponse\x12*\n" +
-	"\x04area\x18\x01 \x01(\v2\x16.tansiq.forces.v1.AreaR\x04area\"\xa6\x01\n" +
-	"\x10ListAreasRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\x04area\x18\x01 \x01(\v2\x16.tansiq.forces.v1.AreaR\x04area\"\xba\x01\n" +
+	"\x10ListAreasRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\x12\x0ftansiq.dev/AreaR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x129\n" +
@@ -509,9 +510,10 @@ const file_tansiq_forces_v1_area_service_proto_rawDesc = "" +
 	"valid_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tvalidTime\"i\n" +
 	"\x11ListAreasResponse\x12,\n" +
 	"\x05areas\x18\x01 \x03(\v2\x16.tansiq.forces.v1.AreaR\x05areas\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x93\x01\n" +
-	"\x0eEndAreaRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x125\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa7\x01\n" +
+	"\x0eEndAreaRequest\x12+\n" +
+	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/AreaR\x04name\x125\n" +
 	"\bend_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12\x12\n" +
 	"\x04etag\x18\x03 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +

@@ -2354,16 +2354,17 @@ var File_tansiq_forces_v1_forces_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\n" +
-	"%tansiq/forces/v1/forces_service.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/forces/v1/force.proto\x1a\x1dtansiq/forces/v1/person.proto\x1a\"tansiq/forces/v1/tak_binding.proto\x1a\x1btansiq/forces/v1/unit.proto\"\x87\x01\n" +
+	"%tansiq/forces/v1/forces_service.proto\x12\x10tansiq.forces.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/forces/v1/force.proto\x1a\x1dtansiq/forces/v1/person.proto\x1a\"tansiq/forces/v1/tak_binding.proto\x1a\x1btansiq/forces/v1/unit.proto\"\x87\x01\n" +
 	"\x12CreateForceRequest\x122\n" +
 	"\x05force\x18\x01 \x01(\v2\x17.tansiq.forces.v1.ForceB\x03\xe0A\x02R\x05force\x12\x1e\n" +
 	"\bforce_id\x18\x02 \x01(\tB\x03\xe0A\x02R\aforceId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"D\n" +
 	"\x13CreateForceResponse\x12-\n" +
-	"\x05force\x18\x01 \x01(\v2\x17.tansiq.forces.v1.ForceR\x05force\"*\n" +
-	"\x0fGetForceRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"A\n" +
+	"\x05force\x18\x01 \x01(\v2\x17.tansiq.forces.v1.ForceR\x05force\"?\n" +
+	"\x0fGetForceRequest\x12,\n" +
+	"\x04name\x18\x01 \x01(\tB\x18\xe0A\x02\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x04name\"A\n" +
 	"\x10GetForceResponse\x12-\n" +
 	"\x05force\x18\x01 \x01(\v2\x17.tansiq.forces.v1.ForceR\x05force\"O\n" +
 	"\x11ListForcesRequest\x12\x1b\n" +
@@ -2372,21 +2373,22 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\"m\n" +
 	"\x12ListForcesResponse\x12/\n" +
 	"\x06forces\x18\x01 \x03(\v2\x17.tansiq.forces.v1.ForceR\x06forces\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x99\x01\n" +
-	"\x11CreateUnitRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12/\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xad\x01\n" +
+	"\x11CreateUnitRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\x12\x0ftansiq.dev/UnitR\x06parent\x12/\n" +
 	"\x04unit\x18\x02 \x01(\v2\x16.tansiq.forces.v1.UnitB\x03\xe0A\x02R\x04unit\x12\x17\n" +
 	"\aunit_id\x18\x03 \x01(\tR\x06unitId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"@\n" +
 	"\x12CreateUnitResponse\x12*\n" +
-	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\")\n" +
-	"\x0eGetUnitRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"=\n" +
+	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\"=\n" +
+	"\x0eGetUnitRequest\x12+\n" +
+	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x04name\"=\n" +
 	"\x0fGetUnitResponse\x12*\n" +
-	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\"\x83\x01\n" +
-	"\x10ListUnitsRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\"\x97\x01\n" +
+	"\x10ListUnitsRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\x12\x0ftansiq.dev/UnitR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
@@ -2401,51 +2403,58 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"@\n" +
 	"\x12UpdateUnitResponse\x12*\n" +
-	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\"_\n" +
-	"\x11DeleteUnitRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\"s\n" +
+	"\x11DeleteUnitRequest\x12+\n" +
+	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"\x14\n" +
-	"\x12DeleteUnitResponse\"1\n" +
-	"\x14BatchGetUnitsRequest\x12\x19\n" +
-	"\x05names\x18\x01 \x03(\tB\x03\xe0A\x02R\x05names\"j\n" +
+	"\x12DeleteUnitResponse\"E\n" +
+	"\x14BatchGetUnitsRequest\x12-\n" +
+	"\x05names\x18\x01 \x03(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x05names\"\x80\x01\n" +
 	"\x15BatchGetUnitsResponse\x12,\n" +
-	"\x05units\x18\x01 \x03(\v2\x16.tansiq.forces.v1.UnitR\x05units\x12#\n" +
-	"\rmissing_names\x18\x02 \x03(\tR\fmissingNames\"\xb5\x01\n" +
-	"\x19ReportUnitPositionRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12?\n" +
+	"\x05units\x18\x01 \x03(\v2\x16.tansiq.forces.v1.UnitR\x05units\x129\n" +
+	"\rmissing_names\x18\x02 \x03(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\fmissingNames\"\xe5\x01\n" +
+	"\x19ReportUnitPositionRequest\x12+\n" +
+	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x04name\x12?\n" +
 	"\bposition\x18\x02 \x01(\v2\x1e.tansiq.forces.v1.UnitPositionB\x03\xe0A\x02R\bposition\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\x12\x1f\n" +
-	"\vtak_binding\x18\x04 \x01(\tR\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12;\n" +
+	"\vtak_binding\x18\x04 \x01(\tB\x1a\xfaA\x17\n" +
+	"\x15tansiq.dev/TakBindingR\n" +
 	"takBinding\"^\n" +
 	"\x1aReportUnitPositionResponse\x12*\n" +
 	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\x12\x14\n" +
-	"\x05moved\x18\x02 \x01(\bR\x05moved\"\x8b\x01\n" +
-	"\x18ListUnitPositionsRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\x05moved\x18\x02 \x01(\bR\x05moved\"\x9f\x01\n" +
+	"\x18ListUnitPositionsRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
 	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x81\x01\n" +
 	"\x19ListUnitPositionsResponse\x12<\n" +
 	"\tpositions\x18\x01 \x03(\v2\x1e.tansiq.forces.v1.UnitPositionR\tpositions\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa5\x01\n" +
-	"\x13CreatePersonRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x125\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbb\x01\n" +
+	"\x13CreatePersonRequest\x121\n" +
+	"\x06parent\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\x12\x11tansiq.dev/PersonR\x06parent\x125\n" +
 	"\x06person\x18\x02 \x01(\v2\x18.tansiq.forces.v1.PersonB\x03\xe0A\x02R\x06person\x12\x1b\n" +
 	"\tperson_id\x18\x03 \x01(\tR\bpersonId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"H\n" +
 	"\x14CreatePersonResponse\x120\n" +
-	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"+\n" +
-	"\x10GetPersonRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"E\n" +
+	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"A\n" +
+	"\x10GetPersonRequest\x12-\n" +
+	"\x04name\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\x04name\"E\n" +
 	"\x11GetPersonResponse\x120\n" +
-	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"\x84\x01\n" +
-	"\x11ListPeopleRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"\x9a\x01\n" +
+	"\x11ListPeopleRequest\x121\n" +
+	"\x06parent\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\x12\x11tansiq.dev/PersonR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
@@ -2460,20 +2469,23 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"H\n" +
 	"\x14UpdatePersonResponse\x120\n" +
-	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"a\n" +
-	"\x13DeletePersonRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"w\n" +
+	"\x13DeletePersonRequest\x12-\n" +
+	"\x04name\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"\x16\n" +
-	"\x14DeletePersonResponse\"2\n" +
-	"\x15BatchGetPeopleRequest\x12\x19\n" +
-	"\x05names\x18\x01 \x03(\tB\x03\xe0A\x02R\x05names\"o\n" +
+	"\x14DeletePersonResponse\"H\n" +
+	"\x15BatchGetPeopleRequest\x12/\n" +
+	"\x05names\x18\x01 \x03(\tB\x19\xe0A\x02\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\x05names\"\x87\x01\n" +
 	"\x16BatchGetPeopleResponse\x120\n" +
-	"\x06people\x18\x01 \x03(\v2\x18.tansiq.forces.v1.PersonR\x06people\x12#\n" +
-	"\rmissing_names\x18\x02 \x03(\tR\fmissingNames\"\xbf\x01\n" +
-	"\x17CreateTakBindingRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12B\n" +
+	"\x06people\x18\x01 \x03(\v2\x18.tansiq.forces.v1.PersonR\x06people\x12;\n" +
+	"\rmissing_names\x18\x02 \x03(\tB\x16\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\fmissingNames\"\xd9\x01\n" +
+	"\x17CreateTakBindingRequest\x125\n" +
+	"\x06parent\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\x12\x15tansiq.dev/TakBindingR\x06parent\x12B\n" +
 	"\vtak_binding\x18\x02 \x01(\v2\x1c.tansiq.forces.v1.TakBindingB\x03\xe0A\x02R\n" +
 	"takBinding\x12$\n" +
 	"\x0etak_binding_id\x18\x03 \x01(\tR\ftakBindingId\x12\x1d\n" +
@@ -2481,22 +2493,24 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"Y\n" +
 	"\x18CreateTakBindingResponse\x12=\n" +
 	"\vtak_binding\x18\x01 \x01(\v2\x1c.tansiq.forces.v1.TakBindingR\n" +
-	"takBinding\"/\n" +
-	"\x14GetTakBindingRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"V\n" +
+	"takBinding\"I\n" +
+	"\x14GetTakBindingRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/TakBindingR\x04name\"V\n" +
 	"\x15GetTakBindingResponse\x12=\n" +
 	"\vtak_binding\x18\x01 \x01(\v2\x1c.tansiq.forces.v1.TakBindingR\n" +
-	"takBinding\"q\n" +
-	"\x16ListTakBindingsRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"takBinding\"\x8b\x01\n" +
+	"\x16ListTakBindingsRequest\x125\n" +
+	"\x06parent\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\x12\x15tansiq.dev/TakBindingR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x82\x01\n" +
 	"\x17ListTakBindingsResponse\x12?\n" +
 	"\ftak_bindings\x18\x01 \x03(\v2\x1c.tansiq.forces.v1.TakBindingR\vtakBindings\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"Q\n" +
-	"\x17DeleteTakBindingRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"k\n" +
+	"\x17DeleteTakBindingRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/TakBindingR\x04name\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"\x1a\n" +
 	"\x18DeleteTakBindingResponse2\xc3\x10\n" +

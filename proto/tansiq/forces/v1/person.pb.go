@@ -153,14 +153,16 @@ var File_tansiq_forces_v1_person_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_person_proto_rawDesc = "" +
 	"\n" +
-	"\x1dtansiq/forces/v1/person.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\"\xb9\x03\n" +
+	"\x1dtansiq/forces/v1/person.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\"\xe4\x03\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12@\n" +
 	"\fdisplay_name\x18\x02 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameR\vdisplayName\x12\x12\n" +
 	"\x04rank\x18\x03 \x01(\tR\x04rank\x121\n" +
-	"\x04role\x18\x04 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameR\x04role\x12\x12\n" +
-	"\x04unit\x18\x05 \x01(\tR\x04unit\x12\x19\n" +
-	"\x05force\x18\x06 \x01(\tB\x03\xe0A\x03R\x05force\x12@\n" +
+	"\x04role\x18\x04 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameR\x04role\x12(\n" +
+	"\x04unit\x18\x05 \x01(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x04unit\x12.\n" +
+	"\x05force\x18\x06 \x01(\tB\x18\xe0A\x03\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x05force\x12@\n" +
 	"\vcreate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +

@@ -132,18 +132,20 @@ var File_tansiq_forces_v1_tak_binding_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_tak_binding_proto_rawDesc = "" +
 	"\n" +
-	"\"tansiq/forces/v1/tak_binding.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x02\n" +
+	"\"tansiq/forces/v1/tak_binding.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8e\x03\n" +
 	"\n" +
 	"TakBinding\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
-	"\x04unit\x18\x02 \x01(\tB\x03\xe0A\x02R\x04unit\x12)\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12+\n" +
+	"\x04unit\x18\x02 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x04unit\x12)\n" +
 	"\x10certificate_name\x18\x03 \x01(\tR\x0fcertificateName\x12\x1d\n" +
 	"\n" +
 	"device_uid\x18\x04 \x01(\tR\tdeviceUid\x12\x1a\n" +
 	"\bcallsign\x18\x05 \x01(\tR\bcallsign\x12@\n" +
 	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"createTime\x12\x1d\n" +
-	"\acreator\x18\a \x01(\tB\x03\xe0A\x03R\acreator:]\xeaAZ\n" +
+	"createTime\x123\n" +
+	"\acreator\x18\a \x01(\tB\x19\xe0A\x03\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\acreator:]\xeaAZ\n" +
 	"\x15tansiq.dev/TakBinding\x12(forces/{force}/takBindings/{tak_binding}*\vtakBindings2\n" +
 	"takBindingB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3"
 

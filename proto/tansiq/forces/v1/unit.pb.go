@@ -572,14 +572,16 @@ var File_tansiq_forces_v1_unit_proto protoreflect.FileDescriptor
 
 const file_tansiq_forces_v1_unit_proto_rawDesc = "" +
 	"\n" +
-	"\x1btansiq/forces/v1/unit.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xe1\x06\n" +
+	"\x1btansiq/forces/v1/unit.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xa4\a\n" +
 	"\x04Unit\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12E\n" +
 	"\fdisplay_name\x18\x02 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameB\x03\xe0A\x02R\vdisplayName\x128\n" +
-	"\aechelon\x18\x03 \x01(\x0e2\x19.tansiq.forces.v1.EchelonB\x03\xe0A\x02R\aechelon\x12\x1f\n" +
-	"\vparent_unit\x18\x04 \x01(\tR\n" +
-	"parentUnit\x12\x1c\n" +
-	"\tcommander\x18\x05 \x01(\tR\tcommander\x122\n" +
+	"\aechelon\x18\x03 \x01(\x0e2\x19.tansiq.forces.v1.EchelonB\x03\xe0A\x02R\aechelon\x125\n" +
+	"\vparent_unit\x18\x04 \x01(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\n" +
+	"parentUnit\x124\n" +
+	"\tcommander\x18\x05 \x01(\tB\x16\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\tcommander\x122\n" +
 	"\thome_base\x18\x06 \x01(\v2\x15.tansiq.type.v1.PlaceR\bhomeBase\x12H\n" +
 	"\rlast_position\x18\a \x01(\v2\x1e.tansiq.forces.v1.UnitPositionB\x03\xe0A\x03R\flastPosition\x12:\n" +
 	"\bstrength\x18\b \x01(\v2\x1e.tansiq.forces.v1.UnitStrengthR\bstrength\x129\n" +
@@ -587,8 +589,9 @@ const file_tansiq_forces_v1_unit_proto_rawDesc = "" +
 	"\x10readiness_reason\x18\n" +
 	" \x01(\tR\x0freadinessReason\x12\x1f\n" +
 	"\vsymbol_code\x18\v \x01(\tR\n" +
-	"symbolCode\x12\x19\n" +
-	"\x05force\x18\f \x01(\tB\x03\xe0A\x03R\x05force\x12@\n" +
+	"symbolCode\x12.\n" +
+	"\x05force\x18\f \x01(\tB\x18\xe0A\x03\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x05force\x12@\n" +
 	"\vcreate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
@@ -600,13 +603,14 @@ const file_tansiq_forces_v1_unit_proto_rawDesc = "" +
 	"\n" +
 	"authorized\x18\x01 \x01(\x05R\n" +
 	"authorized\x12\x18\n" +
-	"\apresent\x18\x02 \x01(\x05R\apresent\"\xfb\x01\n" +
+	"\apresent\x18\x02 \x01(\x05R\apresent\"\x81\x02\n" +
 	"\fUnitPosition\x120\n" +
 	"\x05place\x18\x01 \x01(\v2\x15.tansiq.type.v1.PlaceB\x03\xe0A\x02R\x05place\x12@\n" +
 	"\vreport_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x02R\n" +
 	"reportTime\x12B\n" +
-	"\freceive_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreceiveTime\x12\x1f\n" +
-	"\breporter\x18\x04 \x01(\tB\x03\xe0A\x03R\breporter\x12\x12\n" +
+	"\freceive_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreceiveTime\x12%\n" +
+	"\breporter\x18\x04 \x01(\tB\t\xe0A\x03\xfaA\x03\n" +
+	"\x01*R\breporter\x12\x12\n" +
 	"\x04note\x18\x05 \x01(\tR\x04note*s\n" +
 	"\x0fPositionRelease\x12 \n" +
 	"\x1cPOSITION_RELEASE_UNSPECIFIED\x10\x00\x12\x1f\n" +

@@ -8,6 +8,7 @@ package gatewayv1
 
 import (
 	v1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -172,21 +173,25 @@ var File_tansiq_gateway_v1_coverage_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_coverage_proto_rawDesc = "" +
 	"\n" +
-	" tansiq/gateway/v1/coverage.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a#tansiq/type/v1/localized_name.proto\"\xf8\x03\n" +
-	"\vCoverageGap\x12\x12\n" +
-	"\x04zone\x18\x01 \x01(\tR\x04zone\x12I\n" +
+	" tansiq/gateway/v1/coverage.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a#tansiq/type/v1/localized_name.proto\"\xde\x04\n" +
+	"\vCoverageGap\x12(\n" +
+	"\x04zone\x18\x01 \x01(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x12I\n" +
 	"\x11zone_display_name\x18\x02 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameR\x0fzoneDisplayName\x12A\n" +
 	"\fthreat_level\x18\x03 \x01(\x0e2\x1e.tansiq.gateway.v1.ThreatLevelR\vthreatLevel\x12%\n" +
 	"\x0eincident_count\x18\x04 \x01(\x05R\rincidentCount\x12\x1e\n" +
 	"\n" +
 	"casualties\x18\x05 \x01(\x05R\n" +
-	"casualties\x12#\n" +
-	"\rlast_incident\x18\x06 \x01(\tR\flastIncident\x12.\n" +
+	"casualties\x12=\n" +
+	"\rlast_incident\x18\x06 \x01(\tB\x18\xfaA\x15\n" +
+	"\x13tansiq.dev/IncidentR\flastIncident\x12.\n" +
 	"\x13last_incident_title\x18\a \x01(\tR\x11lastIncidentTitle\x12H\n" +
-	"\x12last_incident_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x10lastIncidentTime\x12\x1c\n" +
-	"\tincidents\x18\t \x03(\tR\tincidents\x12-\n" +
+	"\x12last_incident_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x10lastIncidentTime\x126\n" +
+	"\tincidents\x18\t \x03(\tB\x18\xfaA\x15\n" +
+	"\x13tansiq.dev/IncidentR\tincidents\x12I\n" +
 	"\x12lapsed_deployments\x18\n" +
-	" \x03(\tR\x11lapsedDeployments\x12\x14\n" +
+	" \x03(\tB\x1a\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\x11lapsedDeployments\x12\x14\n" +
 	"\x05score\x18\v \x01(\x01R\x05scoreB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"
 
 var (

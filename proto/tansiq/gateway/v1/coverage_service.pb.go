@@ -783,9 +783,10 @@ var File_tansiq_gateway_v1_coverage_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_coverage_service_proto_rawDesc = "" +
 	"\n" +
-	"(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1etansiq/gateway/v1/vacuum.proto\"\xa5\x01\n" +
-	"\x18GetSecurityVacuumRequest\x12\x17\n" +
-	"\x04zone\x18\x01 \x01(\tB\x03\xe0A\x02R\x04zone\x129\n" +
+	"(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1etansiq/gateway/v1/vacuum.proto\"\xb9\x01\n" +
+	"\x18GetSecurityVacuumRequest\x12+\n" +
+	"\x04zone\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x129\n" +
 	"\n" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"V\n" +
@@ -803,9 +804,10 @@ const file_tansiq_gateway_v1_coverage_service_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x129\n" +
 	"\n" +
 	"start_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
-	"\bend_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"\xe5\x01\n" +
-	"\x1cGetOperationalPictureRequest\x12\x17\n" +
-	"\x04zone\x18\x01 \x01(\tB\x03\xe0A\x02R\x04zone\x129\n" +
+	"\bend_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"\xf9\x01\n" +
+	"\x1cGetOperationalPictureRequest\x12+\n" +
+	"\x04zone\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x129\n" +
 	"\n" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12\x1b\n" +
@@ -818,18 +820,20 @@ const file_tansiq_gateway_v1_coverage_service_proto_rawDesc = "" +
 	"\fresume_token\x18\x03 \x01(\tR\vresumeToken\x129\n" +
 	"\n" +
 	"start_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
-	"\bend_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"\xce\x01\n" +
-	"\x1eWatchOperationalPictureRequest\x12\x17\n" +
-	"\x04zone\x18\x01 \x01(\tB\x03\xe0A\x02R\x04zone\x12!\n" +
+	"\bend_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"\xe2\x01\n" +
+	"\x1eWatchOperationalPictureRequest\x12+\n" +
+	"\x04zone\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x12!\n" +
 	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x129\n" +
 	"\n" +
 	"start_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"~\n" +
 	"\x1fWatchOperationalPictureResponse\x128\n" +
 	"\x06change\x18\x01 \x01(\v2 .tansiq.gateway.v1.PictureChangeR\x06change\x12!\n" +
-	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\xd7\x01\n" +
-	"\x14ExportGeoJsonRequest\x12\x14\n" +
-	"\x05zones\x18\x01 \x03(\tR\x05zones\x127\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\xed\x01\n" +
+	"\x14ExportGeoJsonRequest\x12*\n" +
+	"\x05zones\x18\x01 \x03(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x05zones\x127\n" +
 	"\x06layers\x18\x02 \x03(\x0e2\x1f.tansiq.gateway.v1.GeoJsonLayerR\x06layers\x129\n" +
 	"\n" +
 	"start_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +

@@ -657,23 +657,28 @@ var File_tansiq_gateway_v1_deployment_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_deployment_proto_rawDesc = "" +
 	"\n" +
-	"\"tansiq/gateway/v1/deployment.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xe9\a\n" +
+	"\"tansiq/gateway/v1/deployment.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xd5\b\n" +
 	"\n" +
 	"Deployment\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x14\n" +
-	"\x05title\x18\x02 \x01(\tR\x05title\x12\x17\n" +
-	"\x04zone\x18\x03 \x01(\tB\x03\xe0A\x02R\x04zone\x12\x19\n" +
-	"\x05units\x18\x04 \x03(\tB\x03\xe0A\x02R\x05units\x12\"\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12+\n" +
+	"\x04zone\x18\x03 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x12-\n" +
+	"\x05units\x18\x04 \x03(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x05units\x127\n" +
 	"\n" +
-	"lead_force\x18\x05 \x01(\tB\x03\xe0A\x02R\tleadForce\x128\n" +
+	"lead_force\x18\x05 \x01(\tB\x18\xe0A\x02\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\tleadForce\x128\n" +
 	"\fcommand_post\x18\x06 \x01(\v2\x15.tansiq.type.v1.PlaceR\vcommandPost\x12>\n" +
 	"\n" +
 	"start_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x02R\tstartTime\x125\n" +
-	"\bend_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12\x18\n" +
-	"\amandate\x18\t \x01(\tR\amandate\x12\x14\n" +
+	"\bend_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x122\n" +
+	"\amandate\x18\t \x01(\tB\x18\xfaA\x15\n" +
+	"\x13tansiq.dev/DecisionR\amandate\x12\x14\n" +
 	"\x05notes\x18\n" +
-	" \x01(\tR\x05notes\x12,\n" +
-	"\x0fproposing_force\x18\v \x01(\tB\x03\xe0A\x03R\x0eproposingForce\x12\x1b\n" +
+	" \x01(\tR\x05notes\x12A\n" +
+	"\x0fproposing_force\x18\v \x01(\tB\x18\xe0A\x03\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x0eproposingForce\x12\x1b\n" +
 	"\x06forces\x18\f \x03(\tB\x03\xe0A\x03R\x06forces\x12]\n" +
 	"\x10acknowledgements\x18\r \x03(\v2,.tansiq.gateway.v1.DeploymentAcknowledgementB\x03\xe0A\x03R\x10acknowledgements\x12=\n" +
 	"\x05state\x18\x0e \x01(\x0e2\".tansiq.gateway.v1.DeploymentStateB\x03\xe0A\x03R\x05state\x12&\n" +
@@ -692,23 +697,28 @@ const file_tansiq_gateway_v1_deployment_proto_rawDesc = "" +
 	"\rradius_meters\x18\x02 \x01(\x01H\x00R\fradiusMeters\x12\x1d\n" +
 	"\ageojson\x18\x03 \x01(\tB\x03\xe0A\x03R\ageojson\x12\x1e\n" +
 	"\barea_km2\x18\x04 \x01(\x01B\x03\xe0A\x03R\aareaKm2B\a\n" +
-	"\x05shape\"\xa4\x01\n" +
-	"\x19DeploymentAcknowledgement\x12\x14\n" +
-	"\x05force\x18\x01 \x01(\tR\x05force\x12\x16\n" +
-	"\x06person\x18\x02 \x01(\tR\x06person\x12E\n" +
+	"\x05shape\"\xd3\x01\n" +
+	"\x19DeploymentAcknowledgement\x12+\n" +
+	"\x05force\x18\x01 \x01(\tB\x15\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x05force\x12.\n" +
+	"\x06person\x18\x02 \x01(\tB\x16\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\x06person\x12E\n" +
 	"\x10acknowledge_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x0facknowledgeTime\x12\x12\n" +
-	"\x04note\x18\x04 \x01(\tR\x04note\"\xa1\x02\n" +
-	"\fUnitConflict\x12\x12\n" +
-	"\x04unit\x18\x01 \x01(\tR\x04unit\x12\x1e\n" +
+	"\x04note\x18\x04 \x01(\tR\x04note\"\xd3\x02\n" +
+	"\fUnitConflict\x12(\n" +
+	"\x04unit\x18\x01 \x01(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x04unit\x12:\n" +
 	"\n" +
-	"deployment\x18\x02 \x01(\tR\n" +
+	"deployment\x18\x02 \x01(\tB\x1a\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\n" +
 	"deployment\x12M\n" +
 	"\x10deployment_state\x18\x03 \x01(\x0e2\".tansiq.gateway.v1.DeploymentStateR\x0fdeploymentState\x12H\n" +
 	"\x12overlap_start_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x10overlapStartTime\x12D\n" +
-	"\x10overlap_end_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x0eoverlapEndTime\"\x92\x02\n" +
-	"\x11DeploymentOverlap\x12\x1e\n" +
+	"\x10overlap_end_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x0eoverlapEndTime\"\xae\x02\n" +
+	"\x11DeploymentOverlap\x12:\n" +
 	"\n" +
-	"deployment\x18\x01 \x01(\tR\n" +
+	"deployment\x18\x01 \x01(\tB\x1a\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\n" +
 	"deployment\x12M\n" +
 	"\x10deployment_state\x18\x02 \x01(\x0e2\".tansiq.gateway.v1.DeploymentStateR\x0fdeploymentState\x12H\n" +
 	"\x12overlap_start_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x10overlapStartTime\x12D\n" +

@@ -819,7 +819,7 @@ var File_tansiq_gateway_v1_deployment_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_deployment_service_proto_rawDesc = "" +
 	"\n" +
-	"*tansiq/gateway/v1/deployment_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\"tansiq/gateway/v1/deployment.proto\"\xa2\x01\n" +
+	"*tansiq/gateway/v1/deployment_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\"tansiq/gateway/v1/deployment.proto\"\xa2\x01\n" +
 	"\x18ProposeDeploymentRequest\x12B\n" +
 	"\n" +
 	"deployment\x18\x01 \x01(\v2\x1d.tansiq.gateway.v1.DeploymentB\x03\xe0A\x02R\n" +
@@ -830,9 +830,10 @@ const file_tansiq_gateway_v1_deployment_service_proto_rawDesc = "" +
 	"\x19ProposeDeploymentResponse\x12=\n" +
 	"\n" +
 	"deployment\x18\x01 \x01(\v2\x1d.tansiq.gateway.v1.DeploymentR\n" +
-	"deployment\"/\n" +
-	"\x14GetDeploymentRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"V\n" +
+	"deployment\"I\n" +
+	"\x14GetDeploymentRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\x04name\"V\n" +
 	"\x15GetDeploymentResponse\x12=\n" +
 	"\n" +
 	"deployment\x18\x01 \x01(\v2\x1d.tansiq.gateway.v1.DeploymentR\n" +
@@ -844,9 +845,10 @@ const file_tansiq_gateway_v1_deployment_service_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x82\x01\n" +
 	"\x17ListDeploymentsResponse\x12?\n" +
 	"\vdeployments\x18\x01 \x03(\v2\x1d.tansiq.gateway.v1.DeploymentR\vdeployments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"~\n" +
-	"\x1cAcknowledgeDeploymentRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x98\x01\n" +
+	"\x1cAcknowledgeDeploymentRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x12\n" +
 	"\x04note\x18\x03 \x01(\tR\x04note\x12\x1d\n" +
 	"\n" +
@@ -854,9 +856,10 @@ const file_tansiq_gateway_v1_deployment_service_proto_rawDesc = "" +
 	"\x1dAcknowledgeDeploymentResponse\x12=\n" +
 	"\n" +
 	"deployment\x18\x01 \x01(\v2\x1d.tansiq.gateway.v1.DeploymentR\n" +
-	"deployment\"z\n" +
-	"\x14EndDeploymentRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"deployment\"\x94\x01\n" +
+	"\x14EndDeploymentRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +
@@ -864,9 +867,10 @@ const file_tansiq_gateway_v1_deployment_service_proto_rawDesc = "" +
 	"\x15EndDeploymentResponse\x12=\n" +
 	"\n" +
 	"deployment\x18\x01 \x01(\v2\x1d.tansiq.gateway.v1.DeploymentR\n" +
-	"deployment\"}\n" +
-	"\x17CancelDeploymentRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"deployment\"\x97\x01\n" +
+	"\x17CancelDeploymentRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +

@@ -10,6 +10,7 @@ import (
 	v12 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	v11 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	v1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -422,9 +423,10 @@ var File_tansiq_gateway_v1_picture_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_picture_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftansiq/gateway/v1/picture.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\"tansiq/gateway/v1/deployment.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a!tansiq/incident/v1/incident.proto\x1a#tansiq/meeting/v1/action_item.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xc8\x05\n" +
-	"\vZonePicture\x12\x12\n" +
-	"\x04zone\x18\x01 \x01(\tR\x04zone\x12I\n" +
+	"\x1ftansiq/gateway/v1/picture.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\"tansiq/gateway/v1/deployment.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a!tansiq/incident/v1/incident.proto\x1a#tansiq/meeting/v1/action_item.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xde\x05\n" +
+	"\vZonePicture\x12(\n" +
+	"\x04zone\x18\x01 \x01(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x12I\n" +
 	"\x11zone_display_name\x18\x02 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameR\x0fzoneDisplayName\x128\n" +
 	"\tzone_kind\x18\x03 \x01(\x0e2\x1b.tansiq.gateway.v1.ZoneKindR\bzoneKind\x12A\n" +
 	"\fthreat_level\x18\x04 \x01(\x0e2\x1e.tansiq.gateway.v1.ThreatLevelR\vthreatLevel\x12#\n" +
@@ -436,9 +438,10 @@ const file_tansiq_gateway_v1_picture_proto_rawDesc = "" +
 	"\fcoverage_gap\x18\n" +
 	" \x01(\v2\x1e.tansiq.gateway.v1.CoverageGapR\vcoverageGap\x12;\n" +
 	"\vupdate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xcc\x02\n" +
-	"\x0fIncidentSummary\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"updateTime\"\xe6\x02\n" +
+	"\x0fIncidentSummary\x12,\n" +
+	"\x04name\x18\x01 \x01(\tB\x18\xfaA\x15\n" +
+	"\x13tansiq.dev/IncidentR\x04name\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x124\n" +
 	"\x04kind\x18\x03 \x01(\x0e2 .tansiq.incident.v1.IncidentKindR\x04kind\x129\n" +
 	"\n" +
@@ -448,12 +451,14 @@ const file_tansiq_gateway_v1_picture_proto_rawDesc = "" +
 	"casualties\x18\x06 \x01(\x05R\n" +
 	"casualties\x127\n" +
 	"\x05state\x18\a \x01(\x0e2!.tansiq.incident.v1.IncidentStateR\x05state\x12\x18\n" +
-	"\acovered\x18\b \x01(\bR\acovered\"\xec\x01\n" +
+	"\acovered\x18\b \x01(\bR\acovered\"\x8a\x02\n" +
 	"\rPictureChange\x128\n" +
-	"\x04type\x18\x01 \x01(\x0e2$.tansiq.gateway.v1.PictureChangeTypeR\x04type\x12\x12\n" +
-	"\x04zone\x18\x02 \x01(\tR\x04zone\x128\n" +
-	"\apicture\x18\x03 \x01(\v2\x1e.tansiq.gateway.v1.ZonePictureR\apicture\x12\x16\n" +
-	"\x06causes\x18\x04 \x03(\tR\x06causes\x12;\n" +
+	"\x04type\x18\x01 \x01(\x0e2$.tansiq.gateway.v1.PictureChangeTypeR\x04type\x12(\n" +
+	"\x04zone\x18\x02 \x01(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x128\n" +
+	"\apicture\x18\x03 \x01(\v2\x1e.tansiq.gateway.v1.ZonePictureR\apicture\x12\x1e\n" +
+	"\x06causes\x18\x04 \x03(\tB\x06\xfaA\x03\n" +
+	"\x01*R\x06causes\x12;\n" +
 	"\vchange_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"changeTime*\x9c\x01\n" +
 	"\x11PictureChangeType\x12#\n" +

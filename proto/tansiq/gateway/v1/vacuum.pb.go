@@ -7,6 +7,7 @@
 package gatewayv1
 
 import (
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -244,15 +245,17 @@ var File_tansiq_gateway_v1_vacuum_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_vacuum_proto_rawDesc = "" +
 	"\n" +
-	"\x1etansiq/gateway/v1/vacuum.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1ctansiq/gateway/v1/zone.proto\"\xe5\x04\n" +
-	"\x0eSecurityVacuum\x12\x12\n" +
-	"\x04zone\x18\x01 \x01(\tR\x04zone\x12;\n" +
+	"\x1etansiq/gateway/v1/vacuum.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1ctansiq/gateway/v1/zone.proto\"\x83\x05\n" +
+	"\x0eSecurityVacuum\x12(\n" +
+	"\x04zone\x18\x01 \x01(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04zone\x12;\n" +
 	"\vvacuum_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"vacuumTime\x12\x18\n" +
 	"\ageojson\x18\x03 \x01(\tR\ageojson\x12&\n" +
 	"\x0fvacuum_area_km2\x18\x04 \x01(\x01R\rvacuumAreaKm2\x12\"\n" +
-	"\rzone_area_km2\x18\x05 \x01(\x01R\vzoneAreaKm2\x12%\n" +
-	"\x0ecovering_areas\x18\x06 \x03(\tR\rcoveringAreas\x12M\n" +
+	"\rzone_area_km2\x18\x05 \x01(\x01R\vzoneAreaKm2\x12-\n" +
+	"\x0ecovering_areas\x18\x06 \x03(\tB\x06\xfaA\x03\n" +
+	"\x01*R\rcoveringAreas\x12M\n" +
 	"\x10vacuum_incidents\x18\a \x03(\v2\".tansiq.gateway.v1.IncidentSummaryR\x0fvacuumIncidents\x124\n" +
 	"\x16covered_incident_count\x18\b \x01(\x05R\x14coveredIncidentCount\x12A\n" +
 	"\fthreat_level\x18\t \x01(\x0e2\x1e.tansiq.gateway.v1.ThreatLevelR\vthreatLevel\x12#\n" +
@@ -260,10 +263,11 @@ const file_tansiq_gateway_v1_vacuum_proto_rawDesc = "" +
 	" \x01(\tR\fthreatReason\x12M\n" +
 	"\x11proposed_closures\x18\v \x03(\v2 .tansiq.gateway.v1.VacuumClosureR\x10proposedClosures\x129\n" +
 	"\n" +
-	"start_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\"\x85\x01\n" +
-	"\rVacuumClosure\x12\x1e\n" +
+	"start_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\"\xa1\x01\n" +
+	"\rVacuumClosure\x12:\n" +
 	"\n" +
-	"deployment\x18\x01 \x01(\tR\n" +
+	"deployment\x18\x01 \x01(\tB\x1a\xfaA\x17\n" +
+	"\x15tansiq.dev/DeploymentR\n" +
 	"deployment\x12&\n" +
 	"\x0fclosed_area_km2\x18\x02 \x01(\x01R\rclosedAreaKm2\x12,\n" +
 	"\x12remaining_area_km2\x18\x03 \x01(\x01R\x10remainingAreaKm2B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3"

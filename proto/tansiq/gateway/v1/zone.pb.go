@@ -372,7 +372,7 @@ var File_tansiq_gateway_v1_zone_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_zone_proto_rawDesc = "" +
 	"\n" +
-	"\x1ctansiq/gateway/v1/zone.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xb2\x06\n" +
+	"\x1ctansiq/gateway/v1/zone.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xc7\x06\n" +
 	"\x04Zone\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12E\n" +
 	"\fdisplay_name\x18\x02 \x01(\v2\x1d.tansiq.type.v1.LocalizedNameB\x03\xe0A\x02R\vdisplayName\x124\n" +
@@ -385,8 +385,9 @@ const file_tansiq_gateway_v1_zone_proto_rawDesc = "" +
 	"\fthreat_level\x18\t \x01(\x0e2\x1e.tansiq.gateway.v1.ThreatLevelB\x03\xe0A\x03R\vthreatLevel\x12(\n" +
 	"\rthreat_reason\x18\n" +
 	" \x01(\tB\x03\xe0A\x03R\fthreatReason\x12M\n" +
-	"\x12threat_assess_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x10threatAssessTime\x12$\n" +
-	"\vowner_force\x18\f \x01(\tB\x03\xe0A\x03R\n" +
+	"\x12threat_assess_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x10threatAssessTime\x129\n" +
+	"\vowner_force\x18\f \x01(\tB\x18\xe0A\x03\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\n" +
 	"ownerForce\x12@\n" +
 	"\vcreate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +

@@ -785,16 +785,17 @@ var File_tansiq_gateway_v1_zone_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_gateway_v1_zone_service_proto_rawDesc = "" +
 	"\n" +
-	"$tansiq/gateway/v1/zone_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"}\n" +
+	"$tansiq/gateway/v1/zone_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"}\n" +
 	"\x11CreateZoneRequest\x120\n" +
 	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneB\x03\xe0A\x02R\x04zone\x12\x17\n" +
 	"\azone_id\x18\x02 \x01(\tR\x06zoneId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"A\n" +
 	"\x12CreateZoneResponse\x12+\n" +
-	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneR\x04zone\")\n" +
-	"\x0eGetZoneRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\">\n" +
+	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneR\x04zone\"=\n" +
+	"\x0eGetZoneRequest\x12+\n" +
+	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04name\">\n" +
 	"\x0fGetZoneResponse\x12+\n" +
 	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneR\x04zone\"f\n" +
 	"\x10ListZonesRequest\x12\x1b\n" +
@@ -812,9 +813,10 @@ const file_tansiq_gateway_v1_zone_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"A\n" +
 	"\x12UpdateZoneResponse\x12+\n" +
-	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneR\x04zone\"_\n" +
-	"\x11DeleteZoneRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneR\x04zone\"s\n" +
+	"\x11DeleteZoneRequest\x12+\n" +
+	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"\x14\n" +

@@ -765,7 +765,7 @@ var File_tansiq_incident_v1_incident_proto protoreflect.FileDescriptor
 
 const file_tansiq_incident_v1_incident_proto_rawDesc = "" +
 	"\n" +
-	"!tansiq/incident/v1/incident.proto\x12\x12tansiq.incident.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/time_precision.proto\"\xab\a\n" +
+	"!tansiq/incident/v1/incident.proto\x12\x12tansiq.incident.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/time_precision.proto\"\xc0\a\n" +
 	"\bIncident\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
 	"\x04kind\x18\x02 \x01(\x0e2 .tansiq.incident.v1.IncidentKindB\x03\xe0A\x02R\x04kind\x12\x19\n" +
@@ -781,8 +781,9 @@ const file_tansiq_incident_v1_incident_proto_rawDesc = "" +
 	" \x01(\v2\x1f.tansiq.incident.v1.PerpetratorR\vperpetrator\x12>\n" +
 	"\n" +
 	"casualties\x18\v \x01(\v2\x1e.tansiq.incident.v1.CasualtiesR\n" +
-	"casualties\x12,\n" +
-	"\x0freporting_force\x18\f \x01(\tB\x03\xe0A\x02R\x0ereportingForce\x124\n" +
+	"casualties\x12A\n" +
+	"\x0freporting_force\x18\f \x01(\tB\x18\xe0A\x02\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x0ereportingForce\x124\n" +
 	"\asources\x18\r \x03(\v2\x1a.tansiq.incident.v1.SourceR\asources\x12<\n" +
 	"\x05state\x18\x0e \x01(\x0e2!.tansiq.incident.v1.IncidentStateB\x03\xe0A\x03R\x05state\x12\x14\n" +
 	"\x05notes\x18\x0f \x01(\tR\x05notes\x12@\n" +

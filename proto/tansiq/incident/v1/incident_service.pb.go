@@ -881,15 +881,16 @@ var File_tansiq_incident_v1_incident_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_incident_v1_incident_service_proto_rawDesc = "" +
 	"\n" +
-	")tansiq/incident/v1/incident_service.proto\x12\x12tansiq.incident.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!tansiq/incident/v1/incident.proto\"\x96\x01\n" +
+	")tansiq/incident/v1/incident_service.proto\x12\x12tansiq.incident.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!tansiq/incident/v1/incident.proto\"\x96\x01\n" +
 	"\x15CreateIncidentRequest\x12=\n" +
 	"\bincident\x18\x01 \x01(\v2\x1c.tansiq.incident.v1.IncidentB\x03\xe0A\x02R\bincident\x12\x1f\n" +
 	"\vincident_id\x18\x02 \x01(\tR\n" +
 	"incidentId\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"-\n" +
-	"\x12GetIncidentRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"j\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"E\n" +
+	"\x12GetIncidentRequest\x12/\n" +
+	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
+	"\x13tansiq.dev/IncidentR\x04name\"j\n" +
 	"\x14ListIncidentsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -903,14 +904,16 @@ const file_tansiq_incident_v1_incident_service_proto_rawDesc = "" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
 	"updateMask\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"d\n" +
-	"\x16ConfirmIncidentRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"|\n" +
+	"\x16ConfirmIncidentRequest\x12/\n" +
+	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
+	"\x13tansiq.dev/IncidentR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"z\n" +
-	"\x14CloseIncidentRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\x92\x01\n" +
+	"\x14CloseIncidentRequest\x12/\n" +
+	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
+	"\x13tansiq.dev/IncidentR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +

@@ -325,14 +325,16 @@ var File_tansiq_meeting_v1_action_item_proto protoreflect.FileDescriptor
 
 const file_tansiq_meeting_v1_action_item_proto_rawDesc = "" +
 	"\n" +
-	"#tansiq/meeting/v1/action_item.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x05\n" +
+	"#tansiq/meeting/v1/action_item.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x05\n" +
 	"\n" +
 	"ActionItem\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x19\n" +
 	"\x05title\x18\x02 \x01(\tB\x03\xe0A\x02R\x05title\x12 \n" +
-	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x19\n" +
-	"\x05owner\x18\x04 \x01(\tB\x03\xe0A\x02R\x05owner\x12$\n" +
-	"\vowner_force\x18\x05 \x01(\tB\x03\xe0A\x03R\n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1f\n" +
+	"\x05owner\x18\x04 \x01(\tB\t\xe0A\x02\xfaA\x03\n" +
+	"\x01*R\x05owner\x129\n" +
+	"\vowner_force\x18\x05 \x01(\tB\x18\xe0A\x03\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\n" +
 	"ownerForce\x125\n" +
 	"\bdue_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\adueTime\x12@\n" +
 	"\x06status\x18\a \x01(\x0e2#.tansiq.meeting.v1.ActionItemStatusB\x03\xe0A\x03R\x06status\x12B\n" +
@@ -346,10 +348,11 @@ const file_tansiq_meeting_v1_action_item_proto_rawDesc = "" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\r \x01(\tR\x04etag:v\xeaAs\n" +
 	"\x15tansiq.dev/ActionItem\x12Ameetings/{meeting}/decisions/{decision}/actionItems/{action_item}*\vactionItems2\n" +
-	"actionItem\"\xb8\x01\n" +
+	"actionItem\"\xd0\x01\n" +
 	"\x10ActionItemUpdate\x12\x12\n" +
-	"\x04note\x18\x01 \x01(\tR\x04note\x12\x16\n" +
-	"\x06author\x18\x02 \x01(\tR\x06author\x12;\n" +
+	"\x04note\x18\x01 \x01(\tR\x04note\x12.\n" +
+	"\x06author\x18\x02 \x01(\tB\x16\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\x06author\x12;\n" +
 	"\vcreate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12\x1f\n" +
 	"\vmarked_done\x18\x04 \x01(\bR\n" +

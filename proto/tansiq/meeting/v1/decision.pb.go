@@ -318,14 +318,17 @@ var File_tansiq_meeting_v1_decision_proto protoreflect.FileDescriptor
 
 const file_tansiq_meeting_v1_decision_proto_rawDesc = "" +
 	"\n" +
-	" tansiq/meeting/v1/decision.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9b\x05\n" +
+	" tansiq/meeting/v1/decision.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe1\x05\n" +
 	"\bDecision\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
 	"\x04text\x18\x02 \x01(\tB\x03\xe0A\x02R\x04text\x128\n" +
-	"\x04kind\x18\x03 \x01(\x0e2\x1f.tansiq.meeting.v1.DecisionKindB\x03\xe0A\x02R\x04kind\x12\x14\n" +
-	"\x05zones\x18\x04 \x03(\tR\x05zones\x12\x14\n" +
-	"\x05units\x18\x05 \x03(\tR\x05units\x12\x1c\n" +
-	"\tincidents\x18\x06 \x03(\tR\tincidents\x12,\n" +
+	"\x04kind\x18\x03 \x01(\x0e2\x1f.tansiq.meeting.v1.DecisionKindB\x03\xe0A\x02R\x04kind\x12*\n" +
+	"\x05zones\x18\x04 \x03(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/ZoneR\x05zones\x12*\n" +
+	"\x05units\x18\x05 \x03(\tB\x14\xfaA\x11\n" +
+	"\x0ftansiq.dev/UnitR\x05units\x126\n" +
+	"\tincidents\x18\x06 \x03(\tB\x18\xfaA\x15\n" +
+	"\x13tansiq.dev/IncidentR\tincidents\x12,\n" +
 	"\x0frequired_forces\x18\a \x03(\tB\x03\xe0A\x03R\x0erequiredForces\x12S\n" +
 	"\x10acknowledgements\x18\b \x03(\v2\".tansiq.meeting.v1.AcknowledgementB\x03\xe0A\x03R\x10acknowledgements\x12\x1d\n" +
 	"\abinding\x18\t \x01(\bB\x03\xe0A\x03R\abinding\x12B\n" +
@@ -336,10 +339,12 @@ const file_tansiq_meeting_v1_decision_proto_rawDesc = "" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x17\n" +
 	"\x04etag\x18\r \x01(\tB\x03\xe0A\x03R\x04etag:V\xeaAS\n" +
-	"\x13tansiq.dev/Decision\x12'meetings/{meeting}/decisions/{decision}*\tdecisions2\bdecision\"\x9a\x01\n" +
-	"\x0fAcknowledgement\x12\x14\n" +
-	"\x05force\x18\x01 \x01(\tR\x05force\x12\x16\n" +
-	"\x06person\x18\x02 \x01(\tR\x06person\x12E\n" +
+	"\x13tansiq.dev/Decision\x12'meetings/{meeting}/decisions/{decision}*\tdecisions2\bdecision\"\xc9\x01\n" +
+	"\x0fAcknowledgement\x12+\n" +
+	"\x05force\x18\x01 \x01(\tB\x15\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x05force\x12.\n" +
+	"\x06person\x18\x02 \x01(\tB\x16\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\x06person\x12E\n" +
 	"\x10acknowledge_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x0facknowledgeTime\x12\x12\n" +
 	"\x04note\x18\x04 \x01(\tR\x04note*\xb5\x01\n" +
 	"\fDecisionKind\x12\x1d\n" +

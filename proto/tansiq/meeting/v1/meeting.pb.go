@@ -481,7 +481,7 @@ var File_tansiq_meeting_v1_meeting_proto protoreflect.FileDescriptor
 
 const file_tansiq_meeting_v1_meeting_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftansiq/meeting/v1/meeting.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"\xe3\x06\n" +
+	"\x1ftansiq/meeting/v1/meeting.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"\xf8\x06\n" +
 	"\aMeeting\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x19\n" +
 	"\x05title\x18\x02 \x01(\tB\x03\xe0A\x02R\x05title\x12\x18\n" +
@@ -490,9 +490,10 @@ const file_tansiq_meeting_v1_meeting_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x02R\tstartTime\x125\n" +
 	"\bend_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12:\n" +
-	"\x05level\x18\a \x01(\x0e2\x1f.tansiq.meeting.v1.MeetingLevelB\x03\xe0A\x02R\x05level\x12\"\n" +
+	"\x05level\x18\a \x01(\x0e2\x1f.tansiq.meeting.v1.MeetingLevelB\x03\xe0A\x02R\x05level\x127\n" +
 	"\n" +
-	"host_force\x18\b \x01(\tB\x03\xe0A\x02R\thostForce\x129\n" +
+	"host_force\x18\b \x01(\tB\x18\xe0A\x02\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\thostForce\x129\n" +
 	"\tattendees\x18\t \x03(\v2\x1b.tansiq.meeting.v1.AttendeeR\tattendees\x12@\n" +
 	"\fagenda_items\x18\n" +
 	" \x03(\v2\x1d.tansiq.meeting.v1.AgendaItemR\vagendaItems\x12\x18\n" +
@@ -505,10 +506,12 @@ const file_tansiq_meeting_v1_meeting_proto_rawDesc = "" +
 	"\vupdate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\x11 \x01(\tR\x04etag:>\xeaA;\n" +
-	"\x12tansiq.dev/Meeting\x12\x12meetings/{meeting}*\bmeetings2\ameeting\"y\n" +
-	"\bAttendee\x12\x1b\n" +
-	"\x06person\x18\x01 \x01(\tB\x03\xe0A\x02R\x06person\x12\x19\n" +
-	"\x05force\x18\x02 \x01(\tB\x03\xe0A\x02R\x05force\x12\x12\n" +
+	"\x12tansiq.dev/Meeting\x12\x12meetings/{meeting}*\bmeetings2\ameeting\"\xa4\x01\n" +
+	"\bAttendee\x121\n" +
+	"\x06person\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\n" +
+	"\x11tansiq.dev/PersonR\x06person\x12.\n" +
+	"\x05force\x18\x02 \x01(\tB\x18\xe0A\x02\xfaA\x12\n" +
+	"\x10tansiq.dev/ForceR\x05force\x12\x12\n" +
 	"\x04role\x18\x03 \x01(\tR\x04role\x12!\n" +
 	"\fdisplay_name\x18\x04 \x01(\tR\vdisplayName\"c\n" +
 	"\n" +

@@ -1870,7 +1870,7 @@ var File_tansiq_meeting_v1_meeting_service_proto protoreflect.FileDescriptor
 
 const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"\n" +
-	"'tansiq/meeting/v1/meeting_service.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a#tansiq/meeting/v1/action_item.proto\x1a tansiq/meeting/v1/decision.proto\x1a\x1ftansiq/meeting/v1/meeting.proto\"\x8f\x01\n" +
+	"'tansiq/meeting/v1/meeting_service.proto\x12\x11tansiq.meeting.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a#tansiq/meeting/v1/action_item.proto\x1a tansiq/meeting/v1/decision.proto\x1a\x1ftansiq/meeting/v1/meeting.proto\"\x8f\x01\n" +
 	"\x14CreateMeetingRequest\x129\n" +
 	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingB\x03\xe0A\x02R\ameeting\x12\x1d\n" +
 	"\n" +
@@ -1878,9 +1878,10 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"M\n" +
 	"\x15CreateMeetingResponse\x124\n" +
-	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\",\n" +
-	"\x11GetMeetingRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"J\n" +
+	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"C\n" +
+	"\x11GetMeetingRequest\x12.\n" +
+	"\x04name\x18\x01 \x01(\tB\x1a\xe0A\x02\xfaA\x14\n" +
+	"\x12tansiq.dev/MeetingR\x04name\"J\n" +
 	"\x12GetMeetingResponse\x124\n" +
 	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"i\n" +
 	"\x13ListMeetingsRequest\x12\x1b\n" +
@@ -1898,61 +1899,66 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"M\n" +
 	"\x15UpdateMeetingResponse\x124\n" +
-	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"`\n" +
-	"\x12HoldMeetingRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"w\n" +
+	"\x12HoldMeetingRequest\x12.\n" +
+	"\x04name\x18\x01 \x01(\tB\x1a\xe0A\x02\xfaA\x14\n" +
+	"\x12tansiq.dev/MeetingR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"K\n" +
 	"\x13HoldMeetingResponse\x124\n" +
-	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"z\n" +
-	"\x14CancelMeetingRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"\x91\x01\n" +
+	"\x14CancelMeetingRequest\x12.\n" +
+	"\x04name\x18\x01 \x01(\tB\x1a\xe0A\x02\xfaA\x14\n" +
+	"\x12tansiq.dev/MeetingR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"M\n" +
 	"\x15CancelMeetingResponse\x124\n" +
-	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"y\n" +
-	"\x13CloseMeetingRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"\x90\x01\n" +
+	"\x13CloseMeetingRequest\x12.\n" +
+	"\x04name\x18\x01 \x01(\tB\x1a\xe0A\x02\xfaA\x14\n" +
+	"\x12tansiq.dev/MeetingR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"L\n" +
 	"\x14CloseMeetingResponse\x124\n" +
-	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"\xb2\x01\n" +
-	"\x15CreateDecisionRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12<\n" +
+	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"\xca\x01\n" +
+	"\x15CreateDecisionRequest\x123\n" +
+	"\x06parent\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\x12\x13tansiq.dev/DecisionR\x06parent\x12<\n" +
 	"\bdecision\x18\x02 \x01(\v2\x1b.tansiq.meeting.v1.DecisionB\x03\xe0A\x02R\bdecision\x12\x1f\n" +
 	"\vdecision_id\x18\x03 \x01(\tR\n" +
 	"decisionId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"Q\n" +
 	"\x16CreateDecisionResponse\x127\n" +
-	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"-\n" +
-	"\x12GetDecisionRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"N\n" +
+	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"E\n" +
+	"\x12GetDecisionRequest\x12/\n" +
+	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
+	"\x13tansiq.dev/DecisionR\x04name\"N\n" +
 	"\x13GetDecisionResponse\x127\n" +
-	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"\x87\x01\n" +
-	"\x14ListDecisionsRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"\x9f\x01\n" +
+	"\x14ListDecisionsRequest\x123\n" +
+	"\x06parent\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\x12\x13tansiq.dev/DecisionR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
 	"\x06filter\x18\x04 \x01(\tR\x06filter\"z\n" +
 	"\x15ListDecisionsResponse\x129\n" +
 	"\tdecisions\x18\x01 \x03(\v2\x1b.tansiq.meeting.v1.DecisionR\tdecisions\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"h\n" +
-	"\x1aAcknowledgeDecisionRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x80\x01\n" +
+	"\x1aAcknowledgeDecisionRequest\x12/\n" +
+	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
+	"\x13tansiq.dev/DecisionR\x04name\x12\x12\n" +
 	"\x04note\x18\x02 \x01(\tR\x04note\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"V\n" +
 	"\x1bAcknowledgeDecisionResponse\x127\n" +
-	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"\xc0\x01\n" +
-	"\x17CreateActionItemRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12C\n" +
+	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"\xda\x01\n" +
+	"\x17CreateActionItemRequest\x125\n" +
+	"\x06parent\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\x12\x15tansiq.dev/ActionItemR\x06parent\x12C\n" +
 	"\vaction_item\x18\x02 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemB\x03\xe0A\x02R\n" +
 	"actionItem\x12$\n" +
 	"\x0eaction_item_id\x18\x03 \x01(\tR\factionItemId\x12\x1d\n" +
@@ -1960,14 +1966,15 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"Z\n" +
 	"\x18CreateActionItemResponse\x12>\n" +
 	"\vaction_item\x18\x01 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemR\n" +
-	"actionItem\"/\n" +
-	"\x14GetActionItemRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"W\n" +
+	"actionItem\"I\n" +
+	"\x14GetActionItemRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/ActionItemR\x04name\"W\n" +
 	"\x15GetActionItemResponse\x12>\n" +
 	"\vaction_item\x18\x01 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemR\n" +
-	"actionItem\"\x89\x01\n" +
-	"\x16ListActionItemsRequest\x12\x1b\n" +
-	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"actionItem\"\xa3\x01\n" +
+	"\x16ListActionItemsRequest\x125\n" +
+	"\x06parent\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\x12\x15tansiq.dev/ActionItemR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
@@ -1984,9 +1991,10 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"Z\n" +
 	"\x18UpdateActionItemResponse\x12>\n" +
 	"\vaction_item\x18\x01 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemR\n" +
-	"actionItem\"\xb6\x01\n" +
-	"\x1aAddActionItemUpdateRequest\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x17\n" +
+	"actionItem\"\xd0\x01\n" +
+	"\x1aAddActionItemUpdateRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15tansiq.dev/ActionItemR\x04name\x12\x17\n" +
 	"\x04note\x18\x02 \x01(\tB\x03\xe0A\x02R\x04note\x12\x1b\n" +
 	"\tmark_done\x18\x03 \x01(\bR\bmarkDone\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x1d\n" +

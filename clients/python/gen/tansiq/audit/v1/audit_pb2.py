@@ -16,7 +16,7 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1btansiq/audit/v1/audit.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x05\n\x0b\x41uditRecord\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x19\n\x05\x61\x63tor\x18\x02 \x01(\tB\x03\xe0\x41\x03R\x05\x61\x63tor\x12$\n\x0b\x61\x63tor_force\x18\x03 \x01(\tB\x03\xe0\x41\x03R\nactorForce\x12?\n\nactor_role\x18\x04 \x01(\x0e\x32\x1b.tansiq.audit.v1.CallerRoleB\x03\xe0\x41\x03R\tactorRole\x12\x1b\n\x06method\x18\x05 \x01(\tB\x03\xe0\x41\x03R\x06method\x12\x1f\n\x08resource\x18\x06 \x01(\tB\x03\xe0\x41\x03R\x08resource\x12?\n\x08\x64\x65\x63ision\x18\x07 \x01(\x0e\x32\x1e.tansiq.audit.v1.AuditDecisionB\x03\xe0\x41\x03R\x08\x64\x65\x63ision\x12\x1b\n\x06reason\x18\x08 \x01(\tB\x03\xe0\x41\x03R\x06reason\x12$\n\x0bstatus_code\x18\t \x01(\tB\x03\xe0\x41\x03R\nstatusCode\x12\"\n\nrequest_id\x18\n \x01(\tB\x03\xe0\x41\x03R\trequestId\x12\x1e\n\x08trace_id\x18\x0b \x01(\tB\x03\xe0\x41\x03R\x07traceId\x12*\n\x0e\x63hanged_fields\x18\x0c \x03(\tB\x03\xe0\x41\x03R\rchangedFields\x12(\n\rresource_etag\x18\r \x01(\tB\x03\xe0\x41\x03R\x0cresourceEtag\x12$\n\x0brecorded_by\x18\x0e \x01(\tB\x03\xe0\x41\x03R\nrecordedBy\x12>\n\nevent_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\teventTime:S\xea\x41P\n\x16tansiq.dev/AuditRecord\x12\x1b\x61uditRecords/{audit_record}*\x0c\x61uditRecords2\x0b\x61uditRecord*f\n\rAuditDecision\x12\x1e\n\x1a\x41UDIT_DECISION_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41UDIT_DECISION_ALLOWED\x10\x01\x12\x19\n\x15\x41UDIT_DECISION_DENIED\x10\x02*\x8f\x01\n\nCallerRole\x12\x1b\n\x17\x43\x41LLER_ROLE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41LLER_ROLE_VIEWER\x10\x01\x12\x18\n\x14\x43\x41LLER_ROLE_OPERATOR\x10\x02\x12\x19\n\x15\x43\x41LLER_ROLE_COMMANDER\x10\x03\x12\x17\n\x13\x43\x41LLER_ROLE_SERVICE\x10\x04\x42\x38Z6github.com/tansiq/tansiq/proto/tansiq/audit/v1;auditv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1btansiq/audit/v1/audit.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe0\x05\n\x0b\x41uditRecord\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x1f\n\x05\x61\x63tor\x18\x02 \x01(\tB\t\xe0\x41\x03\xfa\x41\x03\n\x01*R\x05\x61\x63tor\x12\x39\n\x0b\x61\x63tor_force\x18\x03 \x01(\tB\x18\xe0\x41\x03\xfa\x41\x12\n\x10tansiq.dev/ForceR\nactorForce\x12?\n\nactor_role\x18\x04 \x01(\x0e\x32\x1b.tansiq.audit.v1.CallerRoleB\x03\xe0\x41\x03R\tactorRole\x12\x1b\n\x06method\x18\x05 \x01(\tB\x03\xe0\x41\x03R\x06method\x12%\n\x08resource\x18\x06 \x01(\tB\t\xe0\x41\x03\xfa\x41\x03\n\x01*R\x08resource\x12?\n\x08\x64\x65\x63ision\x18\x07 \x01(\x0e\x32\x1e.tansiq.audit.v1.AuditDecisionB\x03\xe0\x41\x03R\x08\x64\x65\x63ision\x12\x1b\n\x06reason\x18\x08 \x01(\tB\x03\xe0\x41\x03R\x06reason\x12$\n\x0bstatus_code\x18\t \x01(\tB\x03\xe0\x41\x03R\nstatusCode\x12\"\n\nrequest_id\x18\n \x01(\tB\x03\xe0\x41\x03R\trequestId\x12\x1e\n\x08trace_id\x18\x0b \x01(\tB\x03\xe0\x41\x03R\x07traceId\x12*\n\x0e\x63hanged_fields\x18\x0c \x03(\tB\x03\xe0\x41\x03R\rchangedFields\x12(\n\rresource_etag\x18\r \x01(\tB\x03\xe0\x41\x03R\x0cresourceEtag\x12$\n\x0brecorded_by\x18\x0e \x01(\tB\x03\xe0\x41\x03R\nrecordedBy\x12>\n\nevent_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\teventTime:S\xea\x41P\n\x16tansiq.dev/AuditRecord\x12\x1b\x61uditRecords/{audit_record}*\x0c\x61uditRecords2\x0b\x61uditRecord*f\n\rAuditDecision\x12\x1e\n\x1a\x41UDIT_DECISION_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41UDIT_DECISION_ALLOWED\x10\x01\x12\x19\n\x15\x41UDIT_DECISION_DENIED\x10\x02*\x8f\x01\n\nCallerRole\x12\x1b\n\x17\x43\x41LLER_ROLE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41LLER_ROLE_VIEWER\x10\x01\x12\x18\n\x14\x43\x41LLER_ROLE_OPERATOR\x10\x02\x12\x19\n\x15\x43\x41LLER_ROLE_COMMANDER\x10\x03\x12\x17\n\x13\x43\x41LLER_ROLE_SERVICE\x10\x04\x42\x38Z6github.com/tansiq/tansiq/proto/tansiq/audit/v1;auditv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.audit.v1.audit_pb2', globals())
@@ -27,15 +27,15 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _AUDITRECORD.fields_by_name['name']._options = None
   _AUDITRECORD.fields_by_name['name']._serialized_options = b'\340A\010'
   _AUDITRECORD.fields_by_name['actor']._options = None
-  _AUDITRECORD.fields_by_name['actor']._serialized_options = b'\340A\003'
+  _AUDITRECORD.fields_by_name['actor']._serialized_options = b'\340A\003\372A\003\n\001*'
   _AUDITRECORD.fields_by_name['actor_force']._options = None
-  _AUDITRECORD.fields_by_name['actor_force']._serialized_options = b'\340A\003'
+  _AUDITRECORD.fields_by_name['actor_force']._serialized_options = b'\340A\003\372A\022\n\020tansiq.dev/Force'
   _AUDITRECORD.fields_by_name['actor_role']._options = None
   _AUDITRECORD.fields_by_name['actor_role']._serialized_options = b'\340A\003'
   _AUDITRECORD.fields_by_name['method']._options = None
   _AUDITRECORD.fields_by_name['method']._serialized_options = b'\340A\003'
   _AUDITRECORD.fields_by_name['resource']._options = None
-  _AUDITRECORD.fields_by_name['resource']._serialized_options = b'\340A\003'
+  _AUDITRECORD.fields_by_name['resource']._serialized_options = b'\340A\003\372A\003\n\001*'
   _AUDITRECORD.fields_by_name['decision']._options = None
   _AUDITRECORD.fields_by_name['decision']._serialized_options = b'\340A\003'
   _AUDITRECORD.fields_by_name['reason']._options = None
@@ -56,10 +56,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _AUDITRECORD.fields_by_name['event_time']._serialized_options = b'\340A\003'
   _AUDITRECORD._options = None
   _AUDITRECORD._serialized_options = b'\352AP\n\026tansiq.dev/AuditRecord\022\033auditRecords/{audit_record}*\014auditRecords2\013auditRecord'
-  _AUDITDECISION._serialized_start=847
-  _AUDITDECISION._serialized_end=949
-  _CALLERROLE._serialized_start=952
-  _CALLERROLE._serialized_end=1095
+  _AUDITDECISION._serialized_start=880
+  _AUDITDECISION._serialized_end=982
+  _CALLERROLE._serialized_start=985
+  _CALLERROLE._serialized_end=1128
   _AUDITRECORD._serialized_start=142
-  _AUDITRECORD._serialized_end=845
+  _AUDITRECORD._serialized_end=878
 # @@protoc_insertion_point(module_scope)

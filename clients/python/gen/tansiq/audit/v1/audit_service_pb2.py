@@ -11,11 +11,12 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from tansiq.audit.v1 import audit_pb2 as tansiq_dot_audit_dot_v1_dot_audit__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tansiq/audit/v1/audit_service.proto\x12\x0ftansiq.audit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1btansiq/audit/v1/audit.proto\"0\n\x15GetAuditRecordRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\"Y\n\x16GetAuditRecordResponse\x12?\n\x0c\x61udit_record\x18\x01 \x01(\x0b\x32\x1c.tansiq.audit.v1.AuditRecordR\x0b\x61uditRecord\"\x88\x01\n\x17ListAuditRecordsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\x12\x19\n\x08order_by\x18\x04 \x01(\tR\x07orderBy\"\x85\x01\n\x18ListAuditRecordsResponse\x12\x41\n\raudit_records\x18\x01 \x03(\x0b\x32\x1c.tansiq.audit.v1.AuditRecordR\x0c\x61uditRecords\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe4\x01\n\x0c\x41uditService\x12\x66\n\x0eGetAuditRecord\x12&.tansiq.audit.v1.GetAuditRecordRequest\x1a\'.tansiq.audit.v1.GetAuditRecordResponse\"\x03\x90\x02\x01\x12l\n\x10ListAuditRecords\x12(.tansiq.audit.v1.ListAuditRecordsRequest\x1a).tansiq.audit.v1.ListAuditRecordsResponse\"\x03\x90\x02\x01\x42\x38Z6github.com/tansiq/tansiq/proto/tansiq/audit/v1;auditv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tansiq/audit/v1/audit_service.proto\x12\x0ftansiq.audit.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1btansiq/audit/v1/audit.proto\"K\n\x15GetAuditRecordRequest\x12\x32\n\x04name\x18\x01 \x01(\tB\x1e\xe0\x41\x02\xfa\x41\x18\n\x16tansiq.dev/AuditRecordR\x04name\"Y\n\x16GetAuditRecordResponse\x12?\n\x0c\x61udit_record\x18\x01 \x01(\x0b\x32\x1c.tansiq.audit.v1.AuditRecordR\x0b\x61uditRecord\"\x88\x01\n\x17ListAuditRecordsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\x12\x19\n\x08order_by\x18\x04 \x01(\tR\x07orderBy\"\x85\x01\n\x18ListAuditRecordsResponse\x12\x41\n\raudit_records\x18\x01 \x03(\x0b\x32\x1c.tansiq.audit.v1.AuditRecordR\x0c\x61uditRecords\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe4\x01\n\x0c\x41uditService\x12\x66\n\x0eGetAuditRecord\x12&.tansiq.audit.v1.GetAuditRecordRequest\x1a\'.tansiq.audit.v1.GetAuditRecordResponse\"\x03\x90\x02\x01\x12l\n\x10ListAuditRecords\x12(.tansiq.audit.v1.ListAuditRecordsRequest\x1a).tansiq.audit.v1.ListAuditRecordsResponse\"\x03\x90\x02\x01\x42\x38Z6github.com/tansiq/tansiq/proto/tansiq/audit/v1;auditv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.audit.v1.audit_service_pb2', globals())
@@ -24,19 +25,19 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z6github.com/tansiq/tansiq/proto/tansiq/audit/v1;auditv1'
   _GETAUDITRECORDREQUEST.fields_by_name['name']._options = None
-  _GETAUDITRECORDREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
+  _GETAUDITRECORDREQUEST.fields_by_name['name']._serialized_options = b'\340A\002\372A\030\n\026tansiq.dev/AuditRecord'
   _AUDITSERVICE.methods_by_name['GetAuditRecord']._options = None
   _AUDITSERVICE.methods_by_name['GetAuditRecord']._serialized_options = b'\220\002\001'
   _AUDITSERVICE.methods_by_name['ListAuditRecords']._options = None
   _AUDITSERVICE.methods_by_name['ListAuditRecords']._serialized_options = b'\220\002\001'
-  _GETAUDITRECORDREQUEST._serialized_start=118
-  _GETAUDITRECORDREQUEST._serialized_end=166
-  _GETAUDITRECORDRESPONSE._serialized_start=168
-  _GETAUDITRECORDRESPONSE._serialized_end=257
-  _LISTAUDITRECORDSREQUEST._serialized_start=260
-  _LISTAUDITRECORDSREQUEST._serialized_end=396
-  _LISTAUDITRECORDSRESPONSE._serialized_start=399
-  _LISTAUDITRECORDSRESPONSE._serialized_end=532
-  _AUDITSERVICE._serialized_start=535
-  _AUDITSERVICE._serialized_end=763
+  _GETAUDITRECORDREQUEST._serialized_start=145
+  _GETAUDITRECORDREQUEST._serialized_end=220
+  _GETAUDITRECORDRESPONSE._serialized_start=222
+  _GETAUDITRECORDRESPONSE._serialized_end=311
+  _LISTAUDITRECORDSREQUEST._serialized_start=314
+  _LISTAUDITRECORDSREQUEST._serialized_end=450
+  _LISTAUDITRECORDSRESPONSE._serialized_start=453
+  _LISTAUDITRECORDSRESPONSE._serialized_end=586
+  _AUDITSERVICE._serialized_start=589
+  _AUDITSERVICE._serialized_end=817
 # @@protoc_insertion_point(module_scope)

@@ -17,7 +17,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from tansiq.type.v1 import polygon_pb2 as tansiq_dot_type_dot_v1_dot_polygon__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1btansiq/forces/v1/area.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xc0\x05\n\x04\x41rea\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x33\n\x07polygon\x18\x03 \x01(\x0b\x32\x17.tansiq.type.v1.PolygonH\x00R\x07polygon\x12\x43\n\rmulti_polygon\x18\x04 \x01(\x0b\x32\x1c.tansiq.type.v1.MultiPolygonH\x00R\x0cmultiPolygon\x12\x18\n\x07geojson\x18\x05 \x01(\tR\x07geojson\x12>\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\tstartTime\x12\x35\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x14\n\x05notes\x18\x08 \x01(\tR\x05notes\x12\x1e\n\x08\x61rea_km2\x18\t \x01(\x01\x42\x03\xe0\x41\x03R\x07\x61reaKm2\x12\x17\n\x04unit\x18\n \x01(\tB\x03\xe0\x41\x03R\x04unit\x12\x1e\n\x08\x64rawn_by\x18\x0b \x01(\tB\x03\xe0\x41\x03R\x07\x64rawnBy\x12@\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x1e\n\x08\x65nded_by\x18\x0e \x01(\tB\x03\xe0\x41\x03R\x07\x65ndedBy\x12\x12\n\x04\x65tag\x18\x0f \x01(\tR\x04\x65tag:K\xea\x41H\n\x0ftansiq.dev/Area\x12(forces/{force}/units/{unit}/areas/{area}*\x05\x61reas2\x04\x61reaB\n\n\x08geometryB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1btansiq/forces/v1/area.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xea\x05\n\x04\x41rea\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x33\n\x07polygon\x18\x03 \x01(\x0b\x32\x17.tansiq.type.v1.PolygonH\x00R\x07polygon\x12\x43\n\rmulti_polygon\x18\x04 \x01(\x0b\x32\x1c.tansiq.type.v1.MultiPolygonH\x00R\x0cmultiPolygon\x12\x18\n\x07geojson\x18\x05 \x01(\tR\x07geojson\x12>\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\tstartTime\x12\x35\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x14\n\x05notes\x18\x08 \x01(\tR\x05notes\x12\x1e\n\x08\x61rea_km2\x18\t \x01(\x01\x42\x03\xe0\x41\x03R\x07\x61reaKm2\x12+\n\x04unit\x18\n \x01(\tB\x17\xe0\x41\x03\xfa\x41\x11\n\x0ftansiq.dev/UnitR\x04unit\x12\x34\n\x08\x64rawn_by\x18\x0b \x01(\tB\x19\xe0\x41\x03\xfa\x41\x13\n\x11tansiq.dev/PersonR\x07\x64rawnBy\x12@\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x1e\n\x08\x65nded_by\x18\x0e \x01(\tB\x03\xe0\x41\x03R\x07\x65ndedBy\x12\x12\n\x04\x65tag\x18\x0f \x01(\tR\x04\x65tag:K\xea\x41H\n\x0ftansiq.dev/Area\x12(forces/{force}/units/{unit}/areas/{area}*\x05\x61reas2\x04\x61reaB\n\n\x08geometryB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.forces.v1.area_pb2', globals())
@@ -32,9 +32,9 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _AREA.fields_by_name['area_km2']._options = None
   _AREA.fields_by_name['area_km2']._serialized_options = b'\340A\003'
   _AREA.fields_by_name['unit']._options = None
-  _AREA.fields_by_name['unit']._serialized_options = b'\340A\003'
+  _AREA.fields_by_name['unit']._serialized_options = b'\340A\003\372A\021\n\017tansiq.dev/Unit'
   _AREA.fields_by_name['drawn_by']._options = None
-  _AREA.fields_by_name['drawn_by']._serialized_options = b'\340A\003'
+  _AREA.fields_by_name['drawn_by']._serialized_options = b'\340A\003\372A\023\n\021tansiq.dev/Person'
   _AREA.fields_by_name['create_time']._options = None
   _AREA.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _AREA.fields_by_name['update_time']._options = None
@@ -44,5 +44,5 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _AREA._options = None
   _AREA._serialized_options = b'\352AH\n\017tansiq.dev/Area\022(forces/{force}/units/{unit}/areas/{area}*\005areas2\004area'
   _AREA._serialized_start=173
-  _AREA._serialized_end=877
+  _AREA._serialized_end=919
 # @@protoc_insertion_point(module_scope)

@@ -11,12 +11,13 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tansiq.forces.v1 import area_pb2 as tansiq_dot_forces_dot_v1_dot_area__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tansiq/forces/v1/area_service.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1btansiq/forces/v1/area.proto\"\x99\x01\n\x11\x43reateAreaRequest\x12\x1b\n\x06parent\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x06parent\x12/\n\x04\x61rea\x18\x02 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaB\x03\xe0\x41\x02R\x04\x61rea\x12\x17\n\x07\x61rea_id\x18\x03 \x01(\tR\x06\x61reaId\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"@\n\x12\x43reateAreaResponse\x12*\n\x04\x61rea\x18\x01 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaR\x04\x61rea\")\n\x0eGetAreaRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\"=\n\x0fGetAreaResponse\x12*\n\x04\x61rea\x18\x01 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaR\x04\x61rea\"\xa6\x01\n\x10ListAreasRequest\x12\x1b\n\x06parent\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x06parent\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\x12\x39\n\nvalid_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tvalidTime\"i\n\x11ListAreasResponse\x12,\n\x05\x61reas\x18\x01 \x03(\x0b\x32\x16.tansiq.forces.v1.AreaR\x05\x61reas\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x93\x01\n\x0e\x45ndAreaRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x12\n\x04\x65tag\x18\x03 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"=\n\x0f\x45ndAreaResponse\x12*\n\x04\x61rea\x18\x01 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaR\x04\x61rea2\xf0\x02\n\x0b\x41reaService\x12\\\n\nCreateArea\x12#.tansiq.forces.v1.CreateAreaRequest\x1a$.tansiq.forces.v1.CreateAreaResponse\"\x03\x90\x02\x00\x12S\n\x07GetArea\x12 .tansiq.forces.v1.GetAreaRequest\x1a!.tansiq.forces.v1.GetAreaResponse\"\x03\x90\x02\x01\x12Y\n\tListAreas\x12\".tansiq.forces.v1.ListAreasRequest\x1a#.tansiq.forces.v1.ListAreasResponse\"\x03\x90\x02\x01\x12S\n\x07\x45ndArea\x12 .tansiq.forces.v1.EndAreaRequest\x1a!.tansiq.forces.v1.EndAreaResponse\"\x03\x90\x02\x02\x42:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tansiq/forces/v1/area_service.proto\x12\x10tansiq.forces.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1btansiq/forces/v1/area.proto\"\xad\x01\n\x11\x43reateAreaRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\x12\x0ftansiq.dev/AreaR\x06parent\x12/\n\x04\x61rea\x18\x02 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaB\x03\xe0\x41\x02R\x04\x61rea\x12\x17\n\x07\x61rea_id\x18\x03 \x01(\tR\x06\x61reaId\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"@\n\x12\x43reateAreaResponse\x12*\n\x04\x61rea\x18\x01 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaR\x04\x61rea\"=\n\x0eGetAreaRequest\x12+\n\x04name\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/AreaR\x04name\"=\n\x0fGetAreaResponse\x12*\n\x04\x61rea\x18\x01 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaR\x04\x61rea\"\xba\x01\n\x10ListAreasRequest\x12/\n\x06parent\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\x12\x0ftansiq.dev/AreaR\x06parent\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\x12\x39\n\nvalid_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tvalidTime\"i\n\x11ListAreasResponse\x12,\n\x05\x61reas\x18\x01 \x03(\x0b\x32\x16.tansiq.forces.v1.AreaR\x05\x61reas\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa7\x01\n\x0e\x45ndAreaRequest\x12+\n\x04name\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/AreaR\x04name\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x12\n\x04\x65tag\x18\x03 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"=\n\x0f\x45ndAreaResponse\x12*\n\x04\x61rea\x18\x01 \x01(\x0b\x32\x16.tansiq.forces.v1.AreaR\x04\x61rea2\xf0\x02\n\x0b\x41reaService\x12\\\n\nCreateArea\x12#.tansiq.forces.v1.CreateAreaRequest\x1a$.tansiq.forces.v1.CreateAreaResponse\"\x03\x90\x02\x00\x12S\n\x07GetArea\x12 .tansiq.forces.v1.GetAreaRequest\x1a!.tansiq.forces.v1.GetAreaResponse\"\x03\x90\x02\x01\x12Y\n\tListAreas\x12\".tansiq.forces.v1.ListAreasRequest\x1a#.tansiq.forces.v1.ListAreasResponse\"\x03\x90\x02\x01\x12S\n\x07\x45ndArea\x12 .tansiq.forces.v1.EndAreaRequest\x1a!.tansiq.forces.v1.EndAreaResponse\"\x03\x90\x02\x02\x42:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.forces.v1.area_service_pb2', globals())
@@ -25,15 +26,15 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1'
   _CREATEAREAREQUEST.fields_by_name['parent']._options = None
-  _CREATEAREAREQUEST.fields_by_name['parent']._serialized_options = b'\340A\002'
+  _CREATEAREAREQUEST.fields_by_name['parent']._serialized_options = b'\340A\002\372A\021\022\017tansiq.dev/Area'
   _CREATEAREAREQUEST.fields_by_name['area']._options = None
   _CREATEAREAREQUEST.fields_by_name['area']._serialized_options = b'\340A\002'
   _GETAREAREQUEST.fields_by_name['name']._options = None
-  _GETAREAREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
+  _GETAREAREQUEST.fields_by_name['name']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Area'
   _LISTAREASREQUEST.fields_by_name['parent']._options = None
-  _LISTAREASREQUEST.fields_by_name['parent']._serialized_options = b'\340A\002'
+  _LISTAREASREQUEST.fields_by_name['parent']._serialized_options = b'\340A\002\372A\021\022\017tansiq.dev/Area'
   _ENDAREAREQUEST.fields_by_name['name']._options = None
-  _ENDAREAREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
+  _ENDAREAREQUEST.fields_by_name['name']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Area'
   _AREASERVICE.methods_by_name['CreateArea']._options = None
   _AREASERVICE.methods_by_name['CreateArea']._serialized_options = b'\220\002\000'
   _AREASERVICE.methods_by_name['GetArea']._options = None
@@ -42,22 +43,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _AREASERVICE.methods_by_name['ListAreas']._serialized_options = b'\220\002\001'
   _AREASERVICE.methods_by_name['EndArea']._options = None
   _AREASERVICE.methods_by_name['EndArea']._serialized_options = b'\220\002\002'
-  _CREATEAREAREQUEST._serialized_start=153
-  _CREATEAREAREQUEST._serialized_end=306
-  _CREATEAREARESPONSE._serialized_start=308
-  _CREATEAREARESPONSE._serialized_end=372
-  _GETAREAREQUEST._serialized_start=374
-  _GETAREAREQUEST._serialized_end=415
-  _GETAREARESPONSE._serialized_start=417
-  _GETAREARESPONSE._serialized_end=478
-  _LISTAREASREQUEST._serialized_start=481
-  _LISTAREASREQUEST._serialized_end=647
-  _LISTAREASRESPONSE._serialized_start=649
-  _LISTAREASRESPONSE._serialized_end=754
-  _ENDAREAREQUEST._serialized_start=757
-  _ENDAREAREQUEST._serialized_end=904
-  _ENDAREARESPONSE._serialized_start=906
-  _ENDAREARESPONSE._serialized_end=967
-  _AREASERVICE._serialized_start=970
-  _AREASERVICE._serialized_end=1338
+  _CREATEAREAREQUEST._serialized_start=180
+  _CREATEAREAREQUEST._serialized_end=353
+  _CREATEAREARESPONSE._serialized_start=355
+  _CREATEAREARESPONSE._serialized_end=419
+  _GETAREAREQUEST._serialized_start=421
+  _GETAREAREQUEST._serialized_end=482
+  _GETAREARESPONSE._serialized_start=484
+  _GETAREARESPONSE._serialized_end=545
+  _LISTAREASREQUEST._serialized_start=548
+  _LISTAREASREQUEST._serialized_end=734
+  _LISTAREASRESPONSE._serialized_start=736
+  _LISTAREASRESPONSE._serialized_end=841
+  _ENDAREAREQUEST._serialized_start=844
+  _ENDAREAREQUEST._serialized_end=1011
+  _ENDAREARESPONSE._serialized_start=1013
+  _ENDAREARESPONSE._serialized_end=1074
+  _AREASERVICE._serialized_start=1077
+  _AREASERVICE._serialized_end=1445
 # @@protoc_insertion_point(module_scope)

@@ -17,7 +17,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from tansiq.type.v1 import localized_name_pb2 as tansiq_dot_type_dot_v1_dot_localized__name__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtansiq/forces/v1/person.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\"\xb9\x03\n\x06Person\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12@\n\x0c\x64isplay_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x0b\x64isplayName\x12\x12\n\x04rank\x18\x03 \x01(\tR\x04rank\x12\x31\n\x04role\x18\x04 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x04role\x12\x12\n\x04unit\x18\x05 \x01(\tR\x04unit\x12\x19\n\x05\x66orce\x18\x06 \x01(\tB\x03\xe0\x41\x03R\x05\x66orce\x12@\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\t \x01(\tR\x04\x65tag:F\xea\x41\x43\n\x11tansiq.dev/Person\x12\x1e\x66orces/{force}/people/{person}*\x06people2\x06personB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtansiq/forces/v1/person.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\"\xe4\x03\n\x06Person\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12@\n\x0c\x64isplay_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x0b\x64isplayName\x12\x12\n\x04rank\x18\x03 \x01(\tR\x04rank\x12\x31\n\x04role\x18\x04 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x04role\x12(\n\x04unit\x18\x05 \x01(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/UnitR\x04unit\x12.\n\x05\x66orce\x18\x06 \x01(\tB\x18\xe0\x41\x03\xfa\x41\x12\n\x10tansiq.dev/ForceR\x05\x66orce\x12@\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\t \x01(\tR\x04\x65tag:F\xea\x41\x43\n\x11tansiq.dev/Person\x12\x1e\x66orces/{force}/people/{person}*\x06people2\x06personB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.forces.v1.person_pb2', globals())
@@ -27,8 +27,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1'
   _PERSON.fields_by_name['name']._options = None
   _PERSON.fields_by_name['name']._serialized_options = b'\340A\010'
+  _PERSON.fields_by_name['unit']._options = None
+  _PERSON.fields_by_name['unit']._serialized_options = b'\372A\021\n\017tansiq.dev/Unit'
   _PERSON.fields_by_name['force']._options = None
-  _PERSON.fields_by_name['force']._serialized_options = b'\340A\003'
+  _PERSON.fields_by_name['force']._serialized_options = b'\340A\003\372A\022\n\020tansiq.dev/Force'
   _PERSON.fields_by_name['create_time']._options = None
   _PERSON.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _PERSON.fields_by_name['update_time']._options = None
@@ -36,5 +38,5 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PERSON._options = None
   _PERSON._serialized_options = b'\352AC\n\021tansiq.dev/Person\022\036forces/{force}/people/{person}*\006people2\006person'
   _PERSON._serialized_start=182
-  _PERSON._serialized_end=623
+  _PERSON._serialized_end=666
 # @@protoc_insertion_point(module_scope)

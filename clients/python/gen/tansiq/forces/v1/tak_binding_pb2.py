@@ -16,7 +16,7 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"tansiq/forces/v1/tak_binding.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x02\n\nTakBinding\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x17\n\x04unit\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x04unit\x12)\n\x10\x63\x65rtificate_name\x18\x03 \x01(\tR\x0f\x63\x65rtificateName\x12\x1d\n\ndevice_uid\x18\x04 \x01(\tR\tdeviceUid\x12\x1a\n\x08\x63\x61llsign\x18\x05 \x01(\tR\x08\x63\x61llsign\x12@\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12\x1d\n\x07\x63reator\x18\x07 \x01(\tB\x03\xe0\x41\x03R\x07\x63reator:]\xea\x41Z\n\x15tansiq.dev/TakBinding\x12(forces/{force}/takBindings/{tak_binding}*\x0btakBindings2\ntakBindingB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"tansiq/forces/v1/tak_binding.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8e\x03\n\nTakBinding\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12+\n\x04unit\x18\x02 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/UnitR\x04unit\x12)\n\x10\x63\x65rtificate_name\x18\x03 \x01(\tR\x0f\x63\x65rtificateName\x12\x1d\n\ndevice_uid\x18\x04 \x01(\tR\tdeviceUid\x12\x1a\n\x08\x63\x61llsign\x18\x05 \x01(\tR\x08\x63\x61llsign\x12@\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12\x33\n\x07\x63reator\x18\x07 \x01(\tB\x19\xe0\x41\x03\xfa\x41\x13\n\x11tansiq.dev/PersonR\x07\x63reator:]\xea\x41Z\n\x15tansiq.dev/TakBinding\x12(forces/{force}/takBindings/{tak_binding}*\x0btakBindings2\ntakBindingB:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.forces.v1.tak_binding_pb2', globals())
@@ -27,13 +27,13 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TAKBINDING.fields_by_name['name']._options = None
   _TAKBINDING.fields_by_name['name']._serialized_options = b'\340A\010'
   _TAKBINDING.fields_by_name['unit']._options = None
-  _TAKBINDING.fields_by_name['unit']._serialized_options = b'\340A\002'
+  _TAKBINDING.fields_by_name['unit']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Unit'
   _TAKBINDING.fields_by_name['create_time']._options = None
   _TAKBINDING.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _TAKBINDING.fields_by_name['creator']._options = None
-  _TAKBINDING.fields_by_name['creator']._serialized_options = b'\340A\003'
+  _TAKBINDING.fields_by_name['creator']._serialized_options = b'\340A\003\372A\023\n\021tansiq.dev/Person'
   _TAKBINDING._options = None
   _TAKBINDING._serialized_options = b'\352AZ\n\025tansiq.dev/TakBinding\022(forces/{force}/takBindings/{tak_binding}*\013takBindings2\ntakBinding'
   _TAKBINDING._serialized_start=150
-  _TAKBINDING._serialized_end=506
+  _TAKBINDING._serialized_end=548
 # @@protoc_insertion_point(module_scope)

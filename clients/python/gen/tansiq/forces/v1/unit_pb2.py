@@ -18,7 +18,7 @@ from tansiq.type.v1 import lat_lng_pb2 as tansiq_dot_type_dot_v1_dot_lat__lng__p
 from tansiq.type.v1 import localized_name_pb2 as tansiq_dot_type_dot_v1_dot_localized__name__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1btansiq/forces/v1/unit.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xe1\x06\n\x04Unit\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x45\n\x0c\x64isplay_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameB\x03\xe0\x41\x02R\x0b\x64isplayName\x12\x38\n\x07\x65\x63helon\x18\x03 \x01(\x0e\x32\x19.tansiq.forces.v1.EchelonB\x03\xe0\x41\x02R\x07\x65\x63helon\x12\x1f\n\x0bparent_unit\x18\x04 \x01(\tR\nparentUnit\x12\x1c\n\tcommander\x18\x05 \x01(\tR\tcommander\x12\x32\n\thome_base\x18\x06 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceR\x08homeBase\x12H\n\rlast_position\x18\x07 \x01(\x0b\x32\x1e.tansiq.forces.v1.UnitPositionB\x03\xe0\x41\x03R\x0clastPosition\x12:\n\x08strength\x18\x08 \x01(\x0b\x32\x1e.tansiq.forces.v1.UnitStrengthR\x08strength\x12\x39\n\treadiness\x18\t \x01(\x0e\x32\x1b.tansiq.forces.v1.ReadinessR\treadiness\x12)\n\x10readiness_reason\x18\n \x01(\tR\x0freadinessReason\x12\x1f\n\x0bsymbol_code\x18\x0b \x01(\tR\nsymbolCode\x12\x19\n\x05\x66orce\x18\x0c \x01(\tB\x03\xe0\x41\x03R\x05\x66orce\x12@\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x0f \x01(\tR\x04\x65tag\x12L\n\x10position_release\x18\x10 \x01(\x0e\x32!.tansiq.forces.v1.PositionReleaseR\x0fpositionRelease:>\xea\x41;\n\x0ftansiq.dev/Unit\x12\x1b\x66orces/{force}/units/{unit}*\x05units2\x04unit\"H\n\x0cUnitStrength\x12\x1e\n\nauthorized\x18\x01 \x01(\x05R\nauthorized\x12\x18\n\x07present\x18\x02 \x01(\x05R\x07present\"\xfb\x01\n\x0cUnitPosition\x12\x30\n\x05place\x18\x01 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceB\x03\xe0\x41\x02R\x05place\x12@\n\x0breport_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\nreportTime\x12\x42\n\x0creceive_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x0breceiveTime\x12\x1f\n\x08reporter\x18\x04 \x01(\tB\x03\xe0\x41\x03R\x08reporter\x12\x12\n\x04note\x18\x05 \x01(\tR\x04note*s\n\x0fPositionRelease\x12 \n\x1cPOSITION_RELEASE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bPOSITION_RELEASE_RELEASABLE\x10\x01\x12\x1d\n\x19POSITION_RELEASE_WITHHELD\x10\x02*\xc4\x02\n\x07\x45\x63helon\x12\x17\n\x13\x45\x43HELON_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x45\x43HELON_TEAM\x10\x01\x12\x11\n\rECHELON_SQUAD\x10\x02\x12\x13\n\x0f\x45\x43HELON_SECTION\x10\x03\x12\x13\n\x0f\x45\x43HELON_PLATOON\x10\x04\x12\x13\n\x0f\x45\x43HELON_COMPANY\x10\x05\x12\x15\n\x11\x45\x43HELON_BATTALION\x10\x06\x12\x14\n\x10\x45\x43HELON_REGIMENT\x10\x07\x12\x13\n\x0f\x45\x43HELON_BRIGADE\x10\x08\x12\x14\n\x10\x45\x43HELON_DIVISION\x10\t\x12\x11\n\rECHELON_CORPS\x10\n\x12\x10\n\x0c\x45\x43HELON_ARMY\x10\x0b\x12\x16\n\x12\x45\x43HELON_ARMY_GROUP\x10\x0c\x12\x12\n\x0e\x45\x43HELON_REGION\x10\r\x12\x13\n\x0f\x45\x43HELON_COMMAND\x10\x0e*n\n\tReadiness\x12\x19\n\x15READINESS_UNSPECIFIED\x10\x00\x12\x13\n\x0fREADINESS_READY\x10\x01\x12\x16\n\x12READINESS_DEGRADED\x10\x02\x12\x19\n\x15READINESS_UNAVAILABLE\x10\x03\x42:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1btansiq/forces/v1/unit.proto\x12\x10tansiq.forces.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xa4\x07\n\x04Unit\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x45\n\x0c\x64isplay_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameB\x03\xe0\x41\x02R\x0b\x64isplayName\x12\x38\n\x07\x65\x63helon\x18\x03 \x01(\x0e\x32\x19.tansiq.forces.v1.EchelonB\x03\xe0\x41\x02R\x07\x65\x63helon\x12\x35\n\x0bparent_unit\x18\x04 \x01(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/UnitR\nparentUnit\x12\x34\n\tcommander\x18\x05 \x01(\tB\x16\xfa\x41\x13\n\x11tansiq.dev/PersonR\tcommander\x12\x32\n\thome_base\x18\x06 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceR\x08homeBase\x12H\n\rlast_position\x18\x07 \x01(\x0b\x32\x1e.tansiq.forces.v1.UnitPositionB\x03\xe0\x41\x03R\x0clastPosition\x12:\n\x08strength\x18\x08 \x01(\x0b\x32\x1e.tansiq.forces.v1.UnitStrengthR\x08strength\x12\x39\n\treadiness\x18\t \x01(\x0e\x32\x1b.tansiq.forces.v1.ReadinessR\treadiness\x12)\n\x10readiness_reason\x18\n \x01(\tR\x0freadinessReason\x12\x1f\n\x0bsymbol_code\x18\x0b \x01(\tR\nsymbolCode\x12.\n\x05\x66orce\x18\x0c \x01(\tB\x18\xe0\x41\x03\xfa\x41\x12\n\x10tansiq.dev/ForceR\x05\x66orce\x12@\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x0f \x01(\tR\x04\x65tag\x12L\n\x10position_release\x18\x10 \x01(\x0e\x32!.tansiq.forces.v1.PositionReleaseR\x0fpositionRelease:>\xea\x41;\n\x0ftansiq.dev/Unit\x12\x1b\x66orces/{force}/units/{unit}*\x05units2\x04unit\"H\n\x0cUnitStrength\x12\x1e\n\nauthorized\x18\x01 \x01(\x05R\nauthorized\x12\x18\n\x07present\x18\x02 \x01(\x05R\x07present\"\x81\x02\n\x0cUnitPosition\x12\x30\n\x05place\x18\x01 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceB\x03\xe0\x41\x02R\x05place\x12@\n\x0breport_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\nreportTime\x12\x42\n\x0creceive_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x0breceiveTime\x12%\n\x08reporter\x18\x04 \x01(\tB\t\xe0\x41\x03\xfa\x41\x03\n\x01*R\x08reporter\x12\x12\n\x04note\x18\x05 \x01(\tR\x04note*s\n\x0fPositionRelease\x12 \n\x1cPOSITION_RELEASE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bPOSITION_RELEASE_RELEASABLE\x10\x01\x12\x1d\n\x19POSITION_RELEASE_WITHHELD\x10\x02*\xc4\x02\n\x07\x45\x63helon\x12\x17\n\x13\x45\x43HELON_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x45\x43HELON_TEAM\x10\x01\x12\x11\n\rECHELON_SQUAD\x10\x02\x12\x13\n\x0f\x45\x43HELON_SECTION\x10\x03\x12\x13\n\x0f\x45\x43HELON_PLATOON\x10\x04\x12\x13\n\x0f\x45\x43HELON_COMPANY\x10\x05\x12\x15\n\x11\x45\x43HELON_BATTALION\x10\x06\x12\x14\n\x10\x45\x43HELON_REGIMENT\x10\x07\x12\x13\n\x0f\x45\x43HELON_BRIGADE\x10\x08\x12\x14\n\x10\x45\x43HELON_DIVISION\x10\t\x12\x11\n\rECHELON_CORPS\x10\n\x12\x10\n\x0c\x45\x43HELON_ARMY\x10\x0b\x12\x16\n\x12\x45\x43HELON_ARMY_GROUP\x10\x0c\x12\x12\n\x0e\x45\x43HELON_REGION\x10\r\x12\x13\n\x0f\x45\x43HELON_COMMAND\x10\x0e*n\n\tReadiness\x12\x19\n\x15READINESS_UNSPECIFIED\x10\x00\x12\x13\n\x0fREADINESS_READY\x10\x01\x12\x16\n\x12READINESS_DEGRADED\x10\x02\x12\x19\n\x15READINESS_UNAVAILABLE\x10\x03\x42:Z8github.com/tansiq/tansiq/proto/tansiq/forces/v1;forcesv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.forces.v1.unit_pb2', globals())
@@ -32,10 +32,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _UNIT.fields_by_name['display_name']._serialized_options = b'\340A\002'
   _UNIT.fields_by_name['echelon']._options = None
   _UNIT.fields_by_name['echelon']._serialized_options = b'\340A\002'
+  _UNIT.fields_by_name['parent_unit']._options = None
+  _UNIT.fields_by_name['parent_unit']._serialized_options = b'\372A\021\n\017tansiq.dev/Unit'
+  _UNIT.fields_by_name['commander']._options = None
+  _UNIT.fields_by_name['commander']._serialized_options = b'\372A\023\n\021tansiq.dev/Person'
   _UNIT.fields_by_name['last_position']._options = None
   _UNIT.fields_by_name['last_position']._serialized_options = b'\340A\003'
   _UNIT.fields_by_name['force']._options = None
-  _UNIT.fields_by_name['force']._serialized_options = b'\340A\003'
+  _UNIT.fields_by_name['force']._serialized_options = b'\340A\003\372A\022\n\020tansiq.dev/Force'
   _UNIT.fields_by_name['create_time']._options = None
   _UNIT.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _UNIT.fields_by_name['update_time']._options = None
@@ -49,17 +53,17 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _UNITPOSITION.fields_by_name['receive_time']._options = None
   _UNITPOSITION.fields_by_name['receive_time']._serialized_options = b'\340A\003'
   _UNITPOSITION.fields_by_name['reporter']._options = None
-  _UNITPOSITION.fields_by_name['reporter']._serialized_options = b'\340A\003'
-  _POSITIONRELEASE._serialized_start=1405
-  _POSITIONRELEASE._serialized_end=1520
-  _ECHELON._serialized_start=1523
-  _ECHELON._serialized_end=1847
-  _READINESS._serialized_start=1849
-  _READINESS._serialized_end=1959
+  _UNITPOSITION.fields_by_name['reporter']._serialized_options = b'\340A\003\372A\003\n\001*'
+  _POSITIONRELEASE._serialized_start=1478
+  _POSITIONRELEASE._serialized_end=1593
+  _ECHELON._serialized_start=1596
+  _ECHELON._serialized_end=1920
+  _READINESS._serialized_start=1922
+  _READINESS._serialized_end=2032
   _UNIT._serialized_start=210
-  _UNIT._serialized_end=1075
-  _UNITSTRENGTH._serialized_start=1077
-  _UNITSTRENGTH._serialized_end=1149
-  _UNITPOSITION._serialized_start=1152
-  _UNITPOSITION._serialized_end=1403
+  _UNIT._serialized_end=1142
+  _UNITSTRENGTH._serialized_start=1144
+  _UNITSTRENGTH._serialized_end=1216
+  _UNITPOSITION._serialized_start=1219
+  _UNITPOSITION._serialized_end=1476
 # @@protoc_insertion_point(module_scope)

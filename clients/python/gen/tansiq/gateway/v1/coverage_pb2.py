@@ -11,12 +11,13 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tansiq.gateway.v1 import zone_pb2 as tansiq_dot_gateway_dot_v1_dot_zone__pb2
 from tansiq.type.v1 import localized_name_pb2 as tansiq_dot_type_dot_v1_dot_localized__name__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n tansiq/gateway/v1/coverage.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a#tansiq/type/v1/localized_name.proto\"\xf8\x03\n\x0b\x43overageGap\x12\x12\n\x04zone\x18\x01 \x01(\tR\x04zone\x12I\n\x11zone_display_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x0fzoneDisplayName\x12\x41\n\x0cthreat_level\x18\x03 \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelR\x0bthreatLevel\x12%\n\x0eincident_count\x18\x04 \x01(\x05R\rincidentCount\x12\x1e\n\ncasualties\x18\x05 \x01(\x05R\ncasualties\x12#\n\rlast_incident\x18\x06 \x01(\tR\x0clastIncident\x12.\n\x13last_incident_title\x18\x07 \x01(\tR\x11lastIncidentTitle\x12H\n\x12last_incident_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x10lastIncidentTime\x12\x1c\n\tincidents\x18\t \x03(\tR\tincidents\x12-\n\x12lapsed_deployments\x18\n \x03(\tR\x11lapsedDeployments\x12\x14\n\x05score\x18\x0b \x01(\x01R\x05scoreB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n tansiq/gateway/v1/coverage.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a#tansiq/type/v1/localized_name.proto\"\xde\x04\n\x0b\x43overageGap\x12(\n\x04zone\x18\x01 \x01(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12I\n\x11zone_display_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x0fzoneDisplayName\x12\x41\n\x0cthreat_level\x18\x03 \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelR\x0bthreatLevel\x12%\n\x0eincident_count\x18\x04 \x01(\x05R\rincidentCount\x12\x1e\n\ncasualties\x18\x05 \x01(\x05R\ncasualties\x12=\n\rlast_incident\x18\x06 \x01(\tB\x18\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x0clastIncident\x12.\n\x13last_incident_title\x18\x07 \x01(\tR\x11lastIncidentTitle\x12H\n\x12last_incident_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x10lastIncidentTime\x12\x36\n\tincidents\x18\t \x03(\tB\x18\xfa\x41\x15\n\x13tansiq.dev/IncidentR\tincidents\x12I\n\x12lapsed_deployments\x18\n \x03(\tB\x1a\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x11lapsedDeployments\x12\x14\n\x05score\x18\x0b \x01(\x01R\x05scoreB<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.coverage_pb2', globals())
@@ -24,6 +25,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1'
-  _COVERAGEGAP._serialized_start=156
-  _COVERAGEGAP._serialized_end=660
+  _COVERAGEGAP.fields_by_name['zone']._options = None
+  _COVERAGEGAP.fields_by_name['zone']._serialized_options = b'\372A\021\n\017tansiq.dev/Zone'
+  _COVERAGEGAP.fields_by_name['last_incident']._options = None
+  _COVERAGEGAP.fields_by_name['last_incident']._serialized_options = b'\372A\025\n\023tansiq.dev/Incident'
+  _COVERAGEGAP.fields_by_name['incidents']._options = None
+  _COVERAGEGAP.fields_by_name['incidents']._serialized_options = b'\372A\025\n\023tansiq.dev/Incident'
+  _COVERAGEGAP.fields_by_name['lapsed_deployments']._options = None
+  _COVERAGEGAP.fields_by_name['lapsed_deployments']._serialized_options = b'\372A\027\n\025tansiq.dev/Deployment'
+  _COVERAGEGAP._serialized_start=183
+  _COVERAGEGAP._serialized_end=789
 # @@protoc_insertion_point(module_scope)

@@ -11,6 +11,7 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tansiq.gateway.v1 import coverage_pb2 as tansiq_dot_gateway_dot_v1_dot_coverage__pb2
@@ -18,7 +19,7 @@ from tansiq.gateway.v1 import picture_pb2 as tansiq_dot_gateway_dot_v1_dot_pictu
 from tansiq.gateway.v1 import vacuum_pb2 as tansiq_dot_gateway_dot_v1_dot_vacuum__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1etansiq/gateway/v1/vacuum.proto\"\xa5\x01\n\x18GetSecurityVacuumRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12\x39\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"V\n\x19GetSecurityVacuumResponse\x12\x39\n\x06vacuum\x18\x01 \x01(\x0b\x32!.tansiq.gateway.v1.SecurityVacuumR\x06vacuum\"\xc7\x01\n\x17ListCoverageGapsRequest\x12\x39\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"\xf9\x01\n\x18ListCoverageGapsResponse\x12\x43\n\rcoverage_gaps\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.CoverageGapR\x0c\x63overageGaps\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xe5\x01\n\x1cGetOperationalPictureRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12\x39\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"\xa1\x02\n\x1dGetOperationalPictureResponse\x12\x43\n\rzone_pictures\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.ZonePictureR\x0czonePictures\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xce\x01\n\x1eWatchOperationalPictureRequest\x12\x17\n\x04zone\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"~\n\x1fWatchOperationalPictureResponse\x12\x38\n\x06\x63hange\x18\x01 \x01(\x0b\x32 .tansiq.gateway.v1.PictureChangeR\x06\x63hange\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\"\xd7\x01\n\x14\x45xportGeoJsonRequest\x12\x14\n\x05zones\x18\x01 \x03(\tR\x05zones\x12\x37\n\x06layers\x18\x02 \x03(\x0e\x32\x1f.tansiq.gateway.v1.GeoJsonLayerR\x06layers\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"t\n\x15\x45xportGeoJsonResponse\x12\x18\n\x07geojson\x18\x01 \x01(\tR\x07geojson\x12#\n\rfeature_count\x18\x02 \x01(\x05R\x0c\x66\x65\x61tureCount\x12\x1c\n\ttruncated\x18\x03 \x01(\x08R\ttruncated*\x86\x01\n\x0cGeoJsonLayer\x12\x1e\n\x1aGEO_JSON_LAYER_UNSPECIFIED\x10\x00\x12\x18\n\x14GEO_JSON_LAYER_ZONES\x10\x01\x12\x1c\n\x18GEO_JSON_LAYER_INCIDENTS\x10\x02\x12\x1e\n\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x03\x32\xec\x04\n\x0f\x43overageService\x12p\n\x10ListCoverageGaps\x12*.tansiq.gateway.v1.ListCoverageGapsRequest\x1a+.tansiq.gateway.v1.ListCoverageGapsResponse\"\x03\x90\x02\x01\x12\x7f\n\x15GetOperationalPicture\x12/.tansiq.gateway.v1.GetOperationalPictureRequest\x1a\x30.tansiq.gateway.v1.GetOperationalPictureResponse\"\x03\x90\x02\x01\x12\x87\x01\n\x17WatchOperationalPicture\x12\x31.tansiq.gateway.v1.WatchOperationalPictureRequest\x1a\x32.tansiq.gateway.v1.WatchOperationalPictureResponse\"\x03\x90\x02\x01\x30\x01\x12g\n\rExportGeoJson\x12\'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponse\"\x03\x90\x02\x01\x12s\n\x11GetSecurityVacuum\x12+.tansiq.gateway.v1.GetSecurityVacuumRequest\x1a,.tansiq.gateway.v1.GetSecurityVacuumResponse\"\x03\x90\x02\x01\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tansiq/gateway/v1/coverage_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1etansiq/gateway/v1/vacuum.proto\"\xb9\x01\n\x18GetSecurityVacuumRequest\x12+\n\x04zone\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12\x39\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"V\n\x19GetSecurityVacuumResponse\x12\x39\n\x06vacuum\x18\x01 \x01(\x0b\x32!.tansiq.gateway.v1.SecurityVacuumR\x06vacuum\"\xc7\x01\n\x17ListCoverageGapsRequest\x12\x39\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"\xf9\x01\n\x18ListCoverageGapsResponse\x12\x43\n\rcoverage_gaps\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.CoverageGapR\x0c\x63overageGaps\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xf9\x01\n\x1cGetOperationalPictureRequest\x12+\n\x04zone\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12\x39\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"\xa1\x02\n\x1dGetOperationalPictureResponse\x12\x43\n\rzone_pictures\x18\x01 \x03(\x0b\x32\x1e.tansiq.gateway.v1.ZonePictureR\x0czonePictures\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"\xe2\x01\n\x1eWatchOperationalPictureRequest\x12+\n\x04zone\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"~\n\x1fWatchOperationalPictureResponse\x12\x38\n\x06\x63hange\x18\x01 \x01(\x0b\x32 .tansiq.gateway.v1.PictureChangeR\x06\x63hange\x12!\n\x0cresume_token\x18\x02 \x01(\tR\x0bresumeToken\"\xed\x01\n\x14\x45xportGeoJsonRequest\x12*\n\x05zones\x18\x01 \x03(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x05zones\x12\x37\n\x06layers\x18\x02 \x03(\x0e\x32\x1f.tansiq.gateway.v1.GeoJsonLayerR\x06layers\x12\x39\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\"t\n\x15\x45xportGeoJsonResponse\x12\x18\n\x07geojson\x18\x01 \x01(\tR\x07geojson\x12#\n\rfeature_count\x18\x02 \x01(\x05R\x0c\x66\x65\x61tureCount\x12\x1c\n\ttruncated\x18\x03 \x01(\x08R\ttruncated*\x86\x01\n\x0cGeoJsonLayer\x12\x1e\n\x1aGEO_JSON_LAYER_UNSPECIFIED\x10\x00\x12\x18\n\x14GEO_JSON_LAYER_ZONES\x10\x01\x12\x1c\n\x18GEO_JSON_LAYER_INCIDENTS\x10\x02\x12\x1e\n\x1aGEO_JSON_LAYER_DEPLOYMENTS\x10\x03\x32\xec\x04\n\x0f\x43overageService\x12p\n\x10ListCoverageGaps\x12*.tansiq.gateway.v1.ListCoverageGapsRequest\x1a+.tansiq.gateway.v1.ListCoverageGapsResponse\"\x03\x90\x02\x01\x12\x7f\n\x15GetOperationalPicture\x12/.tansiq.gateway.v1.GetOperationalPictureRequest\x1a\x30.tansiq.gateway.v1.GetOperationalPictureResponse\"\x03\x90\x02\x01\x12\x87\x01\n\x17WatchOperationalPicture\x12\x31.tansiq.gateway.v1.WatchOperationalPictureRequest\x1a\x32.tansiq.gateway.v1.WatchOperationalPictureResponse\"\x03\x90\x02\x01\x30\x01\x12g\n\rExportGeoJson\x12\'.tansiq.gateway.v1.ExportGeoJsonRequest\x1a(.tansiq.gateway.v1.ExportGeoJsonResponse\"\x03\x90\x02\x01\x12s\n\x11GetSecurityVacuum\x12+.tansiq.gateway.v1.GetSecurityVacuumRequest\x1a,.tansiq.gateway.v1.GetSecurityVacuumResponse\"\x03\x90\x02\x01\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.coverage_service_pb2', globals())
@@ -27,11 +28,13 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1'
   _GETSECURITYVACUUMREQUEST.fields_by_name['zone']._options = None
-  _GETSECURITYVACUUMREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002'
+  _GETSECURITYVACUUMREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Zone'
   _GETOPERATIONALPICTUREREQUEST.fields_by_name['zone']._options = None
-  _GETOPERATIONALPICTUREREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002'
+  _GETOPERATIONALPICTUREREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Zone'
   _WATCHOPERATIONALPICTUREREQUEST.fields_by_name['zone']._options = None
-  _WATCHOPERATIONALPICTUREREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002'
+  _WATCHOPERATIONALPICTUREREQUEST.fields_by_name['zone']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Zone'
+  _EXPORTGEOJSONREQUEST.fields_by_name['zones']._options = None
+  _EXPORTGEOJSONREQUEST.fields_by_name['zones']._serialized_options = b'\372A\021\n\017tansiq.dev/Zone'
   _COVERAGESERVICE.methods_by_name['ListCoverageGaps']._options = None
   _COVERAGESERVICE.methods_by_name['ListCoverageGaps']._serialized_options = b'\220\002\001'
   _COVERAGESERVICE.methods_by_name['GetOperationalPicture']._options = None
@@ -42,28 +45,28 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _COVERAGESERVICE.methods_by_name['ExportGeoJson']._serialized_options = b'\220\002\001'
   _COVERAGESERVICE.methods_by_name['GetSecurityVacuum']._options = None
   _COVERAGESERVICE.methods_by_name['GetSecurityVacuum']._serialized_options = b'\220\002\001'
-  _GEOJSONLAYER._serialized_start=2136
-  _GEOJSONLAYER._serialized_end=2270
-  _GETSECURITYVACUUMREQUEST._serialized_start=229
-  _GETSECURITYVACUUMREQUEST._serialized_end=394
-  _GETSECURITYVACUUMRESPONSE._serialized_start=396
-  _GETSECURITYVACUUMRESPONSE._serialized_end=482
-  _LISTCOVERAGEGAPSREQUEST._serialized_start=485
-  _LISTCOVERAGEGAPSREQUEST._serialized_end=684
-  _LISTCOVERAGEGAPSRESPONSE._serialized_start=687
-  _LISTCOVERAGEGAPSRESPONSE._serialized_end=936
-  _GETOPERATIONALPICTUREREQUEST._serialized_start=939
-  _GETOPERATIONALPICTUREREQUEST._serialized_end=1168
-  _GETOPERATIONALPICTURERESPONSE._serialized_start=1171
-  _GETOPERATIONALPICTURERESPONSE._serialized_end=1460
-  _WATCHOPERATIONALPICTUREREQUEST._serialized_start=1463
-  _WATCHOPERATIONALPICTUREREQUEST._serialized_end=1669
-  _WATCHOPERATIONALPICTURERESPONSE._serialized_start=1671
-  _WATCHOPERATIONALPICTURERESPONSE._serialized_end=1797
-  _EXPORTGEOJSONREQUEST._serialized_start=1800
-  _EXPORTGEOJSONREQUEST._serialized_end=2015
-  _EXPORTGEOJSONRESPONSE._serialized_start=2017
-  _EXPORTGEOJSONRESPONSE._serialized_end=2133
-  _COVERAGESERVICE._serialized_start=2273
-  _COVERAGESERVICE._serialized_end=2893
+  _GEOJSONLAYER._serialized_start=2245
+  _GEOJSONLAYER._serialized_end=2379
+  _GETSECURITYVACUUMREQUEST._serialized_start=256
+  _GETSECURITYVACUUMREQUEST._serialized_end=441
+  _GETSECURITYVACUUMRESPONSE._serialized_start=443
+  _GETSECURITYVACUUMRESPONSE._serialized_end=529
+  _LISTCOVERAGEGAPSREQUEST._serialized_start=532
+  _LISTCOVERAGEGAPSREQUEST._serialized_end=731
+  _LISTCOVERAGEGAPSRESPONSE._serialized_start=734
+  _LISTCOVERAGEGAPSRESPONSE._serialized_end=983
+  _GETOPERATIONALPICTUREREQUEST._serialized_start=986
+  _GETOPERATIONALPICTUREREQUEST._serialized_end=1235
+  _GETOPERATIONALPICTURERESPONSE._serialized_start=1238
+  _GETOPERATIONALPICTURERESPONSE._serialized_end=1527
+  _WATCHOPERATIONALPICTUREREQUEST._serialized_start=1530
+  _WATCHOPERATIONALPICTUREREQUEST._serialized_end=1756
+  _WATCHOPERATIONALPICTURERESPONSE._serialized_start=1758
+  _WATCHOPERATIONALPICTURERESPONSE._serialized_end=1884
+  _EXPORTGEOJSONREQUEST._serialized_start=1887
+  _EXPORTGEOJSONREQUEST._serialized_end=2124
+  _EXPORTGEOJSONRESPONSE._serialized_start=2126
+  _EXPORTGEOJSONRESPONSE._serialized_end=2242
+  _COVERAGESERVICE._serialized_start=2382
+  _COVERAGESERVICE._serialized_end=3002
 # @@protoc_insertion_point(module_scope)

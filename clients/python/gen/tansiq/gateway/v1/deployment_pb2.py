@@ -18,7 +18,7 @@ from tansiq.type.v1 import lat_lng_pb2 as tansiq_dot_type_dot_v1_dot_lat__lng__p
 from tansiq.type.v1 import polygon_pb2 as tansiq_dot_type_dot_v1_dot_polygon__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"tansiq/gateway/v1/deployment.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xe9\x07\n\nDeployment\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x17\n\x04zone\x18\x03 \x01(\tB\x03\xe0\x41\x02R\x04zone\x12\x19\n\x05units\x18\x04 \x03(\tB\x03\xe0\x41\x02R\x05units\x12\"\n\nlead_force\x18\x05 \x01(\tB\x03\xe0\x41\x02R\tleadForce\x12\x38\n\x0c\x63ommand_post\x18\x06 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceR\x0b\x63ommandPost\x12>\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\tstartTime\x12\x35\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x18\n\x07mandate\x18\t \x01(\tR\x07mandate\x12\x14\n\x05notes\x18\n \x01(\tR\x05notes\x12,\n\x0fproposing_force\x18\x0b \x01(\tB\x03\xe0\x41\x03R\x0eproposingForce\x12\x1b\n\x06\x66orces\x18\x0c \x03(\tB\x03\xe0\x41\x03R\x06\x66orces\x12]\n\x10\x61\x63knowledgements\x18\r \x03(\x0b\x32,.tansiq.gateway.v1.DeploymentAcknowledgementB\x03\xe0\x41\x03R\x10\x61\x63knowledgements\x12=\n\x05state\x18\x0e \x01(\x0e\x32\".tansiq.gateway.v1.DeploymentStateB\x03\xe0\x41\x03R\x05state\x12&\n\x0cstate_reason\x18\x0f \x01(\tB\x03\xe0\x41\x03R\x0bstateReason\x12\x44\n\ractivate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x0c\x61\x63tivateTime\x12@\n\x0b\x63reate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x13 \x01(\tR\x04\x65tag\x12\x35\n\x04\x61rea\x18\x14 \x01(\x0b\x32!.tansiq.gateway.v1.DeploymentAreaR\x04\x61rea:M\xea\x41J\n\x15tansiq.dev/Deployment\x12\x18\x64\x65ployments/{deployment}*\x0b\x64\x65ployments2\ndeployment\"\xb4\x01\n\x0e\x44\x65ploymentArea\x12\x33\n\x07polygon\x18\x01 \x01(\x0b\x32\x17.tansiq.type.v1.PolygonH\x00R\x07polygon\x12%\n\rradius_meters\x18\x02 \x01(\x01H\x00R\x0cradiusMeters\x12\x1d\n\x07geojson\x18\x03 \x01(\tB\x03\xe0\x41\x03R\x07geojson\x12\x1e\n\x08\x61rea_km2\x18\x04 \x01(\x01\x42\x03\xe0\x41\x03R\x07\x61reaKm2B\x07\n\x05shape\"\xa4\x01\n\x19\x44\x65ploymentAcknowledgement\x12\x14\n\x05\x66orce\x18\x01 \x01(\tR\x05\x66orce\x12\x16\n\x06person\x18\x02 \x01(\tR\x06person\x12\x45\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0f\x61\x63knowledgeTime\x12\x12\n\x04note\x18\x04 \x01(\tR\x04note\"\xa1\x02\n\x0cUnitConflict\x12\x12\n\x04unit\x18\x01 \x01(\tR\x04unit\x12\x1e\n\ndeployment\x18\x02 \x01(\tR\ndeployment\x12M\n\x10\x64\x65ployment_state\x18\x03 \x01(\x0e\x32\".tansiq.gateway.v1.DeploymentStateR\x0f\x64\x65ploymentState\x12H\n\x12overlap_start_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x10overlapStartTime\x12\x44\n\x10overlap_end_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0eoverlapEndTime\"\x92\x02\n\x11\x44\x65ploymentOverlap\x12\x1e\n\ndeployment\x18\x01 \x01(\tR\ndeployment\x12M\n\x10\x64\x65ployment_state\x18\x02 \x01(\x0e\x32\".tansiq.gateway.v1.DeploymentStateR\x0f\x64\x65ploymentState\x12H\n\x12overlap_start_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x10overlapStartTime\x12\x44\n\x10overlap_end_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0eoverlapEndTime*\xab\x01\n\x0f\x44\x65ploymentState\x12 \n\x1c\x44\x45PLOYMENT_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x44\x45PLOYMENT_STATE_PROPOSED\x10\x01\x12\x1b\n\x17\x44\x45PLOYMENT_STATE_ACTIVE\x10\x02\x12\x1a\n\x16\x44\x45PLOYMENT_STATE_ENDED\x10\x03\x12\x1e\n\x1a\x44\x45PLOYMENT_STATE_CANCELLED\x10\x04\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"tansiq/gateway/v1/deployment.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xd5\x08\n\nDeployment\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12+\n\x04zone\x18\x03 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12-\n\x05units\x18\x04 \x03(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/UnitR\x05units\x12\x37\n\nlead_force\x18\x05 \x01(\tB\x18\xe0\x41\x02\xfa\x41\x12\n\x10tansiq.dev/ForceR\tleadForce\x12\x38\n\x0c\x63ommand_post\x18\x06 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceR\x0b\x63ommandPost\x12>\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\tstartTime\x12\x35\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x32\n\x07mandate\x18\t \x01(\tB\x18\xfa\x41\x15\n\x13tansiq.dev/DecisionR\x07mandate\x12\x14\n\x05notes\x18\n \x01(\tR\x05notes\x12\x41\n\x0fproposing_force\x18\x0b \x01(\tB\x18\xe0\x41\x03\xfa\x41\x12\n\x10tansiq.dev/ForceR\x0eproposingForce\x12\x1b\n\x06\x66orces\x18\x0c \x03(\tB\x03\xe0\x41\x03R\x06\x66orces\x12]\n\x10\x61\x63knowledgements\x18\r \x03(\x0b\x32,.tansiq.gateway.v1.DeploymentAcknowledgementB\x03\xe0\x41\x03R\x10\x61\x63knowledgements\x12=\n\x05state\x18\x0e \x01(\x0e\x32\".tansiq.gateway.v1.DeploymentStateB\x03\xe0\x41\x03R\x05state\x12&\n\x0cstate_reason\x18\x0f \x01(\tB\x03\xe0\x41\x03R\x0bstateReason\x12\x44\n\ractivate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x0c\x61\x63tivateTime\x12@\n\x0b\x63reate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x13 \x01(\tR\x04\x65tag\x12\x35\n\x04\x61rea\x18\x14 \x01(\x0b\x32!.tansiq.gateway.v1.DeploymentAreaR\x04\x61rea:M\xea\x41J\n\x15tansiq.dev/Deployment\x12\x18\x64\x65ployments/{deployment}*\x0b\x64\x65ployments2\ndeployment\"\xb4\x01\n\x0e\x44\x65ploymentArea\x12\x33\n\x07polygon\x18\x01 \x01(\x0b\x32\x17.tansiq.type.v1.PolygonH\x00R\x07polygon\x12%\n\rradius_meters\x18\x02 \x01(\x01H\x00R\x0cradiusMeters\x12\x1d\n\x07geojson\x18\x03 \x01(\tB\x03\xe0\x41\x03R\x07geojson\x12\x1e\n\x08\x61rea_km2\x18\x04 \x01(\x01\x42\x03\xe0\x41\x03R\x07\x61reaKm2B\x07\n\x05shape\"\xd3\x01\n\x19\x44\x65ploymentAcknowledgement\x12+\n\x05\x66orce\x18\x01 \x01(\tB\x15\xfa\x41\x12\n\x10tansiq.dev/ForceR\x05\x66orce\x12.\n\x06person\x18\x02 \x01(\tB\x16\xfa\x41\x13\n\x11tansiq.dev/PersonR\x06person\x12\x45\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0f\x61\x63knowledgeTime\x12\x12\n\x04note\x18\x04 \x01(\tR\x04note\"\xd3\x02\n\x0cUnitConflict\x12(\n\x04unit\x18\x01 \x01(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/UnitR\x04unit\x12:\n\ndeployment\x18\x02 \x01(\tB\x1a\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\ndeployment\x12M\n\x10\x64\x65ployment_state\x18\x03 \x01(\x0e\x32\".tansiq.gateway.v1.DeploymentStateR\x0f\x64\x65ploymentState\x12H\n\x12overlap_start_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x10overlapStartTime\x12\x44\n\x10overlap_end_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0eoverlapEndTime\"\xae\x02\n\x11\x44\x65ploymentOverlap\x12:\n\ndeployment\x18\x01 \x01(\tB\x1a\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\ndeployment\x12M\n\x10\x64\x65ployment_state\x18\x02 \x01(\x0e\x32\".tansiq.gateway.v1.DeploymentStateR\x0f\x64\x65ploymentState\x12H\n\x12overlap_start_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x10overlapStartTime\x12\x44\n\x10overlap_end_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0eoverlapEndTime*\xab\x01\n\x0f\x44\x65ploymentState\x12 \n\x1c\x44\x45PLOYMENT_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x44\x45PLOYMENT_STATE_PROPOSED\x10\x01\x12\x1b\n\x17\x44\x45PLOYMENT_STATE_ACTIVE\x10\x02\x12\x1a\n\x16\x44\x45PLOYMENT_STATE_ENDED\x10\x03\x12\x1e\n\x1a\x44\x45PLOYMENT_STATE_CANCELLED\x10\x04\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.deployment_pb2', globals())
@@ -29,15 +29,17 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _DEPLOYMENT.fields_by_name['name']._options = None
   _DEPLOYMENT.fields_by_name['name']._serialized_options = b'\340A\010'
   _DEPLOYMENT.fields_by_name['zone']._options = None
-  _DEPLOYMENT.fields_by_name['zone']._serialized_options = b'\340A\002'
+  _DEPLOYMENT.fields_by_name['zone']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Zone'
   _DEPLOYMENT.fields_by_name['units']._options = None
-  _DEPLOYMENT.fields_by_name['units']._serialized_options = b'\340A\002'
+  _DEPLOYMENT.fields_by_name['units']._serialized_options = b'\340A\002\372A\021\n\017tansiq.dev/Unit'
   _DEPLOYMENT.fields_by_name['lead_force']._options = None
-  _DEPLOYMENT.fields_by_name['lead_force']._serialized_options = b'\340A\002'
+  _DEPLOYMENT.fields_by_name['lead_force']._serialized_options = b'\340A\002\372A\022\n\020tansiq.dev/Force'
   _DEPLOYMENT.fields_by_name['start_time']._options = None
   _DEPLOYMENT.fields_by_name['start_time']._serialized_options = b'\340A\002'
+  _DEPLOYMENT.fields_by_name['mandate']._options = None
+  _DEPLOYMENT.fields_by_name['mandate']._serialized_options = b'\372A\025\n\023tansiq.dev/Decision'
   _DEPLOYMENT.fields_by_name['proposing_force']._options = None
-  _DEPLOYMENT.fields_by_name['proposing_force']._serialized_options = b'\340A\003'
+  _DEPLOYMENT.fields_by_name['proposing_force']._serialized_options = b'\340A\003\372A\022\n\020tansiq.dev/Force'
   _DEPLOYMENT.fields_by_name['forces']._options = None
   _DEPLOYMENT.fields_by_name['forces']._serialized_options = b'\340A\003'
   _DEPLOYMENT.fields_by_name['acknowledgements']._options = None
@@ -58,16 +60,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _DEPLOYMENTAREA.fields_by_name['geojson']._serialized_options = b'\340A\003'
   _DEPLOYMENTAREA.fields_by_name['area_km2']._options = None
   _DEPLOYMENTAREA.fields_by_name['area_km2']._serialized_options = b'\340A\003'
-  _DEPLOYMENTSTATE._serialized_start=2134
-  _DEPLOYMENTSTATE._serialized_end=2305
+  _DEPLOYMENTACKNOWLEDGEMENT.fields_by_name['force']._options = None
+  _DEPLOYMENTACKNOWLEDGEMENT.fields_by_name['force']._serialized_options = b'\372A\022\n\020tansiq.dev/Force'
+  _DEPLOYMENTACKNOWLEDGEMENT.fields_by_name['person']._options = None
+  _DEPLOYMENTACKNOWLEDGEMENT.fields_by_name['person']._serialized_options = b'\372A\023\n\021tansiq.dev/Person'
+  _UNITCONFLICT.fields_by_name['unit']._options = None
+  _UNITCONFLICT.fields_by_name['unit']._serialized_options = b'\372A\021\n\017tansiq.dev/Unit'
+  _UNITCONFLICT.fields_by_name['deployment']._options = None
+  _UNITCONFLICT.fields_by_name['deployment']._serialized_options = b'\372A\027\n\025tansiq.dev/Deployment'
+  _DEPLOYMENTOVERLAP.fields_by_name['deployment']._options = None
+  _DEPLOYMENTOVERLAP.fields_by_name['deployment']._serialized_options = b'\372A\027\n\025tansiq.dev/Deployment'
+  _DEPLOYMENTSTATE._serialized_start=2367
+  _DEPLOYMENTSTATE._serialized_end=2538
   _DEPLOYMENT._serialized_start=211
-  _DEPLOYMENT._serialized_end=1212
-  _DEPLOYMENTAREA._serialized_start=1215
-  _DEPLOYMENTAREA._serialized_end=1395
-  _DEPLOYMENTACKNOWLEDGEMENT._serialized_start=1398
-  _DEPLOYMENTACKNOWLEDGEMENT._serialized_end=1562
-  _UNITCONFLICT._serialized_start=1565
-  _UNITCONFLICT._serialized_end=1854
-  _DEPLOYMENTOVERLAP._serialized_start=1857
-  _DEPLOYMENTOVERLAP._serialized_end=2131
+  _DEPLOYMENT._serialized_end=1320
+  _DEPLOYMENTAREA._serialized_start=1323
+  _DEPLOYMENTAREA._serialized_end=1503
+  _DEPLOYMENTACKNOWLEDGEMENT._serialized_start=1506
+  _DEPLOYMENTACKNOWLEDGEMENT._serialized_end=1717
+  _UNITCONFLICT._serialized_start=1720
+  _UNITCONFLICT._serialized_end=2059
+  _DEPLOYMENTOVERLAP._serialized_start=2062
+  _DEPLOYMENTOVERLAP._serialized_end=2364
 # @@protoc_insertion_point(module_scope)

@@ -11,6 +11,7 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tansiq.gateway.v1 import coverage_pb2 as tansiq_dot_gateway_dot_v1_dot_coverage__pb2
 from tansiq.gateway.v1 import deployment_pb2 as tansiq_dot_gateway_dot_v1_dot_deployment__pb2
@@ -21,7 +22,7 @@ from tansiq.type.v1 import lat_lng_pb2 as tansiq_dot_type_dot_v1_dot_lat__lng__p
 from tansiq.type.v1 import localized_name_pb2 as tansiq_dot_type_dot_v1_dot_localized__name__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftansiq/gateway/v1/picture.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\"tansiq/gateway/v1/deployment.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a!tansiq/incident/v1/incident.proto\x1a#tansiq/meeting/v1/action_item.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xc8\x05\n\x0bZonePicture\x12\x12\n\x04zone\x18\x01 \x01(\tR\x04zone\x12I\n\x11zone_display_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x0fzoneDisplayName\x12\x38\n\tzone_kind\x18\x03 \x01(\x0e\x32\x1b.tansiq.gateway.v1.ZoneKindR\x08zoneKind\x12\x41\n\x0cthreat_level\x18\x04 \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelR\x0bthreatLevel\x12#\n\rthreat_reason\x18\x05 \x01(\tR\x0cthreatReason\x12M\n\x10recent_incidents\x18\x06 \x03(\x0b\x32\".tansiq.gateway.v1.IncidentSummaryR\x0frecentIncidents\x12L\n\x12\x61\x63tive_deployments\x18\x07 \x03(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\x11\x61\x63tiveDeployments\x12P\n\x14proposed_deployments\x18\x08 \x03(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\x13proposedDeployments\x12I\n\x11open_action_items\x18\t \x03(\x0b\x32\x1d.tansiq.meeting.v1.ActionItemR\x0fopenActionItems\x12\x41\n\x0c\x63overage_gap\x18\n \x01(\x0b\x32\x1e.tansiq.gateway.v1.CoverageGapR\x0b\x63overageGap\x12;\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTime\"\xcc\x02\n\x0fIncidentSummary\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x34\n\x04kind\x18\x03 \x01(\x0e\x32 .tansiq.incident.v1.IncidentKindR\x04kind\x12\x39\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\toccurTime\x12+\n\x05place\x18\x05 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceR\x05place\x12\x1e\n\ncasualties\x18\x06 \x01(\x05R\ncasualties\x12\x37\n\x05state\x18\x07 \x01(\x0e\x32!.tansiq.incident.v1.IncidentStateR\x05state\x12\x18\n\x07\x63overed\x18\x08 \x01(\x08R\x07\x63overed\"\xec\x01\n\rPictureChange\x12\x38\n\x04type\x18\x01 \x01(\x0e\x32$.tansiq.gateway.v1.PictureChangeTypeR\x04type\x12\x12\n\x04zone\x18\x02 \x01(\tR\x04zone\x12\x38\n\x07picture\x18\x03 \x01(\x0b\x32\x1e.tansiq.gateway.v1.ZonePictureR\x07picture\x12\x16\n\x06\x63\x61uses\x18\x04 \x03(\tR\x06\x63\x61uses\x12;\n\x0b\x63hange_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nchangeTime*\x9c\x01\n\x11PictureChangeType\x12#\n\x1fPICTURE_CHANGE_TYPE_UNSPECIFIED\x10\x00\x12 \n\x1cPICTURE_CHANGE_TYPE_SNAPSHOT\x10\x01\x12\x1f\n\x1bPICTURE_CHANGE_TYPE_UPDATED\x10\x02\x12\x1f\n\x1bPICTURE_CHANGE_TYPE_REMOVED\x10\x03\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftansiq/gateway/v1/picture.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a tansiq/gateway/v1/coverage.proto\x1a\"tansiq/gateway/v1/deployment.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a!tansiq/incident/v1/incident.proto\x1a#tansiq/meeting/v1/action_item.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/localized_name.proto\"\xde\x05\n\x0bZonePicture\x12(\n\x04zone\x18\x01 \x01(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12I\n\x11zone_display_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameR\x0fzoneDisplayName\x12\x38\n\tzone_kind\x18\x03 \x01(\x0e\x32\x1b.tansiq.gateway.v1.ZoneKindR\x08zoneKind\x12\x41\n\x0cthreat_level\x18\x04 \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelR\x0bthreatLevel\x12#\n\rthreat_reason\x18\x05 \x01(\tR\x0cthreatReason\x12M\n\x10recent_incidents\x18\x06 \x03(\x0b\x32\".tansiq.gateway.v1.IncidentSummaryR\x0frecentIncidents\x12L\n\x12\x61\x63tive_deployments\x18\x07 \x03(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\x11\x61\x63tiveDeployments\x12P\n\x14proposed_deployments\x18\x08 \x03(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\x13proposedDeployments\x12I\n\x11open_action_items\x18\t \x03(\x0b\x32\x1d.tansiq.meeting.v1.ActionItemR\x0fopenActionItems\x12\x41\n\x0c\x63overage_gap\x18\n \x01(\x0b\x32\x1e.tansiq.gateway.v1.CoverageGapR\x0b\x63overageGap\x12;\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTime\"\xe6\x02\n\x0fIncidentSummary\x12,\n\x04name\x18\x01 \x01(\tB\x18\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x34\n\x04kind\x18\x03 \x01(\x0e\x32 .tansiq.incident.v1.IncidentKindR\x04kind\x12\x39\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\toccurTime\x12+\n\x05place\x18\x05 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceR\x05place\x12\x1e\n\ncasualties\x18\x06 \x01(\x05R\ncasualties\x12\x37\n\x05state\x18\x07 \x01(\x0e\x32!.tansiq.incident.v1.IncidentStateR\x05state\x12\x18\n\x07\x63overed\x18\x08 \x01(\x08R\x07\x63overed\"\x8a\x02\n\rPictureChange\x12\x38\n\x04type\x18\x01 \x01(\x0e\x32$.tansiq.gateway.v1.PictureChangeTypeR\x04type\x12(\n\x04zone\x18\x02 \x01(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12\x38\n\x07picture\x18\x03 \x01(\x0b\x32\x1e.tansiq.gateway.v1.ZonePictureR\x07picture\x12\x1e\n\x06\x63\x61uses\x18\x04 \x03(\tB\x06\xfa\x41\x03\n\x01*R\x06\x63\x61uses\x12;\n\x0b\x63hange_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nchangeTime*\x9c\x01\n\x11PictureChangeType\x12#\n\x1fPICTURE_CHANGE_TYPE_UNSPECIFIED\x10\x00\x12 \n\x1cPICTURE_CHANGE_TYPE_SNAPSHOT\x10\x01\x12\x1f\n\x1bPICTURE_CHANGE_TYPE_UPDATED\x10\x02\x12\x1f\n\x1bPICTURE_CHANGE_TYPE_REMOVED\x10\x03\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.picture_pb2', globals())
@@ -29,12 +30,20 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1'
-  _PICTURECHANGETYPE._serialized_start=1616
-  _PICTURECHANGETYPE._serialized_end=1772
-  _ZONEPICTURE._serialized_start=327
-  _ZONEPICTURE._serialized_end=1039
-  _INCIDENTSUMMARY._serialized_start=1042
-  _INCIDENTSUMMARY._serialized_end=1374
-  _PICTURECHANGE._serialized_start=1377
-  _PICTURECHANGE._serialized_end=1613
+  _ZONEPICTURE.fields_by_name['zone']._options = None
+  _ZONEPICTURE.fields_by_name['zone']._serialized_options = b'\372A\021\n\017tansiq.dev/Zone'
+  _INCIDENTSUMMARY.fields_by_name['name']._options = None
+  _INCIDENTSUMMARY.fields_by_name['name']._serialized_options = b'\372A\025\n\023tansiq.dev/Incident'
+  _PICTURECHANGE.fields_by_name['zone']._options = None
+  _PICTURECHANGE.fields_by_name['zone']._serialized_options = b'\372A\021\n\017tansiq.dev/Zone'
+  _PICTURECHANGE.fields_by_name['causes']._options = None
+  _PICTURECHANGE.fields_by_name['causes']._serialized_options = b'\372A\003\n\001*'
+  _PICTURECHANGETYPE._serialized_start=1721
+  _PICTURECHANGETYPE._serialized_end=1877
+  _ZONEPICTURE._serialized_start=354
+  _ZONEPICTURE._serialized_end=1088
+  _INCIDENTSUMMARY._serialized_start=1091
+  _INCIDENTSUMMARY._serialized_end=1449
+  _PICTURECHANGE._serialized_start=1452
+  _PICTURECHANGE._serialized_end=1718
 # @@protoc_insertion_point(module_scope)

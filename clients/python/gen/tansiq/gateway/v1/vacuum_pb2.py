@@ -11,12 +11,13 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tansiq.gateway.v1 import picture_pb2 as tansiq_dot_gateway_dot_v1_dot_picture__pb2
 from tansiq.gateway.v1 import zone_pb2 as tansiq_dot_gateway_dot_v1_dot_zone__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1etansiq/gateway/v1/vacuum.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1ctansiq/gateway/v1/zone.proto\"\xe5\x04\n\x0eSecurityVacuum\x12\x12\n\x04zone\x18\x01 \x01(\tR\x04zone\x12;\n\x0bvacuum_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nvacuumTime\x12\x18\n\x07geojson\x18\x03 \x01(\tR\x07geojson\x12&\n\x0fvacuum_area_km2\x18\x04 \x01(\x01R\rvacuumAreaKm2\x12\"\n\rzone_area_km2\x18\x05 \x01(\x01R\x0bzoneAreaKm2\x12%\n\x0e\x63overing_areas\x18\x06 \x03(\tR\rcoveringAreas\x12M\n\x10vacuum_incidents\x18\x07 \x03(\x0b\x32\".tansiq.gateway.v1.IncidentSummaryR\x0fvacuumIncidents\x12\x34\n\x16\x63overed_incident_count\x18\x08 \x01(\x05R\x14\x63overedIncidentCount\x12\x41\n\x0cthreat_level\x18\t \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelR\x0bthreatLevel\x12#\n\rthreat_reason\x18\n \x01(\tR\x0cthreatReason\x12M\n\x11proposed_closures\x18\x0b \x03(\x0b\x32 .tansiq.gateway.v1.VacuumClosureR\x10proposedClosures\x12\x39\n\nstart_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\"\x85\x01\n\rVacuumClosure\x12\x1e\n\ndeployment\x18\x01 \x01(\tR\ndeployment\x12&\n\x0f\x63losed_area_km2\x18\x02 \x01(\x01R\rclosedAreaKm2\x12,\n\x12remaining_area_km2\x18\x03 \x01(\x01R\x10remainingAreaKm2B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1etansiq/gateway/v1/vacuum.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftansiq/gateway/v1/picture.proto\x1a\x1ctansiq/gateway/v1/zone.proto\"\x83\x05\n\x0eSecurityVacuum\x12(\n\x04zone\x18\x01 \x01(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04zone\x12;\n\x0bvacuum_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nvacuumTime\x12\x18\n\x07geojson\x18\x03 \x01(\tR\x07geojson\x12&\n\x0fvacuum_area_km2\x18\x04 \x01(\x01R\rvacuumAreaKm2\x12\"\n\rzone_area_km2\x18\x05 \x01(\x01R\x0bzoneAreaKm2\x12-\n\x0e\x63overing_areas\x18\x06 \x03(\tB\x06\xfa\x41\x03\n\x01*R\rcoveringAreas\x12M\n\x10vacuum_incidents\x18\x07 \x03(\x0b\x32\".tansiq.gateway.v1.IncidentSummaryR\x0fvacuumIncidents\x12\x34\n\x16\x63overed_incident_count\x18\x08 \x01(\x05R\x14\x63overedIncidentCount\x12\x41\n\x0cthreat_level\x18\t \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelR\x0bthreatLevel\x12#\n\rthreat_reason\x18\n \x01(\tR\x0cthreatReason\x12M\n\x11proposed_closures\x18\x0b \x03(\x0b\x32 .tansiq.gateway.v1.VacuumClosureR\x10proposedClosures\x12\x39\n\nstart_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\"\xa1\x01\n\rVacuumClosure\x12:\n\ndeployment\x18\x01 \x01(\tB\x1a\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\ndeployment\x12&\n\x0f\x63losed_area_km2\x18\x02 \x01(\x01R\rclosedAreaKm2\x12,\n\x12remaining_area_km2\x18\x03 \x01(\x01R\x10remainingAreaKm2B<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.vacuum_pb2', globals())
@@ -24,8 +25,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1'
-  _SECURITYVACUUM._serialized_start=150
-  _SECURITYVACUUM._serialized_end=763
-  _VACUUMCLOSURE._serialized_start=766
-  _VACUUMCLOSURE._serialized_end=899
+  _SECURITYVACUUM.fields_by_name['zone']._options = None
+  _SECURITYVACUUM.fields_by_name['zone']._serialized_options = b'\372A\021\n\017tansiq.dev/Zone'
+  _SECURITYVACUUM.fields_by_name['covering_areas']._options = None
+  _SECURITYVACUUM.fields_by_name['covering_areas']._serialized_options = b'\372A\003\n\001*'
+  _VACUUMCLOSURE.fields_by_name['deployment']._options = None
+  _VACUUMCLOSURE.fields_by_name['deployment']._serialized_options = b'\372A\027\n\025tansiq.dev/Deployment'
+  _SECURITYVACUUM._serialized_start=177
+  _SECURITYVACUUM._serialized_end=820
+  _VACUUMCLOSURE._serialized_start=823
+  _VACUUMCLOSURE._serialized_end=984
 # @@protoc_insertion_point(module_scope)

@@ -18,7 +18,7 @@ from tansiq.type.v1 import localized_name_pb2 as tansiq_dot_type_dot_v1_dot_loca
 from tansiq.type.v1 import polygon_pb2 as tansiq_dot_type_dot_v1_dot_polygon__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctansiq/gateway/v1/zone.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xb2\x06\n\x04Zone\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x45\n\x0c\x64isplay_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameB\x03\xe0\x41\x02R\x0b\x64isplayName\x12\x34\n\x04kind\x18\x03 \x01(\x0e\x32\x1b.tansiq.gateway.v1.ZoneKindB\x03\xe0\x41\x02R\x04kind\x12\x33\n\x07polygon\x18\x04 \x01(\x0b\x32\x17.tansiq.type.v1.PolygonH\x00R\x07polygon\x12\x43\n\rmulti_polygon\x18\x05 \x01(\x0b\x32\x1c.tansiq.type.v1.MultiPolygonH\x00R\x0cmultiPolygon\x12\x18\n\x07geojson\x18\x06 \x01(\tR\x07geojson\x12\"\n\x0cgovernorates\x18\x07 \x03(\tR\x0cgovernorates\x12 \n\x0b\x64\x65scription\x18\x08 \x01(\tR\x0b\x64\x65scription\x12\x46\n\x0cthreat_level\x18\t \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelB\x03\xe0\x41\x03R\x0bthreatLevel\x12(\n\rthreat_reason\x18\n \x01(\tB\x03\xe0\x41\x03R\x0cthreatReason\x12M\n\x12threat_assess_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x10threatAssessTime\x12$\n\x0bowner_force\x18\x0c \x01(\tB\x03\xe0\x41\x03R\nownerForce\x12@\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x0f \x01(\tR\x04\x65tag:/\xea\x41,\n\x0ftansiq.dev/Zone\x12\x0czones/{zone}*\x05zones2\x04zoneB\n\n\x08geometry*\x8e\x01\n\x08ZoneKind\x12\x19\n\x15ZONE_KIND_UNSPECIFIED\x10\x00\x12 \n\x1cZONE_KIND_DISPUTED_TERRITORY\x10\x01\x12&\n\"ZONE_KIND_SHARED_SECURITY_INTEREST\x10\x02\x12\x1d\n\x19ZONE_KIND_OPERATIONS_AREA\x10\x03*\xc5\x01\n\x0bThreatLevel\x12\x1c\n\x18THREAT_LEVEL_UNSPECIFIED\x10\x00\x12\x18\n\x14THREAT_LEVEL_MINIMAL\x10\x01\x12\x14\n\x10THREAT_LEVEL_LOW\x10\x02\x12\x19\n\x15THREAT_LEVEL_MODERATE\x10\x03\x12\x1c\n\x18THREAT_LEVEL_SUBSTANTIAL\x10\x04\x12\x15\n\x11THREAT_LEVEL_HIGH\x10\x05\x12\x18\n\x14THREAT_LEVEL_EXTREME\x10\x06\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctansiq/gateway/v1/zone.proto\x12\x11tansiq.gateway.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#tansiq/type/v1/localized_name.proto\x1a\x1ctansiq/type/v1/polygon.proto\"\xc7\x06\n\x04Zone\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x45\n\x0c\x64isplay_name\x18\x02 \x01(\x0b\x32\x1d.tansiq.type.v1.LocalizedNameB\x03\xe0\x41\x02R\x0b\x64isplayName\x12\x34\n\x04kind\x18\x03 \x01(\x0e\x32\x1b.tansiq.gateway.v1.ZoneKindB\x03\xe0\x41\x02R\x04kind\x12\x33\n\x07polygon\x18\x04 \x01(\x0b\x32\x17.tansiq.type.v1.PolygonH\x00R\x07polygon\x12\x43\n\rmulti_polygon\x18\x05 \x01(\x0b\x32\x1c.tansiq.type.v1.MultiPolygonH\x00R\x0cmultiPolygon\x12\x18\n\x07geojson\x18\x06 \x01(\tR\x07geojson\x12\"\n\x0cgovernorates\x18\x07 \x03(\tR\x0cgovernorates\x12 \n\x0b\x64\x65scription\x18\x08 \x01(\tR\x0b\x64\x65scription\x12\x46\n\x0cthreat_level\x18\t \x01(\x0e\x32\x1e.tansiq.gateway.v1.ThreatLevelB\x03\xe0\x41\x03R\x0bthreatLevel\x12(\n\rthreat_reason\x18\n \x01(\tB\x03\xe0\x41\x03R\x0cthreatReason\x12M\n\x12threat_assess_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x10threatAssessTime\x12\x39\n\x0bowner_force\x18\x0c \x01(\tB\x18\xe0\x41\x03\xfa\x41\x12\n\x10tansiq.dev/ForceR\nownerForce\x12@\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x0f \x01(\tR\x04\x65tag:/\xea\x41,\n\x0ftansiq.dev/Zone\x12\x0czones/{zone}*\x05zones2\x04zoneB\n\n\x08geometry*\x8e\x01\n\x08ZoneKind\x12\x19\n\x15ZONE_KIND_UNSPECIFIED\x10\x00\x12 \n\x1cZONE_KIND_DISPUTED_TERRITORY\x10\x01\x12&\n\"ZONE_KIND_SHARED_SECURITY_INTEREST\x10\x02\x12\x1d\n\x19ZONE_KIND_OPERATIONS_AREA\x10\x03*\xc5\x01\n\x0bThreatLevel\x12\x1c\n\x18THREAT_LEVEL_UNSPECIFIED\x10\x00\x12\x18\n\x14THREAT_LEVEL_MINIMAL\x10\x01\x12\x14\n\x10THREAT_LEVEL_LOW\x10\x02\x12\x19\n\x15THREAT_LEVEL_MODERATE\x10\x03\x12\x1c\n\x18THREAT_LEVEL_SUBSTANTIAL\x10\x04\x12\x15\n\x11THREAT_LEVEL_HIGH\x10\x05\x12\x18\n\x14THREAT_LEVEL_EXTREME\x10\x06\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.zone_pb2', globals())
@@ -39,17 +39,17 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ZONE.fields_by_name['threat_assess_time']._options = None
   _ZONE.fields_by_name['threat_assess_time']._serialized_options = b'\340A\003'
   _ZONE.fields_by_name['owner_force']._options = None
-  _ZONE.fields_by_name['owner_force']._serialized_options = b'\340A\003'
+  _ZONE.fields_by_name['owner_force']._serialized_options = b'\340A\003\372A\022\n\020tansiq.dev/Force'
   _ZONE.fields_by_name['create_time']._options = None
   _ZONE.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _ZONE.fields_by_name['update_time']._options = None
   _ZONE.fields_by_name['update_time']._serialized_options = b'\340A\003'
   _ZONE._options = None
   _ZONE._serialized_options = b'\352A,\n\017tansiq.dev/Zone\022\014zones/{zone}*\005zones2\004zone'
-  _ZONEKIND._serialized_start=1033
-  _ZONEKIND._serialized_end=1175
-  _THREATLEVEL._serialized_start=1178
-  _THREATLEVEL._serialized_end=1375
+  _ZONEKIND._serialized_start=1054
+  _ZONEKIND._serialized_end=1196
+  _THREATLEVEL._serialized_start=1199
+  _THREATLEVEL._serialized_end=1396
   _ZONE._serialized_start=212
-  _ZONE._serialized_end=1030
+  _ZONE._serialized_end=1051
 # @@protoc_insertion_point(module_scope)

@@ -18,7 +18,7 @@ from tansiq.type.v1 import lat_lng_pb2 as tansiq_dot_type_dot_v1_dot_lat__lng__p
 from tansiq.type.v1 import time_precision_pb2 as tansiq_dot_type_dot_v1_dot_time__precision__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tansiq/incident/v1/incident.proto\x12\x12tansiq.incident.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/time_precision.proto\"\xab\x07\n\x08Incident\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x39\n\x04kind\x18\x02 \x01(\x0e\x32 .tansiq.incident.v1.IncidentKindB\x03\xe0\x41\x02R\x04kind\x12\x19\n\x05title\x18\x03 \x01(\tB\x03\xe0\x41\x02R\x05title\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12>\n\noccur_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\toccurTime\x12\x44\n\x0etime_precision\x18\x06 \x01(\x0e\x32\x1d.tansiq.type.v1.TimePrecisionR\rtimePrecision\x12\x30\n\x05place\x18\x07 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceB\x03\xe0\x41\x02R\x05place\x12\x1a\n\x08\x64istrict\x18\x08 \x01(\tR\x08\x64istrict\x12\"\n\x0cgovernorates\x18\t \x03(\tR\x0cgovernorates\x12\x41\n\x0bperpetrator\x18\n \x01(\x0b\x32\x1f.tansiq.incident.v1.PerpetratorR\x0bperpetrator\x12>\n\ncasualties\x18\x0b \x01(\x0b\x32\x1e.tansiq.incident.v1.CasualtiesR\ncasualties\x12,\n\x0freporting_force\x18\x0c \x01(\tB\x03\xe0\x41\x02R\x0ereportingForce\x12\x34\n\x07sources\x18\r \x03(\x0b\x32\x1a.tansiq.incident.v1.SourceR\x07sources\x12<\n\x05state\x18\x0e \x01(\x0e\x32!.tansiq.incident.v1.IncidentStateB\x03\xe0\x41\x03R\x05state\x12\x14\n\x05notes\x18\x0f \x01(\tR\x05notes\x12@\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x12 \x01(\tR\x04\x65tag:C\xea\x41@\n\x13tansiq.dev/Incident\x12\x14incidents/{incident}*\tincidents2\x08incident\"\x83\x01\n\x0bPerpetrator\x12\x18\n\x07\x63laimed\x18\x01 \x01(\tR\x07\x63laimed\x12\x1a\n\x08\x61ssessed\x18\x02 \x01(\tR\x08\x61ssessed\x12>\n\nconfidence\x18\x03 \x01(\x0e\x32\x1e.tansiq.incident.v1.ConfidenceR\nconfidence\"\xb4\x01\n\nCasualties\x12\x39\n\x06\x63ounts\x18\x01 \x03(\x0b\x32!.tansiq.incident.v1.CasualtyCountR\x06\x63ounts\x12&\n\x0ctotal_killed\x18\x02 \x01(\x05\x42\x03\xe0\x41\x03R\x0btotalKilled\x12(\n\rtotal_wounded\x18\x03 \x01(\x05\x42\x03\xe0\x41\x03R\x0ctotalWounded\x12\x19\n\x05total\x18\x04 \x01(\x05\x42\x03\xe0\x41\x03R\x05total\"\xa5\x01\n\rCasualtyCount\x12\x36\n\x05sides\x18\x01 \x03(\x0e\x32 .tansiq.incident.v1.CasualtySideR\x05sides\x12\x16\n\x06killed\x18\x02 \x01(\x05R\x06killed\x12\x18\n\x07wounded\x18\x03 \x01(\x05R\x07wounded\x12*\n\x11killed_or_wounded\x18\x04 \x01(\x05R\x0fkilledOrWounded\"m\n\x06Source\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n\x03uri\x18\x02 \x01(\tR\x03uri\x12=\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bpublishTime*\xab\x02\n\x0cIncidentKind\x12\x1d\n\x19INCIDENT_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1aINCIDENT_KIND_ARMED_ATTACK\x10\x01\x12\x15\n\x11INCIDENT_KIND_IED\x10\x02\x12\x1f\n\x1bINCIDENT_KIND_INDIRECT_FIRE\x10\x03\x12\x18\n\x14INCIDENT_KIND_AMBUSH\x10\x04\x12\x17\n\x13INCIDENT_KIND_ARSON\x10\x05\x12\x1c\n\x18INCIDENT_KIND_KIDNAPPING\x10\x06\x12 \n\x1cINCIDENT_KIND_SUICIDE_ATTACK\x10\x07\x12\x18\n\x14INCIDENT_KIND_SNIPER\x10\x08\x12\x17\n\x13INCIDENT_KIND_OTHER\x10\t*\x85\x01\n\rIncidentState\x12\x1e\n\x1aINCIDENT_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17INCIDENT_STATE_REPORTED\x10\x01\x12\x1c\n\x18INCIDENT_STATE_CONFIRMED\x10\x02\x12\x19\n\x15INCIDENT_STATE_CLOSED\x10\x03*h\n\nConfidence\x12\x1a\n\x16\x43ONFIDENCE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43ONFIDENCE_LOW\x10\x01\x12\x15\n\x11\x43ONFIDENCE_MEDIUM\x10\x02\x12\x13\n\x0f\x43ONFIDENCE_HIGH\x10\x03*\xbc\x01\n\x0c\x43\x61sualtySide\x12\x1d\n\x19\x43\x41SUALTY_SIDE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41SUALTY_SIDE_CIVILIAN\x10\x01\x12\x1c\n\x18\x43\x41SUALTY_SIDE_IRAQI_ARMY\x10\x02\x12\x1b\n\x17\x43\x41SUALTY_SIDE_PESHMERGA\x10\x03\x12\x1b\n\x17\x43\x41SUALTY_SIDE_ASSAILANT\x10\x04\x12\x19\n\x15\x43\x41SUALTY_SIDE_UNKNOWN\x10\x05\x42>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tansiq/incident/v1/incident.proto\x12\x12tansiq.incident.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\x1a#tansiq/type/v1/time_precision.proto\"\xc0\x07\n\x08Incident\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x39\n\x04kind\x18\x02 \x01(\x0e\x32 .tansiq.incident.v1.IncidentKindB\x03\xe0\x41\x02R\x04kind\x12\x19\n\x05title\x18\x03 \x01(\tB\x03\xe0\x41\x02R\x05title\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12>\n\noccur_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\toccurTime\x12\x44\n\x0etime_precision\x18\x06 \x01(\x0e\x32\x1d.tansiq.type.v1.TimePrecisionR\rtimePrecision\x12\x30\n\x05place\x18\x07 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceB\x03\xe0\x41\x02R\x05place\x12\x1a\n\x08\x64istrict\x18\x08 \x01(\tR\x08\x64istrict\x12\"\n\x0cgovernorates\x18\t \x03(\tR\x0cgovernorates\x12\x41\n\x0bperpetrator\x18\n \x01(\x0b\x32\x1f.tansiq.incident.v1.PerpetratorR\x0bperpetrator\x12>\n\ncasualties\x18\x0b \x01(\x0b\x32\x1e.tansiq.incident.v1.CasualtiesR\ncasualties\x12\x41\n\x0freporting_force\x18\x0c \x01(\tB\x18\xe0\x41\x02\xfa\x41\x12\n\x10tansiq.dev/ForceR\x0ereportingForce\x12\x34\n\x07sources\x18\r \x03(\x0b\x32\x1a.tansiq.incident.v1.SourceR\x07sources\x12<\n\x05state\x18\x0e \x01(\x0e\x32!.tansiq.incident.v1.IncidentStateB\x03\xe0\x41\x03R\x05state\x12\x14\n\x05notes\x18\x0f \x01(\tR\x05notes\x12@\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x12 \x01(\tR\x04\x65tag:C\xea\x41@\n\x13tansiq.dev/Incident\x12\x14incidents/{incident}*\tincidents2\x08incident\"\x83\x01\n\x0bPerpetrator\x12\x18\n\x07\x63laimed\x18\x01 \x01(\tR\x07\x63laimed\x12\x1a\n\x08\x61ssessed\x18\x02 \x01(\tR\x08\x61ssessed\x12>\n\nconfidence\x18\x03 \x01(\x0e\x32\x1e.tansiq.incident.v1.ConfidenceR\nconfidence\"\xb4\x01\n\nCasualties\x12\x39\n\x06\x63ounts\x18\x01 \x03(\x0b\x32!.tansiq.incident.v1.CasualtyCountR\x06\x63ounts\x12&\n\x0ctotal_killed\x18\x02 \x01(\x05\x42\x03\xe0\x41\x03R\x0btotalKilled\x12(\n\rtotal_wounded\x18\x03 \x01(\x05\x42\x03\xe0\x41\x03R\x0ctotalWounded\x12\x19\n\x05total\x18\x04 \x01(\x05\x42\x03\xe0\x41\x03R\x05total\"\xa5\x01\n\rCasualtyCount\x12\x36\n\x05sides\x18\x01 \x03(\x0e\x32 .tansiq.incident.v1.CasualtySideR\x05sides\x12\x16\n\x06killed\x18\x02 \x01(\x05R\x06killed\x12\x18\n\x07wounded\x18\x03 \x01(\x05R\x07wounded\x12*\n\x11killed_or_wounded\x18\x04 \x01(\x05R\x0fkilledOrWounded\"m\n\x06Source\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n\x03uri\x18\x02 \x01(\tR\x03uri\x12=\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bpublishTime*\xab\x02\n\x0cIncidentKind\x12\x1d\n\x19INCIDENT_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1aINCIDENT_KIND_ARMED_ATTACK\x10\x01\x12\x15\n\x11INCIDENT_KIND_IED\x10\x02\x12\x1f\n\x1bINCIDENT_KIND_INDIRECT_FIRE\x10\x03\x12\x18\n\x14INCIDENT_KIND_AMBUSH\x10\x04\x12\x17\n\x13INCIDENT_KIND_ARSON\x10\x05\x12\x1c\n\x18INCIDENT_KIND_KIDNAPPING\x10\x06\x12 \n\x1cINCIDENT_KIND_SUICIDE_ATTACK\x10\x07\x12\x18\n\x14INCIDENT_KIND_SNIPER\x10\x08\x12\x17\n\x13INCIDENT_KIND_OTHER\x10\t*\x85\x01\n\rIncidentState\x12\x1e\n\x1aINCIDENT_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17INCIDENT_STATE_REPORTED\x10\x01\x12\x1c\n\x18INCIDENT_STATE_CONFIRMED\x10\x02\x12\x19\n\x15INCIDENT_STATE_CLOSED\x10\x03*h\n\nConfidence\x12\x1a\n\x16\x43ONFIDENCE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43ONFIDENCE_LOW\x10\x01\x12\x15\n\x11\x43ONFIDENCE_MEDIUM\x10\x02\x12\x13\n\x0f\x43ONFIDENCE_HIGH\x10\x03*\xbc\x01\n\x0c\x43\x61sualtySide\x12\x1d\n\x19\x43\x41SUALTY_SIDE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41SUALTY_SIDE_CIVILIAN\x10\x01\x12\x1c\n\x18\x43\x41SUALTY_SIDE_IRAQI_ARMY\x10\x02\x12\x1b\n\x17\x43\x41SUALTY_SIDE_PESHMERGA\x10\x03\x12\x1b\n\x17\x43\x41SUALTY_SIDE_ASSAILANT\x10\x04\x12\x19\n\x15\x43\x41SUALTY_SIDE_UNKNOWN\x10\x05\x42>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.incident.v1.incident_pb2', globals())
@@ -37,7 +37,7 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _INCIDENT.fields_by_name['place']._options = None
   _INCIDENT.fields_by_name['place']._serialized_options = b'\340A\002'
   _INCIDENT.fields_by_name['reporting_force']._options = None
-  _INCIDENT.fields_by_name['reporting_force']._serialized_options = b'\340A\002'
+  _INCIDENT.fields_by_name['reporting_force']._serialized_options = b'\340A\002\372A\022\n\020tansiq.dev/Force'
   _INCIDENT.fields_by_name['state']._options = None
   _INCIDENT.fields_by_name['state']._serialized_options = b'\340A\003'
   _INCIDENT.fields_by_name['create_time']._options = None
@@ -52,22 +52,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _CASUALTIES.fields_by_name['total_wounded']._serialized_options = b'\340A\003'
   _CASUALTIES.fields_by_name['total']._options = None
   _CASUALTIES.fields_by_name['total']._serialized_options = b'\340A\003'
-  _INCIDENTKIND._serialized_start=1756
-  _INCIDENTKIND._serialized_end=2055
-  _INCIDENTSTATE._serialized_start=2058
-  _INCIDENTSTATE._serialized_end=2191
-  _CONFIDENCE._serialized_start=2193
-  _CONFIDENCE._serialized_end=2297
-  _CASUALTYSIDE._serialized_start=2300
-  _CASUALTYSIDE._serialized_end=2488
+  _INCIDENTKIND._serialized_start=1777
+  _INCIDENTKIND._serialized_end=2076
+  _INCIDENTSTATE._serialized_start=2079
+  _INCIDENTSTATE._serialized_end=2212
+  _CONFIDENCE._serialized_start=2214
+  _CONFIDENCE._serialized_end=2318
+  _CASUALTYSIDE._serialized_start=2321
+  _CASUALTYSIDE._serialized_end=2509
   _INCIDENT._serialized_start=218
-  _INCIDENT._serialized_end=1157
-  _PERPETRATOR._serialized_start=1160
-  _PERPETRATOR._serialized_end=1291
-  _CASUALTIES._serialized_start=1294
-  _CASUALTIES._serialized_end=1474
-  _CASUALTYCOUNT._serialized_start=1477
-  _CASUALTYCOUNT._serialized_end=1642
-  _SOURCE._serialized_start=1644
-  _SOURCE._serialized_end=1753
+  _INCIDENT._serialized_end=1178
+  _PERPETRATOR._serialized_start=1181
+  _PERPETRATOR._serialized_end=1312
+  _CASUALTIES._serialized_start=1315
+  _CASUALTIES._serialized_end=1495
+  _CASUALTYCOUNT._serialized_start=1498
+  _CASUALTYCOUNT._serialized_end=1663
+  _SOURCE._serialized_start=1665
+  _SOURCE._serialized_end=1774
 # @@protoc_insertion_point(module_scope)

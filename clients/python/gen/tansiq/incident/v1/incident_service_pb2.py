@@ -11,13 +11,14 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tansiq.incident.v1 import incident_pb2 as tansiq_dot_incident_dot_v1_dot_incident__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tansiq/incident/v1/incident_service.proto\x12\x12tansiq.incident.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!tansiq/incident/v1/incident.proto\"\x96\x01\n\x15\x43reateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12\x1f\n\x0bincident_id\x18\x02 \x01(\tR\nincidentId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"-\n\x12GetIncidentRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\"j\n\x14ListIncidentsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\"{\n\x15ListIncidentsResponse\x12:\n\tincidents\x18\x01 \x03(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\tincidents\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb7\x01\n\x15UpdateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12@\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02R\nupdateMask\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"d\n\x16\x43onfirmIncidentRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"z\n\x14\x43loseIncidentRequest\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"\\\n\x15WatchIncidentsRequest\x12!\n\x0cresume_token\x18\x01 \x01(\tR\x0bresumeToken\x12 \n\x0cstart_at_now\x18\x02 \x01(\x08R\nstartAtNow\"\xf3\x01\n\x16WatchIncidentsResponse\x12?\n\x0b\x63hange_type\x18\x01 \x01(\x0e\x32\x1e.tansiq.incident.v1.ChangeTypeR\nchangeType\x12\x38\n\x08incident\x18\x02 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12;\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nchangeTime\"R\n\x16\x43reateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"O\n\x13GetIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"R\n\x16UpdateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"S\n\x17\x43onfirmIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"Q\n\x15\x43loseIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident*z\n\nChangeType\x12\x1b\n\x17\x43HANGE_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_TYPE_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_TYPE_UPDATED\x10\x02\x12\x1d\n\x19\x43HANGE_TYPE_STATE_CHANGED\x10\x03\x32\x89\x06\n\x0fIncidentService\x12l\n\x0e\x43reateIncident\x12).tansiq.incident.v1.CreateIncidentRequest\x1a*.tansiq.incident.v1.CreateIncidentResponse\"\x03\x90\x02\x00\x12\x63\n\x0bGetIncident\x12&.tansiq.incident.v1.GetIncidentRequest\x1a\'.tansiq.incident.v1.GetIncidentResponse\"\x03\x90\x02\x01\x12i\n\rListIncidents\x12(.tansiq.incident.v1.ListIncidentsRequest\x1a).tansiq.incident.v1.ListIncidentsResponse\"\x03\x90\x02\x01\x12l\n\x0eUpdateIncident\x12).tansiq.incident.v1.UpdateIncidentRequest\x1a*.tansiq.incident.v1.UpdateIncidentResponse\"\x03\x90\x02\x02\x12o\n\x0f\x43onfirmIncident\x12*.tansiq.incident.v1.ConfirmIncidentRequest\x1a+.tansiq.incident.v1.ConfirmIncidentResponse\"\x03\x90\x02\x02\x12i\n\rCloseIncident\x12(.tansiq.incident.v1.CloseIncidentRequest\x1a).tansiq.incident.v1.CloseIncidentResponse\"\x03\x90\x02\x02\x12n\n\x0eWatchIncidents\x12).tansiq.incident.v1.WatchIncidentsRequest\x1a*.tansiq.incident.v1.WatchIncidentsResponse\"\x03\x90\x02\x01\x30\x01\x42>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tansiq/incident/v1/incident_service.proto\x12\x12tansiq.incident.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!tansiq/incident/v1/incident.proto\"\x96\x01\n\x15\x43reateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12\x1f\n\x0bincident_id\x18\x02 \x01(\tR\nincidentId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"E\n\x12GetIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\"j\n\x14ListIncidentsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\"{\n\x15ListIncidentsResponse\x12:\n\tincidents\x18\x01 \x03(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\tincidents\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb7\x01\n\x15UpdateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12@\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02R\nupdateMask\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"|\n\x16\x43onfirmIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"\x92\x01\n\x14\x43loseIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"\\\n\x15WatchIncidentsRequest\x12!\n\x0cresume_token\x18\x01 \x01(\tR\x0bresumeToken\x12 \n\x0cstart_at_now\x18\x02 \x01(\x08R\nstartAtNow\"\xf3\x01\n\x16WatchIncidentsResponse\x12?\n\x0b\x63hange_type\x18\x01 \x01(\x0e\x32\x1e.tansiq.incident.v1.ChangeTypeR\nchangeType\x12\x38\n\x08incident\x18\x02 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12;\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nchangeTime\"R\n\x16\x43reateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"O\n\x13GetIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"R\n\x16UpdateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"S\n\x17\x43onfirmIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"Q\n\x15\x43loseIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident*z\n\nChangeType\x12\x1b\n\x17\x43HANGE_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_TYPE_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_TYPE_UPDATED\x10\x02\x12\x1d\n\x19\x43HANGE_TYPE_STATE_CHANGED\x10\x03\x32\x89\x06\n\x0fIncidentService\x12l\n\x0e\x43reateIncident\x12).tansiq.incident.v1.CreateIncidentRequest\x1a*.tansiq.incident.v1.CreateIncidentResponse\"\x03\x90\x02\x00\x12\x63\n\x0bGetIncident\x12&.tansiq.incident.v1.GetIncidentRequest\x1a\'.tansiq.incident.v1.GetIncidentResponse\"\x03\x90\x02\x01\x12i\n\rListIncidents\x12(.tansiq.incident.v1.ListIncidentsRequest\x1a).tansiq.incident.v1.ListIncidentsResponse\"\x03\x90\x02\x01\x12l\n\x0eUpdateIncident\x12).tansiq.incident.v1.UpdateIncidentRequest\x1a*.tansiq.incident.v1.UpdateIncidentResponse\"\x03\x90\x02\x02\x12o\n\x0f\x43onfirmIncident\x12*.tansiq.incident.v1.ConfirmIncidentRequest\x1a+.tansiq.incident.v1.ConfirmIncidentResponse\"\x03\x90\x02\x02\x12i\n\rCloseIncident\x12(.tansiq.incident.v1.CloseIncidentRequest\x1a).tansiq.incident.v1.CloseIncidentResponse\"\x03\x90\x02\x02\x12n\n\x0eWatchIncidents\x12).tansiq.incident.v1.WatchIncidentsRequest\x1a*.tansiq.incident.v1.WatchIncidentsResponse\"\x03\x90\x02\x01\x30\x01\x42>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.incident.v1.incident_service_pb2', globals())
@@ -28,15 +29,15 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _CREATEINCIDENTREQUEST.fields_by_name['incident']._options = None
   _CREATEINCIDENTREQUEST.fields_by_name['incident']._serialized_options = b'\340A\002'
   _GETINCIDENTREQUEST.fields_by_name['name']._options = None
-  _GETINCIDENTREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
+  _GETINCIDENTREQUEST.fields_by_name['name']._serialized_options = b'\340A\002\372A\025\n\023tansiq.dev/Incident'
   _UPDATEINCIDENTREQUEST.fields_by_name['incident']._options = None
   _UPDATEINCIDENTREQUEST.fields_by_name['incident']._serialized_options = b'\340A\002'
   _UPDATEINCIDENTREQUEST.fields_by_name['update_mask']._options = None
   _UPDATEINCIDENTREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
   _CONFIRMINCIDENTREQUEST.fields_by_name['name']._options = None
-  _CONFIRMINCIDENTREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
+  _CONFIRMINCIDENTREQUEST.fields_by_name['name']._serialized_options = b'\340A\002\372A\025\n\023tansiq.dev/Incident'
   _CLOSEINCIDENTREQUEST.fields_by_name['name']._options = None
-  _CLOSEINCIDENTREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
+  _CLOSEINCIDENTREQUEST.fields_by_name['name']._serialized_options = b'\340A\002\372A\025\n\023tansiq.dev/Incident'
   _INCIDENTSERVICE.methods_by_name['CreateIncident']._options = None
   _INCIDENTSERVICE.methods_by_name['CreateIncident']._serialized_options = b'\220\002\000'
   _INCIDENTSERVICE.methods_by_name['GetIncident']._options = None
@@ -51,36 +52,36 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _INCIDENTSERVICE.methods_by_name['CloseIncident']._serialized_options = b'\220\002\002'
   _INCIDENTSERVICE.methods_by_name['WatchIncidents']._options = None
   _INCIDENTSERVICE.methods_by_name['WatchIncidents']._serialized_options = b'\220\002\001'
-  _CHANGETYPE._serialized_start=1802
-  _CHANGETYPE._serialized_end=1924
-  _CREATEINCIDENTREQUEST._serialized_start=201
-  _CREATEINCIDENTREQUEST._serialized_end=351
-  _GETINCIDENTREQUEST._serialized_start=353
-  _GETINCIDENTREQUEST._serialized_end=398
-  _LISTINCIDENTSREQUEST._serialized_start=400
-  _LISTINCIDENTSREQUEST._serialized_end=506
-  _LISTINCIDENTSRESPONSE._serialized_start=508
-  _LISTINCIDENTSRESPONSE._serialized_end=631
-  _UPDATEINCIDENTREQUEST._serialized_start=634
-  _UPDATEINCIDENTREQUEST._serialized_end=817
-  _CONFIRMINCIDENTREQUEST._serialized_start=819
-  _CONFIRMINCIDENTREQUEST._serialized_end=919
-  _CLOSEINCIDENTREQUEST._serialized_start=921
-  _CLOSEINCIDENTREQUEST._serialized_end=1043
-  _WATCHINCIDENTSREQUEST._serialized_start=1045
-  _WATCHINCIDENTSREQUEST._serialized_end=1137
-  _WATCHINCIDENTSRESPONSE._serialized_start=1140
-  _WATCHINCIDENTSRESPONSE._serialized_end=1383
-  _CREATEINCIDENTRESPONSE._serialized_start=1385
-  _CREATEINCIDENTRESPONSE._serialized_end=1467
-  _GETINCIDENTRESPONSE._serialized_start=1469
-  _GETINCIDENTRESPONSE._serialized_end=1548
-  _UPDATEINCIDENTRESPONSE._serialized_start=1550
-  _UPDATEINCIDENTRESPONSE._serialized_end=1632
-  _CONFIRMINCIDENTRESPONSE._serialized_start=1634
-  _CONFIRMINCIDENTRESPONSE._serialized_end=1717
-  _CLOSEINCIDENTRESPONSE._serialized_start=1719
-  _CLOSEINCIDENTRESPONSE._serialized_end=1800
-  _INCIDENTSERVICE._serialized_start=1927
-  _INCIDENTSERVICE._serialized_end=2704
+  _CHANGETYPE._serialized_start=1902
+  _CHANGETYPE._serialized_end=2024
+  _CREATEINCIDENTREQUEST._serialized_start=228
+  _CREATEINCIDENTREQUEST._serialized_end=378
+  _GETINCIDENTREQUEST._serialized_start=380
+  _GETINCIDENTREQUEST._serialized_end=449
+  _LISTINCIDENTSREQUEST._serialized_start=451
+  _LISTINCIDENTSREQUEST._serialized_end=557
+  _LISTINCIDENTSRESPONSE._serialized_start=559
+  _LISTINCIDENTSRESPONSE._serialized_end=682
+  _UPDATEINCIDENTREQUEST._serialized_start=685
+  _UPDATEINCIDENTREQUEST._serialized_end=868
+  _CONFIRMINCIDENTREQUEST._serialized_start=870
+  _CONFIRMINCIDENTREQUEST._serialized_end=994
+  _CLOSEINCIDENTREQUEST._serialized_start=997
+  _CLOSEINCIDENTREQUEST._serialized_end=1143
+  _WATCHINCIDENTSREQUEST._serialized_start=1145
+  _WATCHINCIDENTSREQUEST._serialized_end=1237
+  _WATCHINCIDENTSRESPONSE._serialized_start=1240
+  _WATCHINCIDENTSRESPONSE._serialized_end=1483
+  _CREATEINCIDENTRESPONSE._serialized_start=1485
+  _CREATEINCIDENTRESPONSE._serialized_end=1567
+  _GETINCIDENTRESPONSE._serialized_start=1569
+  _GETINCIDENTRESPONSE._serialized_end=1648
+  _UPDATEINCIDENTRESPONSE._serialized_start=1650
+  _UPDATEINCIDENTRESPONSE._serialized_end=1732
+  _CONFIRMINCIDENTRESPONSE._serialized_start=1734
+  _CONFIRMINCIDENTRESPONSE._serialized_end=1817
+  _CLOSEINCIDENTRESPONSE._serialized_start=1819
+  _CLOSEINCIDENTRESPONSE._serialized_end=1900
+  _INCIDENTSERVICE._serialized_start=2027
+  _INCIDENTSERVICE._serialized_end=2804
 # @@protoc_insertion_point(module_scope)

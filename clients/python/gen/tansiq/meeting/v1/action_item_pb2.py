@@ -16,7 +16,7 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tansiq/meeting/v1/action_item.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x05\n\nActionItem\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x19\n\x05title\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x05title\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x19\n\x05owner\x18\x04 \x01(\tB\x03\xe0\x41\x02R\x05owner\x12$\n\x0bowner_force\x18\x05 \x01(\tB\x03\xe0\x41\x03R\nownerForce\x12\x35\n\x08\x64ue_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x64ueTime\x12@\n\x06status\x18\x07 \x01(\x0e\x32#.tansiq.meeting.v1.ActionItemStatusB\x03\xe0\x41\x03R\x06status\x12\x42\n\x07updates\x18\x08 \x03(\x0b\x32#.tansiq.meeting.v1.ActionItemUpdateB\x03\xe0\x41\x03R\x07updates\x12\x19\n\x05zones\x18\t \x03(\tB\x03\xe0\x41\x03R\x05zones\x12<\n\tdone_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x08\x64oneTime\x12@\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\r \x01(\tR\x04\x65tag:v\xea\x41s\n\x15tansiq.dev/ActionItem\x12\x41meetings/{meeting}/decisions/{decision}/actionItems/{action_item}*\x0b\x61\x63tionItems2\nactionItem\"\xb8\x01\n\x10\x41\x63tionItemUpdate\x12\x12\n\x04note\x18\x01 \x01(\tR\x04note\x12\x16\n\x06\x61uthor\x18\x02 \x01(\tR\x06\x61uthor\x12;\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x1f\n\x0bmarked_done\x18\x04 \x01(\x08R\nmarkedDone\x12\x1a\n\x08reopened\x18\x05 \x01(\x08R\x08reopened*\x90\x01\n\x10\x41\x63tionItemStatus\x12\"\n\x1e\x41\x43TION_ITEM_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41\x43TION_ITEM_STATUS_OPEN\x10\x01\x12\x1b\n\x17\x41\x43TION_ITEM_STATUS_DONE\x10\x02\x12\x1e\n\x1a\x41\x43TION_ITEM_STATUS_OVERDUE\x10\x03\x42<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tansiq/meeting/v1/action_item.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x05\n\nActionItem\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x19\n\x05title\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x05title\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x1f\n\x05owner\x18\x04 \x01(\tB\t\xe0\x41\x02\xfa\x41\x03\n\x01*R\x05owner\x12\x39\n\x0bowner_force\x18\x05 \x01(\tB\x18\xe0\x41\x03\xfa\x41\x12\n\x10tansiq.dev/ForceR\nownerForce\x12\x35\n\x08\x64ue_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x64ueTime\x12@\n\x06status\x18\x07 \x01(\x0e\x32#.tansiq.meeting.v1.ActionItemStatusB\x03\xe0\x41\x03R\x06status\x12\x42\n\x07updates\x18\x08 \x03(\x0b\x32#.tansiq.meeting.v1.ActionItemUpdateB\x03\xe0\x41\x03R\x07updates\x12\x19\n\x05zones\x18\t \x03(\tB\x03\xe0\x41\x03R\x05zones\x12<\n\tdone_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x08\x64oneTime\x12@\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\r \x01(\tR\x04\x65tag:v\xea\x41s\n\x15tansiq.dev/ActionItem\x12\x41meetings/{meeting}/decisions/{decision}/actionItems/{action_item}*\x0b\x61\x63tionItems2\nactionItem\"\xd0\x01\n\x10\x41\x63tionItemUpdate\x12\x12\n\x04note\x18\x01 \x01(\tR\x04note\x12.\n\x06\x61uthor\x18\x02 \x01(\tB\x16\xfa\x41\x13\n\x11tansiq.dev/PersonR\x06\x61uthor\x12;\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x1f\n\x0bmarked_done\x18\x04 \x01(\x08R\nmarkedDone\x12\x1a\n\x08reopened\x18\x05 \x01(\x08R\x08reopened*\x90\x01\n\x10\x41\x63tionItemStatus\x12\"\n\x1e\x41\x43TION_ITEM_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41\x43TION_ITEM_STATUS_OPEN\x10\x01\x12\x1b\n\x17\x41\x43TION_ITEM_STATUS_DONE\x10\x02\x12\x1e\n\x1a\x41\x43TION_ITEM_STATUS_OVERDUE\x10\x03\x42<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.meeting.v1.action_item_pb2', globals())
@@ -29,9 +29,9 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ACTIONITEM.fields_by_name['title']._options = None
   _ACTIONITEM.fields_by_name['title']._serialized_options = b'\340A\002'
   _ACTIONITEM.fields_by_name['owner']._options = None
-  _ACTIONITEM.fields_by_name['owner']._serialized_options = b'\340A\002'
+  _ACTIONITEM.fields_by_name['owner']._serialized_options = b'\340A\002\372A\003\n\001*'
   _ACTIONITEM.fields_by_name['owner_force']._options = None
-  _ACTIONITEM.fields_by_name['owner_force']._serialized_options = b'\340A\003'
+  _ACTIONITEM.fields_by_name['owner_force']._serialized_options = b'\340A\003\372A\022\n\020tansiq.dev/Force'
   _ACTIONITEM.fields_by_name['status']._options = None
   _ACTIONITEM.fields_by_name['status']._serialized_options = b'\340A\003'
   _ACTIONITEM.fields_by_name['updates']._options = None
@@ -46,10 +46,12 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ACTIONITEM.fields_by_name['update_time']._serialized_options = b'\340A\003'
   _ACTIONITEM._options = None
   _ACTIONITEM._serialized_options = b'\352As\n\025tansiq.dev/ActionItem\022Ameetings/{meeting}/decisions/{decision}/actionItems/{action_item}*\013actionItems2\nactionItem'
-  _ACTIONITEMSTATUS._serialized_start=1055
-  _ACTIONITEMSTATUS._serialized_end=1199
+  _ACTIONITEMUPDATE.fields_by_name['author']._options = None
+  _ACTIONITEMUPDATE.fields_by_name['author']._serialized_options = b'\372A\023\n\021tansiq.dev/Person'
+  _ACTIONITEMSTATUS._serialized_start=1106
+  _ACTIONITEMSTATUS._serialized_end=1250
   _ACTIONITEM._serialized_start=152
-  _ACTIONITEM._serialized_end=865
-  _ACTIONITEMUPDATE._serialized_start=868
-  _ACTIONITEMUPDATE._serialized_end=1052
+  _ACTIONITEM._serialized_end=892
+  _ACTIONITEMUPDATE._serialized_start=895
+  _ACTIONITEMUPDATE._serialized_end=1103
 # @@protoc_insertion_point(module_scope)

@@ -16,7 +16,7 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n tansiq/meeting/v1/decision.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9b\x05\n\x08\x44\x65\x63ision\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x17\n\x04text\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x04text\x12\x38\n\x04kind\x18\x03 \x01(\x0e\x32\x1f.tansiq.meeting.v1.DecisionKindB\x03\xe0\x41\x02R\x04kind\x12\x14\n\x05zones\x18\x04 \x03(\tR\x05zones\x12\x14\n\x05units\x18\x05 \x03(\tR\x05units\x12\x1c\n\tincidents\x18\x06 \x03(\tR\tincidents\x12,\n\x0frequired_forces\x18\x07 \x03(\tB\x03\xe0\x41\x03R\x0erequiredForces\x12S\n\x10\x61\x63knowledgements\x18\x08 \x03(\x0b\x32\".tansiq.meeting.v1.AcknowledgementB\x03\xe0\x41\x03R\x10\x61\x63knowledgements\x12\x1d\n\x07\x62inding\x18\t \x01(\x08\x42\x03\xe0\x41\x03R\x07\x62inding\x12\x42\n\x0c\x62inding_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x0b\x62indingTime\x12@\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x17\n\x04\x65tag\x18\r \x01(\tB\x03\xe0\x41\x03R\x04\x65tag:V\xea\x41S\n\x13tansiq.dev/Decision\x12\'meetings/{meeting}/decisions/{decision}*\tdecisions2\x08\x64\x65\x63ision\"\x9a\x01\n\x0f\x41\x63knowledgement\x12\x14\n\x05\x66orce\x18\x01 \x01(\tR\x05\x66orce\x12\x16\n\x06person\x18\x02 \x01(\tR\x06person\x12\x45\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0f\x61\x63knowledgeTime\x12\x12\n\x04note\x18\x04 \x01(\tR\x04note*\xb5\x01\n\x0c\x44\x65\x63isionKind\x12\x1d\n\x19\x44\x45\x43ISION_KIND_UNSPECIFIED\x10\x00\x12\"\n\x1e\x44\x45\x43ISION_KIND_JOINT_DEPLOYMENT\x10\x01\x12&\n\"DECISION_KIND_INTELLIGENCE_SHARING\x10\x02\x12!\n\x1d\x44\x45\x43ISION_KIND_JOINT_OPERATION\x10\x03\x12\x17\n\x13\x44\x45\x43ISION_KIND_OTHER\x10\x04\x42<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n tansiq/meeting/v1/decision.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe1\x05\n\x08\x44\x65\x63ision\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x17\n\x04text\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x04text\x12\x38\n\x04kind\x18\x03 \x01(\x0e\x32\x1f.tansiq.meeting.v1.DecisionKindB\x03\xe0\x41\x02R\x04kind\x12*\n\x05zones\x18\x04 \x03(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x05zones\x12*\n\x05units\x18\x05 \x03(\tB\x14\xfa\x41\x11\n\x0ftansiq.dev/UnitR\x05units\x12\x36\n\tincidents\x18\x06 \x03(\tB\x18\xfa\x41\x15\n\x13tansiq.dev/IncidentR\tincidents\x12,\n\x0frequired_forces\x18\x07 \x03(\tB\x03\xe0\x41\x03R\x0erequiredForces\x12S\n\x10\x61\x63knowledgements\x18\x08 \x03(\x0b\x32\".tansiq.meeting.v1.AcknowledgementB\x03\xe0\x41\x03R\x10\x61\x63knowledgements\x12\x1d\n\x07\x62inding\x18\t \x01(\x08\x42\x03\xe0\x41\x03R\x07\x62inding\x12\x42\n\x0c\x62inding_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\x0b\x62indingTime\x12@\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x17\n\x04\x65tag\x18\r \x01(\tB\x03\xe0\x41\x03R\x04\x65tag:V\xea\x41S\n\x13tansiq.dev/Decision\x12\'meetings/{meeting}/decisions/{decision}*\tdecisions2\x08\x64\x65\x63ision\"\xc9\x01\n\x0f\x41\x63knowledgement\x12+\n\x05\x66orce\x18\x01 \x01(\tB\x15\xfa\x41\x12\n\x10tansiq.dev/ForceR\x05\x66orce\x12.\n\x06person\x18\x02 \x01(\tB\x16\xfa\x41\x13\n\x11tansiq.dev/PersonR\x06person\x12\x45\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0f\x61\x63knowledgeTime\x12\x12\n\x04note\x18\x04 \x01(\tR\x04note*\xb5\x01\n\x0c\x44\x65\x63isionKind\x12\x1d\n\x19\x44\x45\x43ISION_KIND_UNSPECIFIED\x10\x00\x12\"\n\x1e\x44\x45\x43ISION_KIND_JOINT_DEPLOYMENT\x10\x01\x12&\n\"DECISION_KIND_INTELLIGENCE_SHARING\x10\x02\x12!\n\x1d\x44\x45\x43ISION_KIND_JOINT_OPERATION\x10\x03\x12\x17\n\x13\x44\x45\x43ISION_KIND_OTHER\x10\x04\x42<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.meeting.v1.decision_pb2', globals())
@@ -30,6 +30,12 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _DECISION.fields_by_name['text']._serialized_options = b'\340A\002'
   _DECISION.fields_by_name['kind']._options = None
   _DECISION.fields_by_name['kind']._serialized_options = b'\340A\002'
+  _DECISION.fields_by_name['zones']._options = None
+  _DECISION.fields_by_name['zones']._serialized_options = b'\372A\021\n\017tansiq.dev/Zone'
+  _DECISION.fields_by_name['units']._options = None
+  _DECISION.fields_by_name['units']._serialized_options = b'\372A\021\n\017tansiq.dev/Unit'
+  _DECISION.fields_by_name['incidents']._options = None
+  _DECISION.fields_by_name['incidents']._serialized_options = b'\372A\025\n\023tansiq.dev/Incident'
   _DECISION.fields_by_name['required_forces']._options = None
   _DECISION.fields_by_name['required_forces']._serialized_options = b'\340A\003'
   _DECISION.fields_by_name['acknowledgements']._options = None
@@ -46,10 +52,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _DECISION.fields_by_name['etag']._serialized_options = b'\340A\003'
   _DECISION._options = None
   _DECISION._serialized_options = b'\352AS\n\023tansiq.dev/Decision\022\'meetings/{meeting}/decisions/{decision}*\tdecisions2\010decision'
-  _DECISIONKIND._serialized_start=976
-  _DECISIONKIND._serialized_end=1157
+  _ACKNOWLEDGEMENT.fields_by_name['force']._options = None
+  _ACKNOWLEDGEMENT.fields_by_name['force']._serialized_options = b'\372A\022\n\020tansiq.dev/Force'
+  _ACKNOWLEDGEMENT.fields_by_name['person']._options = None
+  _ACKNOWLEDGEMENT.fields_by_name['person']._serialized_options = b'\372A\023\n\021tansiq.dev/Person'
+  _DECISIONKIND._serialized_start=1093
+  _DECISIONKIND._serialized_end=1274
   _DECISION._serialized_start=149
-  _DECISION._serialized_end=816
-  _ACKNOWLEDGEMENT._serialized_start=819
-  _ACKNOWLEDGEMENT._serialized_end=973
+  _DECISION._serialized_end=886
+  _ACKNOWLEDGEMENT._serialized_start=889
+  _ACKNOWLEDGEMENT._serialized_end=1090
 # @@protoc_insertion_point(module_scope)

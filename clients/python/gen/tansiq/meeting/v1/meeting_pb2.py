@@ -17,7 +17,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from tansiq.type.v1 import lat_lng_pb2 as tansiq_dot_type_dot_v1_dot_lat__lng__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftansiq/meeting/v1/meeting.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"\xe3\x06\n\x07Meeting\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x19\n\x05title\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x05title\x12\x18\n\x07purpose\x18\x03 \x01(\tR\x07purpose\x12\x30\n\x05place\x18\x04 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceB\x03\xe0\x41\x02R\x05place\x12>\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\tstartTime\x12\x35\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12:\n\x05level\x18\x07 \x01(\x0e\x32\x1f.tansiq.meeting.v1.MeetingLevelB\x03\xe0\x41\x02R\x05level\x12\"\n\nhost_force\x18\x08 \x01(\tB\x03\xe0\x41\x02R\thostForce\x12\x39\n\tattendees\x18\t \x03(\x0b\x32\x1b.tansiq.meeting.v1.AttendeeR\tattendees\x12@\n\x0c\x61genda_items\x18\n \x03(\x0b\x32\x1d.tansiq.meeting.v1.AgendaItemR\x0b\x61gendaItems\x12\x18\n\x07outcome\x18\x0b \x01(\tR\x07outcome\x12.\n\x10\x61ttending_forces\x18\x0c \x03(\tB\x03\xe0\x41\x03R\x0f\x61ttendingForces\x12:\n\x05state\x18\r \x01(\x0e\x32\x1f.tansiq.meeting.v1.MeetingStateB\x03\xe0\x41\x03R\x05state\x12&\n\x0cstate_reason\x18\x0e \x01(\tB\x03\xe0\x41\x03R\x0bstateReason\x12@\n\x0b\x63reate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x11 \x01(\tR\x04\x65tag:>\xea\x41;\n\x12tansiq.dev/Meeting\x12\x12meetings/{meeting}*\x08meetings2\x07meeting\"y\n\x08\x41ttendee\x12\x1b\n\x06person\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x06person\x12\x19\n\x05\x66orce\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x05\x66orce\x12\x12\n\x04role\x18\x03 \x01(\tR\x04role\x12!\n\x0c\x64isplay_name\x18\x04 \x01(\tR\x0b\x64isplayName\"c\n\nAgendaItem\x12\x19\n\x05title\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x05title\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x18\n\x07outcome\x18\x03 \x01(\tR\x07outcome*\x81\x01\n\x0cMeetingLevel\x12\x1d\n\x19MEETING_LEVEL_UNSPECIFIED\x10\x00\x12\x19\n\x15MEETING_LEVEL_WORKING\x10\x01\x12\x19\n\x15MEETING_LEVEL_COMMAND\x10\x02\x12\x1c\n\x18MEETING_LEVEL_HIGH_LEVEL\x10\x03*\x99\x01\n\x0cMeetingState\x12\x1d\n\x19MEETING_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17MEETING_STATE_SCHEDULED\x10\x01\x12\x16\n\x12MEETING_STATE_HELD\x10\x02\x12\x1b\n\x17MEETING_STATE_CANCELLED\x10\x03\x12\x18\n\x14MEETING_STATE_CLOSED\x10\x04\x42<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftansiq/meeting/v1/meeting.proto\x12\x11tansiq.meeting.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"\xf8\x06\n\x07Meeting\x12\x17\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x08R\x04name\x12\x19\n\x05title\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x05title\x12\x18\n\x07purpose\x18\x03 \x01(\tR\x07purpose\x12\x30\n\x05place\x18\x04 \x01(\x0b\x32\x15.tansiq.type.v1.PlaceB\x03\xe0\x41\x02R\x05place\x12>\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02R\tstartTime\x12\x35\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12:\n\x05level\x18\x07 \x01(\x0e\x32\x1f.tansiq.meeting.v1.MeetingLevelB\x03\xe0\x41\x02R\x05level\x12\x37\n\nhost_force\x18\x08 \x01(\tB\x18\xe0\x41\x02\xfa\x41\x12\n\x10tansiq.dev/ForceR\thostForce\x12\x39\n\tattendees\x18\t \x03(\x0b\x32\x1b.tansiq.meeting.v1.AttendeeR\tattendees\x12@\n\x0c\x61genda_items\x18\n \x03(\x0b\x32\x1d.tansiq.meeting.v1.AgendaItemR\x0b\x61gendaItems\x12\x18\n\x07outcome\x18\x0b \x01(\tR\x07outcome\x12.\n\x10\x61ttending_forces\x18\x0c \x03(\tB\x03\xe0\x41\x03R\x0f\x61ttendingForces\x12:\n\x05state\x18\r \x01(\x0e\x32\x1f.tansiq.meeting.v1.MeetingStateB\x03\xe0\x41\x03R\x05state\x12&\n\x0cstate_reason\x18\x0e \x01(\tB\x03\xe0\x41\x03R\x0bstateReason\x12@\n\x0b\x63reate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\ncreateTime\x12@\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03R\nupdateTime\x12\x12\n\x04\x65tag\x18\x11 \x01(\tR\x04\x65tag:>\xea\x41;\n\x12tansiq.dev/Meeting\x12\x12meetings/{meeting}*\x08meetings2\x07meeting\"\xa4\x01\n\x08\x41ttendee\x12\x31\n\x06person\x18\x01 \x01(\tB\x19\xe0\x41\x02\xfa\x41\x13\n\x11tansiq.dev/PersonR\x06person\x12.\n\x05\x66orce\x18\x02 \x01(\tB\x18\xe0\x41\x02\xfa\x41\x12\n\x10tansiq.dev/ForceR\x05\x66orce\x12\x12\n\x04role\x18\x03 \x01(\tR\x04role\x12!\n\x0c\x64isplay_name\x18\x04 \x01(\tR\x0b\x64isplayName\"c\n\nAgendaItem\x12\x19\n\x05title\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x05title\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x18\n\x07outcome\x18\x03 \x01(\tR\x07outcome*\x81\x01\n\x0cMeetingLevel\x12\x1d\n\x19MEETING_LEVEL_UNSPECIFIED\x10\x00\x12\x19\n\x15MEETING_LEVEL_WORKING\x10\x01\x12\x19\n\x15MEETING_LEVEL_COMMAND\x10\x02\x12\x1c\n\x18MEETING_LEVEL_HIGH_LEVEL\x10\x03*\x99\x01\n\x0cMeetingState\x12\x1d\n\x19MEETING_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17MEETING_STATE_SCHEDULED\x10\x01\x12\x16\n\x12MEETING_STATE_HELD\x10\x02\x12\x1b\n\x17MEETING_STATE_CANCELLED\x10\x03\x12\x18\n\x14MEETING_STATE_CLOSED\x10\x04\x42<Z:github.com/tansiq/tansiq/proto/tansiq/meeting/v1;meetingv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.meeting.v1.meeting_pb2', globals())
@@ -36,7 +36,7 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _MEETING.fields_by_name['level']._options = None
   _MEETING.fields_by_name['level']._serialized_options = b'\340A\002'
   _MEETING.fields_by_name['host_force']._options = None
-  _MEETING.fields_by_name['host_force']._serialized_options = b'\340A\002'
+  _MEETING.fields_by_name['host_force']._serialized_options = b'\340A\002\372A\022\n\020tansiq.dev/Force'
   _MEETING.fields_by_name['attending_forces']._options = None
   _MEETING.fields_by_name['attending_forces']._serialized_options = b'\340A\003'
   _MEETING.fields_by_name['state']._options = None
@@ -50,19 +50,19 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _MEETING._options = None
   _MEETING._serialized_options = b'\352A;\n\022tansiq.dev/Meeting\022\022meetings/{meeting}*\010meetings2\007meeting'
   _ATTENDEE.fields_by_name['person']._options = None
-  _ATTENDEE.fields_by_name['person']._serialized_options = b'\340A\002'
+  _ATTENDEE.fields_by_name['person']._serialized_options = b'\340A\002\372A\023\n\021tansiq.dev/Person'
   _ATTENDEE.fields_by_name['force']._options = None
-  _ATTENDEE.fields_by_name['force']._serialized_options = b'\340A\002'
+  _ATTENDEE.fields_by_name['force']._serialized_options = b'\340A\002\372A\022\n\020tansiq.dev/Force'
   _AGENDAITEM.fields_by_name['title']._options = None
   _AGENDAITEM.fields_by_name['title']._serialized_options = b'\340A\002'
-  _MEETINGLEVEL._serialized_start=1272
-  _MEETINGLEVEL._serialized_end=1401
-  _MEETINGSTATE._serialized_start=1404
-  _MEETINGSTATE._serialized_end=1557
+  _MEETINGLEVEL._serialized_start=1337
+  _MEETINGLEVEL._serialized_end=1466
+  _MEETINGSTATE._serialized_start=1469
+  _MEETINGSTATE._serialized_end=1622
   _MEETING._serialized_start=178
-  _MEETING._serialized_end=1045
-  _ATTENDEE._serialized_start=1047
-  _ATTENDEE._serialized_end=1168
-  _AGENDAITEM._serialized_start=1170
-  _AGENDAITEM._serialized_end=1269
+  _MEETING._serialized_end=1066
+  _ATTENDEE._serialized_start=1069
+  _ATTENDEE._serialized_end=1233
+  _AGENDAITEM._serialized_start=1235
+  _AGENDAITEM._serialized_end=1334
 # @@protoc_insertion_point(module_scope)
