@@ -17,7 +17,7 @@ GHZ_VERSION                := v0.120.0
 GOOGLE_PROTO_FILES_VERSION := 4.2.0
 
 # Go modules of the workspace, and the deployables built into bin/.
-MODULES     := platform proto services/incident services/forces services/meeting services/cotbridge gateway deploy/local e2e cli bench
+MODULES     := platform proto archtest services/incident services/forces services/meeting services/cotbridge gateway deploy/local e2e cli bench
 PACKAGES    := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 DEPLOYABLES := services/incident:incident services/forces:forces services/meeting:meeting gateway:gateway services/cotbridge:cotbridge deploy/local:tansiq-store deploy/local:tansiq-local cli:tansiq
 
