@@ -25,6 +25,7 @@ import (
 
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
@@ -181,7 +182,15 @@ func (e *env) ownerOf(ctx context.Context, req any) string {
 // client connected to it. The handler's clock is the real one until setNow.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	s := meetingstore.New(storetest.DB(t))
+	return newEnvOn(t, storetest.DB(t), store.Timing{})
+}
+
+// newEnvOn is newEnv on db, with the store's followers timed by timing: two envs on one
+// database are two replicas of the service.
+func newEnvOn(t *testing.T, db *mongo.Database, timing store.Timing) *env {
+	t.Helper()
+	s := meetingstore.New(db)
+	s.Tune(timing)
 	t.Cleanup(s.Close)
 	e := &env{store: s, dir: &fakeDirectory{}}
 	e.h = New(s, e.dir, pagetoken.New("test-secret"))
