@@ -63,6 +63,10 @@ type Follower struct {
 	// withheld maps the uid of each unit whose force withholds its positions to that
 	// force: only that force's clients see the event.
 	withheld map[string]string
+	// changed holds the zones whose vacuum is to be read again at once; kick wakes the
+	// vacuum reader for them.
+	changed map[string]bool
+	kick    chan struct{}
 }
 
 type zoneState struct {
@@ -76,7 +80,7 @@ type zoneState struct {
 func NewFollower(gw Gateway, h *hub.Hub, cfg Config, log *slog.Logger) *Follower {
 	return &Follower{gw: gw, hub: h, cfg: cfg, log: log,
 		zones: map[string]*zoneState{}, incidents: map[string]*incidentv1.Incident{}, units: map[string]*forcesv1.Unit{},
-		withheld: map[string]string{}}
+		withheld: map[string]string{}, changed: map[string]bool{}, kick: make(chan struct{}, 1)}
 }
 
 // Run follows the gateway until ctx ends, reconnecting with backoff when a stream breaks.
@@ -175,9 +179,15 @@ func (f *Follower) zoneChanged(ctx context.Context, ch *gatewayv1.PictureChange)
 		zone = resp.GetZone()
 	}
 	f.publish(f.replace(name, &zoneState{zone: zone, picture: ch.GetPicture(), vacuum: st.getVacuum()}))
-	// The change (a deployment acknowledged, say) may have moved the vacuum: read it after
-	// the change is out, so that the change is not delayed by the computation.
-	f.updateVacuum(ctx, name)
+	// The change (a deployment acknowledged, say) may have moved the vacuum: have it read
+	// again, by the vacuum reader, so that this stream does not wait for the computation.
+	f.mu.Lock()
+	f.changed[name] = true
+	f.mu.Unlock()
+	select {
+	case f.kick <- struct{}{}:
+	default: // already woken
+	}
 	return nil
 }
 
@@ -222,7 +232,8 @@ func sameVacuum(a, b *gatewayv1.SecurityVacuum) bool {
 	return proto.Equal(a, b)
 }
 
-// pollVacuums reads every zone's vacuum every VacuumEvery until ctx ends.
+// pollVacuums reads the vacuum of each zone whose picture changed as soon as it changed,
+// and of every zone every VacuumEvery, until ctx ends.
 func (f *Follower) pollVacuums(ctx context.Context) {
 	every := f.cfg.VacuumEvery
 	if every <= 0 {
@@ -231,14 +242,22 @@ func (f *Follower) pollVacuums(ctx context.Context) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		all := false
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			all = true
+		case <-f.kick:
 		}
 		f.mu.Lock()
-		names := slices.Collect(maps.Keys(f.zones))
+		names := slices.Collect(maps.Keys(f.changed))
+		if all {
+			names = slices.Collect(maps.Keys(f.zones))
+		}
+		clear(f.changed)
 		f.mu.Unlock()
+		slices.Sort(names)
 		for _, name := range names {
 			f.updateVacuum(ctx, name)
 		}
