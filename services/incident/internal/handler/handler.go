@@ -39,6 +39,21 @@ func (h *Handler) Register(s *grpc.Server) { incidentv1.RegisterIncidentServiceS
 
 // CreateIncident records an incident; a retry with the same request_id returns the first result.
 func (h *Handler) CreateIncident(ctx context.Context, req *incidentv1.CreateIncidentRequest) (*incidentv1.CreateIncidentResponse, error) {
+	doc, err := h.ToCreate(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	d, err := h.store.Create(ctx, doc)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &incidentv1.CreateIncidentResponse{Incident: toProto(d)}, nil
+}
+
+// ToCreate validates a create request and authorizes the caller in ctx, and returns the
+// document the create stores: CreateIncident's checks, for loading archives in batches
+// (cmd/incident-load), which must pass the same ones.
+func (h *Handler) ToCreate(ctx context.Context, req *incidentv1.CreateIncidentRequest) (*incidentstore.Doc, error) {
 	var v apperr.Violations
 	validateIncident(&v, "incident", req.GetIncident(), nil, h.now())
 	if id := req.GetIncidentId(); id != "" && !idPattern.MatchString(id) {
@@ -58,14 +73,10 @@ func (h *Handler) CreateIncident(ctx context.Context, req *incidentv1.CreateInci
 	if err := access.Change(ctx, "incidents/"+id, in.ReportingForce); err != nil {
 		return nil, toStatus(err)
 	}
-	d, err := h.store.Create(ctx, &incidentstore.Doc{
+	return &incidentstore.Doc{
 		Name: "incidents/" + id, Owner: in.ReportingForce,
 		RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: in,
-	})
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	return &incidentv1.CreateIncidentResponse{Incident: toProto(d)}, nil
+	}, nil
 }
 
 // GetIncident returns one incident.
