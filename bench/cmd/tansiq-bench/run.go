@@ -35,6 +35,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&d.GapsBenchtime, "gaps-benchtime", d.GapsBenchtime, "-benchtime of the coverage benchmarks")
 	fs.BoolVar(&d.Profile, "profile", d.Profile, "profile the scenarios that miss a target")
 	sizes := fs.String("scale-sizes", joinInts(d.ScaleSizes), "incident counts of the scale section, loaded through the API (\"\" skips it)")
+	fs.IntVar(&d.APILoad, "api-load", d.APILoad, "incidents of the scale section created through the gateway; the rest are stored by the incident service's batch loader")
 	fs.IntVar(&d.LoadConcurrency, "load-concurrency", d.LoadConcurrency, "callers creating the scale section's incidents")
 	fs.IntVar(&d.LoadConns, "load-conns", d.LoadConns, "connections those callers share")
 	fs.IntVar(&d.ScaleRuns, "scale-runs", d.ScaleRuns, "repetitions of each read at each size")

@@ -50,7 +50,10 @@ type Options struct {
 	// ScaleSizes are the incident counts the scale section loads through the API, in
 	// increasing order; none skips the section.
 	ScaleSizes []int
-	// LoadConcurrency callers over LoadConns connections create the incidents.
+	// APILoad is how many incidents are created through the gateway's CreateIncident,
+	// LoadConcurrency callers over LoadConns connections; the rest are stored by the incident
+	// service's batch loader (cmd/incident-load), since a call each would take too long.
+	APILoad                    int
 	LoadConcurrency, LoadConns int
 	// ScaleRuns and ScaleDuration are the repetitions and length of each read measured
 	// at each size.
@@ -74,7 +77,7 @@ func Defaults() Options {
 		SweepRuns: 3, SweepDuration: time.Second, Levels: []int{1, 2, 4, 8, 16, 32, 64},
 		IngestConcurrency: 8, StartCycles: 3, Auth: true, LogLevel: "info",
 		GoBenchtime: "0.2s", GoBenchCount: 3, GapsBenchtime: "5x", Profile: true,
-		ScaleSizes: []int{1_000, 10_000, 100_000}, LoadConcurrency: 32, LoadConns: 8,
+		ScaleSizes: []int{1_000, 20_000, 100_000}, APILoad: 1_000, LoadConcurrency: 32, LoadConns: 8,
 		ScaleRuns: 3, ScaleDuration: 2 * time.Second, Watches: 20, IdleWindow: 10 * time.Second,
 		ImportRows: 10_000, ImportParallel: 16,
 		Timeout: 3 * time.Hour,
@@ -109,7 +112,7 @@ func (o Options) check() error {
 			return errors.New("suite: scale sizes must be positive and increasing")
 		}
 	}
-	if len(o.ScaleSizes) > 0 && (o.LoadConcurrency < 1 || o.LoadConns < 1 || o.ScaleRuns < 1 || o.ScaleDuration <= 0 || o.IdleWindow <= 0) {
+	if len(o.ScaleSizes) > 0 && (o.APILoad < 0 || o.LoadConcurrency < 1 || o.LoadConns < 1 || o.ScaleRuns < 1 || o.ScaleDuration <= 0 || o.IdleWindow <= 0) {
 		return errors.New("suite: the scale section needs positive load, runs and windows")
 	}
 	for _, l := range o.Levels {

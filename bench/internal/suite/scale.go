@@ -1,9 +1,12 @@
 package suite
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +19,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/bench/internal/proc"
@@ -28,16 +32,19 @@ import (
 // Target names of the scale section.
 const (
 	tGetLoaded = "get"      // GetIncident of loaded incidents, through the gateway
+	tGetOne    = "get-c1"   // the same at concurrency 1, for its latency
 	tList      = "list"     // ListIncidents, first page of 50
 	tFiltered  = "filtered" // ListIncidents, governorate and time window, first page of 50
 	tGaps      = "gaps"     // ListCoverageGaps over a half-year window
 )
 
-// The filtered page and the coverage window: two years of one governorate, which hold
-// about one loaded incident in 15 at every size.
+// The filtered page: two years of one governorate, which hold about one loaded incident
+// in 15 at every size; the coverage window is the second of them (a year is the longest
+// window the gateway takes).
 const (
 	scaleGovernorate = "Nineveh"
 	scaleFrom        = "2018-01-01T00:00:00Z"
+	scaleGapsFrom    = "2019-01-01T00:00:00Z"
 	scaleTo          = "2020-01-01T00:00:00Z"
 )
 
@@ -46,8 +53,14 @@ var scaleFilter = fmt.Sprintf(`governorate = %q AND occur_time >= %q AND occur_t
 // scaleStep is what was measured with Size incidents loaded.
 type scaleStep struct {
 	Size int
-	// Load is how the incidents added for this step went in.
-	Load loadPhase
+	// Load is the part of this step's incidents created through the gateway; Bulk the rest,
+	// stored by the incident service's batch loader (BulkOutput is its summary line).
+	Load, Bulk loadPhase
+	BulkOutput string
+	// Write is CreateIncident through the gateway against a bare insert into the same
+	// store, at WriteConcurrency.
+	Write            series
+	WriteConcurrency int
 	// Get holds GetIncident through the gateway and the baseline at concurrency 64;
 	// Reads the list, filtered list and gaps calls at concurrency 1.
 	Get, Reads series
@@ -106,13 +119,36 @@ func (r *runner) scale(ctx context.Context) error {
 		return err
 	}
 	for _, size := range r.o.ScaleSizes {
-		r.logf("scale: loading %d incidents through the gateway (%d there)", size, sr.loaded)
-		lp, err := r.loadTo(ctx, sr, size)
+		step := scaleStep{Size: size}
+		if api := min(size, r.o.APILoad); api > sr.loaded {
+			r.logf("scale: loading %d incidents through the gateway (%d there)", api, sr.loaded)
+			var err error
+			if step.Load, err = r.loadTo(ctx, sr, api); err != nil {
+				return err
+			}
+			r.logf("scale: %d loaded (%.0f creates/s)", sr.loaded, step.Load.rate())
+		}
+		// Restart on the loaded data, after storing the rest with the batch loader: start to
+		// healthy is the time to load them all into the service's cache.
+		r.stack.stop()
+		r.stack = nil
+		if size > sr.loaded {
+			r.logf("scale: storing incidents %d to %d with the incident service's batch loader", sr.loaded, size)
+			var err error
+			if step.Bulk, step.BulkOutput, err = r.bulkLoad(ctx, sr, size); err != nil {
+				return err
+			}
+		}
+		s, st, err := r.startStackOn(ctx, sr.data, fmt.Sprintf("scale-%d", size), false)
 		if err != nil {
+			step.RestartErr = err.Error()
+			return fmt.Errorf("restart at %d incidents: %w", size, err)
+		}
+		r.stack, step.Restart = s, st
+		if err := r.scaleConnect(sr); err != nil {
 			return err
 		}
-		step := scaleStep{Size: size, Load: lp}
-		r.logf("scale: %d loaded (%.0f creates/s); measuring", sr.loaded, lp.rate())
+		r.logf("scale: %d stored, all healthy after %v; measuring", sr.loaded, st.All.Round(time.Millisecond))
 		if err := r.scaleMeasure(ctx, sr, &step); err != nil {
 			return err
 		}
@@ -283,12 +319,15 @@ func scaleIncident(i int) *incidentv1.Incident {
 func (r *runner) scaleMeasure(ctx context.Context, sr *scaleRun, step *scaleStep) error {
 	gw := sr.conns[0]
 	reads := []target{listTarget(tList, gw, ""), listTarget(tFiltered, gw, scaleFilter), gapsTarget(gw)}
+	if len(sr.names) > 0 {
+		reads = append(reads, getLoadedTarget(sr.conns[:1], sr.names, tGetOne))
+	}
 	var err error
 	if step.Reads, err = r.measure(ctx, 1, r.o.ScaleRuns, r.o.ScaleDuration, reads...); err != nil {
 		return err
 	}
 	if len(sr.names) > 0 && r.base != nil {
-		get := getLoadedTarget(sr.conns, sr.names)
+		get := getLoadedTarget(sr.conns, sr.names, tGetLoaded)
 		if step.Get, err = r.measure(ctx, 64, r.o.ScaleRuns, r.o.ScaleDuration, baselineTarget(r.conns[nameBaseline]), get); err != nil {
 			return err
 		}
@@ -303,16 +342,75 @@ func (r *runner) scaleMeasure(ctx context.Context, sr *scaleRun, step *scaleStep
 		}
 	}
 	step.IncidentsTotal = sr.created
-	// Restart on the loaded data: start to healthy is the time to load it again.
-	r.stack.stop()
-	r.stack = nil
-	s, st, err := r.startStackOn(ctx, sr.data, fmt.Sprintf("scale-%d", step.Size), false)
-	if err != nil {
-		step.RestartErr = err.Error()
-		return fmt.Errorf("restart at %d incidents: %w", step.Size, err)
+	// Creates last: they add incidents, which the next size counts in.
+	step.WriteConcurrency = r.o.IngestConcurrency
+	if step.Write, err = r.scaleWrites(ctx, gw); err != nil {
+		return err
 	}
-	r.stack, step.Restart = s, st
-	return r.scaleConnect(sr)
+	return nil
+}
+
+// scaleWrites measures CreateIncident through the gateway against a bare insert loop on
+// the same store, at the ingest concurrency.
+func (r *runner) scaleWrites(ctx context.Context, gw grpc.ClientConnInterface) (series, error) {
+	client, err := connectStore(r.stack.storeURI)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = client.Disconnect(context.Background()) }()
+	coll, err := prepareBareCollection(ctx, client.Database("bench_bare"))
+	if err != nil {
+		return nil, err
+	}
+	return r.measure(ctx, r.o.IngestConcurrency, r.o.ScaleRuns, r.o.ScaleDuration, r.createTarget(tCreate, gw), r.insertTarget(coll))
+}
+
+// bulkLoad stores incidents sr.loaded to size with the incident service's batch loader
+// (cmd/incident-load: CreateIncident's validation and authorization, then the service's
+// store in batches), on the scale data with only the store running. It returns the
+// loader's summary line.
+func (r *runner) bulkLoad(ctx context.Context, sr *scaleRun, size int) (loadPhase, string, error) {
+	lp := loadPhase{}
+	archive := filepath.Join(r.work, fmt.Sprintf("archive-%d.jsonl", size))
+	var b bytes.Buffer
+	for i := sr.loaded; i < size; i++ {
+		id := fmt.Sprintf("bench-%d", i)
+		line, err := protojson.Marshal(&incidentv1.CreateIncidentRequest{Incident: scaleIncident(i), IncidentId: id, RequestId: fmt.Sprintf("scale-%s-%d", r.runID, i)})
+		if err != nil {
+			return lp, "", err
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+		if i%97 == 0 {
+			sr.names = append(sr.names, "incidents/"+id)
+		}
+	}
+	if err := os.WriteFile(archive, b.Bytes(), 0o644); err != nil {
+		return lp, "", err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return lp, "", err
+	}
+	uri := "mongodb://" + addr + "/"
+	store, err := r.startStore(ctx, []string{"serve-store", "--listen", addr, "--data-dir", filepath.Join(sr.data, "store")}, uri, filepath.Join(r.work, fmt.Sprintf("store-bulk-%d.log", size)))
+	if err != nil {
+		return lp, "", err
+	}
+	defer func() { _ = store.Stop(10 * time.Second) }()
+	args := []string{"--mongo-uri", uri, "--as", "forces/peshmerga/people/bench-loader", archive}
+	r.command("incident-load " + strings.ReplaceAll(strings.Join(args, " "), addr, "$STORE"))
+	t0 := time.Now()
+	out, err := exec.CommandContext(ctx, r.bins[nameLoader], args...).CombinedOutput()
+	lp.Elapsed = time.Since(t0)
+	summary := oneLine(string(out), 300)
+	if err != nil {
+		return lp, summary, fmt.Errorf("incident-load: %w: %s", err, summary)
+	}
+	lp.Created = int64(size - sr.loaded)
+	sr.created += size - sr.loaded
+	sr.loaded = size
+	return lp, summary, nil
 }
 
 // idleCPU is each process's CPU, in cores, over window with nobody calling.
@@ -404,7 +502,7 @@ func listTarget(name string, conn grpc.ClientConnInterface, filter string) targe
 
 func gapsTarget(conn grpc.ClientConnInterface) target {
 	c := gatewayv1.NewCoverageServiceClient(conn)
-	from, _ := time.Parse(time.RFC3339, scaleFrom)
+	from, _ := time.Parse(time.RFC3339, scaleGapsFrom)
 	to, _ := time.Parse(time.RFC3339, scaleTo)
 	return target{tGaps, func(ctx context.Context, _ int64) error {
 		_, err := c.ListCoverageGaps(ctx, &gatewayv1.ListCoverageGapsRequest{StartTime: timestamppb.New(from), EndTime: timestamppb.New(to)})
@@ -413,12 +511,12 @@ func gapsTarget(conn grpc.ClientConnInterface) target {
 }
 
 // getLoadedTarget reads loaded incidents in turn, each call on the next connection.
-func getLoadedTarget(conns []*grpc.ClientConn, names []string) target {
+func getLoadedTarget(conns []*grpc.ClientConn, names []string, name string) target {
 	clients := make([]incidentv1.IncidentServiceClient, len(conns))
 	for i, c := range conns {
 		clients[i] = incidentv1.NewIncidentServiceClient(c)
 	}
-	return target{tGetLoaded, func(ctx context.Context, seq int64) error {
+	return target{name, func(ctx context.Context, seq int64) error {
 		_, err := clients[seq%int64(len(clients))].GetIncident(ctx, &incidentv1.GetIncidentRequest{Name: names[seq%int64(len(names))]})
 		return err
 	}}

@@ -129,7 +129,7 @@ func TestScaleVerdicts(t *testing.T) {
 	if got := statusOf(vs, "Store CPU with 20 idle WatchIncidents open, at 100,000"); got != statusMiss {
 		t.Errorf("0.05 cores: %s, want MISS", got)
 	}
-	if got := statusOf(vs, "Restart on the loaded data to all healthy, at 100,000"); got != statusPass {
+	if got := statusOf(vs, "Start on the loaded data to all healthy, at 100,000"); got != statusPass {
 		t.Errorf("3 s restart: %s, want PASS", got)
 	}
 

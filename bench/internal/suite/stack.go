@@ -20,7 +20,8 @@ const (
 	nameIncident = "incident"
 	nameGateway  = "gateway"
 	nameBaseline = "baseline"
-	nameCLI      = "tansiq" // the operator CLI, which imports archives
+	nameCLI      = "tansiq"        // the operator CLI, which imports archives
+	nameLoader   = "incident-load" // the incident service's batch loader of archives
 )
 
 // stack is the set of running processes under test.
@@ -60,6 +61,7 @@ func (r *runner) build(ctx context.Context) error {
 		{nameIncident, "services/incident", "./cmd/incident"},
 		{nameGateway, "gateway", "./cmd/gateway"},
 		{nameCLI, "cli", "./cmd/tansiq"},
+		{nameLoader, "services/incident", "./cmd/incident-load"},
 	} {
 		out := filepath.Join(r.work, b.name)
 		args := []string{"build", "-o", out, b.pkg}
@@ -131,11 +133,7 @@ func (r *runner) startStackOn(ctx context.Context, data, tag string, record bool
 
 	t0 := time.Now()
 	var err error
-	if s.store, err = proc.Start(nameStore, addrs[nameStore], r.o.Self, storeArgs, logf(nameStore)); err != nil {
-		return nil, st, err
-	}
-	if err := proc.WaitMongo(ctx, s.store, s.storeURI, time.Minute); err != nil {
-		s.stop()
+	if s.store, err = r.startStore(ctx, storeArgs, s.storeURI, logf(nameStore)); err != nil {
 		return nil, st, err
 	}
 	st.Store = time.Since(t0)
@@ -164,6 +162,20 @@ func (r *runner) startStackOn(ctx context.Context, data, tag string, record bool
 		return nil, st, fmt.Errorf("start-up: incident: %v; gateway: %v", incErr, gwErr)
 	}
 	return s, st, nil
+}
+
+// startStore starts the store process with args and waits until it answers at uri.
+func (r *runner) startStore(ctx context.Context, args []string, uri, logFile string) (*proc.Process, error) {
+	addr := strings.TrimSuffix(strings.TrimPrefix(uri, "mongodb://"), "/")
+	p, err := proc.Start(nameStore, addr, r.o.Self, args, logFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := proc.WaitMongo(ctx, p, uri, time.Minute); err != nil {
+		_ = p.Stop(10 * time.Second)
+		return nil, err
+	}
+	return p, nil
 }
 
 // startBaseline starts the bare gRPC server with replies of replyBytes.
