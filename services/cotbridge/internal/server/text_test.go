@@ -5,7 +5,12 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
+	takv1 "github.com/tansiq/tansiq/proto/tansiq/tak/v1"
 	"github.com/tansiq/tansiq/services/cotbridge/internal/cot"
 	"github.com/tansiq/tansiq/services/cotbridge/internal/hub"
 )
@@ -71,4 +76,35 @@ func xmlAttr(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// TestControlCharactersInProtocolV1AreRefused: protocol v1 carries text in protobuf
+// strings, which no XML parser checks; the same rule refuses it.
+func TestControlCharactersInProtocolV1AreRefused(t *testing.T) {
+	h := hub.New(100)
+	sink := &recordingSink{}
+	srv, addr := testServer(t, h, Config{Positions: sink})
+	p := connect(t, addr)
+	p.send(t, xmlEvent("t-x-takp-q", "request", `<detail><TakControl><TakRequest version="1"/></TakControl></detail>`))
+	eventually(t, "protocol version 1 negotiated", func() bool { return srv.Stats.Negotiated.Load() == 1 })
+	now := uint64(time.Now().UnixMilli())
+	for _, callsign := range []string{"\x1b[31mFront", "Front\x00", "\u202eFront", "Front"} {
+		b, err := proto.Marshal(&takv1.TakMessage{CotEvent: &takv1.CotEvent{
+			Type: "a-f-G-U-C", Uid: "ANDROID-1", How: "m-g", SendTime: now, StartTime: now, StaleTime: now + 60000,
+			Lat: 35.8, Lon: 43.6, Ce: 10, Le: 10,
+			Detail: &takv1.Detail{Contact: &takv1.Contact{Callsign: callsign}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The streaming framing: 0xbf, the length as a varint, the message.
+		frame := protowire.AppendVarint([]byte{0xbf}, uint64(len(b)))
+		p.send(t, string(append(frame, b...)))
+	}
+	eventually(t, "the clean position reported", func() bool { return len(sink.got()) == 1 })
+	if got := sink.got(); got[0].Callsign != "Front" {
+		t.Errorf("reported %+v, want only the clean position", got)
+	}
+	if got := srv.Stats.BadText.Load(); got != 3 {
+		t.Errorf("refused %d events for their text, want 3", got)
+	}
 }
