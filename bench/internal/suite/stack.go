@@ -49,6 +49,10 @@ func (s *stack) stop() {
 	}
 }
 
+// startTimeout bounds a start of the stack: at 100,000 incidents loading the caches takes a
+// while, and a slow start is a figure to report, not a reason to abandon the run.
+const startTimeout = 10 * time.Minute
+
 // startup is how long one start of the stack took, from launching the store.
 type startup struct {
 	Store, Incident, Gateway, All time.Duration
@@ -148,11 +152,11 @@ func (r *runner) startStackOn(ctx context.Context, data, tag string, record bool
 	var wg sync.WaitGroup
 	var incErr, gwErr error
 	wg.Go(func() {
-		incErr = proc.WaitHealthy(ctx, s.incident, time.Minute)
+		incErr = proc.WaitHealthy(ctx, s.incident, startTimeout)
 		st.Incident = time.Since(t0)
 	})
 	wg.Go(func() {
-		gwErr = proc.WaitHealthy(ctx, s.gateway, time.Minute)
+		gwErr = proc.WaitHealthy(ctx, s.gateway, startTimeout)
 		st.Gateway = time.Since(t0)
 	})
 	wg.Wait()
