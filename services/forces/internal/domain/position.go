@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +13,9 @@ const MaxPositions = 100
 // Position is one report of where a unit was.
 type Position struct {
 	// ID tells apart reports with the same report time, for a stable order and paging.
-	ID          string      `bson:"id"`
+	ID string `bson:"id"`
+	// Unit is the unit reported (in the history; empty in a unit's LastPosition).
+	Unit        string      `bson:"unit,omitempty"`
 	Place       types.Place `bson:"place"`
 	ReportTime  time.Time   `bson:"report_time"`
 	ReceiveTime time.Time   `bson:"receive_time"`
@@ -38,33 +39,14 @@ func comparePositions(a, b Position) int {
 	return strings.Compare(b.ID, a.ID)
 }
 
-// ReportPosition records p: it joins the history, which stays ordered latest first and
-// drops its oldest reports beyond MaxPositions, and becomes LastPosition only if its report
+// Move records that the unit was reported at p: p becomes LastPosition only if its report
 // time is later than the current one's, so a report delayed on a poor link never moves a
-// unit back to where it was. It reports whether the unit moved.
-func (u *Unit) ReportPosition(p Position) bool {
+// unit back to where it was. It reports whether the unit moved, and records that in p.
+func (u *Unit) Move(p *Position) bool {
 	p.Moved = u.LastPosition == nil || p.ReportTime.After(u.LastPosition.ReportTime)
-	u.Positions = append(u.Positions, p)
-	slices.SortStableFunc(u.Positions, comparePositions)
-	if len(u.Positions) > MaxPositions {
-		u.Positions = slices.Clip(u.Positions[:MaxPositions])
-	}
 	if p.Moved {
-		last := p
+		last := *p
 		u.LastPosition = &last
 	}
 	return p.Moved
-}
-
-// ReportFor returns the history entry recorded for requestID, if it is still kept.
-func (u *Unit) ReportFor(requestID string) (Position, bool) {
-	if requestID == "" {
-		return Position{}, false
-	}
-	for _, p := range u.Positions {
-		if p.RequestID == requestID {
-			return p, true
-		}
-	}
-	return Position{}, false
 }

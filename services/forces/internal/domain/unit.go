@@ -30,10 +30,9 @@ type Unit struct {
 	// before it existed) is releasable.
 	PositionRelease string `bson:"position_release,omitempty"`
 	// LastPosition is the report with the latest report time; nil until the first report.
+	// The history of reports is stored apart, one record per report, so that a unit stays
+	// small in lists and in the store's log however often it reports.
 	LastPosition *Position `bson:"last_position,omitempty"`
-	// Positions is the bounded report history, latest report time first. It lives in the
-	// unit's document so that a report is one atomic write on a store without transactions.
-	Positions []Position `bson:"positions,omitempty"`
 }
 
 // PositionRelease values (the API's PositionRelease names).

@@ -26,8 +26,10 @@ type Handler struct {
 	people *forcesstore.People
 	areas  *forcesstore.Areas
 	tak    *forcesstore.TakBindings
-	tokens *pagetoken.Codec
-	now    func() time.Time
+	// positions are the units' report histories.
+	positions *forcesstore.Positions
+	tokens    *pagetoken.Codec
+	now       func() time.Time
 	// refs serialises, in this process, the writes that check references between records
 	// (a unit's parent and commander, a person's unit) with the writes that could break
 	// them (re-parenting, deletes). A rule within one collection (a unit's parent exists
@@ -41,7 +43,7 @@ type Handler struct {
 
 // New returns the handler over the given store.
 func New(s *forcesstore.Store, tokens *pagetoken.Codec) *Handler {
-	return &Handler{forces: s.Forces, units: s.Units, people: s.People, areas: s.Areas, tak: s.TakBindings, tokens: tokens, now: time.Now}
+	return &Handler{forces: s.Forces, units: s.Units, people: s.People, areas: s.Areas, tak: s.TakBindings, positions: s.Positions, tokens: tokens, now: time.Now}
 }
 
 // Register adds the service to a gRPC server.

@@ -19,9 +19,10 @@ import (
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
 
-// ReportUnitPosition adds a report to the unit's history, in one atomic write of the unit,
-// and moves the unit only if the report is its latest. A retry with the same request_id
-// adds nothing and answers as the first call did.
+// ReportUnitPosition moves the unit if the report is its latest (a compare-and-swap of the
+// unit), then adds the report to the unit's history. A retry with the same request_id
+// adds nothing and answers as the first call did; one after a crash between the two
+// writes completes the history.
 func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUnitPositionRequest) (*forcesv1.ReportUnitPositionResponse, error) {
 	now := h.now()
 	var v apperr.Violations
@@ -37,7 +38,8 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	p.ReceiveTime = now.UTC().Truncate(time.Millisecond)
 	p.Reporter = reporter(ctx)
 	p.RequestID = req.GetRequestId()
-	applied, moved := false, false
+	p.Unit = req.GetName()
+	applied := false
 	// Only the unit's own force reports where it is: its people, or the CoT bridge through
 	// a TAK binding the force made for the unit, which then speaks for the force.
 	authorize := store.OwnerMayChange[domain.Unit](ctx)
@@ -52,17 +54,24 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 		Name: req.GetName(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "position_reported",
 	}, authorize, func(d *forcesstore.UnitDoc) error {
 		applied = true
-		moved = d.Body.ReportPosition(p)
+		d.Body.Move(&p)
 		return nil
 	})
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	if !applied { // a retry: answer from the history
-		r, _ := d.Body.ReportFor(req.GetRequestId())
-		moved = r.Moved
+	if last := d.Body.LastPosition; !applied && last != nil && last.RequestID == p.RequestID {
+		// A retry of the report that moved the unit: its history record is that report
+		// (the first call's, if it was written; the retry then answers from it).
+		p = *last
+		p.Unit = d.Name
 	}
-	return &forcesv1.ReportUnitPositionResponse{Unit: unitToProto(d), Moved: moved}, nil
+	r, err := h.positions.Add(ctx, &forcesstore.PositionDoc{Name: forcesstore.PositionName(d.Name, p.ID), Owner: d.Owner,
+		RequestID: p.RequestID, RequestHash: reqhash.Of(req), Body: p})
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &forcesv1.ReportUnitPositionResponse{Unit: unitToProto(d), Moved: r.Body.Moved}, nil
 }
 
 // positionSchema is the filter ListUnitPositions accepts, as its request documents.
@@ -103,26 +112,26 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 	if !positionsVisible(ctx, d) {
 		return nil, toStatus(errWithheld(d.Name))
 	}
-	// The history is small and bounded, and already in order: page through it in memory.
+	var from *domain.Position
+	if after != nil {
+		from = &domain.Position{ReportTime: after.ReportTime, ID: after.ID}
+	}
+	docs, err := h.positions.List(ctx, d.Name, from, size+1, func(p *domain.Position) bool {
+		return matchTime(p.ReportTime, conds)
+	})
+	if err != nil {
+		return nil, toStatus(err)
+	}
 	resp := &forcesv1.ListUnitPositionsResponse{}
-	var last domain.Position
-	for _, p := range d.Body.Positions {
-		if after != nil && !domain.Before(domain.Position{ReportTime: after.ReportTime, ID: after.ID}, p) {
-			continue
+	if len(docs) > size {
+		docs = docs[:size]
+		last := docs[size-1].Body
+		if resp.NextPageToken, err = h.tokens.Encode(query, positionCursor{ReportTime: last.ReportTime, ID: last.ID}); err != nil {
+			return nil, toStatus(err)
 		}
-		if !matchTime(p.ReportTime, conds) {
-			continue
-		}
-		if len(resp.Positions) == size {
-			tok, err := h.tokens.Encode(query, positionCursor{ReportTime: last.ReportTime, ID: last.ID})
-			if err != nil {
-				return nil, toStatus(err)
-			}
-			resp.NextPageToken = tok
-			break
-		}
-		resp.Positions = append(resp.Positions, positionToProto(p))
-		last = p
+	}
+	for _, p := range docs {
+		resp.Positions = append(resp.Positions, positionToProto(p.Body))
 	}
 	return resp, nil
 }

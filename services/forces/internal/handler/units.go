@@ -134,6 +134,11 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 	if err != nil {
 		return nil, err
 	}
+	// Its history goes with it, after it: a crash in between leaves reports that a retry
+	// of the deletion (same request_id) removes.
+	if err := h.positions.RemoveOf(ctx, req.GetName()); err != nil {
+		return nil, toStatus(err)
+	}
 	return &forcesv1.DeleteUnitResponse{}, nil
 }
 

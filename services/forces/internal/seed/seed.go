@@ -209,11 +209,16 @@ func Load(ctx context.Context, s *forcesstore.Store) error {
 	}
 	for _, u := range Units() {
 		n := domain.UnitName(u.Force, u.ID)
-		if u.Unit.LastPosition != nil {
-			u.Unit.Positions = []domain.Position{*u.Unit.LastPosition}
-		}
 		if _, err := s.Units.Create(ctx, &forcesstore.UnitDoc{Name: n, Owner: u.Force, RequestID: "seed-" + n, RequestHash: hash, Body: u.Unit}); err != nil {
 			return fmt.Errorf("seed %s: %w", n, err)
+		}
+		if p := u.Unit.LastPosition; p != nil {
+			report := *p
+			report.Unit = n
+			pn := forcesstore.PositionName(n, p.ID)
+			if _, err := s.Positions.Add(ctx, &forcesstore.PositionDoc{Name: pn, Owner: u.Force, RequestID: "seed-" + pn, RequestHash: hash, Body: report}); err != nil {
+				return fmt.Errorf("seed %s: %w", pn, err)
+			}
 		}
 	}
 	for _, p := range People() {

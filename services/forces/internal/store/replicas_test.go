@@ -13,7 +13,6 @@ import (
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/store/storetest"
-	"github.com/tansiq/tansiq/platform/types"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
@@ -90,10 +89,10 @@ func TestReplicaSeesAnotherReplicasWrites(t *testing.T) {
 	}
 }
 
-// Two replicas reporting positions of one unit at once: every report of both is in the
-// unit's history, none lost to the other's write (each is a compare-and-swap on the
-// store's log, decided again on the newer state when the other came first).
-func TestReplicasKeepEachOthersReports(t *testing.T) {
+// Two replicas counting up one unit's strength at once: every change of both counts, none
+// lost to the other's write (each is a compare-and-swap on the store's log, decided again
+// on the newer state when the other came first).
+func TestReplicasKeepEachOthersChanges(t *testing.T) {
 	ctx := context.Background()
 	rs := replicas(t, storetest.DB(t), 2)
 	unit := domain.UnitName(pm, "makhmour-front")
@@ -101,15 +100,13 @@ func TestReplicasKeepEachOthersReports(t *testing.T) {
 	const each = 8
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*each)
-	for r, s := range rs {
+	for _, s := range rs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range each {
-				at := time.Date(2021, 12, 3, r, i, 0, 0, time.UTC)
-				_, err := s.Units.Update(ctx, store.Change{Name: unit, Verb: "position_reported"}, func(d *forcesstore.UnitDoc) error {
-					d.Body.ReportPosition(domain.Position{ID: fmt.Sprintf("r%d-%d", r, i),
-						Place: types.Place{Point: types.LatLng{Lat: 35.85, Lng: 43.65}}, ReportTime: at})
+			for range each {
+				_, err := s.Units.Update(ctx, store.Change{Name: unit, Verb: "updated"}, func(d *forcesstore.UnitDoc) error {
+					d.Body.Strength.Present++
 					return nil
 				})
 				if err != nil {
@@ -126,7 +123,7 @@ func TestReplicasKeepEachOthersReports(t *testing.T) {
 	for r, s := range rs {
 		eventually(t, fmt.Sprintf("replica %d holds every report", r), func() bool {
 			d, err := s.Units.Get(ctx, unit)
-			return err == nil && len(d.Body.Positions) == 2*each
+			return err == nil && d.Body.Strength.Present == 2*each
 		})
 	}
 }

@@ -14,19 +14,21 @@ type Store struct {
 	Areas  *Areas
 	// TakBindings are the TAK devices bound to units.
 	TakBindings *TakBindings
+	// Positions are the units' report histories.
+	Positions *Positions
 }
 
 // New returns the service's collections in db, with their orders and indexes declared.
 func New(db *mongo.Database) *Store {
 	return &Store{Forces: NewForces(db), Units: NewUnits(db), People: NewPeople(db), Areas: NewAreas(db),
-		TakBindings: NewTakBindings(db)}
+		TakBindings: NewTakBindings(db), Positions: NewPositions(db)}
 }
 
 // Load reads every collection into this process's cache and starts their followers. A
 // server calls it before it serves, so its health is not SERVING before the caches are
 // loaded.
 func (s *Store) Load(ctx context.Context) error {
-	for _, load := range []func(context.Context) error{s.Forces.Load, s.Units.Load, s.People.Load, s.Areas.Load, s.TakBindings.Load} {
+	for _, load := range []func(context.Context) error{s.Forces.Load, s.Units.Load, s.People.Load, s.Areas.Load, s.TakBindings.Load, s.Positions.Load} {
 		if err := load(ctx); err != nil {
 			return err
 		}

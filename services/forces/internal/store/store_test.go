@@ -29,11 +29,11 @@ func newStore(t *testing.T) *forcesstore.Store {
 	return s
 }
 
-// addUnit stores a unit directly; reported units get a last position and a history.
+// addUnit stores a unit directly; reported units get a last position.
 func addUnit(t *testing.T, s *forcesstore.Store, force, id string, u domain.Unit, at *types.LatLng) {
 	t.Helper()
 	if at != nil {
-		u.ReportPosition(domain.Position{ID: "p1", Place: types.Place{Point: *at}, ReportTime: time.Date(2021, 12, 3, 0, 0, 0, 0, time.UTC)})
+		u.Move(&domain.Position{ID: "p1", Place: types.Place{Point: *at}, ReportTime: time.Date(2021, 12, 3, 0, 0, 0, 0, time.UTC)})
 	}
 	if _, err := s.Units.Create(context.Background(), &forcesstore.UnitDoc{Name: domain.UnitName(force, id), Owner: force, Body: u}); err != nil {
 		t.Fatal(err)
@@ -96,11 +96,6 @@ func TestUnitsList(t *testing.T) {
 			if got := names(docs); got != tt.want {
 				t.Fatalf("got %s\nwant %s", got, tt.want)
 			}
-			for _, d := range docs {
-				if len(d.Body.Positions) != 0 {
-					t.Fatalf("%s: list returned its position history", d.Name)
-				}
-			}
 		})
 	}
 }
@@ -124,12 +119,8 @@ func TestUnitsBatchGetAndReferences(t *testing.T) {
 	if len(got) != 2 || got[nineveh] == nil || got[joc] == nil {
 		t.Fatalf("BatchGet = %v, want JOC and Nineveh", got)
 	}
-	if got[nineveh].Body.LastPosition == nil || len(got[nineveh].Body.Positions) != 0 {
-		t.Fatalf("BatchGet: last position %v, history %d; want the position and no history", got[nineveh].Body.LastPosition, len(got[nineveh].Body.Positions))
-	}
-	full, err := s.Units.Get(ctx, nineveh)
-	if err != nil || len(full.Body.Positions) != 1 {
-		t.Fatalf("Get: history %v (err %v), want the stored report", full, err)
+	if got[nineveh].Body.LastPosition == nil {
+		t.Fatalf("BatchGet: no last position for %s", nineveh)
 	}
 
 	show := func(vals ...any) string { return fmt.Sprint(vals...) }
@@ -193,5 +184,53 @@ func TestPeopleList(t *testing.T) {
 		if fmt.Sprint(got) != tt.want {
 			t.Errorf("%s: got %v, want %s", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A unit's history keeps its latest domain.MaxPositions reports, latest first, pages from
+// a report on, and goes with the unit; another unit's history is its own.
+func TestPositionsHistory(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	unit, other := domain.UnitName(pm, "makhmour-front"), domain.UnitName(pm, "garmiyan-front")
+	t0 := time.Date(2021, 12, 3, 0, 0, 0, 0, time.UTC)
+	add := func(unit, id string, minutes int) {
+		t.Helper()
+		p := domain.Position{ID: id, Unit: unit, ReportTime: t0.Add(time.Duration(minutes) * time.Minute)}
+		if _, err := s.Positions.Add(ctx, &forcesstore.PositionDoc{Name: forcesstore.PositionName(unit, id), Owner: pm, Body: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(docs []*forcesstore.PositionDoc) []string {
+		var out []string
+		for _, d := range docs {
+			out = append(out, d.Body.ID)
+		}
+		return out
+	}
+	for i := range domain.MaxPositions + 20 {
+		add(unit, fmt.Sprintf("r%03d", i), i)
+	}
+	add(other, "o1", 0)
+	add(unit, "late", -5) // older than every kept report: dropped at once
+	kept, err := s.Positions.List(ctx, unit, nil, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(kept)
+	if len(got) != domain.MaxPositions || got[0] != fmt.Sprintf("r%03d", domain.MaxPositions+19) || got[len(got)-1] != "r020" {
+		t.Fatalf("history holds %d reports, %v..%v; want %d, r%03d..r020", len(got), got[0], got[len(got)-1], domain.MaxPositions, domain.MaxPositions+19)
+	}
+	page, err := s.Positions.List(ctx, unit, &kept[1].Body, 2, nil)
+	if err != nil || fmt.Sprint(ids(page)) != fmt.Sprint(got[2:4]) {
+		t.Fatalf("page after %s = %v (%v), want %v", got[1], ids(page), err, got[2:4])
+	}
+	if err := s.Positions.RemoveOf(ctx, unit); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := s.Positions.List(ctx, unit, nil, 0, nil)
+	others, _ := s.Positions.List(ctx, other, nil, 0, nil)
+	if len(left) != 0 || fmt.Sprint(ids(others)) != "[o1]" {
+		t.Fatalf("after RemoveOf: %v left, other unit %v; want none, [o1]", ids(left), ids(others))
 	}
 }

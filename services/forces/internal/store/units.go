@@ -57,29 +57,15 @@ func NewUnits(db *mongo.Database) *Units {
 }
 
 // List returns up to limit units of force ("" for all) matching the filter, by name,
-// after the name after. The position histories are left out.
+// after the name after.
 func (s *Units) List(ctx context.Context, force string, conds []filter.Typed, after string, limit int) ([]*UnitDoc, error) {
 	sel := under[domain.Unit](recordsOf(force, domain.UnitName), after, limit, nil)
-	docs, err := s.Collection.List(ctx, where(sel, conds, unitFields, unitIndexed))
-	return light(docs), err
+	return s.Collection.List(ctx, where(sel, conds, unitFields, unitIndexed))
 }
 
-// BatchGet returns the named units that exist, by name. The position histories are left
-// out.
+// BatchGet returns the named units that exist, by name.
 func (s *Units) BatchGet(ctx context.Context, names []string) (map[string]*UnitDoc, error) {
-	docs, err := batchGet(ctx, s.Collection, names)
-	for _, d := range docs {
-		light([]*UnitDoc{d})
-	}
-	return docs, err
-}
-
-// light leaves the position histories out of docs: lists and batch reads never return them.
-func light(docs []*UnitDoc) []*UnitDoc {
-	for _, d := range docs {
-		d.Body.Positions = nil
-	}
-	return docs
+	return batchGet(ctx, s.Collection, names)
 }
 
 // ParentOf returns the parent_unit of the named unit.
