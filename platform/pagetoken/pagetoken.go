@@ -71,3 +71,8 @@ func digest(query string) string {
 	s := sha256.Sum256([]byte(query))
 	return base64.RawURLEncoding.EncodeToString(s[:12])
 }
+
+// Query identifies a list query for Encode and Decode by its filter and its order: a token
+// is valid only for the filter and the order_by (as orderby.Check returns it) it was issued
+// under, since its position means nothing in another order.
+func Query(filter, order string) string { return filter + "\x00" + order }

@@ -5,9 +5,9 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
@@ -31,9 +31,9 @@ func fromProto(d *gatewayv1.Deployment) Deployment {
 	out.Area = readArea(&apperr.Violations{}, "", d)
 	var end time.Time
 	if d.GetEndTime() != nil {
-		end = check.Stored(d.GetEndTime().AsTime())
+		end = reqcheck.Stored(d.GetEndTime().AsTime())
 	}
-	out.SetWindow(check.Stored(d.GetStartTime().AsTime()), end)
+	out.SetWindow(reqcheck.Stored(d.GetStartTime().AsTime()), end)
 	return out
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
 )
@@ -62,11 +63,10 @@ type Doc = store.Doc[Deployment]
 
 // ForceOf returns the force a unit name belongs to, "forces/{force}", or "".
 func ForceOf(unit string) string {
-	parts := strings.Split(unit, "/")
-	if len(parts) != 4 || parts[0] != "forces" || parts[2] != "units" {
+	if !resname.Matches(resname.Unit, unit) {
 		return ""
 	}
-	return parts[0] + "/" + parts[1]
+	return resname.Ancestor(unit, resname.Force)
 }
 
 // forcesOf returns the forces of the units, each once, by name.

@@ -11,12 +11,14 @@ import (
 
 	"google.golang.org/grpc"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
+	"github.com/tansiq/tansiq/gateway/internal/limits"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
@@ -80,14 +82,14 @@ func (h *Handler) ProposeDeployment(ctx context.Context, req *gatewayv1.ProposeD
 	var v apperr.Violations
 	in := req.GetDeployment()
 	validateProposal(&v, "deployment", in)
-	check.ID(&v, "deployment_id", req.GetDeploymentId())
-	check.RequestID(&v, req.GetRequestId())
+	resname.CheckID(&v, "deployment_id", req.GetDeploymentId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	d, err := h.propose(ctx, req)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	return &gatewayv1.ProposeDeploymentResponse{Deployment: ToProto(d, h.now())}, nil
 }
@@ -124,7 +126,7 @@ func (h *Handler) propose(ctx context.Context, req *gatewayv1.ProposeDeploymentR
 	if err := h.checkMandate(ctx, "deployment.mandate", body.Mandate); err != nil {
 		return nil, err
 	}
-	now := check.Stored(h.now())
+	now := reqcheck.Stored(h.now())
 	body.ProposingForce = proposer
 	body.State = StateProposed
 	body.Acknowledgements = []Acknowledgement{{Force: proposer, Person: person(ctx), Time: now}}
@@ -165,13 +167,13 @@ func contains(xs []string, x string) bool {
 // GetDeployment returns one deployment.
 func (h *Handler) GetDeployment(ctx context.Context, req *gatewayv1.GetDeploymentRequest) (*gatewayv1.GetDeploymentResponse, error) {
 	var v apperr.Violations
-	check.Name(&v, "name", req.GetName(), "deployments")
+	resname.Check(&v, "name", req.GetName(), resname.Deployment)
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	d, err := h.cfg.Store.Get(ctx, req.GetName())
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	return &gatewayv1.GetDeploymentResponse{Deployment: ToProto(d, h.now())}, nil
 }
@@ -181,33 +183,33 @@ func (h *Handler) AcknowledgeDeployment(ctx context.Context, req *gatewayv1.Ackn
 	var v apperr.Violations
 	validateAction(&v, req.GetName(), req.GetRequestId(), map[string]string{"note": req.GetNote()})
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	d, err := h.cfg.Store.Get(ctx, req.GetName())
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	// Without authentication (demos) the force is the first still to acknowledge.
 	force := access.ActingForce(ctx, first(d.Body.Pending()))
 	if err := access.Acknowledge(ctx, d.Name, force); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	if !contains(d.Body.Forces, force) {
-		return nil, check.ToStatus(notParticipant(force))
+		return nil, toStatus(notParticipant(force))
 	}
-	ack := Acknowledgement{Force: force, Person: person(ctx), Time: check.Stored(h.now()), Note: req.GetNote()}
+	ack := Acknowledgement{Force: force, Person: person(ctx), Time: reqcheck.Stored(h.now()), Note: req.GetNote()}
 	d, err = h.cfg.Store.Update(ctx, store.Change{Name: d.Name, Etag: req.GetEtag(), RequestID: req.GetRequestId(),
 		RequestHash: reqhash.Of(req), Verb: "acknowledged"}, func(d *Doc) error { return d.Body.Acknowledge(ack) })
 	if errors.Is(err, ErrAlreadyAcknowledged) {
 		// Idempotent: the deployment as it stands, unchanged.
 		d, err = h.cfg.Store.Get(ctx, req.GetName())
 		if err != nil {
-			return nil, check.ToStatus(err)
+			return nil, toStatus(err)
 		}
 		return &gatewayv1.AcknowledgeDeploymentResponse{Deployment: ToProto(d, h.now())}, nil
 	}
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	h.notify(ctx, d)
 	return &gatewayv1.AcknowledgeDeploymentResponse{Deployment: ToProto(d, h.now())}, nil
@@ -245,23 +247,23 @@ func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, v
 	var v apperr.Violations
 	validateAction(&v, name, requestID, map[string]string{"reason": reason})
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	d, err := h.cfg.Store.Get(ctx, name)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	force := access.ActingForce(ctx, d.Body.ProposingForce)
 	if err := access.Change(ctx, name, force); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	if !contains(d.Body.Forces, force) {
-		return nil, check.ToStatus(notParticipant(force))
+		return nil, toStatus(notParticipant(force))
 	}
 	d, err = h.cfg.Store.Update(ctx, store.Change{Name: name, Etag: etag, RequestID: requestID, RequestHash: hash, Verb: verb},
-		func(d *Doc) error { return move(&d.Body, check.Stored(h.now())) })
+		func(d *Doc) error { return move(&d.Body, reqcheck.Stored(h.now())) })
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	h.notify(ctx, d)
 	return d, nil
@@ -273,13 +275,13 @@ func (h *Handler) CheckDeconfliction(ctx context.Context, req *gatewayv1.CheckDe
 	in := req.GetDeployment()
 	validateProspect(&v, "deployment", in)
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	body := fromProto(in)
 	w := WindowOf(&body)
 	booked, err := h.cfg.Store.Booking(ctx, w)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	uc, zo := Conflicts(body.Zone, body.Units, w, booked, in.GetName(), h.now())
 	resp := &gatewayv1.CheckDeconflictionResponse{}
@@ -295,3 +297,6 @@ func (h *Handler) CheckDeconfliction(ctx context.Context, req *gatewayv1.CheckDe
 	}
 	return resp, nil
 }
+
+// toStatus maps any error to a gRPC status in the gateway's error domain.
+func toStatus(err error) error { return apperr.ToStatus(err, limits.ErrorDomain) }

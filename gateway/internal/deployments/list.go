@@ -4,17 +4,17 @@ import (
 	"context"
 	"errors"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
 // listSchema is the filter ListDeployments accepts, as its request documents.
 var listSchema = filter.Schema{
 	"zone":            {Type: filter.String},
-	"state":           {Type: filter.Enum, Values: check.EnumNames(gatewayv1.DeploymentState_name), Ops: []filter.Op{filter.Eq, filter.Ne}},
+	"state":           {Type: filter.Enum, Values: filter.EnumNames(gatewayv1.DeploymentState_name), Ops: []filter.Op{filter.Eq, filter.Ne}},
 	"force":           {Type: filter.String},
 	"lead_force":      {Type: filter.String},
 	"proposing_force": {Type: filter.String},
@@ -27,11 +27,11 @@ var listSchema = filter.Schema{
 // ListDeployments lists deployments, latest start first, a page at a time.
 func (h *Handler) ListDeployments(ctx context.Context, req *gatewayv1.ListDeploymentsRequest) (*gatewayv1.ListDeploymentsResponse, error) {
 	var v apperr.Violations
-	conds, err := listSchema.Check(req.GetFilter())
+	f, err := listSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	size := check.PageSize(&v, "page_size", req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	var after *Position
 	if tok := req.GetPageToken(); tok != "" {
 		after = &Position{}
@@ -40,24 +40,12 @@ func (h *Handler) ListDeployments(ctx context.Context, req *gatewayv1.ListDeploy
 		}
 	}
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	now := h.now()
-	keep := func(d *Doc) bool {
-		for _, c := range conds {
-			if c.Field != "state" {
-				continue
-			}
-			eq := d.Body.StateAt(now) == c.Value.(string)
-			if eq != (c.Op == filter.Eq) {
-				return false
-			}
-		}
-		return true
-	}
-	docs, err := h.cfg.Store.List(ctx, conds, keep, after, size+1)
+	docs, err := h.cfg.Store.List(ctx, f, now, after, size+1)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	resp := &gatewayv1.ListDeploymentsResponse{}
 	if len(docs) > size {
@@ -65,7 +53,7 @@ func (h *Handler) ListDeployments(ctx context.Context, req *gatewayv1.ListDeploy
 		last := docs[size-1]
 		tok, err := h.cfg.Tokens.Encode(req.GetFilter(), Position{StartTime: last.Body.StartTime, Name: last.Name})
 		if err != nil {
-			return nil, check.ToStatus(apperr.Internal(err))
+			return nil, toStatus(apperr.Internal(err))
 		}
 		resp.NextPageToken = tok
 	}

@@ -1,7 +1,6 @@
 package deployments
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -127,21 +126,16 @@ func probe(t time.Time, name string) *Doc {
 	return &Doc{Name: name, Body: Deployment{StartTime: t}}
 }
 
-// List returns up to limit deployments after pos that match the conditions and keep
-// (the conditions on what is computed when read), latest start first, from the cache.
-func (s *Store) List(ctx context.Context, conds []filter.Typed, keep func(*Doc) bool, after *Position, limit int) ([]*Doc, error) {
+// List returns up to limit deployments after pos that match the filter (its state as of
+// now), latest start first, from the cache.
+func (s *Store) List(ctx context.Context, f filter.Filter, now time.Time, after *Position, limit int) ([]*Doc, error) {
 	sel := store.Selector[Deployment]{Order: latestStart, Limit: limit, Match: func(d *Doc) bool {
-		for _, c := range conds {
-			if !matches(d, c) {
-				return false
-			}
-		}
-		return keep(d)
+		return f.Match(record(d, now))
 	}}
 	if after != nil {
 		sel.After = append(sel.After, probe(after.StartTime, after.Name))
 	}
-	for _, c := range conds {
+	for _, c := range f.Conjuncts() {
 		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
 			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
 		}
@@ -149,33 +143,31 @@ func (s *Store) List(ctx context.Context, conds []filter.Typed, keep func(*Doc) 
 	return s.Collection.List(ctx, sel)
 }
 
-// matches evaluates one checked condition of the ListDeployments filter other than state
-// (computed when read: keep checks it). An equality on a list field (force, unit) matches
-// any of its values.
-func matches(d *Doc, c filter.Typed) bool {
+// record gives the ListDeployments filter a deployment's fields; its state is computed as
+// of now. A list field (force, unit) matches = on any of its values.
+func record(d *Doc, now time.Time) filter.Record {
 	b := &d.Body
-	switch c.Field {
-	case "start_time":
-		return c.Op.Holds(b.StartTime.Compare(c.Value.(time.Time)))
-	case "end_time":
-		return c.Op.Holds(b.EndKey.Compare(c.Value.(time.Time)))
-	case "force":
-		return slices.Contains(b.Forces, c.Value.(string)) == (c.Op != filter.Ne)
-	case "unit":
-		return slices.Contains(b.Units, c.Value.(string)) == (c.Op != filter.Ne)
+	return func(field string) any {
+		switch field {
+		case "start_time":
+			return b.StartTime
+		case "end_time":
+			return b.EndKey
+		case "force":
+			return b.Forces
+		case "unit":
+			return b.Units
+		case "zone":
+			return b.Zone
+		case "lead_force":
+			return b.LeadForce
+		case "proposing_force":
+			return b.ProposingForce
+		case "mandate":
+			return b.Mandate
+		case "state":
+			return b.StateAt(now)
+		}
+		return nil
 	}
-	var v string
-	switch c.Field {
-	case "zone":
-		v = b.Zone
-	case "lead_force":
-		v = b.LeadForce
-	case "proposing_force":
-		v = b.ProposingForce
-	case "mandate":
-		v = b.Mandate
-	default:
-		return true // state, checked by keep
-	}
-	return c.Op.Holds(cmp.Compare(v, c.Value.(string)))
 }

@@ -1,20 +1,15 @@
 package deployments
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
-)
-
-var (
-	unitPattern     = regexp.MustCompile(`^forces/[a-z][a-z0-9-]{2,61}[a-z0-9]/units/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	decisionPattern = regexp.MustCompile(`^meetings/[a-z][a-z0-9-]{2,61}[a-z0-9]/decisions/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
 )
 
 // maxUnits bounds the units of one deployment (BatchGetUnits takes up to 200 names).
@@ -26,16 +21,14 @@ func validateProposal(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
 		v.Add(p, "is required")
 		return
 	}
-	check.Name(v, p+".zone", d.GetZone(), "zones")
+	resname.Check(v, p+".zone", d.GetZone(), resname.Zone)
 	units := validateUnits(v, p+".units", d.GetUnits(), true)
 	if forces := forcesOf(units); len(units) > 0 && len(forces) < 2 {
 		v.Add(p+".units", "a joint deployment needs units of at least two forces; all these are of %s", strings.Join(forces, ", "))
 	}
 	switch lf := d.GetLeadForce(); {
-	case lf == "":
-		v.Add(p+".lead_force", "is required")
-	case !check.IsForce(lf):
-		v.Add(p+".lead_force", `must look like "forces/{force}"`)
+	case !resname.Matches(resname.Force, lf):
+		resname.Check(v, p+".lead_force", lf, resname.Force)
 	case len(units) > 0 && !slices.Contains(forcesOf(units), lf):
 		v.Add(p+".lead_force", "must be the force of one of the units")
 	}
@@ -46,9 +39,7 @@ func validateProposal(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
 	}
 	readArea(v, p+".area", d)
 	validateWindow(v, p, d)
-	if m := d.GetMandate(); m != "" && !decisionPattern.MatchString(m) {
-		v.Add(p+".mandate", `must look like "meetings/{meeting}/decisions/{decision}"`)
-	}
+	resname.CheckOptional(v, p+".mandate", d.GetMandate(), resname.Decision)
 }
 
 // validateProspect checks the deployment CheckDeconfliction compares: its zone (optional),
@@ -59,10 +50,10 @@ func validateProspect(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
 		return
 	}
 	if d.GetName() != "" {
-		check.Name(v, p+".name", d.GetName(), "deployments")
+		resname.Check(v, p+".name", d.GetName(), resname.Deployment)
 	}
 	if d.GetZone() != "" {
-		check.Name(v, p+".zone", d.GetZone(), "zones")
+		resname.Check(v, p+".zone", d.GetZone(), resname.Zone)
 	}
 	units := validateUnits(v, p+".units", d.GetUnits(), false)
 	if len(units) == 0 && d.GetZone() == "" {
@@ -83,8 +74,8 @@ func validateUnits(v *apperr.Violations, field string, units []string, required 
 	var good []string
 	for i, u := range units {
 		switch {
-		case !unitPattern.MatchString(u):
-			v.Add(apperr.Index(field, i), `must look like "forces/{force}/units/{unit}"`)
+		case !resname.Matches(resname.Unit, u):
+			resname.Check(v, apperr.Index(field, i), u, resname.Unit)
 		case slices.Contains(good, u):
 			v.Add(apperr.Index(field, i), "%s is listed twice", u)
 		default:
@@ -95,11 +86,11 @@ func validateUnits(v *apperr.Violations, field string, units []string, required 
 }
 
 func validateWindow(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
-	start := check.Time(v, p+".start_time", d.GetStartTime())
+	start := reqcheck.Time(v, p+".start_time", d.GetStartTime())
 	if d.GetStartTime() == nil {
 		v.Add(p+".start_time", "is required")
 	}
-	end := check.Time(v, p+".end_time", d.GetEndTime())
+	end := reqcheck.Time(v, p+".end_time", d.GetEndTime())
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
 		v.Add(p+".end_time", "must be after start_time")
 	}
@@ -113,8 +104,8 @@ var earliest = time.Date(2003, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // validateAction checks the fields common to the state-changing requests.
 func validateAction(v *apperr.Violations, name, requestID string, texts map[string]string) {
-	check.Name(v, "name", name, "deployments")
-	check.RequestID(v, requestID)
+	resname.Check(v, "name", name, resname.Deployment)
+	reqcheck.RequestID(v, requestID)
 	for f, s := range texts {
 		types.Text(v, f, s, types.MaxTextLen)
 	}

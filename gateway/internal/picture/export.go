@@ -7,12 +7,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/replysize"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/resname"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -32,10 +33,10 @@ type feature struct {
 func (h *Handler) ExportGeoJson(ctx context.Context, req *gatewayv1.ExportGeoJsonRequest) (*gatewayv1.ExportGeoJsonResponse, error) {
 	var v apperr.Violations
 	now := h.now()
-	from, to := check.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), now)
+	from, to := reqcheck.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), now)
 	var entries []*zones.Entry
 	for i, z := range req.GetZones() {
-		if !check.IsName(z, "zones") {
+		if !resname.Matches(resname.Zone, z) {
 			v.Add(apperr.Index("zones", i), `must look like "zones/{zone}"`)
 		} else if e, ok := h.cfg.Catalog.Get(z); !ok {
 			v.Add(apperr.Index("zones", i), "no such zone")
@@ -51,7 +52,7 @@ func (h *Handler) ExportGeoJson(ctx context.Context, req *gatewayv1.ExportGeoJso
 		layers[l] = true
 	}
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	var names []string // nil: every zone
 	if len(req.GetZones()) == 0 {
@@ -73,7 +74,7 @@ func (h *Handler) ExportGeoJson(ctx context.Context, req *gatewayv1.ExportGeoJso
 	w := coverage.Window{From: from, To: to}
 	data, err := h.load(ctx, names, w)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	if all || layers[gatewayv1.GeoJsonLayer_GEO_JSON_LAYER_INCIDENTS] {
 		x.incidents(data)
@@ -82,14 +83,14 @@ func (h *Handler) ExportGeoJson(ctx context.Context, req *gatewayv1.ExportGeoJso
 		x.deployments(data, w, h.cfg.Catalog)
 	}
 	if x.err != nil {
-		return nil, check.ToStatus(apperr.Internal(x.err))
+		return nil, toStatus(apperr.Internal(x.err))
 	}
 	b, err := json.Marshal(struct {
 		Type     string            `json:"type"`
 		Features []json.RawMessage `json:"features"`
 	}{"FeatureCollection", x.features})
 	if err != nil {
-		return nil, check.ToStatus(apperr.Internal(err))
+		return nil, toStatus(apperr.Internal(err))
 	}
 	return &gatewayv1.ExportGeoJsonResponse{Geojson: string(b), FeatureCount: int32(len(x.features)), Truncated: x.truncated}, nil
 }

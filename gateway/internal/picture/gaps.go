@@ -10,12 +10,12 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -43,8 +43,8 @@ func ranksBefore(a, b gapPosition) bool {
 func (h *Handler) ListCoverageGaps(ctx context.Context, req *gatewayv1.ListCoverageGapsRequest) (*gatewayv1.ListCoverageGapsResponse, error) {
 	var v apperr.Violations
 	now := h.now()
-	from, to := check.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), now)
-	size := check.PageSize(&v, "page_size", req.GetPageSize())
+	from, to := reqcheck.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), now)
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := "gaps:" + req.GetStartTime().String() + "|" + req.GetEndTime().String()
 	var after *gapPosition
 	if tok := req.GetPageToken(); tok != "" {
@@ -54,12 +54,12 @@ func (h *Handler) ListCoverageGaps(ctx context.Context, req *gatewayv1.ListCover
 		}
 	}
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	w := coverage.Window{From: from, To: to}
 	gaps, err := h.gaps(ctx, nil, w, now)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	resp := &gatewayv1.ListCoverageGapsResponse{StartTime: timestamppb.New(from), EndTime: timestamppb.New(to)}
 	for _, g := range gaps {
@@ -71,7 +71,7 @@ func (h *Handler) ListCoverageGaps(ctx context.Context, req *gatewayv1.ListCover
 			last := resp.CoverageGaps[size-1]
 			tok, err := h.cfg.Tokens.Encode(query, gapPosition{Score: last.GetScore(), Zone: last.GetZone()})
 			if err != nil {
-				return nil, check.ToStatus(apperr.Internal(err))
+				return nil, toStatus(apperr.Internal(err))
 			}
 			resp.NextPageToken = tok
 			break

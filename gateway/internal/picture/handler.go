@@ -8,8 +8,10 @@ import (
 
 	"github.com/tansiq/tansiq/gateway/internal/changes"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
+	"github.com/tansiq/tansiq/gateway/internal/limits"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
+	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
@@ -66,3 +68,6 @@ func New(cfg Config) *Handler {
 
 // Register adds the service to a gRPC server.
 func (h *Handler) Register(s *grpc.Server) { gatewayv1.RegisterCoverageServiceServer(s, h) }
+
+// toStatus maps any error to a gRPC status in the gateway's error domain.
+func toStatus(err error) error { return apperr.ToStatus(err, limits.ErrorDomain) }

@@ -11,13 +11,14 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/resname"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
@@ -39,8 +40,8 @@ func (h *Handler) GetOperationalPicture(ctx context.Context, req *gatewayv1.GetO
 	var v apperr.Violations
 	now := h.now()
 	validateZoneArg(&v, "zone", req.GetZone())
-	from, to := check.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), now)
-	size := check.PageSize(&v, "page_size", req.GetPageSize())
+	from, to := reqcheck.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), now)
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	query := "picture:" + req.GetZone() + "|" + req.GetStartTime().String() + "|" + req.GetEndTime().String()
 	var after string
 	if tok := req.GetPageToken(); tok != "" {
@@ -53,17 +54,17 @@ func (h *Handler) GetOperationalPicture(ctx context.Context, req *gatewayv1.GetO
 		after = pos.Zone
 	}
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	// The position is taken before the pictures are made, so a change made meanwhile is
 	// delivered to a watch from it, not lost.
 	resume, err := h.cfg.Changes.Position(ctx)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	entries, err := h.watched(req.GetZone())
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	resp := &gatewayv1.GetOperationalPictureResponse{ResumeToken: resume, StartTime: timestamppb.New(from), EndTime: timestamppb.New(to)}
 	var page []*zones.Entry
@@ -76,7 +77,7 @@ func (h *Handler) GetOperationalPicture(ctx context.Context, req *gatewayv1.GetO
 				Zone string `json:"z"`
 			}{page[size-1].Doc.Name})
 			if err != nil {
-				return nil, check.ToStatus(apperr.Internal(err))
+				return nil, toStatus(apperr.Internal(err))
 			}
 			resp.NextPageToken = tok
 			break
@@ -89,14 +90,14 @@ func (h *Handler) GetOperationalPicture(ctx context.Context, req *gatewayv1.GetO
 	}
 	resp.ZonePictures, err = h.pictures(ctx, page, coverage.Window{From: from, To: to}, now, items)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	return resp, nil
 }
 
 func validateZoneArg(v *apperr.Violations, field, zone string) {
 	if zone != allZones {
-		check.Name(v, field, zone, "zones")
+		resname.Check(v, field, zone, resname.Zone)
 	}
 }
 

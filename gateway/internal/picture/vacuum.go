@@ -11,12 +11,13 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/vacuum"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/shape"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
@@ -108,14 +109,14 @@ func forcesError(err error) error {
 // window's incidents that fell in the vacuum at their time, and what proposals would close.
 func (h *Handler) GetSecurityVacuum(ctx context.Context, req *gatewayv1.GetSecurityVacuumRequest) (*gatewayv1.GetSecurityVacuumResponse, error) {
 	var v apperr.Violations
-	check.Name(&v, "zone", req.GetZone(), "zones")
-	from, to := check.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), h.now())
+	resname.Check(&v, "zone", req.GetZone(), resname.Zone)
+	from, to := reqcheck.Window(&v, "start_time", "end_time", req.GetStartTime(), req.GetEndTime(), h.now())
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	vac, err := h.vacuum(ctx, req.GetZone(), coverage.Window{From: from, To: to})
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	return &gatewayv1.GetSecurityVacuumResponse{Vacuum: vac}, nil
 }

@@ -8,10 +8,10 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/gateway/internal/changes"
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -34,22 +34,22 @@ func (h *Handler) WatchOperationalPicture(req *gatewayv1.WatchOperationalPicture
 	ctx := stream.Context()
 	var v apperr.Violations
 	validateZoneArg(&v, "zone", req.GetZone())
-	start := check.Time(&v, "start_time", req.GetStartTime())
-	end := check.Time(&v, "end_time", req.GetEndTime())
+	start := reqcheck.Time(&v, "start_time", req.GetStartTime())
+	end := reqcheck.Time(&v, "end_time", req.GetEndTime())
 	if !start.IsZero() && !end.IsZero() && !start.Before(end) {
 		v.Add("end_time", "must be after start_time")
 	}
 	if err := v.Err(); err != nil {
-		return check.ToStatus(err)
+		return toStatus(err)
 	}
 	window := func() coverage.Window {
 		to := end
 		if to.IsZero() {
-			to = check.Stored(h.now())
+			to = reqcheck.Stored(h.now())
 		}
 		from := start
 		if from.IsZero() {
-			from = to.Add(-check.DefaultWindow)
+			from = to.Add(-reqcheck.DefaultWindow)
 		}
 		return coverage.Window{From: from, To: to}
 	}
@@ -57,10 +57,10 @@ func (h *Handler) WatchOperationalPicture(req *gatewayv1.WatchOperationalPicture
 	if token == "" {
 		entries, err := h.watched(req.GetZone())
 		if err != nil {
-			return check.ToStatus(err)
+			return toStatus(err)
 		}
 		if token, err = h.cfg.Changes.Position(ctx); err != nil {
-			return check.ToStatus(err)
+			return toStatus(err)
 		}
 		if err := h.sendSnapshot(ctx, stream, req.GetZone(), entries, window(), token); err != nil {
 			return err
@@ -79,7 +79,7 @@ func (h *Handler) sendSnapshot(ctx context.Context, stream gatewayv1.CoverageSer
 		batch := entries[i:min(i+50, len(entries))]
 		pics, err := h.pictures(ctx, batch, w, now, items)
 		if err != nil {
-			return check.ToStatus(err)
+			return toStatus(err)
 		}
 		for _, p := range pics {
 			err := stream.Send(&gatewayv1.WatchOperationalPictureResponse{ResumeToken: token, Change: &gatewayv1.PictureChange{
@@ -136,7 +136,7 @@ func (h *Handler) follow(ctx context.Context, stream gatewayv1.CoverageService_W
 		if errors.Is(err, errTooSlow) {
 			h.cfg.Log.Warn("picture watcher dropped: too slow", "zone", zone)
 		}
-		return check.ToStatus(err)
+		return toStatus(err)
 	case err := <-sendErr:
 		if ctx.Err() != nil {
 			return nil
@@ -159,7 +159,7 @@ func (h *Handler) sendChanges(ctx context.Context, stream gatewayv1.CoverageServ
 		}
 		msg, err := h.changeMessage(ctx, p, window())
 		if err != nil {
-			return check.ToStatus(err)
+			return toStatus(err)
 		}
 		if err := stream.Send(msg); err != nil {
 			return err

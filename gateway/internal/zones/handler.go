@@ -7,11 +7,13 @@ import (
 
 	"google.golang.org/grpc"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
+	"github.com/tansiq/tansiq/gateway/internal/limits"
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
@@ -49,7 +51,7 @@ func New(cfg Config) *Handler {
 func (h *Handler) Register(s *grpc.Server) { gatewayv1.RegisterZoneServiceServer(s, h) }
 
 func (h *Handler) toProto(e *Entry) *gatewayv1.Zone {
-	return ToProto(e, h.cfg.Threats, check.Stored(h.now()))
+	return ToProto(e, h.cfg.Threats, reqcheck.Stored(h.now()))
 }
 
 // CreateZone stores a zone owned by the caller's force; a retry with the same request_id
@@ -64,26 +66,26 @@ func (h *Handler) CreateZone(ctx context.Context, req *gatewayv1.CreateZoneReque
 	// caller who may not create zones must not make the gateway do it.
 	owner := access.ActingForce(ctx, "")
 	if err := access.Change(ctx, name, owner); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	var v apperr.Violations
 	g := validateZone(&v, "zone", req.GetZone(), nil)
-	check.ID(&v, "zone_id", req.GetZoneId())
-	check.RequestID(&v, req.GetRequestId())
+	resname.CheckID(&v, "zone_id", req.GetZoneId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	body, err := fromProto(req.GetZone(), g)
 	if err != nil {
-		return nil, check.ToStatus(apperr.Internal(err))
+		return nil, toStatus(apperr.Internal(err))
 	}
 	d, err := h.cfg.Store.Create(ctx, &Doc{Name: name, Owner: owner, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Body: body})
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	e, err := h.written(ctx, d, true)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	return &gatewayv1.CreateZoneResponse{Zone: h.toProto(e)}, nil
 }
@@ -114,9 +116,9 @@ func (h *Handler) written(ctx context.Context, d *Doc, areaChanged bool) (*Entry
 // GetZone returns one zone.
 func (h *Handler) GetZone(ctx context.Context, req *gatewayv1.GetZoneRequest) (*gatewayv1.GetZoneResponse, error) {
 	var v apperr.Violations
-	check.Name(&v, "name", req.GetName(), "zones")
+	resname.Check(&v, "name", req.GetName(), resname.Zone)
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	e, ok := h.cfg.Catalog.Get(req.GetName())
 	if !ok {
@@ -124,12 +126,12 @@ func (h *Handler) GetZone(ctx context.Context, req *gatewayv1.GetZoneRequest) (*
 		// follower has not brought yet: the store reads its log forward for it.
 		d, err := h.cfg.Store.Get(ctx, req.GetName())
 		if err != nil {
-			return nil, check.ToStatus(err)
+			return nil, toStatus(err)
 		}
 		// Served, not put in the catalog: the follower puts it, and re-places incidents.
 		g, err := decodeStored(d.Body.GeoJSON)
 		if err != nil {
-			return nil, check.ToStatus(apperr.Internal(err))
+			return nil, toStatus(apperr.Internal(err))
 		}
 		e = &Entry{Doc: d, Geometry: g}
 	}
@@ -140,30 +142,30 @@ func (h *Handler) GetZone(ctx context.Context, req *gatewayv1.GetZoneRequest) (*
 func (h *Handler) UpdateZone(ctx context.Context, req *gatewayv1.UpdateZoneRequest) (*gatewayv1.UpdateZoneResponse, error) {
 	var v apperr.Violations
 	name := req.GetZone().GetName()
-	check.Name(&v, "zone.name", name, "zones")
+	resname.Check(&v, "zone.name", name, resname.Zone)
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	// The store reads its log forward for a zone another replica has just created.
 	cur, err := h.cfg.Store.Get(ctx, name)
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	// Authorize before anything else, so no answer tells a refused caller more, and
 	// before the geometry is checked, which is the costly part (and again inside the
 	// compare-and-swap, on the version it replaces).
 	if err := access.Change(ctx, name, cur.Owner); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	paths := validateMask(&v, req.GetUpdateMask().GetPaths())
 	var g = validateZone(&v, "zone", req.GetZone(), nonNil(paths))
-	check.RequestID(&v, req.GetRequestId())
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	patch, err := fromProto(req.GetZone(), g)
 	if err != nil {
-		return nil, check.ToStatus(apperr.Internal(err))
+		return nil, toStatus(apperr.Internal(err))
 	}
 	// Authorized inside the compare-and-swap, on the version it replaces, before the etag
 	// or anything else is looked at, so no answer tells a refused caller more.
@@ -174,11 +176,11 @@ func (h *Handler) UpdateZone(ctx context.Context, req *gatewayv1.UpdateZoneReque
 		return nil
 	})
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	e, err := h.written(ctx, d, areaChanged(paths))
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	return &gatewayv1.UpdateZoneResponse{Zone: h.toProto(e)}, nil
 }
@@ -195,10 +197,10 @@ func nonNil(paths map[string]bool) map[string]bool {
 func (h *Handler) DeleteZone(ctx context.Context, req *gatewayv1.DeleteZoneRequest) (*gatewayv1.DeleteZoneResponse, error) {
 	var v apperr.Violations
 	name := req.GetName()
-	check.Name(&v, "name", name, "zones")
-	check.RequestID(&v, req.GetRequestId())
+	resname.Check(&v, "name", name, resname.Zone)
+	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	removal := store.Removal{Name: name, Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req)}
 	d, err := h.cfg.Store.Get(ctx, name)
@@ -207,10 +209,10 @@ func (h *Handler) DeleteZone(ctx context.Context, req *gatewayv1.DeleteZoneReque
 		return h.deleted(ctx, name, h.cfg.Store.Remove(ctx, removal, nil))
 	}
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	if err := access.Change(ctx, name, d.Owner); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	err = h.cfg.Store.Remove(ctx, removal, func(*Doc) error {
 		if h.cfg.Guard == nil {
@@ -232,7 +234,7 @@ func (h *Handler) DeleteZone(ctx context.Context, req *gatewayv1.DeleteZoneReque
 
 func (h *Handler) deleted(ctx context.Context, name string, err error) (*gatewayv1.DeleteZoneResponse, error) {
 	if err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	if _, ok := h.cfg.Catalog.Get(name); ok {
 		h.cfg.Catalog.Remove(name)
@@ -247,3 +249,6 @@ func (h *Handler) deleted(ctx context.Context, name string, err error) (*gateway
 	}
 	return &gatewayv1.DeleteZoneResponse{}, nil
 }
+
+// toStatus maps any error to a gRPC status in the gateway's error domain.
+func toStatus(err error) error { return apperr.ToStatus(err, limits.ErrorDomain) }

@@ -3,21 +3,20 @@ package zones
 import (
 	"context"
 	"errors"
-	"slices"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/replysize"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
 // listSchema is the filter ListZones accepts, as its request documents.
 var listSchema = filter.Schema{
-	"kind":         {Type: filter.Enum, Values: check.EnumNames(gatewayv1.ZoneKind_name)},
+	"kind":         {Type: filter.Enum, Values: filter.EnumNames(gatewayv1.ZoneKind_name)},
 	"governorate":  {Type: filter.String},
-	"threat_level": {Type: filter.Enum, Values: check.EnumNames(gatewayv1.ThreatLevel_name), Ops: append([]filter.Op{filter.Ne}, filter.Ordered...)},
+	"threat_level": {Type: filter.Enum, Values: filter.EnumNames(gatewayv1.ThreatLevel_name), Ops: append([]filter.Op{filter.Ne}, filter.Ordered...)},
 	"owner_force":  {Type: filter.String},
 }
 
@@ -29,11 +28,11 @@ type namePosition struct {
 // ListZones lists zones by name, a page at a time, from the catalog.
 func (h *Handler) ListZones(ctx context.Context, req *gatewayv1.ListZonesRequest) (*gatewayv1.ListZonesResponse, error) {
 	var v apperr.Violations
-	conds, err := listSchema.Check(req.GetFilter())
+	f, err := listSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	size := check.PageSize(&v, "page_size", req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	var after namePosition
 	if tok := req.GetPageToken(); tok != "" {
 		if err := h.cfg.Tokens.Decode("zones:"+req.GetFilter(), tok, &after); errors.Is(err, pagetoken.ErrInvalid) {
@@ -41,7 +40,7 @@ func (h *Handler) ListZones(ctx context.Context, req *gatewayv1.ListZonesRequest
 		}
 	}
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	resp := &gatewayv1.ListZonesResponse{}
 	var page replysize.Page
@@ -50,14 +49,14 @@ func (h *Handler) ListZones(ctx context.Context, req *gatewayv1.ListZonesRequest
 			continue
 		}
 		z := h.toProto(e)
-		if !matches(z, conds) {
+		if !f.Match(zoneRecord(z)) {
 			continue
 		}
 		if len(resp.Zones) == size || !page.Fits(z) {
 			size = len(resp.Zones)
 			tok, err := h.cfg.Tokens.Encode("zones:"+req.GetFilter(), namePosition{Name: resp.Zones[size-1].GetName()})
 			if err != nil {
-				return nil, check.ToStatus(apperr.Internal(err))
+				return nil, toStatus(apperr.Internal(err))
 			}
 			resp.NextPageToken = tok
 			break
@@ -67,42 +66,19 @@ func (h *Handler) ListZones(ctx context.Context, req *gatewayv1.ListZonesRequest
 	return resp, nil
 }
 
-// matches reports whether z satisfies every condition.
-func matches(z *gatewayv1.Zone, conds []filter.Typed) bool {
-	for _, c := range conds {
-		s, _ := c.Value.(string)
-		var ok bool
-		switch c.Field {
+// zoneRecord gives the filter a zone's fields.
+func zoneRecord(z *gatewayv1.Zone) filter.Record {
+	return func(field string) any {
+		switch field {
 		case "kind":
-			ok = z.GetKind().String() == s
+			return z.GetKind().String()
 		case "governorate":
-			ok = slices.Contains(z.GetGovernorates(), s)
+			return z.GetGovernorates()
 		case "owner_force":
-			ok = z.GetOwnerForce() == s
+			return z.GetOwnerForce()
 		case "threat_level":
-			ok = compare(int32(z.GetThreatLevel()), c.Op, gatewayv1.ThreatLevel_value[s])
+			return z.GetThreatLevel().String()
 		}
-		if !ok {
-			return false
-		}
+		return nil
 	}
-	return true
-}
-
-func compare(a int32, op filter.Op, b int32) bool {
-	switch op {
-	case filter.Eq:
-		return a == b
-	case filter.Ne:
-		return a != b
-	case filter.Lt:
-		return a < b
-	case filter.Le:
-		return a <= b
-	case filter.Gt:
-		return a > b
-	case filter.Ge:
-		return a >= b
-	}
-	return false
 }

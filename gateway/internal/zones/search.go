@@ -6,11 +6,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
 	"github.com/tansiq/tansiq/gateway/internal/geo"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/replysize"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
@@ -41,7 +41,7 @@ func (h *Handler) SearchZones(ctx context.Context, req *gatewayv1.SearchZonesReq
 	case n > 100:
 		v.Add("query", "must be at most 100 characters")
 	}
-	size := check.PageSize(&v, "page_size", req.GetPageSize())
+	size := reqcheck.PageSize(&v, req.GetPageSize())
 	var after *searchPosition
 	if tok := req.GetPageToken(); tok != "" {
 		after = &searchPosition{}
@@ -50,7 +50,7 @@ func (h *Handler) SearchZones(ctx context.Context, req *gatewayv1.SearchZonesReq
 		}
 	}
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	var exact, partial []*Entry
 	for _, e := range h.cfg.Catalog.List() {
@@ -73,7 +73,7 @@ func (h *Handler) SearchZones(ctx context.Context, req *gatewayv1.SearchZonesReq
 		if len(resp.Zones) == size || !page.Fits(z) {
 			tok, err := h.cfg.Tokens.Encode("search:"+q, last)
 			if err != nil {
-				return nil, check.ToStatus(apperr.Internal(err))
+				return nil, toStatus(apperr.Internal(err))
 			}
 			resp.NextPageToken = tok
 			break
@@ -104,7 +104,7 @@ func (h *Handler) ListZonesContaining(ctx context.Context, req *gatewayv1.ListZo
 		types.ValidateLatLng(&v, "point", types.LatLngFromProto(req.GetPoint()))
 	}
 	if err := v.Err(); err != nil {
-		return nil, check.ToStatus(err)
+		return nil, toStatus(err)
 	}
 	resp := &gatewayv1.ListZonesContainingResponse{}
 	pt := geo.Point{Lat: req.GetPoint().GetLatitude(), Lng: req.GetPoint().GetLongitude()}

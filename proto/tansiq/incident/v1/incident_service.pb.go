@@ -200,12 +200,18 @@ type ListIncidentsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: occur_time (>, >=, <, <= with an
-	// RFC 3339 time), kind (= an IncidentKind name), state (= an IncidentState name),
-	// governorate, district, reporting_force (=), place.latitude and place.longitude
-	// (>, >=, <, <=: a bounding box). Example:
-	// occur_time >= "2021-11-27T00:00:00Z" AND governorate = "Nineveh" AND kind = INCIDENT_KIND_ARMED_ATTACK
-	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: occur_time (=, >, >=, <, <= with an RFC 3339 time), kind and state (=, != an
+	// IncidentKind or IncidentState name), governorate (=, != or : a governorate; an incident
+	// matches if any of its governorates does; governorate:* asks for one), district,
+	// reporting_force (=, !=), place.latitude and place.longitude (>, >=, <, <=: a bounding
+	// box). Example:
+	// occur_time >= "2021-11-27T00:00:00Z" AND (governorate = "Nineveh" OR kind = INCIDENT_KIND_IED)
+	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "occur_time desc" (the default: newest first), "occur_time" (oldest first),
+	// "update_time desc" (latest changed first) or "update_time". Ties are broken on name. A
+	// page_token is valid only with the filter and order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,4,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -261,10 +267,17 @@ func (x *ListIncidentsRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListIncidentsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListIncidents.
 type ListIncidentsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The incidents, newest occur_time first.
+	// The incidents, in the order asked (newest occur_time first by default).
 	Incidents []*Incident `protobuf:"bytes,1,rep,name=incidents,proto3" json:"incidents,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -890,12 +903,13 @@ const file_tansiq_incident_v1_incident_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"E\n" +
 	"\x12GetIncidentRequest\x12/\n" +
 	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
-	"\x13tansiq.dev/IncidentR\x04name\"j\n" +
+	"\x13tansiq.dev/IncidentR\x04name\"\x85\x01\n" +
 	"\x14ListIncidentsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x03 \x01(\tR\x06filter\"{\n" +
+	"\x06filter\x18\x03 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x04 \x01(\tR\aorderBy\"{\n" +
 	"\x15ListIncidentsResponse\x12:\n" +
 	"\tincidents\x18\x01 \x03(\v2\x1c.tansiq.incident.v1.IncidentR\tincidents\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb7\x01\n" +

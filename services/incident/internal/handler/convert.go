@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
@@ -59,11 +60,9 @@ func sourcesFromProto(ss []*incidentv1.Source) []domain.Source {
 	return out
 }
 
-// storedTime is ts as the store keeps it, to the millisecond, so a response never shows
-// a finer time than a later read (or a retry) returns.
-func storedTime(ts *timestamppb.Timestamp) time.Time {
-	return ts.AsTime().UTC().Truncate(time.Millisecond)
-}
+// storedTime is ts as the store keeps it (reqcheck.Stored), so a response never shows a
+// finer time than a later read (or a retry) returns.
+func storedTime(ts *timestamppb.Timestamp) time.Time { return reqcheck.Stored(ts.AsTime()) }
 
 // toProto converts a stored incident to its API form.
 func toProto(d *store.Doc[domain.Incident]) *incidentv1.Incident {

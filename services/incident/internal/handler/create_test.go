@@ -1,12 +1,14 @@
 package handler
 
 import (
-	"github.com/tansiq/tansiq/platform/types"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tansiq/tansiq/platform/resname"
+	"github.com/tansiq/tansiq/platform/types"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -37,7 +39,7 @@ func TestCreateKeepsUnknownSplit(t *testing.T) {
 func TestCreateChoosesAName(t *testing.T) {
 	e := newEnv(t)
 	got := e.create(t, "", khidrJija())
-	if !namePattern.MatchString(got.GetName()) {
+	if !resname.Matches(resname.Incident, got.GetName()) {
 		t.Fatalf("name = %q, want incidents/{id}", got.GetName())
 	}
 	sameMessage(t, "GetIncident", e.get(t, got.GetName()), got)

@@ -2,8 +2,10 @@ package handler
 
 import (
 	"context"
-	"github.com/tansiq/tansiq/platform/reqcheck"
 	"time"
+
+	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/resname"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
@@ -56,9 +58,7 @@ func (h *Handler) CreateIncident(ctx context.Context, req *incidentv1.CreateInci
 func (h *Handler) ToCreate(ctx context.Context, req *incidentv1.CreateIncidentRequest) (*incidentstore.Doc, error) {
 	var v apperr.Violations
 	validateIncident(&v, "incident", req.GetIncident(), nil, h.now())
-	if id := req.GetIncidentId(); id != "" && !idPattern.MatchString(id) {
-		v.Add("incident_id", "must be 4-63 characters of a-z, 0-9 and -, starting with a letter")
-	}
+	resname.CheckID(&v, "incident_id", req.GetIncidentId())
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
@@ -82,7 +82,7 @@ func (h *Handler) ToCreate(ctx context.Context, req *incidentv1.CreateIncidentRe
 // GetIncident returns one incident.
 func (h *Handler) GetIncident(ctx context.Context, req *incidentv1.GetIncidentRequest) (*incidentv1.GetIncidentResponse, error) {
 	var v apperr.Violations
-	validateName(&v, "name", req.GetName())
+	resname.Check(&v, "name", req.GetName(), resname.Incident)
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
@@ -99,7 +99,7 @@ func (h *Handler) GetIncident(ctx context.Context, req *incidentv1.GetIncidentRe
 // UpdateIncident changes the fields named in the mask, if the etag (when given) matches.
 func (h *Handler) UpdateIncident(ctx context.Context, req *incidentv1.UpdateIncidentRequest) (*incidentv1.UpdateIncidentResponse, error) {
 	var v apperr.Violations
-	validateName(&v, "incident.name", req.GetIncident().GetName())
+	resname.Check(&v, "incident.name", req.GetIncident().GetName(), resname.Incident)
 	paths := validateMask(&v, req.GetUpdateMask().GetPaths())
 	if len(paths) > 0 {
 		validateIncident(&v, "incident", req.GetIncident(), paths, h.now())
@@ -147,7 +147,7 @@ func (h *Handler) CloseIncident(ctx context.Context, req *incidentv1.CloseIncide
 
 func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, verb string, move func(*domain.Incident) error) (*incidentstore.Doc, error) {
 	var v apperr.Violations
-	validateName(&v, "name", name)
+	resname.Check(&v, "name", name, resname.Incident)
 	reqcheck.RequestID(&v, requestID)
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)

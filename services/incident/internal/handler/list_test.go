@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,14 @@ func TestListFilters(t *testing.T) {
 		{`place.latitude > 35.84 AND place.latitude < 36`, all[1:2]},
 		{`place.longitude < 42`, all[3:4]},
 		{`governorate = "Nineveh" AND kind = INCIDENT_KIND_ARMED_ATTACK AND occur_time >= "2021-12-01T00:00:00Z"`, all[1:3]},
+		// The AIP-160 grammar beyond AND: OR, NOT (or -), parentheses, != and has (:).
+		{`kind = INCIDENT_KIND_IED OR governorate = "Kirkuk"`, []string{all[0], all[3]}},
+		{`NOT governorate = "Nineveh"`, []string{all[0], all[4]}},
+		{`-district = "Makhmour"`, []string{all[0], all[3], all[4]}},
+		{`governorate != "Erbil"`, []string{all[0], all[3], all[4]}},
+		{`governorate:Diyala OR (state = INCIDENT_STATE_CONFIRMED AND place.longitude < 42)`, []string{all[3], all[4]}},
+		{`NOT (kind = INCIDENT_KIND_ARMED_ATTACK OR state = INCIDENT_STATE_CLOSED)`, all[3:4]},
+		{`kind != INCIDENT_KIND_ARMED_ATTACK AND (occur_time > "2021-12-01T00:00:00Z" OR district = "Sinjar")`, []string{all[0], all[3]}},
 	}
 	for _, tt := range tests {
 		if tt.want == nil {
@@ -94,8 +103,10 @@ func TestListRefusesBadFilters(t *testing.T) {
 	for _, f := range []string{
 		`colour = red`,
 		`kind > INCIDENT_KIND_IED`,
-		`governorate != "Erbil"`,
-		`kind = INCIDENT_KIND_IED OR kind = INCIDENT_KIND_AMBUSH`,
+		`place.latitude != 35`,
+		`district:Makhmour`,
+		`timestamp("2021-12-01T00:00:00Z") < occur_time`,
+		`district = lower("x")`,
 		`kind = INCIDENT_KIND_NOPE`,
 		`state = INCIDENT_STATE_UNSPECIFIED`,
 		`occur_time >= yesterday`,
@@ -104,7 +115,7 @@ func TestListRefusesBadFilters(t *testing.T) {
 		`governorate = "Erbil`,
 		`governorate = "Erbil" kind = INCIDENT_KIND_IED`,
 		`name = "incidents/kulajo"`,
-		`NOT kind = INCIDENT_KIND_IED`,
+		`NOT kind = INCIDENT_KIND_NOPE`,
 	} {
 		_, err := e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{Filter: f})
 		if got, want := failureOf(t, err), invalid("filter"); !got.equal(want) {
@@ -113,12 +124,12 @@ func TestListRefusesBadFilters(t *testing.T) {
 	}
 }
 
-// walk lists every page of size n under filter and returns the names in order.
-func walk(t *testing.T, e *env, filter string, n int32) (names []string, pages int) {
+// walk lists every page of size n under filter and order and returns the names in order.
+func walk(t *testing.T, e *env, filter, order string, n int32) (names []string, pages int) {
 	t.Helper()
 	tok := ""
 	for {
-		resp, err := e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{Filter: filter, PageSize: n, PageToken: tok})
+		resp, err := e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{Filter: filter, OrderBy: order, PageSize: n, PageToken: tok})
 		if err != nil {
 			t.Fatalf("page %d: %v", pages+1, err)
 		}
@@ -152,10 +163,78 @@ func TestListPages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		want := e.names(t, tt.filter)
-		got, pages := walk(t, e, tt.filter, tt.size)
+		got, pages := walk(t, e, tt.filter, "", tt.size)
 		if !slices.Equal(got, want) || pages != tt.wantPages {
 			t.Errorf("filter %q, pages of %d: %d pages %v; want %d pages %v", tt.filter, tt.size, pages, got, tt.wantPages, want)
 		}
+	}
+}
+
+// TestListOrderBy: ListIncidents sorts as order_by asks, pages through an OR filter in that
+// order, and refuses orders it does not serve.
+func TestListOrderBy(t *testing.T) {
+	e := scenario(t)
+	newest := []string{"incidents/tuz-shelling", "incidents/liheban", "incidents/khidr-jija", "incidents/sinjar-ied", "incidents/kulajo"}
+	oldest := reversed(newest)
+	// Oldest change first, ties by name: the order the test works out from the records.
+	resp, err := e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byUpdate := slices.Clone(resp.GetIncidents())
+	slices.SortFunc(byUpdate, func(a, b *incidentv1.Incident) int {
+		if c := a.GetUpdateTime().AsTime().Compare(b.GetUpdateTime().AsTime()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.GetName(), b.GetName())
+	})
+	updated := namesOf(byUpdate)
+	if updated[4] != "incidents/tuz-shelling" || updated[3] != "incidents/sinjar-ied" {
+		t.Fatalf("the scenario closes tuz-shelling after it confirms sinjar-ied, after every create: %v", updated)
+	}
+	nineveh := func(names []string) []string {
+		return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "incidents/kulajo" })
+	}
+	const or = `governorate = "Nineveh" OR kind = INCIDENT_KIND_INDIRECT_FIRE`
+	tests := []struct {
+		filter, order string
+		want          []string
+	}{
+		{"", "", newest},
+		{"", "occur_time desc", newest},
+		{"", "occur_time", oldest},
+		{"", "occur_time asc", oldest},
+		{"", "update_time", updated},
+		{or, "", nineveh(newest)},
+		{or, "occur_time", nineveh(oldest)},
+		{or, "update_time", nineveh(updated)},
+		{or, "update_time desc", reversed(nineveh(updated))},
+		{`occur_time >= "2021-11-30T06:00:00Z" AND occur_time < "2021-12-05T21:00:00Z"`, "occur_time", oldest[1:4]},
+	}
+	for _, tt := range tests {
+		for _, size := range []int32{1, 2, 10} {
+			if got, _ := walk(t, e, tt.filter, tt.order, size); !slices.Equal(got, tt.want) {
+				t.Errorf("filter %q order_by %q, pages of %d:\n got %v\nwant %v", tt.filter, tt.order, size, got, tt.want)
+			}
+		}
+	}
+	for _, order := range []string{"title", "occur_time up", "occur_time desc, update_time", "occur_time;", "name"} {
+		_, err := e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{OrderBy: order})
+		if got, want := failureOf(t, err), invalid("order_by"); !got.equal(want) {
+			t.Errorf("order_by %q: %+v, want %+v", order, got, want)
+		}
+	}
+	// A page token is bound to the order it was issued under.
+	first, err := e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{PageSize: 2, OrderBy: "occur_time"})
+	if err != nil || first.GetNextPageToken() == "" {
+		t.Fatalf("first page: %v, %v", first, err)
+	}
+	_, err = e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{PageSize: 2, OrderBy: "occur_time desc", PageToken: first.GetNextPageToken()})
+	if got, want := failureOf(t, err), invalid("page_token"); !got.equal(want) {
+		t.Errorf("token under another order: %+v, want %+v", got, want)
+	}
+	if _, err = e.client.ListIncidents(testCtx(t), &incidentv1.ListIncidentsRequest{PageSize: 2, OrderBy: "occur_time asc", PageToken: first.GetNextPageToken()}); err != nil {
+		t.Errorf("token under the same order written otherwise: %v", err)
 	}
 }
 
@@ -240,4 +319,10 @@ func TestListPageSize(t *testing.T) {
 	if got := namesOf(rest.GetIncidents()); !slices.Equal(got, []string{"incidents/n0000"}) || rest.GetNextPageToken() != "" {
 		t.Errorf("after the capped page: %v next %q, want [incidents/n0000] and no next page", got, rest.GetNextPageToken())
 	}
+}
+
+func reversed(s []string) []string {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
 }

@@ -2,8 +2,9 @@ package handler
 
 import (
 	"fmt"
-	"github.com/tansiq/tansiq/platform/types"
 	"testing"
+
+	"github.com/tansiq/tansiq/platform/types"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"

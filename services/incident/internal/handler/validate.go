@@ -2,20 +2,14 @@ package handler
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/types"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
-)
-
-var (
-	idPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	namePattern  = regexp.MustCompile(`^incidents/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	forcePattern = regexp.MustCompile(`^forces/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
 )
 
 // Limits on incident fields.
@@ -28,14 +22,6 @@ const (
 
 // earliest is the oldest incident accepted: this system records the post-2003 conflict.
 var earliest = time.Date(2003, 1, 1, 0, 0, 0, 0, time.UTC)
-
-func validateName(v *apperr.Violations, field, name string) {
-	if name == "" {
-		v.Add(field, "is required")
-	} else if !namePattern.MatchString(name) {
-		v.Add(field, `must look like "incidents/{incident}"`)
-	}
-}
 
 // validateIncident checks every field of an incident a client sends; paths selects the
 // fields to check (nil: all, as on create).
@@ -91,11 +77,7 @@ func validateIncident(v *apperr.Violations, p string, in *incidentv1.Incident, p
 		validateSources(v, p+".sources", in.GetSources())
 	}
 	if paths == nil {
-		if in.GetReportingForce() == "" {
-			v.Add(p+".reporting_force", "is required")
-		} else if !forcePattern.MatchString(in.GetReportingForce()) {
-			v.Add(p+".reporting_force", `must look like "forces/{force}"`)
-		}
+		resname.Check(v, p+".reporting_force", in.GetReportingForce(), resname.Force)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/resname"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/incident/internal/seed"
@@ -31,7 +32,7 @@ func TestSeedPassesValidation(t *testing.T) {
 	}
 	for _, in := range resp.GetIncidents() {
 		var v apperr.Violations
-		validateName(&v, "incident.name", in.GetName())
+		resname.Check(&v, "incident.name", in.GetName(), resname.Incident)
 		validateIncident(&v, "incident", in, nil, time.Now())
 		if len(v.List()) > 0 {
 			t.Errorf("seed incident %s is invalid: %v", in.GetName(), v.List())

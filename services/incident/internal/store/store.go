@@ -1,18 +1,19 @@
 // Package store keeps incidents in the service's own database through platform/store's
-// log and cache: lists are answered from memory, newest first, with indexes on the
-// fields the filter compares for equality.
+// log and cache: lists are answered from memory, in one of the orders ListIncidents
+// serves, with indexes on the fields the filter compares for equality.
 package store
 
 import (
-	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
+	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
 )
 
@@ -24,14 +25,32 @@ type Incidents struct {
 // Doc is a stored incident.
 type Doc = store.Doc[domain.Incident]
 
-// newestFirst is the order of ListIncidents: occur_time descending, then name descending.
-const newestFirst = "newest_first"
+// Orders are the orders ListIncidents serves, by their canonical order_by: each is kept
+// sorted in the cache. Ties are broken on name, in the direction of the order.
+var Orders = map[string]func(a, b *Doc) bool{
+	"occur_time desc":  byTime(occurTime, true),
+	"occur_time":       byTime(occurTime, false),
+	"update_time desc": byTime(updateTime, true),
+	"update_time":      byTime(updateTime, false),
+}
 
-func newer(a, b *Doc) bool {
-	if !a.Body.OccurTime.Equal(b.Body.OccurTime) {
-		return a.Body.OccurTime.After(b.Body.OccurTime)
+// OrderNames lists the keys of Orders, the default (newest first) first.
+var OrderNames = []string{"occur_time desc", "occur_time", "update_time desc", "update_time"}
+
+func occurTime(d *Doc) time.Time  { return d.Body.OccurTime }
+func updateTime(d *Doc) time.Time { return d.UpdateTime }
+
+func byTime(key func(*Doc) time.Time, desc bool) func(a, b *Doc) bool {
+	return func(a, b *Doc) bool {
+		ta, tb := key(a), key(b)
+		if desc {
+			ta, tb, a, b = tb, ta, b, a
+		}
+		if !ta.Equal(tb) {
+			return ta.Before(tb)
+		}
+		return a.Name < b.Name
 	}
-	return a.Name > b.Name
 }
 
 // indexed are the equality filters served by an index, with the values each incident is
@@ -47,7 +66,9 @@ var indexed = map[string]func(*Doc) []string{
 // New returns the collection, with its order and indexes declared; Load it before serving.
 func New(ctx context.Context, db *mongo.Database) (*Incidents, error) {
 	c := store.NewCollection[domain.Incident](db, "incidents")
-	c.OrderBy(newestFirst, newer)
+	for name, less := range Orders {
+		c.OrderBy(name, less)
+	}
 	for name, keys := range indexed {
 		c.IndexBy(name, keys)
 	}
@@ -57,49 +78,58 @@ func New(ctx context.Context, db *mongo.Database) (*Incidents, error) {
 	return &Incidents{c}, nil
 }
 
-// Position is where a page ends: the newest-first sort key of its last incident.
+// Position is where a page ends: the sort key of its last incident in the page's order
+// (its occur_time or update_time, and its name).
 type Position struct {
-	OccurTime time.Time `json:"t"`
-	Name      string    `json:"n"`
+	Time time.Time `json:"t"`
+	Name string    `json:"n"`
 }
 
-// maxName sorts after every resource name (in the newest-first order it comes first among
-// incidents of one time).
+// PositionOf is the position of d in order.
+func PositionOf(d *Doc, order string) Position {
+	if strings.HasPrefix(order, "update_time") {
+		return Position{Time: d.UpdateTime, Name: d.Name}
+	}
+	return Position{Time: d.Body.OccurTime, Name: d.Name}
+}
+
+// maxName sorts after every resource name.
 const maxName = "\U0010FFFF"
 
-// List returns up to limit incidents matching the filter, newest first, after pos.
-func (s *Incidents) List(ctx context.Context, conds []filter.Typed, after *Position, limit int) ([]*Doc, error) {
-	sel := store.Selector[domain.Incident]{Order: newestFirst, Limit: limit, Match: func(d *Doc) bool {
-		for _, c := range conds {
-			if !matches(d, c) {
-				return false
-			}
-		}
-		return true
-	}}
+// List returns up to limit incidents matching the filter, in order (one of Orders), after
+// pos. The filter's top-level equalities on indexed fields choose the candidates, and in
+// an occur_time order its bounds on occur_time say where the walk starts and stops.
+func (s *Incidents) List(ctx context.Context, f filter.Filter, order string, after *Position, limit int) ([]*Doc, error) {
+	sel := store.Selector[domain.Incident]{Order: order, Limit: limit, Match: func(d *Doc) bool { return f.Match(record(d)) }}
+	byOccur, desc := strings.HasPrefix(order, "occur_time"), strings.HasSuffix(order, " desc")
 	if after != nil {
-		sel.After = append(sel.After, probe(after.OccurTime, after.Name))
+		sel.After = append(sel.After, probe(order, after.Time, after.Name))
 	}
 	var stops []func(*Doc) bool
-	for _, c := range conds {
-		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
+	for _, c := range f.Conjuncts() {
+		if _, ok := indexed[c.Field]; ok && (c.Op == filter.Eq || c.Op == filter.Has && c.Value != filter.Present) {
 			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
 		}
-		if c.Field != "occur_time" {
+		if c.Field != "occur_time" || !byOccur {
 			continue
 		}
 		t := c.Value.(time.Time)
-		switch c.Op { // newest first: an upper bound says where to start, a lower one where to stop
-		case filter.Le, filter.Eq:
-			sel.After = append(sel.After, probe(t, maxName))
-		case filter.Lt:
-			sel.After = append(sel.After, probe(t, ""))
+		// The bound the walk meets first says where to start, the other where to stop.
+		start, stop := c.Op, c.Op
+		if !desc {
+			start, stop = flip[c.Op], flip[c.Op]
 		}
-		switch c.Op {
+		switch start { // an upper bound, newest first (a lower one, oldest first)
+		case filter.Le, filter.Eq:
+			sel.After = append(sel.After, probe(order, t, edge(desc, true)))
+		case filter.Lt:
+			sel.After = append(sel.After, probe(order, t, edge(desc, false)))
+		}
+		switch stop {
 		case filter.Ge, filter.Eq:
-			stops = append(stops, func(d *Doc) bool { return d.Body.OccurTime.Before(t) })
+			stops = append(stops, func(d *Doc) bool { return beyond(d.Body.OccurTime, t, desc, false) })
 		case filter.Gt:
-			stops = append(stops, func(d *Doc) bool { return !d.Body.OccurTime.After(t) })
+			stops = append(stops, func(d *Doc) bool { return beyond(d.Body.OccurTime, t, desc, true) })
 		}
 	}
 	if len(stops) > 0 {
@@ -108,38 +138,70 @@ func (s *Incidents) List(ctx context.Context, conds []filter.Typed, after *Posit
 	return s.Collection.List(ctx, sel)
 }
 
+// flip mirrors an operator, so the oldest-first walk can reuse the newest-first cases.
+var flip = map[filter.Op]filter.Op{filter.Eq: filter.Eq, filter.Lt: filter.Gt, filter.Le: filter.Ge, filter.Gt: filter.Lt, filter.Ge: filter.Le, filter.Ne: filter.Ne}
+
+// edge is the name that puts a probe at time t before (inclusive) or after every incident
+// of that time in the walk's direction.
+func edge(desc, inclusive bool) string {
+	if desc == inclusive {
+		return maxName
+	}
+	return ""
+}
+
+// beyond reports whether time v is past bound t in the walk's direction (or at it, when
+// strict): no later incident can satisfy the bound.
+func beyond(v, t time.Time, desc, strict bool) bool {
+	if desc {
+		return v.Before(t) || strict && v.Equal(t)
+	}
+	return v.After(t) || strict && v.Equal(t)
+}
+
 // probe is a document with only the order's fields set.
-func probe(t time.Time, name string) *Doc {
+func probe(order string, t time.Time, name string) *Doc {
+	if strings.HasPrefix(order, "update_time") {
+		return &Doc{Name: name, UpdateTime: t}
+	}
 	return &Doc{Name: name, Body: domain.Incident{OccurTime: t}}
 }
 
-// matches evaluates one checked condition of the ListIncidents filter; an equality on the
-// governorates matches any of them, as the API documents.
-func matches(d *Doc, c filter.Typed) bool {
+// ListSchema is the filter ListIncidents accepts, as its request documents; record gives
+// it an incident's fields.
+var ListSchema = filter.Schema{
+	"occur_time":      {Type: filter.Time, Ops: filter.Ordered},
+	"kind":            {Type: filter.Enum, Values: filter.EnumNames(incidentv1.IncidentKind_name), Ops: []filter.Op{filter.Eq, filter.Ne}},
+	"state":           {Type: filter.Enum, Values: filter.EnumNames(incidentv1.IncidentState_name), Ops: []filter.Op{filter.Eq, filter.Ne}},
+	"governorate":     {Type: filter.String, Ops: []filter.Op{filter.Eq, filter.Ne, filter.Has}},
+	"district":        {Type: filter.String, Ops: []filter.Op{filter.Eq, filter.Ne}},
+	"reporting_force": {Type: filter.String, Ops: []filter.Op{filter.Eq, filter.Ne}},
+	"place.latitude":  {Type: filter.Number, Ops: filter.Ordered},
+	"place.longitude": {Type: filter.Number, Ops: filter.Ordered},
+}
+
+// record gives the ListIncidents filter an incident's fields.
+func record(d *Doc) filter.Record {
 	in := &d.Body
-	switch c.Field {
-	case "occur_time":
-		return c.Op.Holds(in.OccurTime.Compare(c.Value.(time.Time)))
-	case "place.latitude":
-		return c.Op.Holds(cmp.Compare(in.Place.Point.Lat, c.Value.(float64)))
-	case "place.longitude":
-		return c.Op.Holds(cmp.Compare(in.Place.Point.Lng, c.Value.(float64)))
-	case "governorate":
-		has := slices.Contains(in.Governorates, c.Value.(string))
-		return has == (c.Op != filter.Ne)
+	return func(field string) any {
+		switch field {
+		case "occur_time":
+			return in.OccurTime
+		case "place.latitude":
+			return in.Place.Point.Lat
+		case "place.longitude":
+			return in.Place.Point.Lng
+		case "governorate":
+			return in.Governorates
+		case "kind":
+			return in.Kind
+		case "state":
+			return in.State
+		case "district":
+			return in.District
+		case "reporting_force":
+			return in.ReportingForce
+		}
+		return nil
 	}
-	var v string
-	switch c.Field {
-	case "kind":
-		v = in.Kind
-	case "state":
-		v = in.State
-	case "district":
-		v = in.District
-	case "reporting_force":
-		v = in.ReportingForce
-	default:
-		return false // the schema admits no other field
-	}
-	return c.Op.Holds(cmp.Compare(v, c.Value.(string)))
 }

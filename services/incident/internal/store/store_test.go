@@ -53,13 +53,23 @@ var (
 	}
 )
 
-// walk lists all pages of size n and returns the names in order.
-func walk(t *testing.T, s *Incidents, conds []filter.Typed, n int) []string {
+// parse checks a ListIncidents filter.
+func parse(t *testing.T, s string) filter.Filter {
+	t.Helper()
+	f, err := ListSchema.Parse(s)
+	if err != nil {
+		t.Fatalf("filter %q: %v", s, err)
+	}
+	return f
+}
+
+// walk lists all pages of size n in order and returns the names in order.
+func walk(t *testing.T, s *Incidents, f filter.Filter, order string, n int) []string {
 	t.Helper()
 	var names []string
 	var after *Position
 	for range 20 {
-		docs, err := s.List(context.Background(), conds, after, n)
+		docs, err := s.List(context.Background(), f, order, after, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,11 +79,19 @@ func walk(t *testing.T, s *Incidents, conds []filter.Typed, n int) []string {
 		if len(docs) < n {
 			return names
 		}
-		last := docs[len(docs)-1]
-		after = &Position{OccurTime: last.Body.OccurTime, Name: last.Name}
+		pos := PositionOf(docs[len(docs)-1], order)
+		after = &pos
 	}
 	t.Fatal("pages never end")
 	return nil
+}
+
+func names(docs []*Doc) []string {
+	var out []string
+	for _, d := range docs {
+		out = append(out, d.Name)
+	}
+	return out
 }
 
 func TestListPagesBreakTiesByName(t *testing.T) {
@@ -81,25 +99,33 @@ func TestListPagesBreakTiesByName(t *testing.T) {
 	// Newest first; within the night of 2 December, by name from last to first.
 	all := []string{"incidents/tuz-shelling", "incidents/qarachogh-1", "incidents/makhmour-camp", "incidents/liheban",
 		"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}
-	erbil := []filter.Typed{{Field: "governorate", Op: filter.Eq, Value: "Erbil"}}
+	oldest := slices.Clone(all)
+	slices.Reverse(oldest)
+	night0, night1 := night.Format(time.RFC3339), night.Add(time.Hour).Format(time.RFC3339)
 	tests := []struct {
-		name  string
-		conds []filter.Typed
-		size  int
-		want  []string
+		name, filter, order string
+		size                int
+		want                []string
 	}{
-		{"pages of 1", nil, 1, all},
-		{"pages of 2", nil, 2, all},
-		{"pages of 3", nil, 3, all},
-		{"one page", nil, 10, all},
-		{"filtered pages of 2", erbil, 2, []string{"incidents/qarachogh-1", "incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
-		{"range and pages of 2", []filter.Typed{
-			{Field: "occur_time", Op: filter.Ge, Value: night},
-			{Field: "occur_time", Op: filter.Lt, Value: night.Add(time.Hour)},
-		}, 2, all[1:6]},
+		{"pages of 1", "", "occur_time desc", 1, all},
+		{"pages of 2", "", "occur_time desc", 2, all},
+		{"pages of 3", "", "occur_time desc", 3, all},
+		{"one page", "", "occur_time desc", 10, all},
+		{"filtered pages of 2", `governorate = "Erbil"`, "occur_time desc", 2, []string{"incidents/qarachogh-1", "incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
+		{"range and pages of 2", `occur_time >= "` + night0 + `" AND occur_time < "` + night1 + `"`, "occur_time desc", 2, all[1:6]},
+		{"oldest first, pages of 2", "", "occur_time", 2, oldest},
+		{"oldest first, pages of 3", "", "occur_time", 3, oldest},
+		{"oldest first, range", `occur_time >= "` + night0 + `" AND occur_time < "` + night1 + `"`, "occur_time", 2, oldest[1:6]},
+		{"oldest first, open range", `occur_time > "` + night0 + `"`, "occur_time", 1, oldest[6:]},
+		{"oldest first, upper bound", `occur_time <= "` + night0 + `"`, "occur_time", 2, oldest[:6]},
+		{"newest first, exact time", `occur_time = "` + night0 + `"`, "occur_time desc", 4, all[1:6]},
+		{"oldest first, exact time", `occur_time = "` + night0 + `"`, "occur_time", 4, oldest[1:6]},
+		{"OR across indexed fields", `governorate = "Diyala" OR governorate = "Kirkuk"`, "occur_time desc", 1, []string{"incidents/tuz-shelling", "incidents/kulajo"}},
+		{"NOT and parentheses", `NOT (governorate = "Erbil" OR governorate = "Saladin")`, "occur_time", 1, []string{"incidents/kulajo", "incidents/makhmour-camp"}},
+		{"OR with a range", `occur_time > "` + night0 + `" OR governorate:Diyala`, "occur_time", 1, []string{"incidents/kulajo", "incidents/tuz-shelling"}},
 	}
 	for _, tt := range tests {
-		if got := walk(t, s, tt.conds, tt.size); !slices.Equal(got, tt.want) {
+		if got := walk(t, s, parse(t, tt.filter), tt.order, tt.size); !slices.Equal(got, tt.want) {
 			t.Errorf("%s:\n got %v\nwant %v", tt.name, got, tt.want)
 		}
 	}
@@ -108,64 +134,55 @@ func TestListPagesBreakTiesByName(t *testing.T) {
 func TestListAfterPosition(t *testing.T) {
 	s := newIncidents(t, scenario...)
 	tests := []struct {
+		order string
 		after Position
 		want  []string
 	}{
 		// Inside the tie: the rest of the night, then what came before it.
-		{Position{night, "incidents/liheban"}, []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
+		{"occur_time desc", Position{night, "incidents/liheban"}, []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
 		// A name that was never stored still places the cursor between its neighbours.
-		{Position{night, "incidents/l"}, []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
-		{Position{night, "incidents/a"}, []string{"incidents/kulajo"}},
-		{Position{night.Add(time.Millisecond), ""}, []string{"incidents/qarachogh-1", "incidents/makhmour-camp", "incidents/liheban",
+		{"occur_time desc", Position{night, "incidents/l"}, []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
+		{"occur_time desc", Position{night, "incidents/a"}, []string{"incidents/kulajo"}},
+		{"occur_time desc", Position{night.Add(time.Millisecond), ""}, []string{"incidents/qarachogh-1", "incidents/makhmour-camp", "incidents/liheban",
 			"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
-		{Position{night.Add(-10 * 24 * time.Hour), "incidents/z"}, nil},
+		{"occur_time desc", Position{night.Add(-10 * 24 * time.Hour), "incidents/z"}, nil},
+		// Oldest first, the tie runs by name from first to last.
+		{"occur_time", Position{night, "incidents/liheban"}, []string{"incidents/makhmour-camp", "incidents/qarachogh-1", "incidents/tuz-shelling"}},
 	}
 	for _, tt := range tests {
-		docs, err := s.List(context.Background(), nil, &tt.after, 10)
+		docs, err := s.List(context.Background(), filter.Filter{}, tt.order, &tt.after, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []string
-		for _, d := range docs {
-			got = append(got, d.Name)
-		}
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("after %+v:\n got %v\nwant %v", tt.after, got, tt.want)
+		if got := names(docs); !slices.Equal(got, tt.want) {
+			t.Errorf("%s after %+v:\n got %v\nwant %v", tt.order, tt.after, got, tt.want)
 		}
 	}
 }
 
-// TestListTwoConditionsOnOneField: both must hold. Merged into one operator document they
-// would repeat a key, which the embedded store cannot read.
+// TestListTwoConditionsOnOneField: both must hold.
 func TestListTwoConditionsOnOneField(t *testing.T) {
 	s := newIncidents(t, scenario...)
-	gov := func(g string) filter.Typed { return filter.Typed{Field: "governorate", Op: filter.Eq, Value: g} }
+	at := func(d time.Duration) string { return `"` + night.Add(d).Format(time.RFC3339) + `"` }
 	tests := []struct {
-		conds []filter.Typed
-		want  []string
+		filter string
+		want   []string
 	}{
-		{[]filter.Typed{gov("Erbil"), gov("Nineveh")}, []string{"incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
-		{[]filter.Typed{gov("Nineveh"), gov("Erbil"), gov("Nineveh")}, []string{"incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
-		{[]filter.Typed{gov("Erbil"), gov("Kirkuk")}, nil},
-		{[]filter.Typed{
-			{Field: "occur_time", Op: filter.Gt, Value: night.Add(-24 * time.Hour)},
-			{Field: "occur_time", Op: filter.Gt, Value: night.Add(-time.Hour)},
-			{Field: "occur_time", Op: filter.Lt, Value: night.Add(time.Hour)},
-		}, []string{"incidents/qarachogh-1", "incidents/makhmour-camp", "incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
+		{`governorate = "Erbil" AND governorate = "Nineveh"`, []string{"incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
+		{`governorate = "Nineveh" AND governorate = "Erbil" AND governorate = "Nineveh"`, []string{"incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
+		{`governorate = "Erbil" AND governorate = "Kirkuk"`, nil},
+		{`occur_time > ` + at(-24*time.Hour) + ` AND occur_time > ` + at(-time.Hour) + ` AND occur_time < ` + at(time.Hour),
+			[]string{"incidents/qarachogh-1", "incidents/makhmour-camp", "incidents/liheban", "incidents/khidr-jija", "incidents/gwer"}},
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, tt := range tests {
-		docs, err := s.List(ctx, tt.conds, nil, 10)
+		docs, err := s.List(ctx, parse(t, tt.filter), "occur_time desc", nil, 10)
 		if err != nil {
-			t.Fatalf("%v: %v", tt.conds, err)
+			t.Fatalf("%v: %v", tt.filter, err)
 		}
-		var got []string
-		for _, d := range docs {
-			got = append(got, d.Name)
-		}
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("%v:\n got %v\nwant %v", tt.conds, got, tt.want)
+		if got := names(docs); !slices.Equal(got, tt.want) {
+			t.Errorf("%v:\n got %v\nwant %v", tt.filter, got, tt.want)
 		}
 	}
 }

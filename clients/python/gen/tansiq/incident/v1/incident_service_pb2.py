@@ -18,7 +18,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from tansiq.incident.v1 import incident_pb2 as tansiq_dot_incident_dot_v1_dot_incident__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tansiq/incident/v1/incident_service.proto\x12\x12tansiq.incident.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!tansiq/incident/v1/incident.proto\"\x96\x01\n\x15\x43reateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12\x1f\n\x0bincident_id\x18\x02 \x01(\tR\nincidentId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"E\n\x12GetIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\"j\n\x14ListIncidentsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\"{\n\x15ListIncidentsResponse\x12:\n\tincidents\x18\x01 \x03(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\tincidents\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb7\x01\n\x15UpdateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12@\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02R\nupdateMask\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"|\n\x16\x43onfirmIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"\x92\x01\n\x14\x43loseIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"\\\n\x15WatchIncidentsRequest\x12!\n\x0cresume_token\x18\x01 \x01(\tR\x0bresumeToken\x12 \n\x0cstart_at_now\x18\x02 \x01(\x08R\nstartAtNow\"\xf3\x01\n\x16WatchIncidentsResponse\x12?\n\x0b\x63hange_type\x18\x01 \x01(\x0e\x32\x1e.tansiq.incident.v1.ChangeTypeR\nchangeType\x12\x38\n\x08incident\x18\x02 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12;\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nchangeTime\"R\n\x16\x43reateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"O\n\x13GetIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"R\n\x16UpdateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"S\n\x17\x43onfirmIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"Q\n\x15\x43loseIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident*z\n\nChangeType\x12\x1b\n\x17\x43HANGE_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_TYPE_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_TYPE_UPDATED\x10\x02\x12\x1d\n\x19\x43HANGE_TYPE_STATE_CHANGED\x10\x03\x32\x89\x06\n\x0fIncidentService\x12l\n\x0e\x43reateIncident\x12).tansiq.incident.v1.CreateIncidentRequest\x1a*.tansiq.incident.v1.CreateIncidentResponse\"\x03\x90\x02\x00\x12\x63\n\x0bGetIncident\x12&.tansiq.incident.v1.GetIncidentRequest\x1a\'.tansiq.incident.v1.GetIncidentResponse\"\x03\x90\x02\x01\x12i\n\rListIncidents\x12(.tansiq.incident.v1.ListIncidentsRequest\x1a).tansiq.incident.v1.ListIncidentsResponse\"\x03\x90\x02\x01\x12l\n\x0eUpdateIncident\x12).tansiq.incident.v1.UpdateIncidentRequest\x1a*.tansiq.incident.v1.UpdateIncidentResponse\"\x03\x90\x02\x02\x12o\n\x0f\x43onfirmIncident\x12*.tansiq.incident.v1.ConfirmIncidentRequest\x1a+.tansiq.incident.v1.ConfirmIncidentResponse\"\x03\x90\x02\x02\x12i\n\rCloseIncident\x12(.tansiq.incident.v1.CloseIncidentRequest\x1a).tansiq.incident.v1.CloseIncidentResponse\"\x03\x90\x02\x02\x12n\n\x0eWatchIncidents\x12).tansiq.incident.v1.WatchIncidentsRequest\x1a*.tansiq.incident.v1.WatchIncidentsResponse\"\x03\x90\x02\x01\x30\x01\x42>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tansiq/incident/v1/incident_service.proto\x12\x12tansiq.incident.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!tansiq/incident/v1/incident.proto\"\x96\x01\n\x15\x43reateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12\x1f\n\x0bincident_id\x18\x02 \x01(\tR\nincidentId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"E\n\x12GetIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\"\x85\x01\n\x14ListIncidentsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\x12\x19\n\x08order_by\x18\x04 \x01(\tR\x07orderBy\"{\n\x15ListIncidentsResponse\x12:\n\tincidents\x18\x01 \x03(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\tincidents\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb7\x01\n\x15UpdateIncidentRequest\x12=\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentB\x03\xe0\x41\x02R\x08incident\x12@\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02R\nupdateMask\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"|\n\x16\x43onfirmIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"\x92\x01\n\x14\x43loseIncidentRequest\x12/\n\x04name\x18\x01 \x01(\tB\x1b\xe0\x41\x02\xfa\x41\x15\n\x13tansiq.dev/IncidentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"\\\n\x15WatchIncidentsRequest\x12!\n\x0cresume_token\x18\x01 \x01(\tR\x0bresumeToken\x12 \n\x0cstart_at_now\x18\x02 \x01(\x08R\nstartAtNow\"\xf3\x01\n\x16WatchIncidentsResponse\x12?\n\x0b\x63hange_type\x18\x01 \x01(\x0e\x32\x1e.tansiq.incident.v1.ChangeTypeR\nchangeType\x12\x38\n\x08incident\x18\x02 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\x12!\n\x0cresume_token\x18\x03 \x01(\tR\x0bresumeToken\x12;\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nchangeTime\"R\n\x16\x43reateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"O\n\x13GetIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"R\n\x16UpdateIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"S\n\x17\x43onfirmIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident\"Q\n\x15\x43loseIncidentResponse\x12\x38\n\x08incident\x18\x01 \x01(\x0b\x32\x1c.tansiq.incident.v1.IncidentR\x08incident*z\n\nChangeType\x12\x1b\n\x17\x43HANGE_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_TYPE_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_TYPE_UPDATED\x10\x02\x12\x1d\n\x19\x43HANGE_TYPE_STATE_CHANGED\x10\x03\x32\x89\x06\n\x0fIncidentService\x12l\n\x0e\x43reateIncident\x12).tansiq.incident.v1.CreateIncidentRequest\x1a*.tansiq.incident.v1.CreateIncidentResponse\"\x03\x90\x02\x00\x12\x63\n\x0bGetIncident\x12&.tansiq.incident.v1.GetIncidentRequest\x1a\'.tansiq.incident.v1.GetIncidentResponse\"\x03\x90\x02\x01\x12i\n\rListIncidents\x12(.tansiq.incident.v1.ListIncidentsRequest\x1a).tansiq.incident.v1.ListIncidentsResponse\"\x03\x90\x02\x01\x12l\n\x0eUpdateIncident\x12).tansiq.incident.v1.UpdateIncidentRequest\x1a*.tansiq.incident.v1.UpdateIncidentResponse\"\x03\x90\x02\x02\x12o\n\x0f\x43onfirmIncident\x12*.tansiq.incident.v1.ConfirmIncidentRequest\x1a+.tansiq.incident.v1.ConfirmIncidentResponse\"\x03\x90\x02\x02\x12i\n\rCloseIncident\x12(.tansiq.incident.v1.CloseIncidentRequest\x1a).tansiq.incident.v1.CloseIncidentResponse\"\x03\x90\x02\x02\x12n\n\x0eWatchIncidents\x12).tansiq.incident.v1.WatchIncidentsRequest\x1a*.tansiq.incident.v1.WatchIncidentsResponse\"\x03\x90\x02\x01\x30\x01\x42>Z<github.com/tansiq/tansiq/proto/tansiq/incident/v1;incidentv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.incident.v1.incident_service_pb2', globals())
@@ -52,36 +52,36 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _INCIDENTSERVICE.methods_by_name['CloseIncident']._serialized_options = b'\220\002\002'
   _INCIDENTSERVICE.methods_by_name['WatchIncidents']._options = None
   _INCIDENTSERVICE.methods_by_name['WatchIncidents']._serialized_options = b'\220\002\001'
-  _CHANGETYPE._serialized_start=1902
-  _CHANGETYPE._serialized_end=2024
+  _CHANGETYPE._serialized_start=1930
+  _CHANGETYPE._serialized_end=2052
   _CREATEINCIDENTREQUEST._serialized_start=228
   _CREATEINCIDENTREQUEST._serialized_end=378
   _GETINCIDENTREQUEST._serialized_start=380
   _GETINCIDENTREQUEST._serialized_end=449
-  _LISTINCIDENTSREQUEST._serialized_start=451
-  _LISTINCIDENTSREQUEST._serialized_end=557
-  _LISTINCIDENTSRESPONSE._serialized_start=559
-  _LISTINCIDENTSRESPONSE._serialized_end=682
-  _UPDATEINCIDENTREQUEST._serialized_start=685
-  _UPDATEINCIDENTREQUEST._serialized_end=868
-  _CONFIRMINCIDENTREQUEST._serialized_start=870
-  _CONFIRMINCIDENTREQUEST._serialized_end=994
-  _CLOSEINCIDENTREQUEST._serialized_start=997
-  _CLOSEINCIDENTREQUEST._serialized_end=1143
-  _WATCHINCIDENTSREQUEST._serialized_start=1145
-  _WATCHINCIDENTSREQUEST._serialized_end=1237
-  _WATCHINCIDENTSRESPONSE._serialized_start=1240
-  _WATCHINCIDENTSRESPONSE._serialized_end=1483
-  _CREATEINCIDENTRESPONSE._serialized_start=1485
-  _CREATEINCIDENTRESPONSE._serialized_end=1567
-  _GETINCIDENTRESPONSE._serialized_start=1569
-  _GETINCIDENTRESPONSE._serialized_end=1648
-  _UPDATEINCIDENTRESPONSE._serialized_start=1650
-  _UPDATEINCIDENTRESPONSE._serialized_end=1732
-  _CONFIRMINCIDENTRESPONSE._serialized_start=1734
-  _CONFIRMINCIDENTRESPONSE._serialized_end=1817
-  _CLOSEINCIDENTRESPONSE._serialized_start=1819
-  _CLOSEINCIDENTRESPONSE._serialized_end=1900
-  _INCIDENTSERVICE._serialized_start=2027
-  _INCIDENTSERVICE._serialized_end=2804
+  _LISTINCIDENTSREQUEST._serialized_start=452
+  _LISTINCIDENTSREQUEST._serialized_end=585
+  _LISTINCIDENTSRESPONSE._serialized_start=587
+  _LISTINCIDENTSRESPONSE._serialized_end=710
+  _UPDATEINCIDENTREQUEST._serialized_start=713
+  _UPDATEINCIDENTREQUEST._serialized_end=896
+  _CONFIRMINCIDENTREQUEST._serialized_start=898
+  _CONFIRMINCIDENTREQUEST._serialized_end=1022
+  _CLOSEINCIDENTREQUEST._serialized_start=1025
+  _CLOSEINCIDENTREQUEST._serialized_end=1171
+  _WATCHINCIDENTSREQUEST._serialized_start=1173
+  _WATCHINCIDENTSREQUEST._serialized_end=1265
+  _WATCHINCIDENTSRESPONSE._serialized_start=1268
+  _WATCHINCIDENTSRESPONSE._serialized_end=1511
+  _CREATEINCIDENTRESPONSE._serialized_start=1513
+  _CREATEINCIDENTRESPONSE._serialized_end=1595
+  _GETINCIDENTRESPONSE._serialized_start=1597
+  _GETINCIDENTRESPONSE._serialized_end=1676
+  _UPDATEINCIDENTRESPONSE._serialized_start=1678
+  _UPDATEINCIDENTRESPONSE._serialized_end=1760
+  _CONFIRMINCIDENTRESPONSE._serialized_start=1762
+  _CONFIRMINCIDENTRESPONSE._serialized_end=1845
+  _CLOSEINCIDENTRESPONSE._serialized_start=1847
+  _CLOSEINCIDENTRESPONSE._serialized_end=1928
+  _INCIDENTSERVICE._serialized_start=2055
+  _INCIDENTSERVICE._serialized_end=2832
 # @@protoc_insertion_point(module_scope)

@@ -89,15 +89,26 @@ export declare type ListIncidentsRequest = Message<"tansiq.incident.v1.ListIncid
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: occur_time (>, >=, <, <= with an
-   * RFC 3339 time), kind (= an IncidentKind name), state (= an IncidentState name),
-   * governorate, district, reporting_force (=), place.latitude and place.longitude
-   * (>, >=, <, <=: a bounding box). Example:
-   * occur_time >= "2021-11-27T00:00:00Z" AND governorate = "Nineveh" AND kind = INCIDENT_KIND_ARMED_ATTACK
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: occur_time (=, >, >=, <, <= with an RFC 3339 time), kind and state (=, != an
+   * IncidentKind or IncidentState name), governorate (=, != or : a governorate; an incident
+   * matches if any of its governorates does; governorate:* asks for one), district,
+   * reporting_force (=, !=), place.latitude and place.longitude (>, >=, <, <=: a bounding
+   * box). Example:
+   * occur_time >= "2021-11-27T00:00:00Z" AND (governorate = "Nineveh" OR kind = INCIDENT_KIND_IED)
    *
    * @generated from field: string filter = 3;
    */
   filter: string;
+
+  /**
+   * AIP-132: "occur_time desc" (the default: newest first), "occur_time" (oldest first),
+   * "update_time desc" (latest changed first) or "update_time". Ties are broken on name. A
+   * page_token is valid only with the filter and order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 4;
+   */
+  orderBy: string;
 };
 
 /**
@@ -113,7 +124,7 @@ export declare const ListIncidentsRequestSchema: GenMessage<ListIncidentsRequest
  */
 export declare type ListIncidentsResponse = Message<"tansiq.incident.v1.ListIncidentsResponse"> & {
   /**
-   * The incidents, newest occur_time first.
+   * The incidents, in the order asked (newest occur_time first by default).
    *
    * @generated from field: repeated tansiq.incident.v1.Incident incidents = 1;
    */
