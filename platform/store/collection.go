@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 )
 
 // Timing tunes a collection's follower. The zero value of a field keeps its default.
@@ -218,7 +219,7 @@ func (c *Collection[T]) CreateChecked(ctx context.Context, d *Doc[T], check func
 			}
 		}
 		nd := *d
-		now := c.now().UTC().Truncate(time.Millisecond)
+		now := reqcheck.Stored(c.now())
 		nd.CreateTime, nd.UpdateTime = now, now
 		nd.Etag = NewID()
 		return &entry[T]{Doc: &nd}, nil, nil
@@ -315,7 +316,7 @@ func (c *Collection[T]) UpdateAuthorized(ctx context.Context, ch Change, authori
 		d.remember(ch.RequestID, ch.RequestHash)
 		d.Etag = NewID()
 		d.Change = ch.Verb
-		d.UpdateTime = c.now().UTC().Truncate(time.Millisecond)
+		d.UpdateTime = reqcheck.Stored(c.now())
 		return &entry[T]{Doc: d}, nil, nil
 	})
 }
@@ -339,7 +340,7 @@ func deletion[T any](cur *Doc[T], now time.Time) *entry[T] {
 	d := *cur
 	d.Etag = NewID()
 	d.Change = "deleted"
-	d.UpdateTime = now.UTC().Truncate(time.Millisecond)
+	d.UpdateTime = reqcheck.Stored(now)
 	return &entry[T]{Deleted: true, Doc: &d}
 }
 

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/store"
 )
 
@@ -49,7 +50,7 @@ func (l *Log) record(ctx context.Context, ch Change) {
 	// The change happened: record it even if the caller's call is being cancelled.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	ch.Time = l.now().UTC().Truncate(time.Millisecond)
+	ch.Time = reqcheck.Stored(l.now())
 	if err := l.put(ctx, ch); err != nil {
 		l.log.Warn("picture change not recorded", "zone", ch.Zone, "error", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/tansiq/tansiq/gateway/internal/check"
+	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 )
 
@@ -98,7 +98,7 @@ func TestFollowFromPositionAndResume(t *testing.T) {
 
 func TestFollowRefusesBadTokens(t *testing.T) {
 	l := newLog(t)
-	if _, err := follow(t, l, "not a token!", 1); status.Code(check.ToStatus(err)) != codes.InvalidArgument {
+	if _, err := follow(t, l, "not a token!", 1); status.Code(apperr.ToStatus(err, "test")) != codes.InvalidArgument {
 		t.Errorf("bad token: %v, want INVALID_ARGUMENT", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/types"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
@@ -32,16 +33,13 @@ func FromIncident(in *incidentv1.Incident) Placement {
 		Name:       in.GetName(),
 		Title:      in.GetTitle(),
 		Kind:       in.GetKind().String(),
-		OccurTime:  stored(in.GetOccurTime().AsTime()),
+		OccurTime:  reqcheck.Stored(in.GetOccurTime().AsTime()),
 		Place:      types.PlaceFromProto(in.GetPlace()),
 		Casualties: in.GetCasualties().GetTotal(),
 		State:      in.GetState().String(),
-		UpdateTime: stored(in.GetUpdateTime().AsTime()),
+		UpdateTime: reqcheck.Stored(in.GetUpdateTime().AsTime()),
 	}
 }
-
-// stored is t as the store keeps it, so a placement read back compares equal.
-func stored(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
 // same reports whether p and q hold the same incident fields and zones (PlaceTime aside).
 func same(p, q Placement) bool {

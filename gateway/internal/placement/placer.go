@@ -10,6 +10,7 @@ import (
 	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/geo"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
@@ -70,7 +71,7 @@ func (p *Placer) put(ctx context.Context, pl, old Placement, found bool, skip st
 		p.mem.Put(old) // memory may not have it yet (at start)
 		return nil
 	}
-	pl.PlaceTime = p.now().UTC().Truncate(time.Millisecond)
+	pl.PlaceTime = reqcheck.Stored(p.now())
 	if err := p.store.Put(ctx, pl); err != nil {
 		return err
 	}
