@@ -92,6 +92,8 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	callDeadline := config.Duration(fs, "default-deadline", "TANSIQ_DEFAULT_DEADLINE", server.DefaultCallDeadline, "deadline given to a unary call that carries none (negative: none)")
 	healthListen := config.String(fs, "health-listen", "TANSIQ_HEALTH_LISTEN", "", "also serve plaintext gRPC health here (for probes when the main port is TLS)")
 	maxRecv := config.Int(fs, "max-recv-bytes", "TANSIQ_MAX_RECV_BYTES", 4<<20, "largest request message accepted")
+	logKeep := config.Int(fs, "store-log-keep", "TANSIQ_STORE_LOG_KEEP", 10000, "change-log entries kept at least, per collection (older watch positions must list again)")
+	logKeepFor := config.Duration(fs, "store-log-keep-for", "TANSIQ_STORE_LOG_KEEP_FOR", time.Hour, "change-log entries younger than this are kept")
 	sec := securityFlags(fs)
 	metrics := metricsFlags(fs)
 	if o.Flags != nil {
@@ -122,6 +124,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	}
 	defer func() { _ = stopMetrics(context.Background()) }()
 
+	store.SetDefaults(store.Timing{Keep: *logKeep, KeepFor: *logKeepFor})
 	db, err := store.Open(ctx, store.Options{URI: *mongoURI, DataDir: *dataDir, Database: *database})
 	if err != nil {
 		return err

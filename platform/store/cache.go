@@ -63,9 +63,14 @@ func (s *cache[T]) seqOf(name string) int64 {
 	return s.gone[name].Seq
 }
 
-// load fills an empty cache with stored documents and tombstones, then builds the orders
-// and indexes once.
-func (s *cache[T]) load(docs []*Doc[T], gone []tombstone, pos int64) {
+// reset empties the cache and loads it with stored documents and tombstones at position
+// pos, then builds the orders and indexes once. Watchers are woken: their changes are no
+// longer in the ring, so they continue from the cache's state.
+func (s *cache[T]) reset(docs []*Doc[T], gone []tombstone, pos int64) {
+	s.docs, s.gone, s.requests, s.ring = map[string]*Doc[T]{}, map[string]tombstone{}, map[string]string{}, nil
+	for _, ix := range s.indexes {
+		ix.names = map[string]map[string]struct{}{}
+	}
 	for _, d := range docs {
 		s.docs[d.Name] = d
 		s.requests[d.RequestID] = d.Name
@@ -93,6 +98,8 @@ func (s *cache[T]) load(docs []*Doc[T], gone []tombstone, pos int64) {
 			ix.add(d)
 		}
 	}
+	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 // apply adds the log entry e, which must be the next one (e.Seq == pos+1; older ones are

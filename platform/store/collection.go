@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -15,7 +16,8 @@ import (
 	"github.com/tansiq/tansiq/platform/reqcheck"
 )
 
-// Timing tunes a collection's follower. The zero value of a field keeps its default.
+// Timing tunes a collection's follower. The zero value of a field keeps the process's
+// default (SetDefaults), else the built-in one.
 type Timing struct {
 	// Poll is how often the follower reads the log for other processes' changes: the
 	// time within which replicas converge. Default 200ms.
@@ -29,21 +31,48 @@ type Timing struct {
 	// Ring is how many recent changes the cache keeps for watchers; a watcher further
 	// behind is dropped. Default 4096.
 	Ring int
+	// Keep and KeepFor bound the change log: an entry is pruned once it is materialised,
+	// Keep newer entries exist and it is older than KeepFor. A watcher resuming from an
+	// older position is told to list again (ErrResumeTokenExpired). Defaults 10,000 and 1h:
+	// an hour covers a restart, a rolling upgrade or a network outage of a replica or a
+	// client, which then resume without re-listing; 10,000 lets a quiet system's watchers
+	// resume after days; and the log's size is bounded by the larger of 10,000 entries and
+	// an hour's changes, not by the system's age. KeepFor is also the safety margin of
+	// pruning across processes (see prune.go): it is at least twice Settle.
+	Keep    int
+	KeepFor time.Duration
+	// PruneEvery is how often each process prunes the log. Default 1 minute.
+	PruneEvery time.Duration
 }
 
+// defaults are the process's defaults for every collection (SetDefaults).
+var defaults Timing
+
+// SetDefaults sets the timing every collection of this process takes where its own Timing
+// leaves a field zero (a server sets the log's retention from its flags). Call it before
+// any collection is made.
+func SetDefaults(t Timing) { defaults = t }
+
 func (t Timing) withDefaults() Timing {
-	if t.Poll <= 0 {
-		t.Poll = 200 * time.Millisecond
+	pick := func(v, process, builtin time.Duration) time.Duration {
+		switch {
+		case v > 0:
+			return v
+		case process > 0:
+			return process
+		}
+		return builtin
 	}
-	if t.WriteTimeout <= 0 {
-		t.WriteTimeout = 4 * time.Second
-	}
+	t.Poll = pick(t.Poll, defaults.Poll, 200*time.Millisecond)
+	t.WriteTimeout = pick(t.WriteTimeout, defaults.WriteTimeout, 4*time.Second)
+	t.Settle = pick(t.Settle, defaults.Settle, 0)
 	if t.Settle <= t.WriteTimeout {
 		t.Settle = t.WriteTimeout + time.Second
 	}
-	if t.Ring <= 0 {
-		t.Ring = 4096
-	}
+	t.Ring = int(pick(time.Duration(t.Ring), time.Duration(defaults.Ring), 4096))
+	t.Keep = int(pick(time.Duration(t.Keep), time.Duration(defaults.Keep), 10000))
+	t.KeepFor = max(pick(t.KeepFor, defaults.KeepFor, time.Hour), 2*t.Settle)
+	t.PruneEvery = pick(t.PruneEvery, defaults.PruneEvery, time.Minute)
 	return t
 }
 
@@ -71,6 +100,8 @@ type Collection[T any] struct {
 	pendMu    sync.Mutex     // guards pending
 	pending   []pendingEntry // applied entries above the checkpoint, in sequence order
 	checkAt   int64          // the checkpoint as last written
+	freshAt   atomic.Int64   // when (unix ns) no entry after the cache's position existed
+	horizon   atomic.Int64   // every log entry up to it may be pruned
 
 	orderDecls map[string]func(a, b *Doc[T]) bool
 	indexDecls map[string]func(*Doc[T]) []string
@@ -369,6 +400,14 @@ func (c *Collection[T]) commit(ctx context.Context, name string, decide build[T]
 		return nil, failed(ctx, "commit "+name, ctx.Err())
 	}
 	release := func() { <-c.commitSem }
+	if c.stale() {
+		// Entries after this cache's position may have been pruned: its p+1 must not be
+		// a pruned sequence number (prune.go).
+		if err := c.catchUp(ctx); err != nil {
+			release()
+			return nil, failed(ctx, "read log of "+c.coll.Name(), err)
+		}
+	}
 	caughtUp := false
 	for attempt := 0; ; attempt++ {
 		c.state.mu.RLock()
@@ -402,6 +441,7 @@ func (c *Collection[T]) commit(ctx context.Context, name string, decide build[T]
 		cancel()
 		if err == nil {
 			c.apply(e)
+			c.fresh(e.Time) // p+2, if written, was decided after this entry existed
 			release()
 			c.materialise(ctx, name, e.Seq)
 			return clone(e.Doc), nil

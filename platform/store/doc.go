@@ -70,6 +70,20 @@
 // check repairs them before the checkpoint passes. The cache is never affected: it applies
 // entries in sequence order only.
 //
+// # Pruning the log
+//
+// An entry is deleted once no reader needs it: it is materialised (at or below the
+// checkpoint), Timing.Keep newer entries exist, and it is older than Timing.KeepFor (10,000
+// and an hour by default; flags --store-log-keep and --store-log-keep-for). Every process
+// prunes, in blocks of 256 entries by _id, marking each block in "counters" before it
+// deletes it. A process that saw the end of the log less than KeepFor/2 ago knows a missing
+// entry is not written yet; one that was away longer checks the block's mark and, if it is
+// there, reloads its cache from the materialised collection before it decides anything,
+// so it never reuses a pruned sequence number (prune.go). Watchers are served from the
+// cache, but a resume token older than what the log keeps is refused with OUT_OF_RANGE
+// (RESUME_TOKEN_EXPIRED): the client lists again and watches from there, as from the
+// Kubernetes watch cache's 410 Gone. Tombstones ("things_gone") are kept.
+//
 // # Watching
 //
 // Follow serves every watcher from the cache: each reads the ring of recent changes with
@@ -78,7 +92,8 @@
 // change while the ring holds them; beyond the ring, the current state of each document
 // changed since, in sequence order). The at-least-once window is therefore only what the
 // client received and did not record. A watcher that falls behind the ring is ended with
-// WATCHER_TOO_SLOW (RESOURCE_EXHAUSTED) and resumes from its last token.
+// WATCHER_TOO_SLOW (RESOURCE_EXHAUSTED) and resumes from its last token; one resuming
+// from before the pruned log is ended with ErrResumeTokenExpired.
 package store
 
 import (

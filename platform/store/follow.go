@@ -42,33 +42,57 @@ func (c *Collection[T]) ready(ctx context.Context) error {
 	c.loaded = true
 	fctx, stop := context.WithCancel(context.Background())
 	c.stop, c.stopped = stop, make(chan struct{})
-	go follow(fctx, weak.Make(c), c.timing.Poll, c.stopped)
+	go follow(fctx, weak.Make(c), c.timing, c.stopped)
 	return nil
 }
 
-// load fills the cache: the checkpoint first (every log entry up to it is materialised),
-// then the materialised documents and tombstones, then the log after the checkpoint, in
-// order. A document materialised at a state newer than an entry keeps it.
+// load fills the cache for the first time and makes it catch up with the log.
 func (c *Collection[T]) load(ctx context.Context) error {
-	base, found, err := c.readCheckpoint(ctx)
+	c.state = newCache[T](c.timing.Ring)
+	for name, less := range c.orderDecls {
+		c.state.orders[name] = &order[T]{less: less}
+	}
+	for name, keys := range c.indexDecls {
+		c.state.indexes[name] = &index[T]{keys: keys, names: map[string]map[string]struct{}{}}
+	}
+	c.syncSem <- struct{}{} // nobody else uses the collection before it is loaded
+	defer func() { <-c.syncSem }()
+	base, err := c.fill(ctx)
 	if err != nil {
 		return err
+	}
+	c.checkAt = base
+	return c.readForward(ctx)
+}
+
+// fill (re)loads the cache from the materialised collection: the checkpoint first (every
+// log entry up to it is materialised), then the documents and tombstones; readForward then
+// applies the log after it, in order (a document materialised at a state newer than an
+// entry keeps it). It returns the position loaded. The caller holds syncSem.
+func (c *Collection[T]) fill(ctx context.Context) (int64, error) {
+	base, found, err := c.readCheckpoint(ctx)
+	if err != nil {
+		return 0, err
+	}
+	pruned, err := c.findHorizon(ctx)
+	if err != nil {
+		return 0, err
 	}
 	var docs []*Doc[T]
 	cur, err := c.coll.Find(ctx, bson.D{})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := cur.All(ctx, &docs); err != nil {
-		return err
+		return 0, err
 	}
 	var gone []tombstone
 	cur, err = c.gone.Find(ctx, bson.D{})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := cur.All(ctx, &gone); err != nil {
-		return err
+		return 0, err
 	}
 	if !found {
 		// A store written before the log existed: its log starts after the highest
@@ -81,24 +105,25 @@ func (c *Collection[T]) load(ctx context.Context) error {
 			base, _, err = c.readCheckpoint(ctx)
 		}
 		if err != nil {
-			return err
+			return 0, err
 		}
 	}
-	c.state = newCache[T](c.timing.Ring)
-	for name, less := range c.orderDecls {
-		c.state.orders[name] = &order[T]{less: less}
-	}
-	for name, keys := range c.indexDecls {
-		c.state.indexes[name] = &index[T]{keys: keys, names: map[string]map[string]struct{}{}}
-	}
-	c.state.load(docs, gone, base)
-	c.checkAt = base
-	return c.catchUp(ctx)
+	// Pruning passes only materialised entries, so the horizon is materialised too (the
+	// stored checkpoint may have been left below it by two raises at once).
+	base = max(base, pruned)
+	c.state.mu.Lock()
+	c.state.reset(docs, gone, base)
+	c.state.mu.Unlock()
+	// Until readForward has seen the end of the log, the entries after base may be being
+	// pruned: it checks their mark.
+	c.freshAt.Store(0)
+	return base, nil
 }
 
 // catchUp applies the log entries after the cache's position, reading them by _id until
 // the first that does not exist. Entries are dense: a writer takes sequence n+1 only after
-// it has seen n, so no later entry exists when n+1 does not.
+// it has seen n, so no later entry exists when n+1 does not (unless n+1 was pruned: see
+// readForward).
 func (c *Collection[T]) catchUp(ctx context.Context) error {
 	// Not a mutex: the follower may hold it while the store is away, and a caller waiting
 	// behind it must still give up at its own deadline.
@@ -108,15 +133,46 @@ func (c *Collection[T]) catchUp(ctx context.Context) error {
 		return ctx.Err()
 	}
 	defer func() { <-c.syncSem }()
-	for {
+	return c.readForward(ctx)
+}
+
+// maxRefills bounds the reloads of one catch-up (each needs pruning to overtake the load).
+const maxRefills = 3
+
+// readForward is catchUp's loop; the caller holds syncSem. A missing entry ends it, unless
+// this process is stale (prune.go) and the entry's block is marked pruned: then the cache
+// is reloaded from the materialised collection and the log read on from there.
+func (c *Collection[T]) readForward(ctx context.Context) error {
+	for refills := 0; ; {
+		start := c.now()
 		c.state.mu.RLock()
 		next := c.state.pos + 1
 		c.state.mu.RUnlock()
 		e, ok, err := c.readEntry(ctx, next)
-		if err != nil || !ok {
+		if err != nil {
 			return err
 		}
-		c.apply(e)
+		if ok {
+			c.apply(e)
+			continue
+		}
+		if c.stale() {
+			pruned, err := c.prunedAt(ctx, next)
+			if err != nil {
+				return err
+			}
+			if pruned {
+				if refills++; refills > maxRefills {
+					return fmt.Errorf("log of %s: pruned faster than it can be loaded", c.coll.Name())
+				}
+				if _, err := c.fill(ctx); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		c.fresh(start)
+		return nil
 	}
 }
 
@@ -130,14 +186,15 @@ func (c *Collection[T]) apply(e *entry[T]) {
 	}
 }
 
-// follow is the collection's one follower: it polls the log every poll, and moves the
-// checkpoint, until ctx ends or the collection is garbage (it holds the collection only
-// weakly between polls, so a collection dropped without Close, as in tests, stops costing
-// the store anything).
-func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], poll time.Duration, done chan struct{}) {
+// follow is the collection's one follower: it polls the log every Poll, moves the
+// checkpoint and, every PruneEvery, prunes the log, until ctx ends or the collection is
+// garbage (it holds the collection only weakly between polls, so a collection dropped
+// without Close, as in tests, stops costing the store anything).
+func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], timing Timing, done chan struct{}) {
 	defer close(done)
-	tick := time.NewTicker(poll)
+	tick := time.NewTicker(timing.Poll)
 	defer tick.Stop()
+	pruned := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -149,8 +206,9 @@ func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], poll tim
 			return
 		}
 		// A failure (the store is away) is retried at the next tick.
-		if c.catchUp(ctx) == nil {
-			_ = c.settle(ctx)
+		if c.catchUp(ctx) == nil && c.settle(ctx) == nil && time.Since(pruned) >= timing.PruneEvery {
+			pruned = time.Now()
+			_ = c.prune(ctx)
 		}
 	}
 }

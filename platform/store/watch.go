@@ -58,7 +58,7 @@ var ErrWatcherTooSlow = &apperr.Error{Kind: apperr.KindResourceExhausted, Reason
 // with Change "deleted"). Nothing at or before the position is sent again, except when
 // the client did not keep the token of a change it received (at least once). send gets the
 // cache's own document: it must not modify it. A watcher that falls behind the ring ends
-// with ErrWatcherTooSlow.
+// with ErrWatcherTooSlow; a token older than the log keeps is ErrResumeTokenExpired.
 func (c *Collection[T]) Follow(ctx context.Context, token string, fromNow bool, send func(d *Doc[T], token string) error) error {
 	var pos int64
 	if token != "" {
@@ -70,6 +70,9 @@ func (c *Collection[T]) Follow(ctx context.Context, token string, fromNow bool, 
 	}
 	if err := c.ready(ctx); err != nil {
 		return err
+	}
+	if token != "" && pos < c.horizon.Load() {
+		return ErrResumeTokenExpired
 	}
 	if token == "" && fromNow {
 		c.state.mu.RLock()

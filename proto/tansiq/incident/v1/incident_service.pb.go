@@ -535,7 +535,9 @@ func (x *CloseIncidentRequest) GetRequestId() string {
 type WatchIncidentsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Where to start: a resume_token from an earlier response. Empty starts from the
-	// beginning, so the first responses replay every stored incident.
+	// beginning, so the first responses replay every stored incident. A token older than
+	// the changes the service keeps (at least the latest 10,000 and the last hour, see the
+	// README) is OUT_OF_RANGE with reason RESUME_TOKEN_EXPIRED: watch again without it.
 	ResumeToken string `protobuf:"bytes,1,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
 	// Start from now instead: no replay. Ignored when resume_token is set.
 	StartAtNow    bool `protobuf:"varint,2,opt,name=start_at_now,json=startAtNow,proto3" json:"start_at_now,omitempty"`

@@ -262,7 +262,9 @@ export declare const CloseIncidentRequestSchema: GenMessage<CloseIncidentRequest
 export declare type WatchIncidentsRequest = Message<"tansiq.incident.v1.WatchIncidentsRequest"> & {
   /**
    * Where to start: a resume_token from an earlier response. Empty starts from the
-   * beginning, so the first responses replay every stored incident.
+   * beginning, so the first responses replay every stored incident. A token older than
+   * the changes the service keeps (at least the latest 10,000 and the last hour, see the
+   * README) is OUT_OF_RANGE with reason RESUME_TOKEN_EXPIRED: watch again without it.
    *
    * @generated from field: string resume_token = 1;
    */
