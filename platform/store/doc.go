@@ -75,7 +75,7 @@
 // An entry is deleted once no reader needs it: it is materialised (at or below the
 // checkpoint), Timing.Keep newer entries exist, and it is older than Timing.KeepFor (10,000
 // and an hour by default; flags --store-log-keep and --store-log-keep-for). Every process
-// prunes, in blocks of 256 entries by _id, marking each block in "counters" before it
+// prunes, in blocks of 64 entries by _id, marking each block in "counters" before it
 // deletes it. A process that saw the end of the log less than KeepFor/2 ago knows a missing
 // entry is not written yet; one that was away longer checks the block's mark and, if it is
 // there, reloads its cache from the materialised collection before it decides anything,

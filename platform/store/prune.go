@@ -33,7 +33,7 @@ import (
 // cache from the materialised collection before it decides or inserts anything: so it
 // never re-inserts a pruned sequence number, and converges. This rests on clocks agreeing
 // to within KeepFor/2 and on no process stalling for KeepFor/2 inside one write.
-const pruneBlock = 256
+const pruneBlock = 64
 
 // ErrResumeTokenExpired ends a watch resumed from a position older than the log keeps: the
 // client starts again from a snapshot (a watch without a token), as a Kubernetes client

@@ -33,7 +33,7 @@ func TestPrunedLogStillConverges(t *testing.T) {
 	lagging.Poll = time.Hour // it never follows on its own
 	behind := replicasOn(t, db, 1, lagging)[0]
 
-	const edits = 600 // more than two blocks of the log
+	const edits = 150 // more than two blocks of the log (64 entries each)
 	for i := 1; i <= edits; i++ {
 		// Retried with its request id on UNAVAILABLE, as clients do: on a busy machine a
 		// write may outlast fast's WriteTimeout.
@@ -53,7 +53,7 @@ func TestPrunedLogStillConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Pruning goes by whole blocks (256 entries), the oldest first, never into the latest
+	// Pruning goes by whole blocks (64 entries), the oldest first, never into the latest
 	// Keep entries.
 	log := db.Collection("notes_log")
 	deadline := time.Now().Add(30 * time.Second)
@@ -65,7 +65,7 @@ func TestPrunedLogStillConverges(t *testing.T) {
 		if kept < int64(timing.Keep) {
 			t.Fatalf("%d of %d entries kept: want at least Keep (%d)", kept, top, timing.Keep)
 		}
-		if kept <= top-256 {
+		if kept <= top-64 {
 			break
 		}
 		if time.Now().After(deadline) {
