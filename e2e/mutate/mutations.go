@@ -5,6 +5,14 @@ package main
 // breaks changes, update the edit here.
 var mutations = []mutation{
 	{
+		Guarantee: "Durability",
+		Break:     "acknowledge a write whose log insert (the commit point) failed",
+		Edits: []edit{{File: "platform/store/collection.go",
+			From: "\t\tif !mongo.IsDuplicateKeyError(err) {\n\t\t\trelease()\n\t\t\treturn nil, failed(ctx, \"commit \"+name, err)\n",
+			To:   "\t\tif !mongo.IsDuplicateKeyError(err) {\n\t\t\tc.apply(e)\n\t\t\trelease()\n\t\t\treturn clone(e.Doc), nil\n"}},
+		Checks: []check{{Dir: "platform", Pkg: "./store/", Test: "TestAcknowledgedWritesSurviveARestart"}},
+	},
+	{
 		Guarantee: "Idempotent writes",
 		Break:     "skip the request-id look-up of a create",
 		Edits: []edit{{File: "platform/store/collection.go",
