@@ -48,6 +48,10 @@ func (c *Collection[T]) CreateMany(ctx context.Context, docs []*Doc[T]) (int, er
 	case <-ctx.Done():
 		return 0, failed(ctx, "commit batch", ctx.Err())
 	}
+	if err := c.refresh(ctx); err != nil {
+		<-c.commitSem
+		return 0, failed(ctx, "read log of "+c.coll.Name(), err)
+	}
 	stored := 0
 	for attempt := 0; ; attempt++ {
 		entries, err := c.decideBatch(docs)
@@ -62,6 +66,7 @@ func (c *Collection[T]) CreateMany(ctx context.Context, docs []*Doc[T]) (int, er
 			for _, e := range entries {
 				c.apply(e.(*entry[T]))
 			}
+			c.fresh(entries[0].(*entry[T]).Time) // as in commit
 			<-c.commitSem
 			c.materialiseBatch(ctx, entries)
 			return stored + len(entries), nil

@@ -400,13 +400,9 @@ func (c *Collection[T]) commit(ctx context.Context, name string, decide build[T]
 		return nil, failed(ctx, "commit "+name, ctx.Err())
 	}
 	release := func() { <-c.commitSem }
-	if c.stale() {
-		// Entries after this cache's position may have been pruned: its p+1 must not be
-		// a pruned sequence number (prune.go).
-		if err := c.catchUp(ctx); err != nil {
-			release()
-			return nil, failed(ctx, "read log of "+c.coll.Name(), err)
-		}
+	if err := c.refresh(ctx); err != nil {
+		release()
+		return nil, failed(ctx, "read log of "+c.coll.Name(), err)
 	}
 	caughtUp := false
 	for attempt := 0; ; attempt++ {

@@ -64,6 +64,15 @@ func (c *Collection[T]) stale() bool {
 	return c.now().Sub(time.Unix(0, c.freshAt.Load())) >= c.timing.KeepFor/2
 }
 
+// refresh makes a stale process read the log forward before it decides a commit, so that
+// the sequence number it takes next is not a pruned one.
+func (c *Collection[T]) refresh(ctx context.Context) error {
+	if !c.stale() {
+		return nil
+	}
+	return c.catchUp(ctx)
+}
+
 // fresh records that at t no entry after this process's position existed.
 func (c *Collection[T]) fresh(t time.Time) { c.freshAt.Store(t.UnixNano()) }
 
