@@ -3,7 +3,10 @@ package domain
 import "github.com/tansiq/tansiq/platform/apperr"
 
 // The joint rules: who decides what between the two forces once a meeting has taken place.
-// They are kept here together so that one reading shows every one of them.
+// They are kept here together so that one reading shows every one of them. The handler
+// checks each inside the store's compare-and-swap of the record it guards (the item, the
+// meeting, the decision), on the version that write replaces, so they hold with any number
+// of service replicas on one store.
 //
 //   - An action item's status is its owner force's: only that force marks it done, and only
 //     that force reopens it (StatusForce). Others may add notes.
