@@ -379,3 +379,16 @@ func quoteBareValues(e *expr.Expr) {
 		}
 	}
 }
+
+// All is the filter that holds when every one of conds does, for filters a program writes
+// rather than parses (a test's, or a caller's scope); with none it matches every record.
+func All(conds ...Typed) Filter {
+	if len(conds) == 0 {
+		return Filter{}
+	}
+	root := &Expr{Kind: And}
+	for _, c := range conds {
+		root.Args = append(root.Args, &Expr{Kind: Compare, Cmp: c})
+	}
+	return Filter{Root: root}
+}

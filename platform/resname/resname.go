@@ -18,6 +18,7 @@ const (
 	Unit       = "forces/{force}/units/{unit}"
 	Person     = "forces/{force}/people/{person}"
 	TakBinding = "forces/{force}/takBindings/{tak_binding}"
+	Area       = "forces/{force}/units/{unit}/areas/{area}"
 	Incident   = "incidents/{incident}"
 	Meeting    = "meetings/{meeting}"
 	Decision   = "meetings/{meeting}/decisions/{decision}"
@@ -31,7 +32,7 @@ const (
 var idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
 
 // IDRule says what a valid id is, for field violations.
-const IDRule = "must be 4-63 characters of a-z, 0-9 and -, starting with a letter"
+const IDRule = "must be 4-63 characters of a-z, 0-9 and -, starting with a letter and not ending with -"
 
 // ValidID reports whether id can be a segment of a resource name.
 func ValidID(id string) bool { return idPattern.MatchString(id) }

@@ -21,25 +21,3 @@ func TestForceOf(t *testing.T) {
 		}
 	}
 }
-
-func TestNamePatterns(t *testing.T) {
-	tests := []struct {
-		name                string
-		force, unit, person bool
-	}{
-		{"forces/iraqi-army", true, false, false},
-		{"forces/-", false, false, false},
-		{"forces/Iraqi", false, false, false},
-		{"forces/iraqi-army/units/joint-operations-command", false, true, false},
-		{"forces/iraqi-army/people/nineveh-operations-commander", false, false, true},
-		{"forces/iraqi-army/units/bad-", false, false, false},
-		{"forces/iraqi-army/people/9lives", false, false, false},
-	}
-	for _, tt := range tests {
-		got := [3]bool{IsForceName(tt.name), IsUnitName(tt.name), IsPersonName(tt.name)}
-		want := [3]bool{tt.force, tt.unit, tt.person}
-		if got != want {
-			t.Errorf("%q: force/unit/person = %v, want %v", tt.name, got, want)
-		}
-	}
-}

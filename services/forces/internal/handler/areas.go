@@ -2,7 +2,7 @@ package handler
 
 import (
 	"context"
-	"regexp"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -11,6 +11,7 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/shape"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
@@ -29,11 +30,7 @@ type AreaServer struct {
 // mistake (an end year typed wrong), and is refused.
 const MaxAreaWindow = 10 * 366 * 24 * time.Hour
 
-var (
-	areaPattern   = regexp.MustCompile(`^(forces/[a-z][a-z0-9-]{2,61}[a-z0-9]/units/[a-z][a-z0-9-]{2,61}[a-z0-9])/areas/[a-z][a-z0-9-]{2,61}[a-z0-9]$`)
-	areaName      = nameRule{areaPattern.MatchString, `"forces/{force}/units/{unit}/areas/{area}"`}
-	areaListShape = regexp.MustCompile(`^forces/(-|[a-z][a-z0-9-]{2,61}[a-z0-9])/units/(-|[a-z][a-z0-9-]{2,61}[a-z0-9])$`)
-)
+var areaName = patternRule(resname.Area)
 
 // CreateArea draws an area of responsibility for a unit.
 func (s *AreaServer) CreateArea(ctx context.Context, req *forcesv1.CreateAreaRequest) (*forcesv1.CreateAreaResponse, error) {
@@ -109,7 +106,7 @@ func timeField(v *apperr.Violations, field string, ts *timestamppb.Timestamp, re
 		v.Add(field, "is not a valid timestamp")
 		return time.Time{}
 	}
-	return ts.AsTime().UTC().Truncate(time.Millisecond)
+	return reqcheck.Stored(ts.AsTime())
 }
 
 // GetArea returns one area.
@@ -125,24 +122,23 @@ func (s *AreaServer) GetArea(ctx context.Context, req *forcesv1.GetAreaRequest) 
 func (s *AreaServer) ListAreas(ctx context.Context, req *forcesv1.ListAreasRequest) (*forcesv1.ListAreasResponse, error) {
 	h := s.h
 	var v apperr.Violations
-	m := areaListShape.FindStringSubmatch(req.GetParent())
-	switch {
-	case req.GetParent() == "":
+	// One unit's areas, a force's (its units "-") or every force's ("forces/-/units/-").
+	force, unit := "", ""
+	switch parent := req.GetParent(); {
+	case parent == "":
 		v.Add("parent", "is required")
-	case m == nil || (m[1] == "-" && m[2] != "-"):
+	case parent == "forces/-/units/-":
+	case strings.HasSuffix(parent, "/units/-") && resname.Matches(resname.Force, strings.TrimSuffix(parent, "/units/-")):
+		force = strings.TrimSuffix(parent, "/units/-")
+	case resname.Matches(resname.Unit, parent):
+		force, unit = resname.Ancestor(parent, resname.Force), parent
+	default:
 		v.Add("parent", `must look like "forces/{force}/units/{unit}", "forces/{force}/units/-" or "forces/-/units/-"`)
 	}
 	at := timeField(&v, "valid_time", req.GetValidTime(), false)
 	p := h.readPage(&v, listQuery(req.GetParent(), req.GetValidTime().String()), req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
-	}
-	force, unit := "", ""
-	if m[1] != "-" {
-		force = "forces/" + m[1]
-	}
-	if m[2] != "-" {
-		unit = req.GetParent()
 	}
 	page, next, err := listed(ctx, h, p, func(after string, limit int) ([]*forcesstore.AreaDoc, error) {
 		// The areas the caller may not read are left out before the page is cut, so a
@@ -172,7 +168,7 @@ func (s *AreaServer) EndArea(ctx context.Context, req *forcesv1.EndAreaRequest) 
 		return nil, toStatus(err)
 	}
 	if end.IsZero() {
-		end = h.now().UTC().Truncate(time.Millisecond)
+		end = reqcheck.Stored(h.now())
 	}
 	d, err := h.areas.UpdateAuthorized(ctx, store.Change{
 		Name: req.GetName(), Etag: req.GetEtag(), RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req), Verb: "ended",

@@ -139,4 +139,6 @@ func TestCreateAreaRefusesBadInput(t *testing.T) {
 	wantFailure(t, "unknown unit", err, failure{code: codes.NotFound})
 	_, err = c.ListAreas(ctx, &forcesv1.ListAreasRequest{Parent: "forces/-/units/makhmour-front"})
 	wantFailure(t, "list a unit of any force", err, failure{code: codes.InvalidArgument, fields: []string{"parent"}})
+	_, err = c.ListAreas(ctx, &forcesv1.ListAreasRequest{Parent: "forces/peshmerga"})
+	wantFailure(t, "list a force, not its units", err, failure{code: codes.InvalidArgument, fields: []string{"parent"}})
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/resname"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
-	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
 
@@ -55,7 +55,7 @@ func (h *Handler) Register(s *grpc.Server) {
 // reporter is the person calling, when the caller is a person: position reports record it.
 func reporter(ctx context.Context) string {
 	id, ok := auth.FromContext(ctx)
-	if !ok || id.IsService() || !domain.IsPersonName(id.Subject) {
+	if !ok || id.IsService() || !resname.Matches(resname.Person, id.Subject) {
 		return ""
 	}
 	return id.Subject

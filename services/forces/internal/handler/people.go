@@ -5,19 +5,12 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
-
-// personSchema is the filter ListPeople accepts, as its request documents.
-var personSchema = filter.Schema{
-	"unit": {Type: filter.String},
-	"rank": {Type: filter.String},
-}
 
 // personKind is how people are created and updated.
 func (h *Handler) personKind() kind[domain.Person, *forcesv1.Person] {
@@ -60,7 +53,7 @@ func (h *Handler) GetPerson(ctx context.Context, req *forcesv1.GetPersonRequest)
 
 // ListPeople lists the people of one force or of all, by name, a page at a time.
 func (h *Handler) ListPeople(ctx context.Context, req *forcesv1.ListPeopleRequest) (*forcesv1.ListPeopleResponse, error) {
-	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), personSchema, h.people.List)
+	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), forcesstore.PersonSchema, h.people.List)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +67,7 @@ func (h *Handler) ListPeople(ctx context.Context, req *forcesv1.ListPeopleReques
 // BatchGetPeople returns the named people, and the names that are not people (unknown or
 // malformed), each once, in the order first named.
 func (h *Handler) BatchGetPeople(ctx context.Context, req *forcesv1.BatchGetPeopleRequest) (*forcesv1.BatchGetPeopleResponse, error) {
-	found, missing, err := batchRecords(ctx, req.GetNames(), domain.IsPersonName, h.people.BatchGet)
+	found, missing, err := batchRecords(ctx, req.GetNames(), personName.valid, h.people.BatchGet)
 	if err != nil {
 		return nil, err
 	}

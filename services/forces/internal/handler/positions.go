@@ -35,7 +35,7 @@ func (h *Handler) ReportUnitPosition(ctx context.Context, req *forcesv1.ReportUn
 	}
 	p := positionFromProto(req.GetPosition())
 	p.ID = store.NewID()
-	p.ReceiveTime = now.UTC().Truncate(time.Millisecond)
+	p.ReceiveTime = reqcheck.Stored(now)
 	p.Reporter = reporter(ctx)
 	p.RequestID = req.GetRequestId()
 	p.Unit = req.GetName()
@@ -89,7 +89,7 @@ type positionCursor struct {
 func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitPositionsRequest) (*forcesv1.ListUnitPositionsResponse, error) {
 	var v apperr.Violations
 	unitName.check(&v, "parent", req.GetParent(), false)
-	conds, err := positionSchema.Check(req.GetFilter())
+	f, err := positionSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
@@ -117,7 +117,7 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 		from = &domain.Position{ReportTime: after.ReportTime, ID: after.ID}
 	}
 	docs, err := h.positions.List(ctx, d.Name, from, size+1, func(p *domain.Position) bool {
-		return matchTime(p.ReportTime, conds)
+		return f.Match(func(string) any { return p.ReportTime }) // report_time, the one field
 	})
 	if err != nil {
 		return nil, toStatus(err)
@@ -134,21 +134,6 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 		resp.Positions = append(resp.Positions, positionToProto(p.Body))
 	}
 	return resp, nil
-}
-
-// matchTime reports whether t meets every condition, each on one time field.
-func matchTime(t time.Time, conds []filter.Typed) bool {
-	for _, c := range conds {
-		cmp := t.Compare(c.Value.(time.Time))
-		ok := map[filter.Op]bool{
-			filter.Eq: cmp == 0, filter.Ne: cmp != 0, filter.Lt: cmp < 0,
-			filter.Le: cmp <= 0, filter.Gt: cmp > 0, filter.Ge: cmp >= 0,
-		}[c.Op]
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // positionFromProto converts the client-writable fields of a report.

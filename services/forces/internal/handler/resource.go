@@ -164,9 +164,9 @@ type listRequest interface {
 	GetPageToken() string
 }
 
-// lister lists up to limit records of force ("" for all) matching conds, by name, after
-// the name after.
-type lister[T any] func(ctx context.Context, force string, conds []filter.Typed, after string, limit int) ([]*store.Doc[T], error)
+// lister lists up to limit records of force ("" for all) matching the filter, by name,
+// after the name after.
+type lister[T any] func(ctx context.Context, force string, f filter.Filter, after string, limit int) ([]*store.Doc[T], error)
 
 // listRecords answers a List of one force's records (parent "forces/{force}") or every
 // force's ("forces/-") in name order, filtered by filterText under schema (nil: a method
@@ -174,10 +174,10 @@ type lister[T any] func(ctx context.Context, force string, conds []filter.Typed,
 func listRecords[T any](ctx context.Context, h *Handler, req listRequest, filterText string, schema filter.Schema, list lister[T]) ([]*store.Doc[T], string, error) {
 	var v apperr.Violations
 	listParent.check(&v, "parent", req.GetParent(), false)
-	var conds []filter.Typed
+	var f filter.Filter
 	if schema != nil {
 		var err error
-		if conds, err = schema.Check(filterText); err != nil {
+		if f, err = schema.Parse(filterText); err != nil {
 			v.Add("filter", "%v", err)
 		}
 	}
@@ -190,7 +190,7 @@ func listRecords[T any](ctx context.Context, h *Handler, req listRequest, filter
 		return nil, "", toStatus(err)
 	}
 	return listed(ctx, h, p, func(after string, limit int) ([]*store.Doc[T], error) {
-		return list(ctx, force, conds, after, limit)
+		return list(ctx, force, f, after, limit)
 	})
 }
 

@@ -5,22 +5,11 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/platform/filter"
-	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
-
-// unitSchema is the filter ListUnits accepts, as its request documents.
-var unitSchema = filter.Schema{
-	"echelon":                 {Type: filter.Enum, Values: reqcheck.EnumNames(forcesv1.Echelon_name)},
-	"parent_unit":             {Type: filter.String},
-	"readiness":               {Type: filter.Enum, Values: reqcheck.EnumNames(forcesv1.Readiness_name)},
-	"last_position.latitude":  {Type: filter.Number, Ops: filter.Ordered},
-	"last_position.longitude": {Type: filter.Number, Ops: filter.Ordered},
-}
 
 // unitKind is how units are created and updated.
 func (h *Handler) unitKind() kind[domain.Unit, *forcesv1.Unit] {
@@ -69,7 +58,7 @@ func (h *Handler) GetUnit(ctx context.Context, req *forcesv1.GetUnitRequest) (*f
 
 // ListUnits lists the units of one force or of all, by name, a page at a time.
 func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest) (*forcesv1.ListUnitsResponse, error) {
-	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), unitSchema, h.units.List)
+	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), forcesstore.UnitSchema, h.units.List)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +72,7 @@ func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest)
 // BatchGetUnits returns the named units, and the names that are not units (unknown or
 // malformed), each once, in the order first named.
 func (h *Handler) BatchGetUnits(ctx context.Context, req *forcesv1.BatchGetUnitsRequest) (*forcesv1.BatchGetUnitsResponse, error) {
-	found, missing, err := batchRecords(ctx, req.GetNames(), domain.IsUnitName, h.units.BatchGet)
+	found, missing, err := batchRecords(ctx, req.GetNames(), unitName.valid, h.units.BatchGet)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package handler
 
 import (
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
@@ -27,15 +29,11 @@ const (
 // earliest is the oldest report accepted: this system records the post-2003 conflict.
 var earliest = time.Date(2003, 1, 1, 0, 0, 0, 0, time.UTC)
 
-const idRule = "must be 4-63 characters of a-z, 0-9 and -, starting with a letter and not ending with -"
-
 func validateID(v *apperr.Violations, field, id string, required bool) {
-	switch {
-	case id == "" && required:
+	if id == "" && required {
 		v.Add(field, "is required")
-	case id != "" && !domain.ValidID(id):
-		v.Add(field, idRule)
 	}
+	resname.CheckID(v, field, id)
 }
 
 // nameRule is the shape of one kind of resource name.
@@ -45,13 +43,18 @@ type nameRule struct {
 }
 
 var (
-	forceName   = nameRule{domain.IsForceName, `"forces/{force}"`}
-	unitName    = nameRule{domain.IsUnitName, `"forces/{force}/units/{unit}"`}
-	personName  = nameRule{domain.IsPersonName, `"forces/{force}/people/{person}"`}
-	bindingName = nameRule{domain.IsTakBindingName, `"forces/{force}/takBindings/{tak_binding}"`}
+	forceName   = patternRule(resname.Force)
+	unitName    = patternRule(resname.Unit)
+	personName  = patternRule(resname.Person)
+	bindingName = patternRule(resname.TakBinding)
 	// listParent is the parent of List methods: one force, or every force.
-	listParent = nameRule{func(s string) bool { return s == domain.AllForces || domain.IsForceName(s) }, `"forces/{force}" or "forces/-"`}
+	listParent = nameRule{func(s string) bool { return s == domain.AllForces || resname.Matches(resname.Force, s) }, `"forces/{force}" or "forces/-"`}
 )
+
+// patternRule is the rule of the names that fit a resname pattern.
+func patternRule(pattern string) nameRule {
+	return nameRule{func(s string) bool { return resname.Matches(pattern, s) }, strconv.Quote(pattern)}
+}
 
 func (r nameRule) check(v *apperr.Violations, field, name string, optional bool) {
 	switch {

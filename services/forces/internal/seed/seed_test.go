@@ -6,6 +6,8 @@ import (
 
 	"github.com/peterstace/simplefeatures/geom"
 
+	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/shape"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
@@ -25,8 +27,8 @@ func TestLoadIsIdempotentAndFollowsTheRules(t *testing.T) {
 		}
 	}
 	forces, _ := s.Forces.List(ctx, "", 100)
-	units, _ := s.Units.List(ctx, "", nil, "", 100)
-	people, _ := s.People.List(ctx, "", nil, "", 100)
+	units, _ := s.Units.List(ctx, "", filter.Filter{}, "", 100)
+	people, _ := s.People.List(ctx, "", filter.Filter{}, "", 100)
 	if len(forces) != len(seed.Forces()) || len(units) != len(seed.Units()) || len(people) != len(seed.People()) {
 		t.Fatalf("stored %d forces, %d units, %d people; want %d, %d, %d once each",
 			len(forces), len(units), len(people), len(seed.Forces()), len(seed.Units()), len(seed.People()))
@@ -36,7 +38,7 @@ func TestLoadIsIdempotentAndFollowsTheRules(t *testing.T) {
 		if d.Owner != domain.ForceOf(d.Name) {
 			t.Errorf("%s: owner %q, want its force", d.Name, d.Owner)
 		}
-		if !domain.IsUnitName(d.Name) || !domain.Known(u.DisplayName) || u.DisplayName.Arabic == "" || u.DisplayName.Sorani == "" || u.DisplayName.English == "" {
+		if !resname.Matches(resname.Unit, d.Name) || !domain.Known(u.DisplayName) || u.DisplayName.Arabic == "" || u.DisplayName.Sorani == "" || u.DisplayName.English == "" {
 			t.Errorf("%s: needs a valid name and names in all three languages", d.Name)
 		}
 		if err := domain.CheckParent(ctx, "parent_unit", d.Name, u.ParentUnit, s.Units.ParentOf); err != nil {

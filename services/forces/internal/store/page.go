@@ -37,33 +37,21 @@ func under[T any](prefix, after string, limit int, match func(*store.Doc[T]) boo
 	return sel
 }
 
-// field reads one filterable field of a record and compares it with a condition's value:
-// ok is false when the record has no value (a unit never reported has no position).
-type field[T any] func(body *T, value any) (cmp int, ok bool)
-
-// where narrows sel to the conditions: each must hold, and the equalities on an indexed
-// field (an index of that field's name) choose the candidates.
-func where[T any](sel store.Selector[T], conds []filter.Typed, fields map[string]field[T], indexed map[string]func(*T) string) store.Selector[T] {
-	if len(conds) == 0 {
+// where narrows sel to the records the filter matches (record gives it a record's
+// fields); the filter's top-level equalities on an indexed field (an index of that
+// field's name) choose the candidates.
+func where[T any](sel store.Selector[T], f filter.Filter, record func(*T) filter.Record, indexed map[string]func(*T) string) store.Selector[T] {
+	if f.Root == nil {
 		return sel
 	}
-	for _, c := range conds {
+	for _, c := range f.Conjuncts() {
 		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
 			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
 		}
 	}
 	prior := sel.Match
 	sel.Match = func(d *store.Doc[T]) bool {
-		if prior != nil && !prior(d) {
-			return false
-		}
-		for _, c := range conds {
-			n, ok := fields[c.Field](&d.Body, c.Value)
-			if !ok || !c.Op.Holds(n) {
-				return false
-			}
-		}
-		return true
+		return (prior == nil || prior(d)) && f.Match(record(&d.Body))
 	}
 	return sel
 }
@@ -74,9 +62,6 @@ func indexBy[T any](c *store.Collection[T], indexed map[string]func(*T) string) 
 		c.IndexBy(name, func(d *store.Doc[T]) []string { return []string{key(&d.Body)} })
 	}
 }
-
-// text compares a string field with a condition's value.
-func text(s string, value any) (int, bool) { return strings.Compare(s, value.(string)), true }
 
 // firstUnder returns the name of one document whose indexed field is value, or "" if
 // there is none: enough to tell that a record is still referenced, and to say by what.

@@ -25,10 +25,23 @@ var personIndexed = map[string]func(*domain.Person) string{
 	"rank": func(p *domain.Person) string { return p.Rank },
 }
 
-// personFields are the fields of ListPeople filters.
-var personFields = map[string]field[domain.Person]{
-	"unit": func(p *domain.Person, v any) (int, bool) { return text(p.Unit, v) },
-	"rank": func(p *domain.Person, v any) (int, bool) { return text(p.Rank, v) },
+// PersonSchema is the filter ListPeople accepts, as its request documents.
+var PersonSchema = filter.Schema{
+	"unit": {Type: filter.String},
+	"rank": {Type: filter.String},
+}
+
+// personRecord gives the ListPeople filter a person's fields.
+func personRecord(p *domain.Person) filter.Record {
+	return func(field string) any {
+		switch field {
+		case "unit":
+			return p.Unit
+		case "rank":
+			return p.Rank
+		}
+		return nil
+	}
 }
 
 // NewPeople returns the collection with its indexes declared; Load it before serving.
@@ -40,9 +53,9 @@ func NewPeople(db *mongo.Database) *People {
 
 // List returns up to limit people of force ("" for all) matching the filter, by name,
 // after the name after.
-func (s *People) List(ctx context.Context, force string, conds []filter.Typed, after string, limit int) ([]*PersonDoc, error) {
+func (s *People) List(ctx context.Context, force string, f filter.Filter, after string, limit int) ([]*PersonDoc, error) {
 	sel := under[domain.Person](recordsOf(force, domain.PersonName), after, limit, nil)
-	return s.Collection.List(ctx, where(sel, conds, personFields, personIndexed))
+	return s.Collection.List(ctx, where(sel, f, personRecord, personIndexed))
 }
 
 // BatchGet returns the named people that exist, by name.

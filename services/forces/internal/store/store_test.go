@@ -89,7 +89,7 @@ func TestUnitsList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			docs, err := s.Units.List(ctx, tt.force, tt.conds, tt.after, tt.limit)
+			docs, err := s.Units.List(ctx, tt.force, filter.All(tt.conds...), tt.after, tt.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +173,7 @@ func TestPeopleList(t *testing.T) {
 		{"rank", "", []filter.Typed{{Field: "rank", Op: filter.Eq, Value: "Colonel"}}, "[forces/peshmerga/people/liaison-officer]"},
 	}
 	for _, tt := range tests {
-		docs, err := s.People.List(ctx, tt.force, tt.conds, "", 10)
+		docs, err := s.People.List(ctx, tt.force, filter.All(tt.conds...), "", 10)
 		if err != nil {
 			t.Fatal(err)
 		}

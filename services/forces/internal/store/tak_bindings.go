@@ -25,6 +25,6 @@ func NewTakBindings(db *mongo.Database) *TakBindings {
 
 // List returns up to limit bindings of force ("" for all), by name, after the name after.
 // Bindings take no filter: conds is always empty.
-func (s *TakBindings) List(ctx context.Context, force string, _ []filter.Typed, after string, limit int) ([]*TakBindingDoc, error) {
+func (s *TakBindings) List(ctx context.Context, force string, _ filter.Filter, after string, limit int) ([]*TakBindingDoc, error) {
 	return s.Collection.List(ctx, under[domain.TakBinding](recordsOf(force, domain.TakBindingName), after, limit, nil))
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -9,6 +8,7 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/store"
+	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 )
 
@@ -29,24 +29,39 @@ var unitIndexed = map[string]func(*domain.Unit) string{
 	"commander":   func(u *domain.Unit) string { return u.Commander },
 }
 
-// unitFields are the fields of ListUnits filters. A unit never reported has no position:
-// no condition on it holds.
-var unitFields = map[string]field[domain.Unit]{
-	"echelon":     func(u *domain.Unit, v any) (int, bool) { return text(u.Echelon, v) },
-	"parent_unit": func(u *domain.Unit, v any) (int, bool) { return text(u.ParentUnit, v) },
-	"readiness":   func(u *domain.Unit, v any) (int, bool) { return text(u.Readiness, v) },
-	"last_position.latitude": func(u *domain.Unit, v any) (int, bool) {
-		if u.LastPosition == nil {
-			return 0, false
+// UnitSchema is the filter ListUnits accepts, as its request documents; unitRecord gives it
+// a unit's fields.
+var UnitSchema = filter.Schema{
+	"echelon":                 {Type: filter.Enum, Values: filter.EnumNames(forcesv1.Echelon_name)},
+	"parent_unit":             {Type: filter.String},
+	"readiness":               {Type: filter.Enum, Values: filter.EnumNames(forcesv1.Readiness_name)},
+	"last_position.latitude":  {Type: filter.Number, Ops: filter.Ordered},
+	"last_position.longitude": {Type: filter.Number, Ops: filter.Ordered},
+}
+
+// unitRecord gives the ListUnits filter a unit's fields. A unit never reported has no
+// position: no comparison with it holds.
+func unitRecord(u *domain.Unit) filter.Record {
+	return func(field string) any {
+		switch field {
+		case "echelon":
+			return u.Echelon
+		case "parent_unit":
+			return u.ParentUnit
+		case "readiness":
+			return u.Readiness
 		}
-		return cmp.Compare(u.LastPosition.Place.Point.Lat, v.(float64)), true
-	},
-	"last_position.longitude": func(u *domain.Unit, v any) (int, bool) {
 		if u.LastPosition == nil {
-			return 0, false
+			return nil
 		}
-		return cmp.Compare(u.LastPosition.Place.Point.Lng, v.(float64)), true
-	},
+		switch field {
+		case "last_position.latitude":
+			return u.LastPosition.Place.Point.Lat
+		case "last_position.longitude":
+			return u.LastPosition.Place.Point.Lng
+		}
+		return nil
+	}
 }
 
 // NewUnits returns the collection with its indexes declared; Load it before serving.
@@ -58,9 +73,9 @@ func NewUnits(db *mongo.Database) *Units {
 
 // List returns up to limit units of force ("" for all) matching the filter, by name,
 // after the name after.
-func (s *Units) List(ctx context.Context, force string, conds []filter.Typed, after string, limit int) ([]*UnitDoc, error) {
+func (s *Units) List(ctx context.Context, force string, f filter.Filter, after string, limit int) ([]*UnitDoc, error) {
 	sel := under[domain.Unit](recordsOf(force, domain.UnitName), after, limit, nil)
-	return s.Collection.List(ctx, where(sel, conds, unitFields, unitIndexed))
+	return s.Collection.List(ctx, where(sel, f, unitRecord, unitIndexed))
 }
 
 // BatchGet returns the named units that exist, by name.
