@@ -129,6 +129,10 @@ func (r *runner) startStackOn(ctx context.Context, data, tag string, record bool
 	gwArgs := append([]string{"--listen", addrs[nameGateway], "--incident-addr", addrs[nameIncident],
 		"--forces-addr", "", "--meeting-addr", ""}, common...)
 	gwArgs = append(gwArgs, r.authArgs()...)
+	if r.gatewayToken != "" {
+		// The gateway follows the incident feed on its own behalf, with its service token.
+		gwArgs = append(gwArgs, "--service-token-file", r.gatewayToken)
+	}
 	if record {
 		r.command(fmt.Sprintf("tansiq-bench %s", strings.Join(storeArgs, " ")))
 		r.command(fmt.Sprintf("incident %s", shellJoin(incArgs)))

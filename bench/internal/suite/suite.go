@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -80,9 +81,11 @@ type runner struct {
 	bins   map[string]string
 	pubKey string
 	token  string
-	signer *auth.Signer
-	runID  string
-	unique atomic.Int64
+	// gatewayToken is the file holding the gateway's service token.
+	gatewayToken string
+	signer       *auth.Signer
+	runID        string
+	unique       atomic.Int64
 	// created counts the successful creates of each create target.
 	created   map[string]*atomic.Int64
 	createdMu sync.Mutex
@@ -269,8 +272,10 @@ func (r *runner) run(ctx context.Context) error {
 	return r.scale(ctx)
 }
 
-// mintToken makes a signing key pair and a token for a Peshmerga operator, who may read
-// every incident and create the Peshmerga's.
+// mintToken makes a signing key pair, the gateway's service token (without it the
+// gateway's follower of the incident feed is refused, and placement, gaps and the picture
+// see no incident), and a token for a Peshmerga operator, who may read every incident and
+// create the Peshmerga's.
 func (r *runner) mintToken() error {
 	priv, pub, err := auth.GenerateDevKeys(r.work + "/keys")
 	if err != nil {
@@ -282,6 +287,14 @@ func (r *runner) mintToken() error {
 	}
 	r.pubKey = pub
 	r.signer = auth.NewSigner(key, auth.DefaultIssuer, auth.DefaultAudience)
+	svc, err := r.signer.Mint(auth.ServiceIdentity(nameGateway), auth.DefaultMaxServiceLifetime)
+	if err != nil {
+		return err
+	}
+	r.gatewayToken = filepath.Join(r.work, "keys", "gateway.token")
+	if err := os.WriteFile(r.gatewayToken, []byte(svc), 0o600); err != nil {
+		return err
+	}
 	r.token, err = r.mintFor("bench")
 	return err
 }
