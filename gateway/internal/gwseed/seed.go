@@ -1,5 +1,5 @@
 // Package gwseed loads the gateway's part of the founding scenario (see
-// shared/seed/README.md): the zones of shared security interest in the disputed
+// docs/scenario.md): the zones of shared security interest in the disputed
 // territories, Makhmour with Qarachogh, Sinjar, Kirkuk, Tuz Khurmatu, Khanaqin and
 // Kifri/Garmiyan, with their names in Arabic, Sorani Kurdish and English. Loading is
 // idempotent: each zone is created under a fixed request id, so a restart finds it there.

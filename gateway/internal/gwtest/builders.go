@@ -29,7 +29,7 @@ func Square(lat, lng, d float64) *typev1.LinearRing {
 		pt(lat-d, lng-d), pt(lat-d, lng+d), pt(lat+d, lng+d), pt(lat+d, lng-d), pt(lat-d, lng-d)}}
 }
 
-// Scenario points, from shared/seed/README.md.
+// Scenario points, from docs/scenario.md.
 var (
 	KhidrJija = [2]float64{35.83, 43.62}
 	Kulajo    = [2]float64{34.75, 44.90}

@@ -1,5 +1,5 @@
 // Package seed loads the founding scenario's forces, commands, units and people (see
-// shared/seed/README.md) so a new system shows real data. Loading is idempotent: each
+// docs/scenario.md) so a new system shows real data. Loading is idempotent: each
 // record is created under a fixed request id, so a restart finds it already there and
 // changes made since are kept.
 //
@@ -55,7 +55,7 @@ func name(ar, ckb, en string, aliases ...string) types.LocalizedName {
 	return types.LocalizedName{Arabic: ar, Sorani: ckb, English: en, Aliases: aliases}
 }
 
-// Places from shared/seed/README.md.
+// Places from docs/scenario.md.
 var (
 	mosul = types.Place{Point: types.LatLng{Lat: 36.34, Lng: 43.13}, Precision: "GEO_PRECISION_NEAR",
 		Name: name("الموصل", "مووسڵ", "Mosul", "Mousl")}

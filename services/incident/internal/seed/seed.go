@@ -1,5 +1,5 @@
 // Package seed loads the founding scenario's incidents (late November and early December
-// 2021, see shared/seed/README.md) so a new system shows real data. Loading is idempotent:
+// 2021, see docs/scenario.md) so a new system shows real data. Loading is idempotent:
 // each incident is created under a fixed request id, so a restart finds it already there.
 package seed
 

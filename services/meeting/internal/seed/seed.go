@@ -1,4 +1,4 @@
-// Package seed loads the founding scenario's meeting (see shared/seed/README.md): the
+// Package seed loads the founding scenario's meeting (see docs/scenario.md): the
 // high-level security meeting held in Makhmour in December 2021, after the ISIS attack on
 // Khidr Jija, with a decision on joint deployment in the disputed areas that both forces
 // acknowledged, and its action items. Loading is idempotent: each record is created under
