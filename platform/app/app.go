@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -54,19 +55,55 @@ type Runtime struct {
 	// PageTokenSecret keys page tokens; every replica shares it.
 	PageTokenSecret string
 	sec             *security
+
+	// What the deployable started, ended by stop before the store closes.
+	cancel context.CancelFunc
+	tasks  sync.WaitGroup
+	mu     sync.Mutex
+	conns  []*grpc.ClientConn
+}
+
+// Go runs task in the background until the process stops: task must return once ctx (the
+// one wire got) ends; the store is closed only after it has.
+func (rt *Runtime) Go(task func()) {
+	rt.tasks.Go(task)
 }
 
 // Dial opens a client connection to another service with this process's client TLS,
 // telemetry and the caller's token forwarded; retryable names the methods (or services)
 // safe to retry on UNAVAILABLE.
 func (rt *Runtime) Dial(target string, retryable ...string) (*grpc.ClientConn, error) {
-	return rt.sec.dial(target, retryable...)
+	return rt.keep(rt.sec.dial(target, retryable...))
 }
 
 // DialService opens a client connection for calls this process makes on its own behalf,
 // authenticated with its own service token (--service-token-file) or mTLS certificate.
 func (rt *Runtime) DialService(target string, retryable ...string) (*grpc.ClientConn, error) {
-	return rt.sec.dialService(target, retryable...)
+	return rt.keep(rt.sec.dialService(target, retryable...))
+}
+
+// keep records a connection Dial opened, for stop to close.
+func (rt *Runtime) keep(conn *grpc.ClientConn, err error) (*grpc.ClientConn, error) {
+	if err != nil {
+		return nil, err
+	}
+	rt.mu.Lock()
+	rt.conns = append(rt.conns, conn)
+	rt.mu.Unlock()
+	return conn, nil
+}
+
+// stop ends what the deployable started, once the server has stopped: it cancels wire's
+// context, waits for the tasks started with Go, then closes the connections Dial opened.
+func (rt *Runtime) stop() {
+	rt.cancel()
+	rt.tasks.Wait()
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for _, c := range rt.conns {
+		_ = c.Close()
+	}
+	rt.conns = nil
 }
 
 // Main runs the deployable and exits the process when it stops.
@@ -150,7 +187,11 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	}
 	cfg.Unary = append(cfg.Unary, audit.Capture(), requestid.Unary())
 	cfg.Stream = append(cfg.Stream, audit.CaptureStream())
-	rt := &Runtime{DB: db, Log: log, Seed: *seed, PageTokenSecret: *pageSecret, sec: sec}
+	// Deferred after the store's close, so it runs first: the tasks reading the store end,
+	// and the connections close, before the store does.
+	ctx, cancel := context.WithCancel(ctx)
+	rt := &Runtime{DB: db, Log: log, Seed: *seed, PageTokenSecret: *pageSecret, sec: sec, cancel: cancel}
+	defer rt.stop()
 	if o.Configure != nil {
 		if err := o.Configure(ctx, rt, &cfg); err != nil {
 			return err

@@ -43,7 +43,7 @@ func main() {
 		},
 		Configure: func(ctx context.Context, rt *app.Runtime, cfg *server.Config) error {
 			var err error
-			routes, _, err = edge.Connect(rt.Dial, []edge.Backend{
+			routes, err = edge.Connect(rt.Dial, []edge.Backend{
 				{Addr: *incidentAddr, Services: []string{incidentv1.IncidentService_ServiceDesc.ServiceName},
 					Retryable: dial.Retryable(incidentv1.IncidentService_ServiceDesc)},
 				{Addr: *forcesAddr, Services: []string{forcesv1.ForcesService_ServiceDesc.ServiceName, forcesv1.AreaService_ServiceDesc.ServiceName},

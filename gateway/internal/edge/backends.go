@@ -17,9 +17,10 @@ type Backend struct {
 // Dialer opens a connection to a backend.
 type Dialer func(target string, retryable ...string) (*grpc.ClientConn, error)
 
-// Connect dials every backend with an address and returns the routes to them and the
-// connections, which the caller closes.
-func Connect(dial Dialer, backends []Backend) (Routes, []*grpc.ClientConn, error) {
+// Connect dials every backend with an address and returns the routes to them. The
+// connections belong to dial's owner, which closes them (the gateway's app.Runtime, when the
+// gateway stops); on an error, Connect closes those it opened.
+func Connect(dial Dialer, backends []Backend) (Routes, error) {
 	routes := Routes{}
 	var conns []*grpc.ClientConn
 	for _, b := range backends {
@@ -31,12 +32,12 @@ func Connect(dial Dialer, backends []Backend) (Routes, []*grpc.ClientConn, error
 			for _, c := range conns {
 				_ = c.Close()
 			}
-			return nil, nil, err
+			return nil, err
 		}
 		conns = append(conns, conn)
 		for _, s := range b.Services {
 			routes[s] = conn
 		}
 	}
-	return routes, conns, nil
+	return routes, nil
 }

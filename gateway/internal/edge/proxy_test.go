@@ -128,7 +128,7 @@ func gateway(t *testing.T) (testgrpc.TestServiceClient, *grpc.ClientConn, chan s
 	b := &backend{seen: make(chan seen, 16)}
 	bs := grpc.NewServer()
 	testgrpc.RegisterTestServiceServer(bs, b)
-	routes, _, err := Connect(func(target string, retryable ...string) (*grpc.ClientConn, error) {
+	routes, err := Connect(func(target string, retryable ...string) (*grpc.ClientConn, error) {
 		return dialTo(t, target, retryable...)
 	}, []Backend{
 		{Addr: listen(t, bs), Services: []string{"grpc.testing.TestService"}},

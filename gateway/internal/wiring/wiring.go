@@ -36,8 +36,8 @@ type Addrs struct {
 	Incident, Forces, Meeting string
 }
 
-// Wire builds the services and registers them on rt.Server. The follower runs until ctx
-// ends.
+// Wire builds the services and registers them on rt.Server. The followers run until ctx
+// ends (rt.Go: the process waits for them before it closes the store).
 func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 	db := rt.DB.Database
 	log := rt.Log
@@ -84,11 +84,13 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 		return err
 	}
 	// Zones written through other replicas: into the catalog, and incidents re-placed.
-	go catalog.Follow(ctx, zoneStore, zonesAt, func(zone string) {
-		if err := placer.ZoneChanged(ctx, zone); err != nil {
-			log.Error("incidents not re-placed after a zone change", "zone", zone, "error", err)
-		}
-	}, log)
+	rt.Go(func() {
+		catalog.Follow(ctx, zoneStore, zonesAt, func(zone string) {
+			if err := placer.ZoneChanged(ctx, zone); err != nil {
+				log.Error("incidents not re-placed after a zone change", "zone", zone, "error", err)
+			}
+		}, log)
+	})
 
 	// Calls made for a caller carry the caller's token (rt.Dial); following the incident
 	// stream is the gateway's own business (rt.DialService).
@@ -122,7 +124,7 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 		return nil
 	}
 	f := &placement.Follower{Client: incidents, Placer: placer, Store: placements, Log: log}
-	go f.Run(ctx)
+	rt.Go(func() { f.Run(ctx) })
 	return nil
 }
 
