@@ -20,9 +20,6 @@ type Files struct {
 	CA   string
 }
 
-// IsZero reports whether no file is named, which callers treat as "serve plaintext".
-func (f Files) IsZero() bool { return f == Files{} }
-
 // Server returns a server configuration presenting f.Cert/f.Key. When f.CA is set, every
 // client must present a certificate that chains to it (tls.RequireAndVerifyClientCert);
 // without it clients are not asked for certificates.

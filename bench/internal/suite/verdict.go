@@ -3,7 +3,6 @@ package suite
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/tansiq/tansiq/bench/internal/stats"
 )
@@ -232,10 +231,6 @@ func orText(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
 
 // hopVerdict is the latency the gateway adds at percentile p: the pooled percentile of

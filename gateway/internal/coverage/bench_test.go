@@ -52,3 +52,8 @@ func BenchmarkGaps(b *testing.B) {
 		b.Fatal("no gaps: the benchmark measures nothing")
 	}
 }
+
+// Recent returns the DefaultWindowLength up to now, [now-30d, now).
+func Recent(now time.Time) Window {
+	return Window{From: now.Add(-DefaultWindowLength), To: now}
+}

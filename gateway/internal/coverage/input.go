@@ -50,11 +50,6 @@ type Window struct {
 // gives none: the 30 days up to now.
 const DefaultWindowLength = 30 * 24 * time.Hour
 
-// Recent returns the DefaultWindowLength up to now, [now-30d, now).
-func Recent(now time.Time) Window {
-	return Window{From: now.Add(-DefaultWindowLength), To: now}
-}
-
 // Contains reports whether t is in [From, To).
 func (w Window) Contains(t time.Time) bool {
 	return !t.Before(w.From) && t.Before(w.To)

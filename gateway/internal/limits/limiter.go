@@ -116,18 +116,3 @@ func (l *Limiter) refusal(k kind, limit int) error {
 	}
 	return apperr.ToStatus(e, ErrorDomain)
 }
-
-// InFlight returns how many calls of each kind the limiter counts now, over all callers:
-// the unary calls and the streams. Tests use it to see that slots are given back.
-func (l *Limiter) InFlight() (calls, streams int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for s, n := range l.counts {
-		if s.kind == stream {
-			streams += n
-		} else {
-			calls += n
-		}
-	}
-	return calls, streams
-}

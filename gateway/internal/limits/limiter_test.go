@@ -356,3 +356,18 @@ func TestNeverAdmitsMoreThanTheCap(t *testing.T) {
 		t.Errorf("after the load the limiter counts %d calls, %d streams; want 0, 0", calls, streams)
 	}
 }
+
+// InFlight returns how many calls of each kind the limiter counts now, over all callers:
+// the unary calls and the streams. Tests use it to see that slots are given back.
+func (l *Limiter) InFlight() (calls, streams int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for s, n := range l.counts {
+		if s.kind == stream {
+			streams += n
+		} else {
+			calls += n
+		}
+	}
+	return calls, streams
+}

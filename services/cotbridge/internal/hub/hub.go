@@ -119,14 +119,6 @@ func (h *Hub) Snapshot() []*Frame {
 	return h.snapshotLocked()
 }
 
-// Has reports whether uid is in the picture.
-func (h *Hub) Has(uid string) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	_, ok := h.current[uid]
-	return ok
-}
-
 // Subscribers returns how many subscribers are connected.
 func (h *Hub) Subscribers() int {
 	h.mu.Lock()

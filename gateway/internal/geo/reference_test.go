@@ -5,10 +5,9 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// Contains reports whether the area g covers pt: pt is inside or on the exterior ring
-// of one of g's polygons and not inside or on the boundary of that polygon's holes.
-// It works on any geometry, valid or not, without panicking; for many zones use an
-// Index, which does not convert the geometry on every call.
+// Contains reports whether the area g covers pt: pt is inside or on the exterior ring of
+// one of g's polygons and not inside or on the boundary of that polygon's holes. It is the
+// tests' plain reference, against which Index (what production uses) is checked.
 func Contains(g Geometry, pt Point) bool {
 	if g == nil {
 		return false
