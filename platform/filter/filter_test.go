@@ -190,3 +190,10 @@ func TestOpHolds(t *testing.T) {
 		}
 	}
 }
+
+func TestEnumNamesSkipsZeroInNumberOrder(t *testing.T) {
+	got := EnumNames(map[int32]string{0: "X_UNSPECIFIED", 2: "X_B", 1: "X_A", 10: "X_C"})
+	if !reflect.DeepEqual(got, []string{"X_A", "X_B", "X_C"}) {
+		t.Fatalf("EnumNames = %v", got)
+	}
+}

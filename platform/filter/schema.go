@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.einride.tech/aip/filtering"
+
+	"github.com/tansiq/tansiq/platform/reqcheck"
 )
 
 // Type is how a field's value is read.
@@ -28,6 +30,9 @@ type Field struct {
 	// Values lists the accepted names of an enum (Type Enum), in their order (as
 	// EnumNames gives a generated enum's): < and > compare positions in this list.
 	Values []string
+	// Normalize, when set, rewrites a String field's values as the records keep them (a
+	// search key, say) before they are compared.
+	Normalize func(string) string
 }
 
 // Schema maps field names, as clients write them, to their descriptions.
@@ -70,13 +75,18 @@ func (f Field) convert(field string, op Op, raw any) (any, error) {
 		if !isString || err != nil {
 			return nil, fmt.Errorf("%s: %v is not an RFC 3339 time", field, quote(raw))
 		}
-		return t.UTC(), nil
+		// To the millisecond, as the stores keep times: a finer bound would compare with
+		// what no stored time can be.
+		return reqcheck.Stored(t), nil
 	}
 	if !isString {
 		return nil, fmt.Errorf("%s: %v is not a string; quote it", field, raw)
 	}
 	if f.Type == Enum && (f.number(s) == 0) {
 		return nil, fmt.Errorf("%s: unknown value %q", field, s)
+	}
+	if f.Normalize != nil {
+		s = f.Normalize(s)
 	}
 	return s, nil
 }

@@ -86,17 +86,3 @@ func Window(v *apperr.Violations, startField, endField string, start, end *times
 	}
 	return from, to
 }
-
-// EnumNames lists a generated enum's value names but its zero (UNSPECIFIED) value.
-//
-// Deprecated: use filter.EnumNames, which also orders them; kept until the forces and
-// meeting services move to it.
-func EnumNames(m map[int32]string) []string {
-	out := make([]string, 0, len(m))
-	for n, s := range m {
-		if n != 0 {
-			out = append(out, s)
-		}
-	}
-	return out
-}

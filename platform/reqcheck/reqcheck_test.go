@@ -33,13 +33,6 @@ func TestRequestID(t *testing.T) {
 	}
 }
 
-func TestEnumNamesSkipsZero(t *testing.T) {
-	got := EnumNames(map[int32]string{0: "X_UNSPECIFIED", 1: "X_A"})
-	if len(got) != 1 || got[0] != "X_A" {
-		t.Fatalf("EnumNames = %v", got)
-	}
-}
-
 func TestWindow(t *testing.T) {
 	now := time.Date(2021, 12, 31, 12, 0, 0, 123456789, time.UTC)
 	dec1 := time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC)

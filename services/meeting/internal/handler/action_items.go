@@ -27,7 +27,7 @@ const actionItemForm = "meetings/{meeting}/decisions/{decision}/actionItems/{act
 var actionItemSchema = filter.Schema{
 	"owner_force": {Type: filter.String},
 	"owner":       {Type: filter.String},
-	"status":      {Type: filter.Enum, Ops: []filter.Op{filter.Eq, filter.Ne}, Values: reqcheck.EnumNames(meetingv1.ActionItemStatus_name)},
+	"status":      {Type: filter.Enum, Ops: []filter.Op{filter.Eq, filter.Ne}, Values: filter.EnumNames(meetingv1.ActionItemStatus_name)},
 	"due_time":    {Type: filter.Time, Ops: filter.Ordered},
 	"zone":        {Type: filter.String},
 }
@@ -103,7 +103,7 @@ func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListAction
 	if !ok {
 		v.Add("parent", `must look like "meetings/{meeting}/decisions/{decision}", "meetings/{meeting}/decisions/-" or "meetings/-/decisions/-"`)
 	}
-	conds, err := actionItemSchema.Check(req.GetFilter())
+	flt, err := actionItemSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
@@ -113,7 +113,7 @@ func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListAction
 		return nil, toStatus(err)
 	}
 	now := h.now()
-	docs, err := h.actionItems.List(ctx, scope, conds, now, from, size+1)
+	docs, err := h.actionItems.List(ctx, scope, flt, now, from, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}

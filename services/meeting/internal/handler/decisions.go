@@ -21,7 +21,7 @@ const decisionForm = "meetings/{meeting}/decisions/{decision}"
 
 // decisionSchema is the filter ListDecisions accepts, as its request documents.
 var decisionSchema = filter.Schema{
-	"kind":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.DecisionKind_name)},
+	"kind":           {Type: filter.Enum, Values: filter.EnumNames(meetingv1.DecisionKind_name)},
 	"binding":        {Type: filter.Enum, Values: []string{"true", "false"}},
 	"zone":           {Type: filter.String},
 	"unit":           {Type: filter.String},
@@ -111,7 +111,7 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 	case !domain.IsMeetingName(meeting):
 		v.Add("parent", `must look like "meetings/{meeting}" or be "meetings/-"`)
 	}
-	conds, err := decisionSchema.Check(req.GetFilter())
+	flt, err := decisionSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
@@ -120,7 +120,7 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	docs, err := h.decisions.List(ctx, meeting, conds, from, size+1)
+	docs, err := h.decisions.List(ctx, meeting, flt, from, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -55,7 +55,7 @@ func (h *Handler) Register(s *grpc.Server) { meetingv1.RegisterMeetingServiceSer
 
 // stamp is the current time as the store keeps it, to the millisecond, so a response never
 // shows a finer time than a later read returns.
-func (h *Handler) stamp() time.Time { return h.now().UTC().Truncate(time.Millisecond) }
+func (h *Handler) stamp() time.Time { return reqcheck.Stored(h.now()) }
 
 func toStatus(err error) error { return apperr.ToStatus(err, errorDomain) }
 

@@ -24,11 +24,12 @@ const meetingForm = "meetings/{meeting}"
 // meetingSchema is the filter ListMeetings accepts, as its request documents.
 var meetingSchema = filter.Schema{
 	"start_time":      {Type: filter.Time, Ops: filter.Ordered},
-	"state":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingState_name)},
-	"level":           {Type: filter.Enum, Values: reqcheck.EnumNames(meetingv1.MeetingLevel_name)},
+	"state":           {Type: filter.Enum, Values: filter.EnumNames(meetingv1.MeetingState_name)},
+	"level":           {Type: filter.Enum, Values: filter.EnumNames(meetingv1.MeetingLevel_name)},
 	"host_force":      {Type: filter.String},
 	"attending_force": {Type: filter.String},
-	"place.name":      {Type: filter.String},
+	// Stored as domain.PlaceKey of every name and alias; compared the same way.
+	"place.name":      {Type: filter.String, Normalize: domain.PlaceKey},
 	"place.latitude":  {Type: filter.Number, Ops: filter.Ordered},
 	"place.longitude": {Type: filter.Number, Ops: filter.Ordered},
 }
@@ -101,22 +102,16 @@ func (h *Handler) GetMeeting(ctx context.Context, req *meetingv1.GetMeetingReque
 // ListMeetings lists meetings, latest start_time first, a page at a time.
 func (h *Handler) ListMeetings(ctx context.Context, req *meetingv1.ListMeetingsRequest) (*meetingv1.ListMeetingsResponse, error) {
 	var v apperr.Violations
-	conds, err := meetingSchema.Check(req.GetFilter())
+	flt, err := meetingSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
-	}
-	for i, c := range conds {
-		if c.Field == "place.name" {
-			// Stored as domain.PlaceKey of every name and alias; compare the same way.
-			conds[i].Value = domain.PlaceKey(c.Value.(string))
-		}
 	}
 	query := req.GetFilter()
 	size, from := pageRequest[meetingstore.MeetingPosition](h, &v, query, req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	docs, err := h.meetings.List(ctx, conds, from, size+1)
+	docs, err := h.meetings.List(ctx, flt, from, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -3,11 +3,12 @@ package handler
 import (
 	"context"
 	"errors"
-	"github.com/tansiq/tansiq/platform/types"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tansiq/tansiq/platform/types"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"

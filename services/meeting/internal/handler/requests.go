@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/types"
 )
 
@@ -88,7 +89,7 @@ func storedTime(ts *timestamppb.Timestamp) time.Time {
 	if ts == nil {
 		return time.Time{}
 	}
-	return ts.AsTime().UTC().Truncate(time.Millisecond)
+	return reqcheck.Stored(ts.AsTime())
 }
 
 // optionalTime converts a time that may be unset (zero) to its API form (nil).

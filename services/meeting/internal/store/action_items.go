@@ -88,7 +88,7 @@ func (p ActionItemPosition) before(q ActionItemPosition) bool {
 // List returns up to limit action items in scope matching the filter, their status taken
 // at now, soonest due first, after pos. A bound on due_time says where the walk starts (a
 // lower one) and ends (an upper one: items with no due time come last and match none).
-func (s *ActionItems) List(ctx context.Context, sc Scope, conds []filter.Typed, now time.Time, after *ActionItemPosition, limit int) ([]*ActionItemDoc, error) {
+func (s *ActionItems) List(ctx context.Context, sc Scope, flt filter.Filter, now time.Time, after *ActionItemPosition, limit int) ([]*ActionItemDoc, error) {
 	sel := store.Selector[domain.ActionItem]{Order: soonestDue, Limit: limit}
 	probe := func(t time.Time, name string) *ActionItemDoc {
 		return &ActionItemDoc{Name: name, Body: domain.ActionItem{DueTime: t}}
@@ -101,13 +101,13 @@ func (s *ActionItems) List(ctx context.Context, sc Scope, conds []filter.Typed, 
 		sel.After = []*ActionItemDoc{probe(due, after.Name)}
 	}
 	fields := actionItemFields(now)
-	sel = bounded(sel, fields, conds, "due_time", false, probe)
-	conds = conds[:len(conds):len(conds)]
+	sel = bounded(sel, fields, flt, "due_time", false, probe)
+	var scope []filter.Typed
 	if sc.Decision != "" {
-		conds = append(conds, filter.Typed{Field: byDecision, Op: filter.Eq, Value: sc.Decision})
+		scope = append(scope, filter.Typed{Field: byDecision, Op: filter.Eq, Value: sc.Decision})
 	}
 	if sc.Meeting != "" {
-		conds = append(conds, filter.Typed{Field: byItemMeeting, Op: filter.Eq, Value: sc.Meeting})
+		scope = append(scope, filter.Typed{Field: byItemMeeting, Op: filter.Eq, Value: sc.Meeting})
 	}
-	return s.Collection.List(ctx, selector(sel, fields, conds))
+	return s.Collection.List(ctx, selector(sel, fields, flt, scope...))
 }

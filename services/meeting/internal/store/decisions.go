@@ -61,15 +61,16 @@ func DecisionPositionOf(d *DecisionDoc) DecisionPosition {
 
 // List returns up to limit decisions of meeting (every meeting's when it is empty)
 // matching the filter, newest first, after pos.
-func (s *Decisions) List(ctx context.Context, meeting string, conds []filter.Typed, after *DecisionPosition, limit int) ([]*DecisionDoc, error) {
+func (s *Decisions) List(ctx context.Context, meeting string, flt filter.Filter, after *DecisionPosition, limit int) ([]*DecisionDoc, error) {
 	sel := store.Selector[domain.Decision]{Order: newestFirst, Limit: limit}
 	if after != nil {
 		sel.After = []*DecisionDoc{{Name: after.Name, CreateTime: after.CreateTime}}
 	}
+	var scope []filter.Typed
 	if meeting != "" {
-		conds = append(conds[:len(conds):len(conds)], filter.Typed{Field: byMeeting, Op: filter.Eq, Value: meeting})
+		scope = append(scope, filter.Typed{Field: byMeeting, Op: filter.Eq, Value: meeting})
 	}
-	return s.Collection.List(ctx, selector(sel, decisionFields, conds))
+	return s.Collection.List(ctx, selector(sel, decisionFields, flt, scope...))
 }
 
 // Acknowledge applies ack to the stored decision as one compare-and-swap, for a caller

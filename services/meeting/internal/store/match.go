@@ -1,8 +1,6 @@
 package store
 
 import (
-	"cmp"
-	"slices"
 	"time"
 
 	"github.com/tansiq/tansiq/platform/filter"
@@ -32,57 +30,45 @@ func indexAll[T any](c *store.Collection[T], f fields[T], names ...string) {
 	}
 }
 
-// selector narrows sel to the documents meeting every condition: each must hold (Match,
-// after any Match sel had), and an equality on a string field chooses the candidates from
-// its index when one is declared (Where: the store skips undeclared ones).
-func selector[T any](sel store.Selector[T], f fields[T], conds []filter.Typed) store.Selector[T] {
-	for _, c := range conds {
+// record gives a filter a document's fields.
+func (f fields[T]) record(d *store.Doc[T]) filter.Record {
+	return func(field string) any {
+		if get := f[field]; get != nil {
+			return get(d)
+		}
+		return nil
+	}
+}
+
+// selector narrows sel to the documents the filter matches that meet every scope condition
+// too (Match, after any Match sel had); an equality at the filter's top level or in the
+// scope on a string field chooses the candidates from its index when one is declared
+// (Where: the store skips undeclared ones).
+func selector[T any](sel store.Selector[T], f fields[T], flt filter.Filter, scope ...filter.Typed) store.Selector[T] {
+	for _, c := range append(flt.Conjuncts(), scope...) {
 		if s, ok := c.Value.(string); ok && c.Op == filter.Eq {
 			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: s})
 		}
 	}
-	prior := sel.Match
+	prior, within := sel.Match, filter.All(scope...)
 	sel.Match = func(d *store.Doc[T]) bool {
-		if prior != nil && !prior(d) {
-			return false
-		}
-		for _, c := range conds {
-			if !holds(c, f[c.Field](d)) {
-				return false
-			}
-		}
-		return true
+		rec := f.record(d)
+		return (prior == nil || prior(d)) && within.Match(rec) && flt.Match(rec)
 	}
 	return sel
-}
-
-// holds evaluates one checked condition on a document's value. Times compare to the
-// millisecond, the precision the store keeps.
-func holds(c filter.Typed, v any) bool {
-	switch v := v.(type) {
-	case string:
-		return c.Op.Holds(cmp.Compare(v, c.Value.(string)))
-	case []string:
-		return slices.Contains(v, c.Value.(string)) == (c.Op != filter.Ne)
-	case time.Time:
-		return c.Op.Holds(v.Compare(c.Value.(time.Time).Truncate(time.Millisecond)))
-	case float64:
-		return c.Op.Holds(cmp.Compare(v, c.Value.(float64)))
-	}
-	return false
 }
 
 // maxName sorts after every resource name.
 const maxName = "\U0010FFFF"
 
 // bounded narrows a walk in an order led by the time field (then by name, the same way) to
-// the conditions on that field: the bound the walk meets first says where it starts (a
+// the filter's top-level conditions on that field: the bound the walk meets first says where it starts (a
 // probe, made by probe, in After), the bound it meets last where it ends (Stop: past it no
 // document can match). latestFirst says which way the order runs. Match still checks every
 // condition; a document with no value for the field must come last in the order.
-func bounded[T any](sel store.Selector[T], f fields[T], conds []filter.Typed, field string, latestFirst bool, probe func(t time.Time, name string) *store.Doc[T]) store.Selector[T] {
+func bounded[T any](sel store.Selector[T], f fields[T], flt filter.Filter, field string, latestFirst bool, probe func(t time.Time, name string) *store.Doc[T]) store.Selector[T] {
 	var ends []filter.Typed
-	for _, c := range conds {
+	for _, c := range flt.Conjuncts() {
 		if c.Field != field {
 			continue
 		}
@@ -95,17 +81,15 @@ func bounded[T any](sel store.Selector[T], f fields[T], conds []filter.Typed, fi
 			if inclusive == latestFirst {
 				name = maxName
 			}
-			sel.After = append(sel.After, probe(c.Value.(time.Time).Truncate(time.Millisecond), name))
+			sel.After = append(sel.After, probe(c.Value.(time.Time), name))
 		}
 		if c.Op == filter.Eq || lower == latestFirst && (upper || lower) {
 			ends = append(ends, c)
 		}
 	}
 	if len(ends) > 0 {
-		sel.Stop = func(d *store.Doc[T]) bool {
-			v := f[field](d)
-			return slices.ContainsFunc(ends, func(c filter.Typed) bool { return !holds(c, v) })
-		}
+		past := filter.All(ends...)
+		sel.Stop = func(d *store.Doc[T]) bool { return !past.Match(f.record(d)) }
 	}
 	return sel
 }

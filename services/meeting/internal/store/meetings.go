@@ -58,7 +58,7 @@ func MeetingPositionOf(d *MeetingDoc) MeetingPosition {
 
 // List returns up to limit meetings matching the filter, latest start_time first, after pos.
 // A bound on start_time says where the walk starts (an upper one) and ends (a lower one).
-func (s *Meetings) List(ctx context.Context, conds []filter.Typed, after *MeetingPosition, limit int) ([]*MeetingDoc, error) {
+func (s *Meetings) List(ctx context.Context, flt filter.Filter, after *MeetingPosition, limit int) ([]*MeetingDoc, error) {
 	sel := store.Selector[domain.Meeting]{Order: latestFirst, Limit: limit}
 	probe := func(t time.Time, name string) *MeetingDoc {
 		return &MeetingDoc{Name: name, Body: domain.Meeting{StartTime: t}}
@@ -66,6 +66,6 @@ func (s *Meetings) List(ctx context.Context, conds []filter.Typed, after *Meetin
 	if after != nil {
 		sel.After = append(sel.After, probe(after.StartTime, after.Name))
 	}
-	sel = bounded(sel, meetingFields, conds, "start_time", true, probe)
-	return s.Collection.List(ctx, selector(sel, meetingFields, conds))
+	sel = bounded(sel, meetingFields, flt, "start_time", true, probe)
+	return s.Collection.List(ctx, selector(sel, meetingFields, flt))
 }
