@@ -24,7 +24,7 @@ type cache[T any] struct {
 }
 
 // Event is one change as watchers receive it: the document's new state, or its last state
-// with Deleted set.
+// with Deleted set; Doc is nil for a fence (no change to send).
 type Event[T any] struct {
 	Seq     int64
 	Doc     *Doc[T]
@@ -111,7 +111,7 @@ func (s *cache[T]) apply(e *entry[T]) bool {
 	}
 	s.pos = e.Seq
 	ev := Event[T]{Seq: e.Seq, Doc: e.Doc, Deleted: e.Deleted}
-	if s.seqOf(e.Doc.Name) < e.Seq {
+	if !e.Fence && s.seqOf(e.Doc.Name) < e.Seq {
 		old := s.docs[e.Doc.Name]
 		if old != nil {
 			s.unlink(old)

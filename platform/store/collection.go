@@ -366,6 +366,18 @@ func (c *Collection[T]) Delete(ctx context.Context, name, etag string) error {
 	return err
 }
 
+// Fence commits an entry that changes no document. Every commit to the collection decided
+// before the fence, in any process, then fails its insert and is decided again after it.
+// A rule spanning two collections rests on it: a writer marks one collection (a zone
+// being deleted), fences the other, then reads it; a commit to the fenced collection
+// either is in what the writer reads, or was decided after the fence and so sees the mark.
+func (c *Collection[T]) Fence(ctx context.Context) error {
+	_, err := c.commit(ctx, "", func(*Doc[T], bool) (*entry[T], *Doc[T], error) {
+		return &entry[T]{Fence: true}, nil, nil
+	})
+	return err
+}
+
 // deletion is the entry that deletes cur: its last state under a new (tombstone) etag.
 func deletion[T any](cur *Doc[T], now time.Time) *entry[T] {
 	d := *cur
@@ -431,7 +443,9 @@ func (c *Collection[T]) commit(ctx context.Context, name string, decide build[T]
 		e.Seq = pos + 1
 		e.ID = seqKey(e.Seq)
 		e.Time = c.now().UTC()
-		e.Doc.Seq = e.Seq
+		if e.Doc != nil {
+			e.Doc.Seq = e.Seq
+		}
 		wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
 		_, err = c.log.InsertOne(wctx, e)
 		cancel()
@@ -439,6 +453,9 @@ func (c *Collection[T]) commit(ctx context.Context, name string, decide build[T]
 			c.apply(e)
 			c.fresh(e.Time) // p+2, if written, was decided after this entry existed
 			release()
+			if e.Fence {
+				return nil, nil
+			}
 			c.materialise(ctx, name, e.Seq)
 			return clone(e.Doc), nil
 		}

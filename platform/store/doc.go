@@ -35,6 +35,9 @@
 //   - two writers with one etag: one commits, the other gets ABORTED; two creates with one
 //     request id: one record, both callers get it.
 //
+// A rule over two collections uses Fence: an entry that changes no document, so every
+// commit decided before it is decided again after it (the gateway's zone deletion).
+//
 // A refusal first makes the cache catch up and decides once more, so a replica behind
 // another's change (a record just created there) does not answer NOT_FOUND or ABORTED
 // from stale memory. Within a process commits to one collection take turns (they would

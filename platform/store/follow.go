@@ -181,7 +181,7 @@ func (c *Collection[T]) readForward(ctx context.Context) error {
 func (c *Collection[T]) apply(e *entry[T]) {
 	c.state.mu.Lock()
 	defer c.state.mu.Unlock()
-	if c.state.apply(e) {
+	if c.state.apply(e) && !e.Fence {
 		c.track(e.Seq, e.Doc.Name)
 	}
 }

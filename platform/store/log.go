@@ -19,6 +19,7 @@ type entry[T any] struct {
 	ID      string    `bson:"_id"` // seqKey(Seq)
 	Seq     int64     `bson:"seq"`
 	Deleted bool      `bson:"deleted,omitempty"`
+	Fence   bool      `bson:"fence,omitempty"` // changes no document (Doc is nil): see Fence
 	Time    time.Time `bson:"time"`
 	Doc     *Doc[T]   `bson:"doc"`
 }

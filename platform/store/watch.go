@@ -104,8 +104,10 @@ func (c *Collection[T]) Follow(ctx context.Context, token string, fromNow bool, 
 		}
 		live = true
 		for _, ev := range evs {
-			if err := send(ev.Doc, Token(ev.Seq)); err != nil {
-				return err
+			if ev.Doc != nil {
+				if err := send(ev.Doc, Token(ev.Seq)); err != nil {
+					return err
+				}
 			}
 			pos = ev.Seq
 		}

@@ -36,6 +36,7 @@ type Notifier interface {
 type Config struct {
 	Store    *Store
 	Catalog  *zones.Catalog
+	Zones    Zones // refuses proposals in a zone being deleted; nil: only the catalog's check
 	Forces   forcesv1.ForcesServiceClient
 	Meetings meetingv1.MeetingServiceClient
 	Notifier Notifier
@@ -133,7 +134,7 @@ func (h *Handler) propose(ctx context.Context, req *gatewayv1.ProposeDeploymentR
 
 	// Double-booking is refused by the store, inside the compare-and-swap that commits the
 	// proposal: across every gateway replica, not only in this process.
-	d, err := h.cfg.Store.CreateBooking(ctx, &Doc{Name: name, Owner: proposer, RequestID: req.GetRequestId(), RequestHash: hash, Body: body})
+	d, err := h.cfg.Store.CreateBooking(ctx, &Doc{Name: name, Owner: proposer, RequestID: req.GetRequestId(), RequestHash: hash, Body: body}, h.cfg.Zones)
 	if err != nil {
 		return nil, err
 	}

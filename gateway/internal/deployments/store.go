@@ -68,12 +68,25 @@ func (s *Store) Booking(ctx context.Context, w Window, units ...string) ([]*Doc,
 	return s.Collection.List(ctx, sel)
 }
 
-// CreateBooking stores a proposal unless one of its units is booked (see Books) over an
-// overlapping window by another deployment: the check runs inside the store's
-// compare-and-swap, so proposals made at once through different gateway replicas never
-// both book a unit. A retry of the proposal's request is answered before the check.
-func (s *Store) CreateBooking(ctx context.Context, d *Doc) (*Doc, error) {
+// Zones refuses a proposal in a zone that does not exist or is being deleted, as the zones
+// log stands when it is asked (zones.Store.Open).
+type Zones interface {
+	Open(ctx context.Context, zone string) error
+}
+
+// CreateBooking stores a proposal unless its zone is gone or being deleted (zones, when
+// not nil) or one of its units is booked (see Books) over an overlapping window by another
+// deployment: the checks run inside the store's compare-and-swap, so proposals made at
+// once through different gateway replicas never both book a unit, and a proposal never
+// lands in a zone another replica is deleting (zones.Store.RemoveGuarded fences this log).
+// A retry of the proposal's request is answered before the checks.
+func (s *Store) CreateBooking(ctx context.Context, d *Doc, zones Zones) (*Doc, error) {
 	return s.CreateChecked(ctx, d, func(ctx context.Context) error {
+		if zones != nil {
+			if err := zones.Open(ctx, d.Body.Zone); err != nil {
+				return err
+			}
+		}
 		booked, err := s.Booking(ctx, WindowOf(&d.Body), d.Body.Units...)
 		if err != nil {
 			return err

@@ -114,7 +114,7 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 	s := rt.Server.GRPC
 	zones.New(zones.Config{Store: zoneStore, Catalog: catalog, Tokens: tokens, Threats: placer, Placer: placer,
 		Notifier: feed, Guard: deps, Log: log}).Register(s)
-	deployments.New(deployments.Config{Store: deps, Catalog: catalog, Forces: forces, Meetings: meetings,
+	deployments.New(deployments.Config{Store: deps, Catalog: catalog, Zones: zoneStore, Forces: forces, Meetings: meetings,
 		Notifier: feed, Tokens: tokens, Log: log}).Register(s)
 	picture.New(picture.Config{Catalog: catalog, Placer: placer, Deployments: deps, Changes: feed,
 		Meetings: meetings, Areas: areaLister(areas), Tokens: tokens, Log: log}).Register(s)

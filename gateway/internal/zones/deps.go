@@ -24,8 +24,10 @@ type Notifier interface {
 	Removed(ctx context.Context, zone string)
 }
 
-// Guard tells whether a zone may go: it names a PROPOSED or ACTIVE deployment in the
-// zone, or returns "" when there is none.
+// Guard tells whether a zone may go: Blocking names a PROPOSED or ACTIVE deployment in
+// the zone, or returns "" when there is none; Fence makes every proposal decided before it
+// be decided again (platform/store Collection.Fence).
 type Guard interface {
 	Blocking(ctx context.Context, zone string) (string, error)
+	Fence(ctx context.Context) error
 }

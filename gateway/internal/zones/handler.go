@@ -214,21 +214,11 @@ func (h *Handler) DeleteZone(ctx context.Context, req *gatewayv1.DeleteZoneReque
 	if err := access.Change(ctx, name, d.Owner); err != nil {
 		return nil, toStatus(err)
 	}
-	err = h.cfg.Store.Remove(ctx, removal, func(*Doc) error {
-		if h.cfg.Guard == nil {
-			return nil
-		}
-		dep, err := h.cfg.Guard.Blocking(ctx, name)
-		if err != nil {
-			return err
-		}
-		if dep != "" {
-			return &apperr.Error{Kind: apperr.KindFailedPrecondition, Reason: "ZONE_HAS_DEPLOYMENTS",
-				Message:  name + " has a proposed or active deployment, " + dep + ": end or cancel it first",
-				Metadata: map[string]string{"zone": name, "deployment": dep}}
-		}
-		return nil
-	})
+	if h.cfg.Guard == nil {
+		err = h.cfg.Store.Remove(ctx, removal, nil)
+	} else {
+		err = h.cfg.Store.RemoveGuarded(ctx, removal, h.cfg.Guard)
+	}
 	return h.deleted(ctx, name, err)
 }
 

@@ -55,6 +55,9 @@ func (f *fakes) Blocking(_ context.Context, zone string) (string, error) {
 	return f.blocking[zone], nil
 }
 
+// Fence: these tests hold the deployments in the fake, decided by no other process.
+func (f *fakes) Fence(context.Context) error { return nil }
+
 func (f *fakes) Threat(zone string, _ time.Time) (coverage.Level, string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -1,6 +1,8 @@
 package zones
 
 import (
+	"time"
+
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
 )
@@ -14,6 +16,9 @@ type Zone struct {
 	GeoJSON      string              `bson:"geojson"`
 	Governorates []string            `bson:"governorates,omitempty"`
 	Description  string              `bson:"description,omitempty"`
+	// ClosingUntil is set while the zone is being deleted: until then no deployment may be
+	// proposed in it (see Store.RemoveGuarded). Not part of the API.
+	ClosingUntil time.Time `bson:"closing_until,omitempty"`
 }
 
 // Doc is a stored zone with its bookkeeping; Owner is the owning force.
