@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,12 +85,19 @@ func TestGatewayLimitsEachCaller(t *testing.T) {
 	})
 
 	t.Run("unary calls", func(t *testing.T) {
-		// With the store down, writes wait for their deadline at the incident service (reads
-		// are answered from its cache), so the caller's calls stay in flight at the gateway.
-		if err := env.Stop(stack.Store); err != nil {
+		// With the incident service frozen (SIGSTOP), every call the gateway forwards to it
+		// waits for its deadline, so the caller's calls stay in flight at the gateway. (With
+		// the store down instead, the service soon reports NOT_SERVING and the gateway fails
+		// the calls at once, which would free the slots.)
+		incident := env.Pid(stack.Incident)
+		if err := syscall.Kill(incident, syscall.SIGSTOP); err != nil {
 			t.Fatal(err)
 		}
-		defer restart(t, ctx, env, stack.Store)
+		defer func() {
+			if err := syscall.Kill(incident, syscall.SIGCONT); err != nil {
+				t.Error(err)
+			}
+		}()
 		held := 4 * time.Second
 		var wg sync.WaitGroup
 		for i := range testMaxInflight {
@@ -124,7 +132,7 @@ func TestGatewayLimitsEachCaller(t *testing.T) {
 			t.Fatalf("a call over %d in flight: %+v with RetryInfo %v, want %+v with a retry delay", testMaxInflight, got, retryInfo(err), overCalls)
 		}
 		t.Logf("unary calls: over %d in flight refused with %v, RetryInfo %v", testMaxInflight, overCalls, retryInfo(err))
-		// Another caller is not refused (its call waits for the store like any other)...
+		// Another caller is not refused (its call waits for the service like any other)...
 		octx, ocancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		_, err = other.ListIncidents(octx, &incidentv1.ListIncidentsRequest{})
 		ocancel()
