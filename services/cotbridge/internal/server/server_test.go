@@ -223,11 +223,23 @@ func TestSlowReaderIsDroppedAndOthersGetEverything(t *testing.T) {
 			}
 		}
 	}()
+	received := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got)
+	}
 	n := 0
 	for ; h.Dropped() == 0 && n < 20000; n++ {
 		marker(t, h, fmt.Sprint("big-", n), big)
-		if n%16 == 15 {
-			time.Sleep(time.Millisecond) // let the fast reader keep up
+		// Publish only as fast as the fast client reads (it stays well inside its queue of
+		// 16), so that only the client that never reads falls behind, however slow the
+		// machine or the race detector makes the reading.
+		for wait := time.Now(); received() < n-7 && time.Since(wait) < 10*time.Second; {
+			select {
+			case <-done:
+				t.Fatalf("the fast client's stream ended after %d of %d events", received(), n+1)
+			case <-time.After(100 * time.Microsecond):
+			}
 		}
 	}
 	if h.Dropped() != 1 {
