@@ -37,6 +37,9 @@ type Selector[T any] struct {
 	// after the last of them in the order: a page cursor, and a bound on the order's
 	// leading field. Like Where, they only say where to start.
 	After []*Doc[T]
+	// From, when set, starts the page at the first document for which it holds; it must
+	// hold for every later one (a page cursor in a Sort, Sort.Past).
+	From func(*Doc[T]) bool
 	// Match must hold for every document returned; nil matches every document.
 	Match func(*Doc[T]) bool
 	// Stop, when set, ends the walk at the first document for which it is true: no later
@@ -77,12 +80,15 @@ func (s *cache[T]) list(q Selector[T]) ([]*Doc[T], error) {
 	for _, p := range q.After {
 		start = max(start, sort.Search(len(o.sorted), func(i int) bool { return o.less(p, o.sorted[i]) }))
 	}
+	if q.From != nil {
+		start = max(start, sort.Search(len(o.sorted), func(i int) bool { return q.From(o.sorted[i]) }))
+	}
 	keep := func(d *Doc[T]) bool { return q.Match == nil || q.Match(d) }
 	var out []*Doc[T]
 	if set, ok := s.smallest(q.Where); ok && len(set)*smallSet < len(o.sorted)-start {
 		for name := range set {
 			d := s.docs[name]
-			if d != nil && after(o, q.After, d) && keep(d) && (q.Stop == nil || !q.Stop(d)) {
+			if d != nil && after(o, q.After, d) && (q.From == nil || q.From(d)) && keep(d) && (q.Stop == nil || !q.Stop(d)) {
 				out = append(out, d)
 			}
 		}

@@ -559,13 +559,18 @@ type ListUnitsRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: echelon (= an Echelon name),
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: echelon (= an Echelon name),
 	// parent_unit (= a unit name, or "" for the top units of a hierarchy), readiness (= a
 	// Readiness name), last_position.latitude and last_position.longitude (>, >=, <, <=: a
 	// bounding box of the last known position; units never reported do not match).
 	// Example, with parent "forces/peshmerga", its brigades last reported north of 36N:
 	// echelon = ECHELON_BRIGADE AND last_position.latitude >= 36
-	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "name" (the default), "update_time desc" (latest changed first) or
+	// "update_time". Ties are broken on name. A page_token is valid only with the filter and
+	// order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -628,10 +633,17 @@ func (x *ListUnitsRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListUnitsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListUnits.
 type ListUnitsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The units, by name.
+	// The units, in the order asked (by name by default).
 	Units []*Unit `protobuf:"bytes,1,rep,name=units,proto3" json:"units,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -1144,7 +1156,8 @@ type ListUnitPositionsRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: report_time (>, >=, <, <= with an
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: report_time (>, >=, <, <= with an
 	// RFC 3339 time). Example: report_time >= "2021-12-02T00:00:00Z"
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1488,9 +1501,14 @@ type ListPeopleRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: unit (= a unit name, or "" for
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: unit (= a unit name, or "" for
 	// people in no unit), rank (=). Example: unit = "forces/peshmerga/units/general-staff"
-	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "name" (the default), "update_time desc" (latest changed first) or
+	// "update_time". Ties are broken on name. A page_token is valid only with the filter and
+	// order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1553,10 +1571,17 @@ func (x *ListPeopleRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListPeopleRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListPeople.
 type ListPeopleResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The people, by name.
+	// The people, in the order asked (by name by default).
 	People []*Person `protobuf:"bytes,1,rep,name=people,proto3" json:"people,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -2386,13 +2411,14 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
 	"\x0ftansiq.dev/UnitR\x04name\"=\n" +
 	"\x0fGetUnitResponse\x12*\n" +
-	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\"\x97\x01\n" +
+	"\x04unit\x18\x01 \x01(\v2\x16.tansiq.forces.v1.UnitR\x04unit\"\xb2\x01\n" +
 	"\x10ListUnitsRequest\x12/\n" +
 	"\x06parent\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\x12\x0ftansiq.dev/UnitR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"i\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x05 \x01(\tR\aorderBy\"i\n" +
 	"\x11ListUnitsResponse\x12,\n" +
 	"\x05units\x18\x01 \x03(\v2\x16.tansiq.forces.v1.UnitR\x05units\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa5\x01\n" +
@@ -2452,13 +2478,14 @@ const file_tansiq_forces_v1_forces_service_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\n" +
 	"\x11tansiq.dev/PersonR\x04name\"E\n" +
 	"\x11GetPersonResponse\x120\n" +
-	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"\x9a\x01\n" +
+	"\x06person\x18\x01 \x01(\v2\x18.tansiq.forces.v1.PersonR\x06person\"\xb5\x01\n" +
 	"\x11ListPeopleRequest\x121\n" +
 	"\x06parent\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\x12\x11tansiq.dev/PersonR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"n\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x05 \x01(\tR\aorderBy\"n\n" +
 	"\x12ListPeopleResponse\x120\n" +
 	"\x06people\x18\x01 \x03(\v2\x18.tansiq.forces.v1.PersonR\x06people\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xad\x01\n" +

@@ -234,7 +234,8 @@ type ListDeploymentsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: zone (=), state (=, != a
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: zone (=), state (=, != a
 	// DeploymentState name, as computed when read), force (= a force among forces),
 	// lead_force (=), proposing_force (=), unit (= a unit among units), mandate (=),
 	// start_time and end_time (>, >=, <, <= with an RFC 3339 time; an unset end_time is

@@ -238,7 +238,8 @@ type ListZonesRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: kind (= a ZoneKind name),
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: kind (= a ZoneKind name),
 	// governorate (= one among governorates), threat_level (=, !=, <, <=, >, >= a
 	// ThreatLevel name, ordered by level), owner_force (=). Example:
 	// governorate = "Nineveh" AND threat_level >= THREAT_LEVEL_SUBSTANTIAL

@@ -235,7 +235,8 @@ type ListMeetingsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: start_time (>, >=, <, <= with an
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: start_time (>, >=, <, <= with an
 	// RFC 3339 time), state (= a MeetingState name), level (= a MeetingLevel name),
 	// host_force (=), attending_force (= a force among attending_forces), place.name (= one
 	// of the place's names or aliases, in any language, ignoring case), place.latitude and
@@ -1035,7 +1036,8 @@ type ListDecisionsRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: kind (= a DecisionKind name),
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: kind (= a DecisionKind name),
 	// binding (= true or false), zone (= a zone among zones), unit (= a unit among units),
 	// incident (= an incident among incidents), awaiting_force (= a force among
 	// required_forces that has not acknowledged yet). Example, what the Peshmerga still has
@@ -1491,7 +1493,8 @@ type ListActionItemsRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: owner_force (=), owner (=),
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+	// Fields: owner_force (=), owner (=),
 	// status (=, != an ActionItemStatus name, as computed when read), due_time (>, >=, <, <=
 	// with an RFC 3339 time; items with no due_time do not match), zone (= a zone among
 	// zones). Example, what the Iraqi army owes and has not done:

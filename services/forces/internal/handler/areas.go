@@ -140,7 +140,7 @@ func (s *AreaServer) ListAreas(ctx context.Context, req *forcesv1.ListAreasReque
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	page, next, err := listed(ctx, h, p, func(after string, limit int) ([]*forcesstore.AreaDoc, error) {
+	page, next, err := listed(ctx, h, p, store.NameOrder[domain.Area](), func(after *store.Cursor, limit int) ([]*forcesstore.AreaDoc, error) {
 		// The areas the caller may not read are left out before the page is cut, so a
 		// page is full while there are more.
 		return h.areas.List(ctx, force, unit, after, limit, func(d *forcesstore.AreaDoc) bool {

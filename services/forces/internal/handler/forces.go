@@ -9,6 +9,7 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
@@ -56,7 +57,7 @@ func (h *Handler) ListForces(ctx context.Context, req *forcesv1.ListForcesReques
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	docs, next, err := listed(ctx, h, p, func(after string, limit int) ([]*forcesstore.ForceDoc, error) {
+	docs, next, err := listed(ctx, h, p, store.NameOrder[domain.Force](), func(after *store.Cursor, limit int) ([]*forcesstore.ForceDoc, error) {
 		return h.forces.List(ctx, after, limit)
 	})
 	if err != nil {

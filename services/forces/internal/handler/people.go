@@ -51,9 +51,10 @@ func (h *Handler) GetPerson(ctx context.Context, req *forcesv1.GetPersonRequest)
 	return &forcesv1.GetPersonResponse{Person: personToProto(d)}, nil
 }
 
-// ListPeople lists the people of one force or of all, by name, a page at a time.
+// ListPeople lists the people of one force or of all, in the order asked (by name by
+// default), a page at a time.
 func (h *Handler) ListPeople(ctx context.Context, req *forcesv1.ListPeopleRequest) (*forcesv1.ListPeopleResponse, error) {
-	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), forcesstore.PersonSchema, h.people.List)
+	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), req.GetOrderBy(), forcesstore.PersonSchema, forcesstore.PersonSorts, h.people.List)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/fieldmask"
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/orderby"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
@@ -164,14 +165,15 @@ type listRequest interface {
 	GetPageToken() string
 }
 
-// lister lists up to limit records of force ("" for all) matching the filter, by name,
-// after the name after.
-type lister[T any] func(ctx context.Context, force string, f filter.Filter, after string, limit int) ([]*store.Doc[T], error)
+// lister lists up to limit records of force ("" for all) matching the filter, in order,
+// after the cursor after.
+type lister[T any] func(ctx context.Context, force string, f filter.Filter, order store.Sort[T], after *store.Cursor, limit int) ([]*store.Doc[T], error)
 
 // listRecords answers a List of one force's records (parent "forces/{force}") or every
-// force's ("forces/-") in name order, filtered by filterText under schema (nil: a method
-// without a filter): the readable records of the page, and the next page's token.
-func listRecords[T any](ctx context.Context, h *Handler, req listRequest, filterText string, schema filter.Schema, list lister[T]) ([]*store.Doc[T], string, error) {
+// force's ("forces/-") in the order orderBy asks for (one of sorts), filtered by
+// filterText under schema (nil: a method without a filter): the readable records of the
+// page, and the next page's token.
+func listRecords[T any](ctx context.Context, h *Handler, req listRequest, filterText, orderBy string, schema filter.Schema, sorts store.Sorts[T], list lister[T]) ([]*store.Doc[T], string, error) {
 	var v apperr.Violations
 	listParent.check(&v, "parent", req.GetParent(), false)
 	var f filter.Filter
@@ -181,7 +183,8 @@ func listRecords[T any](ctx context.Context, h *Handler, req listRequest, filter
 			v.Add("filter", "%v", err)
 		}
 	}
-	p := h.readPage(&v, listQuery(req.GetParent(), filterText), req.GetPageSize(), req.GetPageToken())
+	order := sorts.Get(orderby.Check(&v, orderBy, sorts.Names()...))
+	p := h.readPage(&v, listQuery(req.GetParent(), pagetoken.Query(filterText, order.OrderBy)), req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, "", toStatus(err)
 	}
@@ -189,16 +192,16 @@ func listRecords[T any](ctx context.Context, h *Handler, req listRequest, filter
 	if err != nil {
 		return nil, "", toStatus(err)
 	}
-	return listed(ctx, h, p, func(after string, limit int) ([]*store.Doc[T], error) {
-		return list(ctx, force, f, after, limit)
+	return listed(ctx, h, p, order, func(after *store.Cursor, limit int) ([]*store.Doc[T], error) {
+		return list(ctx, force, f, order, after, limit)
 	})
 }
 
-// page is a List request's page in name order.
+// page is a List request's page.
 type page struct {
 	query string // what its tokens are good for
 	size  int
-	after nameCursor
+	after *store.Cursor // nil for the first page
 }
 
 // readPage checks a List request's page_size and page_token; a token issued for another
@@ -206,25 +209,26 @@ type page struct {
 func (h *Handler) readPage(v *apperr.Violations, query string, size int32, token string) page {
 	p := page{query: query, size: reqcheck.PageSize(v, size)}
 	if token != "" {
-		if err := h.tokens.Decode(query, token, &p.after); errors.Is(err, pagetoken.ErrInvalid) {
+		p.after = &store.Cursor{}
+		if err := h.tokens.Decode(query, token, p.after); errors.Is(err, pagetoken.ErrInvalid) {
 			v.Add("page_token", "is not a token from this query's previous page")
 		}
 	}
 	return p
 }
 
-// listed reads page p through list (one record more than the page, to tell whether
-// another page follows) and returns the records of it the caller may read, and the next
-// page's token ("" on the last). The token moves past the records left out.
-func listed[T any](ctx context.Context, h *Handler, p page, list func(after string, limit int) ([]*store.Doc[T], error)) ([]*store.Doc[T], string, error) {
-	docs, err := list(p.after.Name, p.size+1)
+// listed reads page p in order through list (one record more than the page, to tell
+// whether another page follows) and returns the records of it the caller may read, and
+// the next page's token ("" on the last). The token moves past the records left out.
+func listed[T any](ctx context.Context, h *Handler, p page, order store.Sort[T], list func(after *store.Cursor, limit int) ([]*store.Doc[T], error)) ([]*store.Doc[T], string, error) {
+	docs, err := list(p.after, p.size+1)
 	if err != nil {
 		return nil, "", toStatus(err)
 	}
 	next := ""
 	if len(docs) > p.size {
 		docs = docs[:p.size]
-		if next, err = h.tokens.Encode(p.query, nameCursor{Name: docs[p.size-1].Name}); err != nil {
+		if next, err = h.tokens.Encode(p.query, order.CursorOf(docs[p.size-1])); err != nil {
 			return nil, "", toStatus(err)
 		}
 	}
@@ -237,14 +241,10 @@ func listed[T any](ctx context.Context, h *Handler, p page, list func(after stri
 	return out, next, nil
 }
 
-// nameCursor is where a page in name order ends.
-type nameCursor struct {
-	Name string `json:"n"`
-}
-
 // listQuery identifies a list query for its page tokens: a token is good only for the
-// parent and filter it was issued for.
-func listQuery(parent, filter string) string { return parent + "\n" + filter }
+// parent, filter and order it was issued for (query: pagetoken.Query's, or what else
+// the method's pages depend on).
+func listQuery(parent, query string) string { return parent + "\n" + query }
 
 // maxBatch is the most names a batch get takes, as the API documents.
 const maxBatch = 200

@@ -60,7 +60,7 @@ func (h *Handler) GetTakBinding(ctx context.Context, req *forcesv1.GetTakBinding
 
 // ListTakBindings lists the bindings of one force or of all, by name, a page at a time.
 func (h *Handler) ListTakBindings(ctx context.Context, req *forcesv1.ListTakBindingsRequest) (*forcesv1.ListTakBindingsResponse, error) {
-	docs, next, err := listRecords(ctx, h, req, "", nil, h.tak.List)
+	docs, next, err := listRecords(ctx, h, req, "", "", nil, forcesstore.TakBindingSorts, h.tak.List)
 	if err != nil {
 		return nil, err
 	}

@@ -56,9 +56,10 @@ func (h *Handler) GetUnit(ctx context.Context, req *forcesv1.GetUnitRequest) (*f
 	return &forcesv1.GetUnitResponse{Unit: visibleUnit(ctx, d)}, nil
 }
 
-// ListUnits lists the units of one force or of all, by name, a page at a time.
+// ListUnits lists the units of one force or of all, in the order asked (by name by
+// default), a page at a time.
 func (h *Handler) ListUnits(ctx context.Context, req *forcesv1.ListUnitsRequest) (*forcesv1.ListUnitsResponse, error) {
-	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), forcesstore.UnitSchema, h.units.List)
+	docs, next, err := listRecords(ctx, h, req, req.GetFilter(), req.GetOrderBy(), forcesstore.UnitSchema, forcesstore.UnitSorts, h.units.List)
 	if err != nil {
 		return nil, err
 	}

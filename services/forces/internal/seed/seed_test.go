@@ -26,9 +26,9 @@ func TestLoadIsIdempotentAndFollowsTheRules(t *testing.T) {
 			t.Fatalf("load %d: %v", i+1, err)
 		}
 	}
-	forces, _ := s.Forces.List(ctx, "", 100)
-	units, _ := s.Units.List(ctx, "", filter.Filter{}, "", 100)
-	people, _ := s.People.List(ctx, "", filter.Filter{}, "", 100)
+	forces, _ := s.Forces.List(ctx, nil, 100)
+	units, _ := s.Units.List(ctx, "", filter.Filter{}, forcesstore.UnitSorts[0], nil, 100)
+	people, _ := s.People.List(ctx, "", filter.Filter{}, forcesstore.PersonSorts[0], nil, 100)
 	if len(forces) != len(seed.Forces()) || len(units) != len(seed.Units()) || len(people) != len(seed.People()) {
 		t.Fatalf("stored %d forces, %d units, %d people; want %d, %d, %d once each",
 			len(forces), len(units), len(people), len(seed.Forces()), len(seed.Units()), len(seed.People()))
@@ -79,7 +79,7 @@ func TestSeedAreasLeaveTheQarachoghStrip(t *testing.T) {
 	if err := seed.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := s.Areas.List(ctx, "", "", "", 0, nil)
+	docs, err := s.Areas.List(ctx, "", "", nil, 0, nil)
 	if err != nil || len(docs) != len(seed.Areas()) {
 		t.Fatalf("stored areas %d, %v; want %d", len(docs), err, len(seed.Areas()))
 	}

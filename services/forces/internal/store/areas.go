@@ -23,12 +23,12 @@ func NewAreas(db *mongo.Database) *Areas {
 }
 
 // List returns up to limit areas of unit (or, when unit is "", of force; "" for all) for
-// which match holds, by name, after the name after. An area is named under its unit, and
+// which match holds, by name, after the cursor after. An area is named under its unit, and
 // a unit under its force.
-func (s *Areas) List(ctx context.Context, force, unit, after string, limit int, match func(*AreaDoc) bool) ([]*AreaDoc, error) {
+func (s *Areas) List(ctx context.Context, force, unit string, after *store.Cursor, limit int, match func(*AreaDoc) bool) ([]*AreaDoc, error) {
 	prefix := recordsOf(force, domain.UnitName)
 	if unit != "" {
 		prefix = unit + "/areas/"
 	}
-	return s.Collection.List(ctx, under(prefix, after, limit, match))
+	return s.Collection.List(ctx, under(prefix, store.NameOrder[domain.Area](), after, limit, match))
 }

@@ -22,9 +22,9 @@ func NewForces(db *mongo.Database) *Forces {
 	return &Forces{newCollection[domain.Force](db, "forces")}
 }
 
-// List returns up to limit forces after the name after, by name.
-func (s *Forces) List(ctx context.Context, after string, limit int) ([]*ForceDoc, error) {
-	return s.Collection.List(ctx, under[domain.Force]("", after, limit, nil))
+// List returns up to limit forces after the cursor after, by name.
+func (s *Forces) List(ctx context.Context, after *store.Cursor, limit int) ([]*ForceDoc, error) {
+	return s.Collection.List(ctx, under("", store.NameOrder[domain.Force](), after, limit, nil))
 }
 
 // Exists reports whether the named force exists.

@@ -11,28 +11,48 @@ import (
 	"github.com/tansiq/tansiq/platform/store"
 )
 
-// byName is the order of every list: resource name, ascending.
-const byName = "by_name"
+// byName is the order every list serves (the default of those that serve more).
+const byName = "name"
 
-// newCollection returns the collection named name with the name order lists walk.
-func newCollection[T any](db *mongo.Database, name string) *store.Collection[T] {
+// sorts are the orders a list serves: by name, then more.
+func sorts[T any](more ...store.Sort[T]) store.Sorts[T] {
+	return append(store.Sorts[T]{store.NameOrder[T]()}, more...)
+}
+
+// newCollection returns the collection named name with the orders its lists walk (by name
+// alone when none is given).
+func newCollection[T any](db *mongo.Database, name string, orders ...store.Sort[T]) *store.Collection[T] {
 	c := store.NewCollection[T](db, name)
-	c.OrderBy(byName, func(a, b *store.Doc[T]) bool { return a.Name < b.Name })
+	if len(orders) == 0 {
+		orders = sorts[T]()
+	}
+	store.Sorts[T](orders).Declare(c)
 	return c
 }
 
-// under selects, in name order, the documents named under prefix ("" for any), after the
-// name after (a page cursor), for which match holds (nil: all), at most limit (0: all).
-// A force's records are named under the force, a unit's areas under the unit: the page
-// is a walk from the range's start, which ends where the range does.
-func under[T any](prefix, after string, limit int, match func(*store.Doc[T]) bool) store.Selector[T] {
-	sel := store.Selector[T]{Order: byName, Limit: limit, Match: match}
-	if prefix != "" {
+// byUpdateTime are the orders by update_time, latest changed first or last.
+func byUpdateTime[T any]() []store.Sort[T] {
+	return []store.Sort[T]{
+		{OrderBy: "update_time desc", Key: store.ByTime(store.UpdateTime[T])},
+		{OrderBy: "update_time", Key: store.ByTime(store.UpdateTime[T])},
+	}
+}
+
+// under selects, in the order s, the documents named under prefix ("" for any), after the
+// cursor after (nil: from the start), for which match holds (nil: all), at most limit (0:
+// all). A force's records are named under the force, a unit's areas under the unit: in
+// name order the page is a walk from the range's start, which ends where the range does;
+// in another order the walk passes over the other forces' records.
+func under[T any](prefix string, s store.Sort[T], after *store.Cursor, limit int, match func(*store.Doc[T]) bool) store.Selector[T] {
+	sel := s.Selector(after, limit)
+	sel.Match = match
+	switch {
+	case prefix == "":
+	case s.OrderBy == byName:
 		sel.After = append(sel.After, &store.Doc[T]{Name: prefix})
 		sel.Stop = func(d *store.Doc[T]) bool { return !strings.HasPrefix(d.Name, prefix) }
-	}
-	if after != "" {
-		sel.After = append(sel.After, &store.Doc[T]{Name: after})
+	default:
+		sel.Match = func(d *store.Doc[T]) bool { return strings.HasPrefix(d.Name, prefix) && (match == nil || match(d)) }
 	}
 	return sel
 }

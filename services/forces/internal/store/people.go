@@ -44,17 +44,21 @@ func personRecord(p *domain.Person) filter.Record {
 	}
 }
 
-// NewPeople returns the collection with its indexes declared; Load it before serving.
+// PersonSorts are the orders ListPeople serves: "name" (the default), "update_time desc"
+// and "update_time".
+var PersonSorts = sorts(byUpdateTime[domain.Person]()...)
+
+// NewPeople returns the collection with its orders and indexes declared; Load it before serving.
 func NewPeople(db *mongo.Database) *People {
-	c := newCollection[domain.Person](db, "people")
+	c := newCollection(db, "people", PersonSorts...)
 	indexBy(c, personIndexed)
 	return &People{c}
 }
 
-// List returns up to limit people of force ("" for all) matching the filter, by name,
-// after the name after.
-func (s *People) List(ctx context.Context, force string, f filter.Filter, after string, limit int) ([]*PersonDoc, error) {
-	sel := under[domain.Person](recordsOf(force, domain.PersonName), after, limit, nil)
+// List returns up to limit people of force ("" for all) matching the filter, in order
+// (one of PersonSorts), after the cursor after.
+func (s *People) List(ctx context.Context, force string, f filter.Filter, order store.Sort[domain.Person], after *store.Cursor, limit int) ([]*PersonDoc, error) {
+	sel := under(recordsOf(force, domain.PersonName), order, after, limit, nil)
 	return s.Collection.List(ctx, where(sel, f, personRecord, personIndexed))
 }
 

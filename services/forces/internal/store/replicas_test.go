@@ -66,7 +66,7 @@ func TestReplicaSeesAnotherReplicasWrites(t *testing.T) {
 	}
 	regions := []filter.Typed{{Field: "echelon", Op: filter.Eq, Value: "ECHELON_REGION"}}
 	eventually(t, "replica B lists the unit A created", func() bool {
-		docs, err := b.Units.List(ctx, ia, filter.All(regions...), "", 10)
+		docs, err := b.Units.List(ctx, ia, filter.All(regions...), forcesstore.UnitSorts[0], nil, 10)
 		return err == nil && names(docs) == "[iraqi-army/units/nineveh-operations-command]"
 	})
 
@@ -78,7 +78,7 @@ func TestReplicaSeesAnotherReplicasWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "replica B sees the change A made", func() bool {
-		docs, err := b.Units.List(ctx, ia, filter.All(regions...), "", 10)
+		docs, err := b.Units.List(ctx, ia, filter.All(regions...), forcesstore.UnitSorts[0], nil, 10)
 		return err == nil && len(docs) == 0
 	})
 	if err := a.Units.Delete(ctx, nineveh, ""); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	"github.com/tansiq/tansiq/platform/types"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
@@ -89,7 +90,7 @@ func TestUnitsList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			docs, err := s.Units.List(ctx, tt.force, filter.All(tt.conds...), tt.after, tt.limit)
+			docs, err := s.Units.List(ctx, tt.force, filter.All(tt.conds...), forcesstore.UnitSorts[0], at(tt.after), tt.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +174,7 @@ func TestPeopleList(t *testing.T) {
 		{"rank", "", []filter.Typed{{Field: "rank", Op: filter.Eq, Value: "Colonel"}}, "[forces/peshmerga/people/liaison-officer]"},
 	}
 	for _, tt := range tests {
-		docs, err := s.People.List(ctx, tt.force, filter.All(tt.conds...), "", 10)
+		docs, err := s.People.List(ctx, tt.force, filter.All(tt.conds...), forcesstore.PersonSorts[0], nil, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -233,4 +234,12 @@ func TestPositionsHistory(t *testing.T) {
 	if len(left) != 0 || fmt.Sprint(ids(others)) != "[o1]" {
 		t.Fatalf("after RemoveOf: %v left, other unit %v; want none, [o1]", ids(left), ids(others))
 	}
+}
+
+// at is the cursor after the record named name in name order (nil for "": from the start).
+func at(name string) *store.Cursor {
+	if name == "" {
+		return nil
+	}
+	return &store.Cursor{Name: name}
 }

@@ -20,11 +20,14 @@ type TakBindingDoc = store.Doc[domain.TakBinding]
 
 // NewTakBindings returns the collection; Load it before serving.
 func NewTakBindings(db *mongo.Database) *TakBindings {
-	return &TakBindings{newCollection[domain.TakBinding](db, "tak_bindings")}
+	return &TakBindings{newCollection(db, "tak_bindings", TakBindingSorts...)}
 }
 
-// List returns up to limit bindings of force ("" for all), by name, after the name after.
-// Bindings take no filter: conds is always empty.
-func (s *TakBindings) List(ctx context.Context, force string, _ filter.Filter, after string, limit int) ([]*TakBindingDoc, error) {
-	return s.Collection.List(ctx, under[domain.TakBinding](recordsOf(force, domain.TakBindingName), after, limit, nil))
+// TakBindingSorts are the orders ListTakBindings serves: by name only (a force binds few devices).
+var TakBindingSorts = sorts[domain.TakBinding]()
+
+// List returns up to limit bindings of force ("" for all), in order, after the cursor
+// after. Bindings take no filter: f is always empty.
+func (s *TakBindings) List(ctx context.Context, force string, _ filter.Filter, order store.Sort[domain.TakBinding], after *store.Cursor, limit int) ([]*TakBindingDoc, error) {
+	return s.Collection.List(ctx, under(recordsOf(force, domain.TakBindingName), order, after, limit, nil))
 }

@@ -64,17 +64,22 @@ func unitRecord(u *domain.Unit) filter.Record {
 	}
 }
 
-// NewUnits returns the collection with its indexes declared; Load it before serving.
+// UnitSorts are the orders ListUnits serves: "name" (the default), "update_time desc" and
+// "update_time". Not by report time: that would tell the other force which withheld units
+// reported lately.
+var UnitSorts = sorts(byUpdateTime[domain.Unit]()...)
+
+// NewUnits returns the collection with its orders and indexes declared; Load it before serving.
 func NewUnits(db *mongo.Database) *Units {
-	c := newCollection[domain.Unit](db, "units")
+	c := newCollection(db, "units", UnitSorts...)
 	indexBy(c, unitIndexed)
 	return &Units{c}
 }
 
-// List returns up to limit units of force ("" for all) matching the filter, by name,
-// after the name after.
-func (s *Units) List(ctx context.Context, force string, f filter.Filter, after string, limit int) ([]*UnitDoc, error) {
-	sel := under[domain.Unit](recordsOf(force, domain.UnitName), after, limit, nil)
+// List returns up to limit units of force ("" for all) matching the filter, in order (one
+// of UnitSorts), after the cursor after.
+func (s *Units) List(ctx context.Context, force string, f filter.Filter, order store.Sort[domain.Unit], after *store.Cursor, limit int) ([]*UnitDoc, error) {
+	sel := under(recordsOf(force, domain.UnitName), order, after, limit, nil)
 	return s.Collection.List(ctx, where(sel, f, unitRecord, unitIndexed))
 }
 

@@ -296,7 +296,8 @@ export declare type ListUnitsRequest = Message<"tansiq.forces.v1.ListUnitsReques
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: echelon (= an Echelon name),
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: echelon (= an Echelon name),
    * parent_unit (= a unit name, or "" for the top units of a hierarchy), readiness (= a
    * Readiness name), last_position.latitude and last_position.longitude (>, >=, <, <=: a
    * bounding box of the last known position; units never reported do not match).
@@ -306,6 +307,15 @@ export declare type ListUnitsRequest = Message<"tansiq.forces.v1.ListUnitsReques
    * @generated from field: string filter = 4;
    */
   filter: string;
+
+  /**
+   * AIP-132: "name" (the default), "update_time desc" (latest changed first) or
+   * "update_time". Ties are broken on name. A page_token is valid only with the filter and
+   * order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 5;
+   */
+  orderBy: string;
 };
 
 /**
@@ -321,7 +331,7 @@ export declare const ListUnitsRequestSchema: GenMessage<ListUnitsRequest>;
  */
 export declare type ListUnitsResponse = Message<"tansiq.forces.v1.ListUnitsResponse"> & {
   /**
-   * The units, by name.
+   * The units, in the order asked (by name by default).
    *
    * @generated from field: repeated tansiq.forces.v1.Unit units = 1;
    */
@@ -598,7 +608,8 @@ export declare type ListUnitPositionsRequest = Message<"tansiq.forces.v1.ListUni
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: report_time (>, >=, <, <= with an
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: report_time (>, >=, <, <= with an
    * RFC 3339 time). Example: report_time >= "2021-12-02T00:00:00Z"
    *
    * @generated from field: string filter = 4;
@@ -772,12 +783,22 @@ export declare type ListPeopleRequest = Message<"tansiq.forces.v1.ListPeopleRequ
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: unit (= a unit name, or "" for
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: unit (= a unit name, or "" for
    * people in no unit), rank (=). Example: unit = "forces/peshmerga/units/general-staff"
    *
    * @generated from field: string filter = 4;
    */
   filter: string;
+
+  /**
+   * AIP-132: "name" (the default), "update_time desc" (latest changed first) or
+   * "update_time". Ties are broken on name. A page_token is valid only with the filter and
+   * order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 5;
+   */
+  orderBy: string;
 };
 
 /**
@@ -793,7 +814,7 @@ export declare const ListPeopleRequestSchema: GenMessage<ListPeopleRequest>;
  */
 export declare type ListPeopleResponse = Message<"tansiq.forces.v1.ListPeopleResponse"> & {
   /**
-   * The people, by name.
+   * The people, in the order asked (by name by default).
    *
    * @generated from field: repeated tansiq.forces.v1.Person people = 1;
    */

@@ -129,7 +129,8 @@ export declare type ListDeploymentsRequest = Message<"tansiq.gateway.v1.ListDepl
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: zone (=), state (=, != a
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: zone (=), state (=, != a
    * DeploymentState name, as computed when read), force (= a force among forces),
    * lead_force (=), proposing_force (=), unit (= a unit among units), mandate (=),
    * start_time and end_time (>, >=, <, <= with an RFC 3339 time; an unset end_time is

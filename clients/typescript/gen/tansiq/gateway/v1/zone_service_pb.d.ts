@@ -133,7 +133,8 @@ export declare type ListZonesRequest = Message<"tansiq.gateway.v1.ListZonesReque
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: kind (= a ZoneKind name),
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: kind (= a ZoneKind name),
    * governorate (= one among governorates), threat_level (=, !=, <, <=, >, >= a
    * ThreatLevel name, ordered by level), owner_force (=). Example:
    * governorate = "Nineveh" AND threat_level >= THREAT_LEVEL_SUBSTANTIAL

@@ -132,7 +132,8 @@ export declare type ListMeetingsRequest = Message<"tansiq.meeting.v1.ListMeeting
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: start_time (>, >=, <, <= with an
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: start_time (>, >=, <, <= with an
    * RFC 3339 time), state (= a MeetingState name), level (= a MeetingLevel name),
    * host_force (=), attending_force (= a force among attending_forces), place.name (= one
    * of the place's names or aliases, in any language, ignoring case), place.latitude and
@@ -541,7 +542,8 @@ export declare type ListDecisionsRequest = Message<"tansiq.meeting.v1.ListDecisi
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: kind (= a DecisionKind name),
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: kind (= a DecisionKind name),
    * binding (= true or false), zone (= a zone among zones), unit (= a unit among units),
    * incident (= an incident among incidents), awaiting_force (= a force among
    * required_forces that has not acknowledged yet). Example, what the Peshmerga still has
@@ -771,7 +773,8 @@ export declare type ListActionItemsRequest = Message<"tansiq.meeting.v1.ListActi
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: owner_force (=), owner (=),
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses.
+   * Fields: owner_force (=), owner (=),
    * status (=, != an ActionItemStatus name, as computed when read), due_time (>, >=, <, <=
    * with an RFC 3339 time; items with no due_time do not match), zone (= a zone among
    * zones). Example, what the Iraqi army owes and has not done:
