@@ -26,8 +26,9 @@ import (
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
 
-// convergence is how soon a write through one replica is served by the other: the
-// store's poll interval (200ms) with room for a loaded 2-core machine. The README states it.
+// convergence is how soon a write through one replica is served by the other: a quiet
+// log's follower reads it every 500 ms (platform/store Timing.IdlePoll), with room for a
+// loaded 2-core machine. The README states it.
 const convergence = time.Second
 
 // TestReplicas runs a second incident service and a second gateway (B) on the shared

@@ -64,6 +64,14 @@ var mutations = []mutation{
 		},
 	},
 	{
+		Guarantee: "Cost grows with the work, not the data",
+		Break:     "an idle follower reads its log every Poll instead of backing off to IdlePoll",
+		Edits: []edit{{File: "platform/store/follow.go",
+			From: "return min(2*last, timing.IdlePoll)",
+			To:   "return timing.Poll"}},
+		Checks: []check{{Dir: "platform", Pkg: "./store/", Test: "TestIdleFollowerBacksOff"}},
+	},
+	{
 		Guarantee: "WatchIncidents: order and completeness",
 		Break:     "ignore the resume token's position: every resume replays everything",
 		Edits: []edit{{File: "platform/store/watch.go",

@@ -19,9 +19,14 @@ import (
 // Timing tunes a collection's follower. The zero value of a field keeps the process's
 // default (SetDefaults), else the built-in one.
 type Timing struct {
-	// Poll is how often the follower reads the log for other processes' changes: the
-	// time within which replicas converge. Default 200ms.
+	// Poll is how often the follower reads the log for other processes' changes while the
+	// log is changing. Default 200ms.
 	Poll time.Duration
+	// IdlePoll is the longest wait between two reads of a quiet log: each read that finds
+	// no change doubles the wait, from Poll up to IdlePoll, and a change brings it back to
+	// Poll. So an idle follower costs the store one point read per IdlePoll, and replicas
+	// converge within IdlePoll (plus one read). Default 500ms, never less than Poll.
+	IdlePoll time.Duration
 	// Settle is how long a committed change may still be materialising in the process that
 	// wrote it; the checkpoint passes a change only after that, once it has checked (and if
 	// need be repaired) the materialisation. It must exceed WriteTimeout. Default 5s.
@@ -64,6 +69,7 @@ func (t Timing) withDefaults() Timing {
 		return builtin
 	}
 	t.Poll = pick(t.Poll, defaults.Poll, 200*time.Millisecond)
+	t.IdlePoll = max(pick(t.IdlePoll, defaults.IdlePoll, 500*time.Millisecond), t.Poll)
 	t.WriteTimeout = pick(t.WriteTimeout, defaults.WriteTimeout, 4*time.Second)
 	t.Settle = pick(t.Settle, defaults.Settle, 0)
 	if t.Settle <= t.WriteTimeout {

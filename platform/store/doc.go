@@ -46,9 +46,11 @@
 // # Read your writes, and convergence
 //
 // The writer applies its entry to its own cache before the call returns. Every process has
-// ONE follower per collection, which reads entry pos+1 by _id every Timing.Poll until there
-// is none: other replicas' changes reach the cache within the poll interval, and an idle
-// follower costs one point read per poll, whatever the collection's size. Get of a name the
+// ONE follower per collection, which reads entry pos+1 by _id until there is none, every
+// Timing.Poll (200 ms) while the log changes; each read that finds nothing doubles the wait,
+// up to Timing.IdlePoll (500 ms), and a change brings it back to Poll. Other replicas'
+// changes reach the cache within IdlePoll (plus one read), and an idle follower costs one
+// point read per IdlePoll, whatever the collection's size. Get of a name the
 // cache does not hold reads the log forward first, so a record created through another
 // replica is found at once. Get and List return copies; List walks a declared order from a
 // start point (page cursor, range bound) or sorts the smaller set an index gives.

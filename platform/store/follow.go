@@ -186,31 +186,54 @@ func (c *Collection[T]) apply(e *entry[T]) {
 	}
 }
 
-// follow is the collection's one follower: it polls the log every Poll, moves the
-// checkpoint and, every PruneEvery, prunes the log, until ctx ends or the collection is
-// garbage (it holds the collection only weakly between polls, so a collection dropped
-// without Close, as in tests, stops costing the store anything).
+// follow is the collection's one follower: it reads the log every Poll while it changes,
+// backing off to IdlePoll while it is quiet (nextPoll), moves the checkpoint and, every
+// PruneEvery, prunes the log, until ctx ends or the collection is garbage (it holds the
+// collection only weakly between polls, so a collection dropped without Close, as in
+// tests, stops costing the store anything).
 func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], timing Timing, done chan struct{}) {
 	defer close(done)
-	tick := time.NewTicker(timing.Poll)
-	defer tick.Stop()
+	wait := timing.Poll
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
 	pruned := time.Now()
+	seen := int64(-1)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-timer.C:
 		}
 		c := wc.Value()
 		if c == nil {
 			return
 		}
-		// A failure (the store is away) is retried at the next tick.
+		// A failure (the store is away) is retried at the next poll.
 		if c.catchUp(ctx) == nil && c.settle(ctx) == nil && time.Since(pruned) >= timing.PruneEvery {
 			pruned = time.Now()
 			_ = c.prune(ctx)
 		}
+		pos := c.position()
+		wait = nextPoll(wait, pos != seen, timing)
+		seen = pos
+		timer.Reset(wait)
 	}
+}
+
+// nextPoll is the follower's next wait: Poll after a change (this process's own commits
+// count: replicas are busy too), else twice the last wait, up to IdlePoll.
+func nextPoll(last time.Duration, changed bool, timing Timing) time.Duration {
+	if changed {
+		return timing.Poll
+	}
+	return min(2*last, timing.IdlePoll)
+}
+
+// position is the cache's log position: every entry up to it is applied.
+func (c *Collection[T]) position() int64 {
+	c.state.mu.RLock()
+	defer c.state.mu.RUnlock()
+	return c.state.pos
 }
 
 // track remembers an applied entry until the checkpoint passes it.

@@ -114,13 +114,16 @@ func (c *Collection[T]) raiseHorizon(h int64) {
 // prune deletes the blocks of the log that every reader can do without (see above). It
 // runs in the follower, which alone moves checkAt.
 func (c *Collection[T]) prune(ctx context.Context) error {
+	c.state.mu.RLock()
+	limit := min(c.checkAt, c.state.pos-int64(c.timing.Keep))
+	c.state.mu.RUnlock()
+	if limit < c.horizon.Load()+pruneBlock {
+		return nil // not one block beyond what is known pruned: nothing to read in the store
+	}
 	h, err := c.findHorizon(ctx)
 	if err != nil {
 		return err
 	}
-	c.state.mu.RLock()
-	limit := min(c.checkAt, c.state.pos-int64(c.timing.Keep))
-	c.state.mu.RUnlock()
 	cutoff := c.now().Add(-c.timing.KeepFor)
 	start := h
 	for end := h + pruneBlock; end <= limit; end += pruneBlock {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -20,6 +21,7 @@ import (
 var (
 	once    sync.Once
 	client  *mongo.Client
+	uri     string
 	initErr error
 	counter int
 	mu      sync.Mutex
@@ -46,8 +48,20 @@ func DB(t testing.TB) *mongo.Database {
 	return db
 }
 
+// Monitored returns db through a client of its own that reports every command to m, so a
+// test can count what a component asks of the store.
+func Monitored(t testing.TB, db *mongo.Database, m *event.CommandMonitor) *mongo.Database {
+	t.Helper()
+	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(30 * time.Second).SetMonitor(m))
+	if err != nil {
+		t.Fatalf("embedded store: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Disconnect(context.Background()) })
+	return c.Database(db.Name())
+}
+
 func start() {
-	uri := os.Getenv("TANSIQ_TEST_MONGODB_URI")
+	uri = os.Getenv("TANSIQ_TEST_MONGODB_URI")
 	if uri == "" {
 		dir, err := os.MkdirTemp("", "tansiq-storetest-")
 		if err != nil {
