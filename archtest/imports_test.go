@@ -39,7 +39,7 @@ var domainPackages = []string{
 	repo + "services/incident/internal/domain",
 	repo + "services/forces/internal/domain",
 	repo + "services/meeting/internal/domain",
-	repo + "gateway/internal/coverage",
+	repo + "gateway/internal/assess",
 	repo + "gateway/internal/geo",
 	repo + "gateway/internal/vacuum",
 }

@@ -162,10 +162,10 @@ var mutations = []mutation{
 	{
 		Guarantee: "WatchIncidents: order and completeness",
 		Break:     "keep a picture watcher that cannot keep up, dropping its changes instead",
-		Edits: []edit{{File: "gateway/internal/picture/watch.go",
+		Edits: []edit{{File: "gateway/internal/coverage/watch.go",
 			From: "case <-timer.C:\n\t\t\t\treturn errTooSlow",
 			To:   "case <-timer.C:\n\t\t\t\treturn nil"}},
-		Checks: []check{{Dir: "gateway", Pkg: "./internal/picture/", Test: "TestSlowWatcherIsDroppedAndOthersKeepUp"}},
+		Checks: []check{{Dir: "gateway", Pkg: "./internal/coverage/", Test: "TestSlowWatcherIsDroppedAndOthersKeepUp"}},
 	},
 	{
 		Guarantee: "Identity, authorization and audit",

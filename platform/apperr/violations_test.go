@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -84,5 +85,14 @@ func TestWrappedDownstreamStatusDoesNotLeak(t *testing.T) {
 	}
 	if got := ToStatus(downstream, "x"); got != downstream {
 		t.Fatalf("a bare status must pass through unchanged")
+	}
+}
+
+// TestNotFoundEchoesLittle repeats the second half of row 10: a 100,000-character name
+// came back whole in NOT_FOUND.
+func TestNotFoundEchoesLittle(t *testing.T) {
+	e := NotFound("incidents/" + strings.Repeat("ع", 100000))
+	if len(e.Message) > 300 || len(e.Metadata["resource"]) > 300 {
+		t.Errorf("NOT_FOUND repeats %d bytes of the name", len(e.Message))
 	}
 }

@@ -1,8 +1,10 @@
-package types
+package place
 
 import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/grid"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
 
@@ -16,17 +18,6 @@ func (p LatLng) ToProto() *typev1.LatLng {
 	return &typev1.LatLng{Latitude: p.Lat, Longitude: p.Lng}
 }
 
-// NameFromProto converts a name; nil gives the empty name.
-func NameFromProto(n *typev1.LocalizedName) LocalizedName {
-	return LocalizedName{Arabic: n.GetArabic(), Sorani: n.GetSorani(), English: n.GetEnglish(),
-		Aliases: append([]string(nil), n.GetAliases()...)}
-}
-
-// ToProto converts the name.
-func (n LocalizedName) ToProto() *typev1.LocalizedName {
-	return &typev1.LocalizedName{Arabic: n.Arabic, Sorani: n.Sorani, English: n.English, Aliases: n.Aliases}
-}
-
 // PlaceFromProto converts a place; nil gives the zero place. A place given by its MGRS
 // grid reference alone takes the centre of the reference's square as its point.
 func PlaceFromProto(p *typev1.Place) Place {
@@ -36,7 +27,7 @@ func PlaceFromProto(p *typev1.Place) Place {
 			pt.Lat, pt.Lng = m.Centre()
 		}
 	}
-	return Place{Point: pt, Name: NameFromProto(p.GetName()), Precision: p.GetPrecision().String()}
+	return Place{Point: pt, Name: localized.FromProto(p.GetName()), Precision: p.GetPrecision().String()}
 }
 
 // ToProto converts the place, with its point's one-metre MGRS reference beside it.
@@ -73,7 +64,7 @@ func ValidatePlace(v *apperr.Violations, field string, p *typev1.Place, required
 	if p.GetMgrs() != "" {
 		validateMGRS(v, field, p)
 	}
-	ValidateName(v, field+".name", NameFromProto(p.GetName()), false)
+	localized.Validate(v, field+".name", localized.FromProto(p.GetName()), false)
 	if _, ok := typev1.GeoPrecision_name[int32(p.GetPrecision())]; !ok {
 		v.Add(field+".precision", "unknown value %d", p.GetPrecision())
 	}
@@ -82,8 +73,8 @@ func ValidatePlace(v *apperr.Violations, field string, p *typev1.Place, required
 // validateMGRS reports a grid reference that does not parse, or that names a square the
 // point given with it does not lie in.
 func validateMGRS(v *apperr.Violations, field string, p *typev1.Place) {
-	if len(p.GetMgrs()) > MaxShortLen {
-		v.Add(field+".mgrs", "must be at most %d characters", MaxShortLen)
+	if len(p.GetMgrs()) > reqcheck.MaxShortLen {
+		v.Add(field+".mgrs", "must be at most %d characters", reqcheck.MaxShortLen)
 		return
 	}
 	m, err := grid.ParseMGRS(p.GetMgrs())

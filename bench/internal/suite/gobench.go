@@ -14,11 +14,11 @@ import (
 func (r *runner) goBenchmarks(ctx context.Context) {
 	geo := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/geo", Pattern: "Containing",
 		Benchtime: r.o.GoBenchtime, Count: r.o.GoBenchCount}
-	gaps := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/coverage", Pattern: ".",
+	gaps := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/assess", Pattern: ".",
 		Benchtime: r.o.GapsBenchtime, Count: r.o.GoBenchCount}
 	// The picture benchmark reads its deployments from an embedded store in the test
 	// process, so each iteration costs a store round trip: 5x keeps it to seconds.
-	pic := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/picture", Pattern: "Picture",
+	pic := gobench.Spec{Dir: r.o.Repo, Package: "./gateway/internal/coverage", Pattern: "Picture",
 		Benchtime: r.o.GapsBenchtime, Count: r.o.GoBenchCount}
 	// The bearer-token check every call makes: full Ed25519 verification against the cache.
 	tok := gobench.Spec{Dir: r.o.Repo, Package: "./platform/auth", Pattern: "Verify",

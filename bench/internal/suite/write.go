@@ -368,7 +368,7 @@ func (r *runner) writeGaps(w writer) {
 		w("Not measured: %s.\n\n", res.GapsErr)
 		return
 	}
-	w("`gateway/internal/coverage`'s benchmarks (`%s`).\n\n", res.GapsCmd)
+	w("`gateway/internal/assess`'s benchmarks (`%s`).\n\n", res.GapsCmd)
 	var rows [][]string
 	for _, name := range sortedKeys(res.Gaps) {
 		m := res.Gaps[name]
@@ -386,7 +386,7 @@ func (r *runner) writePicture(w writer) {
 		w("Not measured: %s.\n\n", res.PictureErr)
 		return
 	}
-	w("`gateway/internal/picture`'s benchmark (`%s`): GetOperationalPicture's handler, called in process, for one zone, with 1,000 zones in the catalog, 100,000 placed incidents over 60 days in the placer's memory (where the gateway keeps them) and 1,000 deployments in the deployments collection of an embedded FerretDB store started inside the test binary. Each picture reads the picture feed's position and the zone's deployments from the store, so two store round trips are in every iteration; B/op and allocs/op include the embedded store's, since it runs in the same process. No meeting service is configured, so no action items are fetched.\n\n", res.PictureCmd)
+	w("`gateway/internal/coverage`'s benchmark (`%s`): GetOperationalPicture's handler, called in process, for one zone, with 1,000 zones in the catalog, 100,000 placed incidents over 60 days in the placer's memory (where the gateway keeps them) and 1,000 deployments in the deployments collection of an embedded FerretDB store started inside the test binary. Each picture reads the picture feed's position and the zone's deployments from the store, so two store round trips are in every iteration; B/op and allocs/op include the embedded store's, since it runs in the same process. No meeting service is configured, so no action items are fetched.\n\n", res.PictureCmd)
 	var rows [][]string
 	for _, name := range sortedKeys(res.Picture) {
 		m := res.Picture[name]

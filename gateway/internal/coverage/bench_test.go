@@ -1,4 +1,4 @@
-package picture_test
+package coverage_test
 
 import (
 	"context"
@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/gateway/internal/changes"
+	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
-	"github.com/tansiq/tansiq/gateway/internal/picture"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
+	"github.com/tansiq/tansiq/platform/localized"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/store/storetest"
-	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -58,7 +59,7 @@ func BenchmarkPicture(b *testing.B) {
 }
 
 // benchHandler builds the picture handler over the benchmark's world.
-func benchHandler(b *testing.B, ctx context.Context) *picture.Handler {
+func benchHandler(b *testing.B, ctx context.Context) *coverage.Handler {
 	b.Helper()
 	rng := rand.New(rand.NewPCG(5, 6))
 	now := time.Now().UTC().Truncate(time.Millisecond)
@@ -79,7 +80,7 @@ func benchHandler(b *testing.B, ctx context.Context) *picture.Handler {
 		geojson := fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%[2]g,%[1]g],[%[4]g,%[1]g],[%[4]g,%[3]g],[%[2]g,%[3]g],[%[2]g,%[1]g]]]}`,
 			lat, lng, lat+0.1, lng+0.1)
 		d := &zones.Doc{Name: names[i], Owner: "forces/peshmerga", Seq: int64(i + 1), CreateTime: now, UpdateTime: now,
-			Body: zones.Zone{DisplayName: types.LocalizedName{English: names[i]}, Kind: "ZONE_KIND_DISPUTED_TERRITORY", GeoJSON: geojson}}
+			Body: zones.Zone{DisplayName: localized.Name{English: names[i]}, Kind: "ZONE_KIND_DISPUTED_TERRITORY", GeoJSON: geojson}}
 		if err := catalog.Put(d); err != nil {
 			b.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func benchHandler(b *testing.B, ctx context.Context) *picture.Handler {
 		zs = slices.Compact(zs)
 		at := randomTime(60)
 		mem.Put(placement.Placement{Name: fmt.Sprintf("incidents/i%06d", i), Zones: zs, Title: "Attack on a village",
-			Kind: kinds[rng.IntN(len(kinds))], OccurTime: at, Place: types.Place{Point: types.LatLng{Lat: 35.8, Lng: 43.6}},
+			Kind: kinds[rng.IntN(len(kinds))], OccurTime: at, Place: place.Place{Point: place.LatLng{Lat: 35.8, Lng: 43.6}},
 			Casualties: int32(rng.IntN(6)), State: "INCIDENT_STATE_REPORTED", UpdateTime: at, PlaceTime: at})
 	}
 	deps, err := deployments.NewStore(ctx, db)
@@ -122,6 +123,6 @@ func benchHandler(b *testing.B, ctx context.Context) *picture.Handler {
 	if _, err := deps.Mongo().InsertMany(ctx, docs); err != nil {
 		b.Fatal(err)
 	}
-	return picture.New(picture.Config{Catalog: catalog, Placer: placement.NewPlacer(nil, mem, catalog, feed, nil),
+	return coverage.New(coverage.Config{Catalog: catalog, Placer: placement.NewPlacer(nil, mem, catalog, feed, nil),
 		Deployments: deps, Changes: feed, Tokens: pagetoken.New("bench")})
 }

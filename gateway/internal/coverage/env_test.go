@@ -1,4 +1,4 @@
-package picture_test
+package coverage_test
 
 import (
 	"log/slog"
@@ -9,10 +9,10 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/gateway/internal/changes"
+	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/gwseed"
 	"github.com/tansiq/tansiq/gateway/internal/gwtest"
-	"github.com/tansiq/tansiq/gateway/internal/picture"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/pagetoken"
@@ -44,7 +44,7 @@ type env struct {
 	zones       gatewayv1.ZoneServiceClient
 	placer      *placement.Placer
 	feed        *changes.Log
-	handler     *picture.Handler
+	handler     *coverage.Handler
 	meeting     *gwtest.Meeting
 }
 
@@ -83,7 +83,7 @@ func newEnv(t *testing.T, buffer int, patience time.Duration) *env {
 	})
 	tokens := pagetoken.New("t")
 	meetings := meetingv1.NewMeetingServiceClient(backends)
-	h := picture.New(picture.Config{Catalog: catalog, Placer: placer, Deployments: deps, Changes: feed, Meetings: meetings,
+	h := coverage.New(coverage.Config{Catalog: catalog, Placer: placer, Deployments: deps, Changes: feed, Meetings: meetings,
 		Tokens: tokens, WatchBuffer: buffer, WatchPatience: patience})
 	conn := gwtest.Serve(t, func(s *grpc.Server) {
 		h.Register(s)

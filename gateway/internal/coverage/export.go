@@ -1,4 +1,4 @@
-package picture
+package coverage
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -71,7 +71,7 @@ func (h *Handler) ExportGeoJson(ctx context.Context, req *gatewayv1.ExportGeoJso
 			x.zone(e, h.cfg.Placer)
 		}
 	}
-	w := coverage.Window{From: from, To: to}
+	w := assess.Window{From: from, To: to}
 	data, err := h.load(ctx, names, w)
 	if err != nil {
 		return nil, toStatus(err)
@@ -155,7 +155,7 @@ func (x *exporter) incidents(data zoneData) {
 	}
 }
 
-func (x *exporter) deployments(data zoneData, w coverage.Window, catalog *zones.Catalog) {
+func (x *exporter) deployments(data zoneData, w assess.Window, catalog *zones.Catalog) {
 	var names []string
 	for z := range data.deployments {
 		names = append(names, z)

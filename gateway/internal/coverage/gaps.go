@@ -1,4 +1,4 @@
-package picture
+package coverage
 
 import (
 	"cmp"
@@ -10,7 +10,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -56,7 +56,7 @@ func (h *Handler) ListCoverageGaps(ctx context.Context, req *gatewayv1.ListCover
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	w := coverage.Window{From: from, To: to}
+	w := assess.Window{From: from, To: to}
 	gaps, err := h.gaps(ctx, nil, w, now)
 	if err != nil {
 		return nil, toStatus(err)
@@ -91,7 +91,7 @@ type zoneData struct {
 // load gathers the incidents and deployments of the given zones (nil: every zone) for
 // w, and the areas that may cover them: every unit's, and those of the deployments of
 // any zone (a deployment's area may reach beyond its zone).
-func (h *Handler) load(ctx context.Context, zoneNames []string, w coverage.Window) (zoneData, error) {
+func (h *Handler) load(ctx context.Context, zoneNames []string, w assess.Window) (zoneData, error) {
 	incs, err := h.cfg.Placer.Between(ctx, zoneNames, w.From, w.To)
 	if err != nil {
 		return zoneData{}, apperr.Internal(err)
@@ -119,7 +119,7 @@ func (h *Handler) load(ctx context.Context, zoneNames []string, w coverage.Windo
 }
 
 // gaps computes the coverage gaps of the given zones (nil: every zone) over w, ranked.
-func (h *Handler) gaps(ctx context.Context, zoneNames []string, w coverage.Window, now time.Time) ([]*gatewayv1.CoverageGap, error) {
+func (h *Handler) gaps(ctx context.Context, zoneNames []string, w assess.Window, now time.Time) ([]*gatewayv1.CoverageGap, error) {
 	data, err := h.load(ctx, zoneNames, w)
 	if err != nil {
 		return nil, err
@@ -132,10 +132,10 @@ func (h *Handler) gaps(ctx context.Context, zoneNames []string, w coverage.Windo
 }
 
 // gapsOf computes the gaps of the named zones from data, ranked by score, highest first.
-func (h *Handler) gapsOf(names []string, data zoneData, w coverage.Window, now time.Time) []*gatewayv1.CoverageGap {
-	var incs []coverage.Incident
+func (h *Handler) gapsOf(names []string, data zoneData, w assess.Window, now time.Time) []*gatewayv1.CoverageGap {
+	var incs []assess.Incident
 	seen := map[string]bool{}
-	var deps []coverage.Deployment
+	var deps []assess.Deployment
 	for _, z := range names {
 		for _, p := range data.incidents[z] {
 			if !seen[p.Name] {
@@ -150,7 +150,7 @@ func (h *Handler) gapsOf(names []string, data zoneData, w coverage.Window, now t
 		}
 	}
 	var out []*gatewayv1.CoverageGap
-	for _, g := range coverage.Gaps(w, names, incs, deps) {
+	for _, g := range assess.Gaps(w, names, incs, deps) {
 		out = append(out, h.gapToProto(g, data, w, now))
 	}
 	slices.SortFunc(out, func(a, b *gatewayv1.CoverageGap) int {
@@ -159,7 +159,7 @@ func (h *Handler) gapsOf(names []string, data zoneData, w coverage.Window, now t
 	return out
 }
 
-func (h *Handler) gapToProto(g coverage.Gap, data zoneData, w coverage.Window, now time.Time) *gatewayv1.CoverageGap {
+func (h *Handler) gapToProto(g assess.Gap, data zoneData, w assess.Window, now time.Time) *gatewayv1.CoverageGap {
 	zdeps := coverageDeployments(data.deployments[g.ZoneID])
 	uncovered := uncoveredIn(g.ZoneID, data.incidents[g.ZoneID], data.cover, zdeps, w)
 	out := &gatewayv1.CoverageGap{
@@ -191,8 +191,8 @@ func (h *Handler) gapToProto(g coverage.Gap, data zoneData, w coverage.Window, n
 }
 
 // coverageDeployments returns a zone's deployments as the coverage computations take them.
-func coverageDeployments(docs []*deployments.Doc) []coverage.Deployment {
-	out := make([]coverage.Deployment, len(docs))
+func coverageDeployments(docs []*deployments.Doc) []assess.Deployment {
+	out := make([]assess.Deployment, len(docs))
 	for i, d := range docs {
 		out[i] = deployments.ForCoverage(d)
 	}
@@ -200,9 +200,9 @@ func coverageDeployments(docs []*deployments.Doc) []coverage.Deployment {
 }
 
 // uncoveredIn returns the zone's incidents in w that fell in its vacuum at their time,
-// latest first. Whether one is covered is asked of coverage.Gaps itself, one incident
+// latest first. Whether one is covered is asked of assess.Gaps itself, one incident
 // at a time, so the rule lives in one place.
-func uncoveredIn(zone string, incs []placement.Placement, cov cover, deps []coverage.Deployment, w coverage.Window) []placement.Placement {
+func uncoveredIn(zone string, incs []placement.Placement, cov cover, deps []assess.Deployment, w assess.Window) []placement.Placement {
 	var out []placement.Placement
 	for _, p := range incs {
 		if Covered(zone, p, cov.covers(p), deps, w) {
@@ -221,15 +221,15 @@ func uncoveredIn(zone string, incs []placement.Placement, cov cover, deps []cove
 // Covered reports whether the incident was covered in zone at its time: byArea (its
 // point lay in an area held then), or an acknowledged deployment of the zone without an
 // area of its own in force then.
-func Covered(zone string, p placement.Placement, byArea bool, deps []coverage.Deployment, w coverage.Window) bool {
-	inc := coverage.Incident{Name: p.Name, ZoneIDs: []string{zone}, OccurTime: p.OccurTime, Casualties: int(p.Casualties), CoveredByArea: byArea}
+func Covered(zone string, p placement.Placement, byArea bool, deps []assess.Deployment, w assess.Window) bool {
+	inc := assess.Incident{Name: p.Name, ZoneIDs: []string{zone}, OccurTime: p.OccurTime, Casualties: int(p.Casualties), CoveredByArea: byArea}
 	// A window holding just the incident's time, so that the answer is about it alone.
-	at := coverage.Window{From: p.OccurTime, To: p.OccurTime.Add(time.Nanosecond)}
-	return len(coverage.Gaps(at, []string{zone}, []coverage.Incident{inc}, deps)) == 0
+	at := assess.Window{From: p.OccurTime, To: p.OccurTime.Add(time.Nanosecond)}
+	return len(assess.Gaps(at, []string{zone}, []assess.Incident{inc}, deps)) == 0
 }
 
 // lapsed orders the lapsed deployments latest end first (open-ended first of all).
-func lapsed(names []string, deps []coverage.Deployment) []string {
+func lapsed(names []string, deps []assess.Deployment) []string {
 	end := map[string]time.Time{}
 	for _, d := range deps {
 		e := d.End

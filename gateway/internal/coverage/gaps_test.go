@@ -1,4 +1,4 @@
-package picture_test
+package coverage_test
 
 import (
 	"math"

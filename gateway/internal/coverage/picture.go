@@ -1,4 +1,4 @@
-package picture
+package coverage
 
 import (
 	"cmp"
@@ -11,7 +11,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
@@ -88,7 +88,7 @@ func (h *Handler) GetOperationalPicture(ctx context.Context, req *gatewayv1.GetO
 	if !ok {
 		_ = grpc.SetHeader(ctx, metadata.Pairs(DegradedHeader, "meeting"))
 	}
-	resp.ZonePictures, err = h.pictures(ctx, page, coverage.Window{From: from, To: to}, now, items)
+	resp.ZonePictures, err = h.pictures(ctx, page, assess.Window{From: from, To: to}, now, items)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -114,7 +114,7 @@ func (h *Handler) watched(zone string) ([]*zones.Entry, error) {
 }
 
 // pictures makes the pictures of the given zones over w, with their open action items.
-func (h *Handler) pictures(ctx context.Context, entries []*zones.Entry, w coverage.Window, now time.Time, items map[string][]*meetingv1.ActionItem) ([]*gatewayv1.ZonePicture, error) {
+func (h *Handler) pictures(ctx context.Context, entries []*zones.Entry, w assess.Window, now time.Time, items map[string][]*meetingv1.ActionItem) ([]*gatewayv1.ZonePicture, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
@@ -138,7 +138,7 @@ func (h *Handler) pictures(ctx context.Context, entries []*zones.Entry, w covera
 }
 
 // picture makes one zone's picture from the data loaded for it.
-func (h *Handler) picture(e *zones.Entry, data zoneData, gap *gatewayv1.CoverageGap, w coverage.Window, now time.Time, items []*meetingv1.ActionItem) *gatewayv1.ZonePicture {
+func (h *Handler) picture(e *zones.Entry, data zoneData, gap *gatewayv1.CoverageGap, w assess.Window, now time.Time, items []*meetingv1.ActionItem) *gatewayv1.ZonePicture {
 	name := e.Doc.Name
 	level, reason := h.cfg.Placer.Threat(name, w.To)
 	p := &gatewayv1.ZonePicture{
@@ -182,7 +182,7 @@ func (h *Handler) picture(e *zones.Entry, data zoneData, gap *gatewayv1.Coverage
 }
 
 // overlaps reports whether d's window overlaps w.
-func overlaps(d *deployments.Doc, w coverage.Window) bool {
+func overlaps(d *deployments.Doc, w assess.Window) bool {
 	_, ok := deployments.WindowOf(&d.Body).Overlap(deployments.Window{Start: w.From, End: w.To})
 	return ok
 }

@@ -1,4 +1,4 @@
-package picture_test
+package coverage_test
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/gwtest"
-	"github.com/tansiq/tansiq/gateway/internal/picture"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 )
@@ -39,7 +39,7 @@ func TestOperationalPicture(t *testing.T) {
 	proposed := e.propose(t, "qarachogh", decStart, time.Time{})
 
 	resp, header := e.picture(t, makhmour)
-	if len(header.Get(picture.DegradedHeader)) != 0 || resp.GetResumeToken() == "" || len(resp.GetZonePictures()) != 1 {
+	if len(header.Get(coverage.DegradedHeader)) != 0 || resp.GetResumeToken() == "" || len(resp.GetZonePictures()) != 1 {
 		t.Fatalf("response %v (header %v): want one picture, a resume token and nothing degraded", resp, header)
 	}
 	p := resp.GetZonePictures()[0]
@@ -69,7 +69,7 @@ func TestOperationalPicture(t *testing.T) {
 	// The meeting service down: the picture still comes, without action items, and says so.
 	e.meeting.Err = status.Error(codes.Unavailable, "down")
 	resp, header = e.picture(t, makhmour)
-	if got := header.Get(picture.DegradedHeader); !slices.Equal(got, []string{"meeting"}) || len(resp.GetZonePictures()[0].GetOpenActionItems()) != 0 {
+	if got := header.Get(coverage.DegradedHeader); !slices.Equal(got, []string{"meeting"}) || len(resp.GetZonePictures()[0].GetOpenActionItems()) != 0 {
 		t.Errorf("meeting down: header %v, items %v; want the picture marked degraded", got, resp.GetZonePictures()[0].GetOpenActionItems())
 	}
 

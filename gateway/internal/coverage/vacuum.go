@@ -1,4 +1,4 @@
-package picture
+package coverage
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/vacuum"
@@ -114,14 +114,14 @@ func (h *Handler) GetSecurityVacuum(ctx context.Context, req *gatewayv1.GetSecur
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	vac, err := h.vacuum(ctx, req.GetZone(), coverage.Window{From: from, To: to})
+	vac, err := h.vacuum(ctx, req.GetZone(), assess.Window{From: from, To: to})
 	if err != nil {
 		return nil, toStatus(err)
 	}
 	return &gatewayv1.GetSecurityVacuumResponse{Vacuum: vac}, nil
 }
 
-func (h *Handler) vacuum(ctx context.Context, zone string, w coverage.Window) (*gatewayv1.SecurityVacuum, error) {
+func (h *Handler) vacuum(ctx context.Context, zone string, w assess.Window) (*gatewayv1.SecurityVacuum, error) {
 	e, ok := h.cfg.Catalog.Get(zone)
 	if !ok {
 		return nil, apperr.NotFound(zone)

@@ -1,4 +1,4 @@
-package picture
+package coverage
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/gateway/internal/changes"
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqcheck"
@@ -42,7 +42,7 @@ func (h *Handler) WatchOperationalPicture(req *gatewayv1.WatchOperationalPicture
 	if err := v.Err(); err != nil {
 		return toStatus(err)
 	}
-	window := func() coverage.Window {
+	window := func() assess.Window {
 		to := end
 		if to.IsZero() {
 			to = reqcheck.Stored(h.now())
@@ -51,7 +51,7 @@ func (h *Handler) WatchOperationalPicture(req *gatewayv1.WatchOperationalPicture
 		if from.IsZero() {
 			from = to.Add(-reqcheck.DefaultWindow)
 		}
-		return coverage.Window{From: from, To: to}
+		return assess.Window{From: from, To: to}
 	}
 	token := req.GetResumeToken()
 	if token == "" {
@@ -72,7 +72,7 @@ func (h *Handler) WatchOperationalPicture(req *gatewayv1.WatchOperationalPicture
 }
 
 // sendSnapshot sends the current picture of every watched zone.
-func (h *Handler) sendSnapshot(ctx context.Context, stream gatewayv1.CoverageService_WatchOperationalPictureServer, zone string, entries []*zones.Entry, w coverage.Window, token string) error {
+func (h *Handler) sendSnapshot(ctx context.Context, stream gatewayv1.CoverageService_WatchOperationalPictureServer, zone string, entries []*zones.Entry, w assess.Window, token string) error {
 	items, _ := h.actionItems(ctx, zone)
 	now := h.now()
 	for i := 0; i < len(entries); i += 50 {
@@ -96,7 +96,7 @@ func (h *Handler) sendSnapshot(ctx context.Context, stream gatewayv1.CoverageSer
 // follow sends the changes after token until the client goes, the feed fails or the
 // watcher falls behind. The feed is read in its own goroutine into a bounded backlog;
 // this goroutine makes the pictures and sends them.
-func (h *Handler) follow(ctx context.Context, stream gatewayv1.CoverageService_WatchOperationalPictureServer, zone, token string, window func() coverage.Window) error {
+func (h *Handler) follow(ctx context.Context, stream gatewayv1.CoverageService_WatchOperationalPictureServer, zone, token string, window func() assess.Window) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	backlog := make(chan pending, h.cfg.WatchBuffer)
@@ -149,7 +149,7 @@ func (h *Handler) follow(ctx context.Context, stream gatewayv1.CoverageService_W
 
 // sendChanges turns each change from the backlog into a message with the zone's picture
 // as it stands, and sends it.
-func (h *Handler) sendChanges(ctx context.Context, stream gatewayv1.CoverageService_WatchOperationalPictureServer, backlog <-chan pending, window func() coverage.Window) error {
+func (h *Handler) sendChanges(ctx context.Context, stream gatewayv1.CoverageService_WatchOperationalPictureServer, backlog <-chan pending, window func() assess.Window) error {
 	for {
 		var p pending
 		select {
@@ -169,7 +169,7 @@ func (h *Handler) sendChanges(ctx context.Context, stream gatewayv1.CoverageServ
 
 // changeMessage is a stored change as sent: UPDATED with the zone's picture now, or
 // REMOVED when the zone is gone (whatever the change said: the picture is as it stands).
-func (h *Handler) changeMessage(ctx context.Context, p pending, w coverage.Window) (*gatewayv1.WatchOperationalPictureResponse, error) {
+func (h *Handler) changeMessage(ctx context.Context, p pending, w assess.Window) (*gatewayv1.WatchOperationalPictureResponse, error) {
 	change := &gatewayv1.PictureChange{Zone: p.change.Zone, Causes: p.change.Causes, ChangeTime: timestamppb.New(p.change.Time),
 		Type: gatewayv1.PictureChangeType_PICTURE_CHANGE_TYPE_REMOVED}
 	if e, ok := h.cfg.Catalog.Get(p.change.Zone); ok {

@@ -4,8 +4,8 @@ import (
 	"math"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/shape"
-	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -52,7 +52,7 @@ func readArea(v *apperr.Violations, field string, d *gatewayv1.Deployment) *Area
 		if !ok {
 			return nil
 		}
-		cp := types.PlaceFromProto(d.GetCommandPost()).Point
+		cp := place.PlaceFromProto(d.GetCommandPost()).Point
 		g := shape.Circle(cp.Lat, cp.Lng, r)
 		return &Area{GeoJSON: shape.GeoJSON(g), RadiusMeters: r, Km2: shape.AreaKm2(g)}
 	default:

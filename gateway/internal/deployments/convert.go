@@ -5,10 +5,10 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/reqcheck"
-	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -24,7 +24,7 @@ func fromProto(d *gatewayv1.Deployment) Deployment {
 		Forces:    forcesOf(d.GetUnits()),
 	}
 	if d.GetCommandPost() != nil {
-		cp := types.PlaceFromProto(d.GetCommandPost())
+		cp := place.PlaceFromProto(d.GetCommandPost())
 		out.CommandPost = &cp
 	}
 	// Checked by validateProposal already.
@@ -79,18 +79,18 @@ func ToProto(d *Doc, now time.Time) *gatewayv1.Deployment {
 // ForCoverage returns a stored deployment as the coverage computations take it. Only a
 // deployment every force acknowledged covers its zone: ACTIVE over its window, ENDED up
 // to the time it was ended (its end_time, which EndDeployment sets).
-func ForCoverage(d *Doc) coverage.Deployment {
+func ForCoverage(d *Doc) assess.Deployment {
 	b := d.Body
-	out := coverage.Deployment{Name: d.Name, ZoneID: b.Zone, Start: b.StartTime, End: b.EndTime, HasArea: b.Area != nil}
+	out := assess.Deployment{Name: d.Name, ZoneID: b.Zone, Start: b.StartTime, End: b.EndTime, HasArea: b.Area != nil}
 	switch b.State {
 	case StateProposed:
-		out.State = coverage.DeploymentProposed
+		out.State = assess.DeploymentProposed
 	case StateActive:
-		out.State = coverage.DeploymentActive
+		out.State = assess.DeploymentActive
 	case StateEnded:
-		out.State, out.EndedAt = coverage.DeploymentEnded, b.EndTime
+		out.State, out.EndedAt = assess.DeploymentEnded, b.EndTime
 	case StateCancelled:
-		out.State = coverage.DeploymentCancelled
+		out.State = assess.DeploymentCancelled
 	}
 	return out
 }

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 )
 
 // Deployment states (the API's DeploymentState names). ENDED is also computed when read:
@@ -32,7 +32,7 @@ type Deployment struct {
 	Zone        string       `bson:"zone"`
 	Units       []string     `bson:"units"`
 	LeadForce   string       `bson:"lead_force"`
-	CommandPost *types.Place `bson:"command_post,omitempty"`
+	CommandPost *place.Place `bson:"command_post,omitempty"`
 	// Area is the deployment's own ground; nil: its whole zone.
 	Area      *Area     `bson:"area,omitempty"`
 	StartTime time.Time `bson:"start_time"`

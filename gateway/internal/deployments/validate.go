@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/resname"
-	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -32,10 +32,10 @@ func validateProposal(v *apperr.Violations, p string, d *gatewayv1.Deployment) {
 	case len(units) > 0 && !slices.Contains(forcesOf(units), lf):
 		v.Add(p+".lead_force", "must be the force of one of the units")
 	}
-	types.Text(v, p+".title", d.GetTitle(), types.MaxShortLen)
-	types.Text(v, p+".notes", d.GetNotes(), types.MaxTextLen)
+	reqcheck.Text(v, p+".title", d.GetTitle(), reqcheck.MaxShortLen)
+	reqcheck.Text(v, p+".notes", d.GetNotes(), reqcheck.MaxTextLen)
 	if d.GetCommandPost() != nil {
-		types.ValidatePlace(v, p+".command_post", d.GetCommandPost(), false)
+		place.ValidatePlace(v, p+".command_post", d.GetCommandPost(), false)
 	}
 	readArea(v, p+".area", d)
 	validateWindow(v, p, d)
@@ -107,6 +107,6 @@ func validateAction(v *apperr.Violations, name, requestID string, texts map[stri
 	resname.Check(v, "name", name, resname.Deployment)
 	reqcheck.RequestID(v, requestID)
 	for f, s := range texts {
-		types.Text(v, f, s, types.MaxTextLen)
+		reqcheck.Text(v, f, s, reqcheck.MaxTextLen)
 	}
 }

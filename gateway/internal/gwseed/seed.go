@@ -21,7 +21,7 @@ import (
 
 	"github.com/tansiq/tansiq/gateway/internal/geo"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
 )
 
 // The owning forces.
@@ -53,8 +53,8 @@ func ring(corners ...[2]float64) geo.Ring {
 	return append(r, r[0])
 }
 
-func name(ar, ckb, en string, aliases ...string) types.LocalizedName {
-	return types.LocalizedName{Arabic: ar, Sorani: ckb, English: en, Aliases: aliases}
+func name(ar, ckb, en string, aliases ...string) localized.Name {
+	return localized.Name{Arabic: ar, Sorani: ckb, English: en, Aliases: aliases}
 }
 
 // Zones are the scenario's zones.

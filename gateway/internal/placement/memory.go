@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 )
 
 // DefaultMemoryLimit is how many placed incidents the memory holds before it forgets the
@@ -120,15 +120,15 @@ func (m *Memory) Between(zones []string, from, to time.Time) []Placement {
 	return out
 }
 
-// Threat rates zone by its placed incidents as of now (coverage.ThreatLevel).
-func (m *Memory) Threat(zone string, now time.Time) (coverage.Level, string) {
+// Threat rates zone by its placed incidents as of now (assess.ThreatLevel).
+func (m *Memory) Threat(zone string, now time.Time) (assess.Level, string) {
 	m.mu.RLock()
-	incs := make([]coverage.Incident, 0, len(m.byZone[zone]))
+	incs := make([]assess.Incident, 0, len(m.byZone[zone]))
 	for name := range m.byZone[zone] {
 		incs = append(incs, m.byName[name].ForCoverage())
 	}
 	m.mu.RUnlock()
-	return coverage.ThreatLevel(incs, now)
+	return assess.ThreatLevel(incs, now)
 }
 
 // Len returns how many incidents memory holds.

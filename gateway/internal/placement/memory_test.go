@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 )
 
 var day0 = time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC)
@@ -91,10 +91,10 @@ func TestMemoryThreat(t *testing.T) {
 	m.Put(placed("incidents/liheban", 1, 0, "zones/makhmour"))
 	now := day0.AddDate(0, 0, 9)
 	got, reason := m.Threat("zones/makhmour", now)
-	if got != coverage.LevelHigh || reason != "2 incidents with 18 casualties in the last 30 days" {
+	if got != assess.LevelHigh || reason != "2 incidents with 18 casualties in the last 30 days" {
 		t.Errorf("Threat(makhmour) = %v, %q; want high", got, reason)
 	}
-	if got, _ := m.Threat("zones/sinjar", now); got != coverage.LevelMinimal {
+	if got, _ := m.Threat("zones/sinjar", now); got != assess.LevelMinimal {
 		t.Errorf("Threat(sinjar) = %v, want minimal", got)
 	}
 }

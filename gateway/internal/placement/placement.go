@@ -4,9 +4,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/reqcheck"
-	"github.com/tansiq/tansiq/platform/types"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
@@ -19,7 +19,7 @@ type Placement struct {
 	Title      string      `bson:"title"`
 	Kind       string      `bson:"kind"`
 	OccurTime  time.Time   `bson:"occur_time"`
-	Place      types.Place `bson:"place"`
+	Place      place.Place `bson:"place"`
 	Casualties int32       `bson:"casualties"`
 	State      string      `bson:"state"`
 	// UpdateTime is the incident's; PlaceTime when the gateway last changed this record.
@@ -34,7 +34,7 @@ func FromIncident(in *incidentv1.Incident) Placement {
 		Title:      in.GetTitle(),
 		Kind:       in.GetKind().String(),
 		OccurTime:  reqcheck.Stored(in.GetOccurTime().AsTime()),
-		Place:      types.PlaceFromProto(in.GetPlace()),
+		Place:      place.PlaceFromProto(in.GetPlace()),
 		Casualties: in.GetCasualties().GetTotal(),
 		State:      in.GetState().String(),
 		UpdateTime: reqcheck.Stored(in.GetUpdateTime().AsTime()),
@@ -49,12 +49,12 @@ func same(p, q Placement) bool {
 		p.UpdateTime.Equal(q.UpdateTime) && samePlace(p.Place, q.Place)
 }
 
-func samePlace(a, b types.Place) bool {
+func samePlace(a, b place.Place) bool {
 	return a.Point == b.Point && a.Precision == b.Precision && a.Name.Arabic == b.Name.Arabic &&
 		a.Name.Sorani == b.Name.Sorani && a.Name.English == b.Name.English && slices.Equal(a.Name.Aliases, b.Name.Aliases)
 }
 
 // ForCoverage returns the placement as the coverage computations take it.
-func (p Placement) ForCoverage() coverage.Incident {
-	return coverage.Incident{Name: p.Name, ZoneIDs: p.Zones, OccurTime: p.OccurTime, Casualties: int(p.Casualties)}
+func (p Placement) ForCoverage() assess.Incident {
+	return assess.Incident{Name: p.Name, ZoneIDs: p.Zones, OccurTime: p.OccurTime, Casualties: int(p.Casualties)}
 }

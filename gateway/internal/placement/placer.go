@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/gateway/internal/geo"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/reqcheck"
@@ -151,7 +151,7 @@ func (p *Placer) Reconcile(ctx context.Context) error {
 }
 
 // Threat rates a zone by the incidents placed in it, as of now.
-func (p *Placer) Threat(zone string, now time.Time) (coverage.Level, string) {
+func (p *Placer) Threat(zone string, now time.Time) (assess.Level, string) {
 	return p.mem.Threat(zone, now)
 }
 

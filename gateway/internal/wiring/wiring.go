@@ -17,9 +17,9 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/tansiq/tansiq/gateway/internal/changes"
+	"github.com/tansiq/tansiq/gateway/internal/coverage"
 	"github.com/tansiq/tansiq/gateway/internal/deployments"
 	"github.com/tansiq/tansiq/gateway/internal/gwseed"
-	"github.com/tansiq/tansiq/gateway/internal/picture"
 	"github.com/tansiq/tansiq/gateway/internal/placement"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/app"
@@ -116,7 +116,7 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 		Notifier: feed, Guard: deps, Log: log}).Register(s)
 	deployments.New(deployments.Config{Store: deps, Catalog: catalog, Zones: zoneStore, Forces: forces, Meetings: meetings,
 		Notifier: feed, Tokens: tokens, Log: log}).Register(s)
-	picture.New(picture.Config{Catalog: catalog, Placer: placer, Deployments: deps, Changes: feed,
+	coverage.New(coverage.Config{Catalog: catalog, Placer: placer, Deployments: deps, Changes: feed,
 		Meetings: meetings, Areas: areaLister(areas), Tokens: tokens, Log: log}).Register(s)
 
 	if incidents == nil {
@@ -143,9 +143,9 @@ func dialOptional[C any](open func(string, ...string) (*grpc.ClientConn, error),
 	return newClient(conn), nil
 }
 
-// areaLister returns c as a picture.AreaLister, or nil (not a nil client in an
+// areaLister returns c as a coverage.AreaLister, or nil (not a nil client in an
 // interface) when no forces service is configured.
-func areaLister(c forcesv1.AreaServiceClient) picture.AreaLister {
+func areaLister(c forcesv1.AreaServiceClient) coverage.AreaLister {
 	if c == nil {
 		return nil
 	}

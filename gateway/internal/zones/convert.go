@@ -6,7 +6,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/gateway/internal/geo"
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
@@ -15,7 +15,7 @@ import (
 // nil when the request does not set it.
 func fromProto(z *gatewayv1.Zone, g geo.Geometry) (Zone, error) {
 	out := Zone{
-		DisplayName:  types.NameFromProto(z.GetDisplayName()),
+		DisplayName:  localized.FromProto(z.GetDisplayName()),
 		Kind:         z.GetKind().String(),
 		Governorates: z.GetGovernorates(),
 		Description:  z.GetDescription(),

@@ -4,12 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 )
 
 // Threats rates a zone by the incidents placed in it (the placement of incidents does).
 type Threats interface {
-	Threat(zone string, now time.Time) (coverage.Level, string)
+	Threat(zone string, now time.Time) (assess.Level, string)
 }
 
 // Placer re-places incidents when a zone's area changes or the zone goes, so each

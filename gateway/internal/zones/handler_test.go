@@ -12,7 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	"github.com/tansiq/tansiq/gateway/internal/coverage"
+	"github.com/tansiq/tansiq/gateway/internal/assess"
 	"github.com/tansiq/tansiq/gateway/internal/gwtest"
 	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/pagetoken"
@@ -27,7 +27,7 @@ type fakes struct {
 	placed   []string          // zones re-placed
 	notified []string          // "updated zones/x" or "removed zones/x"
 	blocking map[string]string // zone -> blocking deployment
-	levels   map[string]coverage.Level
+	levels   map[string]assess.Level
 }
 
 func (f *fakes) ZoneChanged(_ context.Context, zone string) error {
@@ -58,13 +58,13 @@ func (f *fakes) Blocking(_ context.Context, zone string) (string, error) {
 // Fence: these tests hold the deployments in the fake, decided by no other process.
 func (f *fakes) Fence(context.Context) error { return nil }
 
-func (f *fakes) Threat(zone string, _ time.Time) (coverage.Level, string) {
+func (f *fakes) Threat(zone string, _ time.Time) (assess.Level, string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if l, ok := f.levels[zone]; ok {
 		return l, "as the test says"
 	}
-	return coverage.LevelMinimal, "no incidents in the last 90 days"
+	return assess.LevelMinimal, "no incidents in the last 90 days"
 }
 
 func (f *fakes) record() ([]string, []string) {
@@ -87,7 +87,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakes{blocking: map[string]string{}, levels: map[string]coverage.Level{}}
+	f := &fakes{blocking: map[string]string{}, levels: map[string]assess.Level{}}
 	cat := zones.NewCatalog()
 	h := zones.New(zones.Config{Store: s, Catalog: cat, Tokens: pagetoken.New("test"), Threats: f, Placer: f, Notifier: f, Guard: f})
 	conn := gwtest.Serve(t, func(s *grpc.Server) { h.Register(s) })
@@ -398,8 +398,8 @@ func TestListZones(t *testing.T) {
 	e := newEnv(t)
 	for _, z := range []struct {
 		id, gov string
-		level   coverage.Level
-	}{{"kifri", "Diyala", coverage.LevelHigh}, {"khanaqin", "Diyala", coverage.LevelLow}, {"kirkuk", "Kirkuk", coverage.LevelExtreme}} {
+		level   assess.Level
+	}{{"kifri", "Diyala", assess.LevelHigh}, {"khanaqin", "Diyala", assess.LevelLow}, {"kirkuk", "Kirkuk", assess.LevelExtreme}} {
 		zz := square(z.id, 35, 44, 0.1)
 		zz.Governorates = []string{z.gov}
 		e.create(t, z.id, zz)

@@ -8,10 +8,11 @@ import (
 
 	"github.com/tansiq/tansiq/gateway/internal/geo"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/localized"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/replysize"
 	"github.com/tansiq/tansiq/platform/reqcheck"
-	"github.com/tansiq/tansiq/platform/types"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -85,7 +86,7 @@ func (h *Handler) SearchZones(ctx context.Context, req *gatewayv1.SearchZonesReq
 }
 
 // contains reports whether q is part of any of n's names or aliases, ignoring case.
-func contains(n types.LocalizedName, q string) bool {
+func contains(n localized.Name, q string) bool {
 	q = strings.ToLower(q)
 	for _, s := range append([]string{n.Arabic, n.Sorani, n.English}, n.Aliases...) {
 		if s != "" && strings.Contains(strings.ToLower(s), q) {
@@ -101,7 +102,7 @@ func (h *Handler) ListZonesContaining(ctx context.Context, req *gatewayv1.ListZo
 	if req.GetPoint() == nil {
 		v.Add("point", "is required")
 	} else {
-		types.ValidateLatLng(&v, "point", types.LatLngFromProto(req.GetPoint()))
+		place.ValidateLatLng(&v, "point", place.LatLngFromProto(req.GetPoint()))
 	}
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)

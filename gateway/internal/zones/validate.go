@@ -5,7 +5,8 @@ import (
 
 	"github.com/tansiq/tansiq/gateway/internal/geo"
 	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -32,7 +33,7 @@ func validateZone(v *apperr.Violations, p string, z *gatewayv1.Zone, paths map[s
 	}
 	has := func(f string) bool { return paths == nil || paths[f] }
 	if has("display_name") {
-		types.ValidateName(v, p+".display_name", types.NameFromProto(z.GetDisplayName()), true)
+		localized.Validate(v, p+".display_name", localized.FromProto(z.GetDisplayName()), true)
 	}
 	if has("kind") {
 		if z.GetKind() == gatewayv1.ZoneKind_ZONE_KIND_UNSPECIFIED {
@@ -45,7 +46,7 @@ func validateZone(v *apperr.Violations, p string, z *gatewayv1.Zone, paths map[s
 		validateGovernorates(v, p+".governorates", z.GetGovernorates())
 	}
 	if has("description") {
-		types.Text(v, p+".description", z.GetDescription(), types.MaxTextLen)
+		reqcheck.Text(v, p+".description", z.GetDescription(), reqcheck.MaxTextLen)
 	}
 	if paths == nil {
 		return area(v, p, z, inputArea(v, p, z))
@@ -154,6 +155,6 @@ func validateGovernorates(v *apperr.Violations, field string, gs []string) {
 			v.Add(f, "%q is listed twice", g)
 		}
 		seen[strings.ToLower(g)] = true
-		types.Text(v, f, g, types.MaxShortLen)
+		reqcheck.Text(v, f, g, reqcheck.MaxShortLen)
 	}
 }

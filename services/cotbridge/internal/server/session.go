@@ -15,7 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 
 	"github.com/tansiq/tansiq/services/cotbridge/internal/cot"
 	"github.com/tansiq/tansiq/services/cotbridge/internal/hub"
@@ -323,7 +323,7 @@ func cleanName(s string) bool {
 		return false
 	}
 	var v apperr.Violations
-	types.Text(&v, "text", s, maxTextLen)
+	reqcheck.Text(&v, "text", s, maxTextLen)
 	return v.Err() == nil
 }
 

@@ -3,21 +3,21 @@ package domain
 import (
 	"strings"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
 )
 
 // Person is a member of one force. The name may be unknown when the role is known: the
 // source names "the West Nineveh operations commander" but not who that is.
 type Person struct {
-	DisplayName types.LocalizedName `bson:"display_name"`
-	Rank        string              `bson:"rank,omitempty"`
-	Role        types.LocalizedName `bson:"role"`
+	DisplayName localized.Name `bson:"display_name"`
+	Rank        string         `bson:"rank,omitempty"`
+	Role        localized.Name `bson:"role"`
 	// Unit is stored even when empty, so "people in no unit" can be queried.
 	Unit string `bson:"unit"`
 }
 
 // Known reports whether n gives a name in at least one language; aliases alone do not.
-func Known(n types.LocalizedName) bool {
+func Known(n localized.Name) bool {
 	return strings.TrimSpace(n.Arabic+n.Sorani+n.English) != ""
 }
 

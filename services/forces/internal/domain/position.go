@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/place"
 )
 
 // MaxPositions is how many reports a unit's history keeps: the latest by report time.
@@ -16,7 +16,7 @@ type Position struct {
 	ID string `bson:"id"`
 	// Unit is the unit reported (in the history; empty in a unit's LastPosition).
 	Unit        string      `bson:"unit,omitempty"`
-	Place       types.Place `bson:"place"`
+	Place       place.Place `bson:"place"`
 	ReportTime  time.Time   `bson:"report_time"`
 	ReceiveTime time.Time   `bson:"receive_time"`
 	Reporter    string      `bson:"reporter,omitempty"`

@@ -7,14 +7,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
 )
 
 var t0 = time.Date(2021, 12, 3, 6, 0, 0, 0, time.UTC)
 
 func report(id string, hoursAfter int) Position {
 	return Position{ID: id, ReportTime: t0.Add(time.Duration(hoursAfter) * time.Hour),
-		Place: types.Place{Point: types.LatLng{Lat: 35.85, Lng: 43.65}}}
+		Place: place.Place{Point: place.LatLng{Lat: 35.85, Lng: 43.65}}}
 }
 
 func TestMoveOnlyToTheLatestReport(t *testing.T) {
@@ -70,9 +71,9 @@ func TestChecksOnFinalState(t *testing.T) {
 		{"ready without reason", (&Unit{Readiness: "READINESS_READY"}).CheckReadiness("r"), ""},
 		{"degraded without reason", (&Unit{Readiness: ReadinessDegraded}).CheckReadiness("r"), "READINESS_REASON_REQUIRED"},
 		{"unavailable with reason", (&Unit{Readiness: ReadinessUnavailable, ReadinessReason: "losses"}).CheckReadiness("r"), ""},
-		{"person known by role only", (&Person{Role: types.LocalizedName{English: "West Nineveh Operations Commander"}}).CheckIdentified("role"), ""},
-		{"person known by name only", (&Person{DisplayName: types.LocalizedName{Arabic: "جمال محمد عمر"}}).CheckIdentified("role"), ""},
-		{"person with aliases only", (&Person{DisplayName: types.LocalizedName{Aliases: []string{"x"}}}).CheckIdentified("role"), "PERSON_UNIDENTIFIED"},
+		{"person known by role only", (&Person{Role: localized.Name{English: "West Nineveh Operations Commander"}}).CheckIdentified("role"), ""},
+		{"person known by name only", (&Person{DisplayName: localized.Name{Arabic: "جمال محمد عمر"}}).CheckIdentified("role"), ""},
+		{"person with aliases only", (&Person{DisplayName: localized.Name{Aliases: []string{"x"}}}).CheckIdentified("role"), "PERSON_UNIDENTIFIED"},
 	}
 	for _, tt := range tests {
 		if got := reasonOf(tt.err); got != tt.wantReason {

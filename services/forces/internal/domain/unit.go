@@ -4,7 +4,8 @@ import (
 	"strings"
 
 	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
 )
 
 // Readiness values (the API's Readiness names) that need a reason.
@@ -17,15 +18,15 @@ const (
 // enum value names, so stored documents read as the API does. ParentUnit and Commander are
 // stored even when empty, so that "top of a hierarchy" and "no commander" can be queried.
 type Unit struct {
-	DisplayName     types.LocalizedName `bson:"display_name"`
-	Echelon         string              `bson:"echelon"`
-	ParentUnit      string              `bson:"parent_unit"`
-	Commander       string              `bson:"commander"`
-	HomeBase        *types.Place        `bson:"home_base,omitempty"`
-	Strength        Strength            `bson:"strength"`
-	Readiness       string              `bson:"readiness"`
-	ReadinessReason string              `bson:"readiness_reason,omitempty"`
-	SymbolCode      string              `bson:"symbol_code,omitempty"`
+	DisplayName     localized.Name `bson:"display_name"`
+	Echelon         string         `bson:"echelon"`
+	ParentUnit      string         `bson:"parent_unit"`
+	Commander       string         `bson:"commander"`
+	HomeBase        *place.Place   `bson:"home_base,omitempty"`
+	Strength        Strength       `bson:"strength"`
+	Readiness       string         `bson:"readiness"`
+	ReadinessReason string         `bson:"readiness_reason,omitempty"`
+	SymbolCode      string         `bson:"symbol_code,omitempty"`
 	// PositionRelease is PositionReleasable or PositionWithheld; empty (units stored
 	// before it existed) is releasable.
 	PositionRelease string `bson:"position_release,omitempty"`

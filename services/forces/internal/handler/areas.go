@@ -14,7 +14,6 @@ import (
 	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/shape"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -74,8 +73,8 @@ func readArea(v *apperr.Violations, p string, in *forcesv1.Area) domain.Area {
 		v.Add(p, "is required")
 		return domain.Area{}
 	}
-	types.Text(v, p+".title", in.GetTitle(), types.MaxShortLen)
-	types.Text(v, p+".notes", in.GetNotes(), types.MaxTextLen)
+	reqcheck.Text(v, p+".title", in.GetTitle(), reqcheck.MaxShortLen)
+	reqcheck.Text(v, p+".notes", in.GetNotes(), reqcheck.MaxTextLen)
 	start := timeField(v, p+".start_time", in.GetStartTime(), true)
 	end := timeField(v, p+".end_time", in.GetEndTime(), false)
 	if !start.IsZero() && !end.IsZero() {

@@ -7,10 +7,10 @@ import (
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/localized"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -91,7 +91,7 @@ func (h *Handler) forceOfParent(ctx context.Context, parent string) (string, err
 }
 
 func forceFromProto(in *forcesv1.Force) domain.Force {
-	return domain.Force{DisplayName: types.NameFromProto(in.GetDisplayName()), Authority: types.NameFromProto(in.GetAuthority())}
+	return domain.Force{DisplayName: localized.FromProto(in.GetDisplayName()), Authority: localized.FromProto(in.GetAuthority())}
 }
 
 func forceToProto(d *forcesstore.ForceDoc) *forcesv1.Force {

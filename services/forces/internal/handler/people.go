@@ -5,7 +5,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
@@ -114,8 +114,8 @@ func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRe
 // personFromProto converts the client-writable fields of a person.
 func personFromProto(in *forcesv1.Person) domain.Person {
 	return domain.Person{
-		DisplayName: types.NameFromProto(in.GetDisplayName()), Rank: in.GetRank(),
-		Role: types.NameFromProto(in.GetRole()), Unit: in.GetUnit(),
+		DisplayName: localized.FromProto(in.GetDisplayName()), Rank: in.GetRank(),
+		Role: localized.FromProto(in.GetRole()), Unit: in.GetUnit(),
 	}
 }
 
@@ -130,7 +130,7 @@ func personToProto(d *forcesstore.PersonDoc) *forcesv1.Person {
 
 // optionalName leaves a name that was never given unset, as the API documents for a person
 // known only by role (and a force's authority).
-func optionalName(n types.LocalizedName) *typev1.LocalizedName {
+func optionalName(n localized.Name) *typev1.LocalizedName {
 	if !domain.Known(n) && len(n.Aliases) == 0 {
 		return nil
 	}

@@ -10,10 +10,10 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -138,7 +138,7 @@ func (h *Handler) ListUnitPositions(ctx context.Context, req *forcesv1.ListUnitP
 
 // positionFromProto converts the client-writable fields of a report.
 func positionFromProto(in *forcesv1.UnitPosition) domain.Position {
-	return domain.Position{Place: types.PlaceFromProto(in.GetPlace()), ReportTime: in.GetReportTime().AsTime().UTC(), Note: in.GetNote()}
+	return domain.Position{Place: place.PlaceFromProto(in.GetPlace()), ReportTime: in.GetReportTime().AsTime().UTC(), Note: in.GetNote()}
 }
 
 func positionToProto(p domain.Position) *forcesv1.UnitPosition {

@@ -5,7 +5,8 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -135,7 +136,7 @@ func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitReques
 // unitFromProto converts the client-writable fields of a unit.
 func unitFromProto(in *forcesv1.Unit) domain.Unit {
 	u := domain.Unit{
-		DisplayName:     types.NameFromProto(in.GetDisplayName()),
+		DisplayName:     localized.FromProto(in.GetDisplayName()),
 		Echelon:         in.GetEchelon().String(),
 		ParentUnit:      in.GetParentUnit(),
 		Commander:       in.GetCommander(),
@@ -149,7 +150,7 @@ func unitFromProto(in *forcesv1.Unit) domain.Unit {
 		u.PositionRelease = domain.PositionWithheld
 	}
 	if in.GetHomeBase() != nil {
-		p := types.PlaceFromProto(in.GetHomeBase())
+		p := place.PlaceFromProto(in.GetHomeBase())
 		u.HomeBase = &p
 	}
 	return u

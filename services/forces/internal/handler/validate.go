@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/resname"
-	"github.com/tansiq/tansiq/platform/types"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 )
@@ -70,8 +72,8 @@ func validateForce(v *apperr.Violations, p string, in *forcesv1.Force) {
 		v.Add(p, "is required")
 		return
 	}
-	types.ValidateName(v, p+".display_name", types.NameFromProto(in.GetDisplayName()), true)
-	types.ValidateName(v, p+".authority", types.NameFromProto(in.GetAuthority()), false)
+	localized.Validate(v, p+".display_name", localized.FromProto(in.GetDisplayName()), true)
+	localized.Validate(v, p+".authority", localized.FromProto(in.GetAuthority()), false)
 }
 
 // validateUnit checks the client-writable fields of a unit; paths selects the fields to
@@ -83,7 +85,7 @@ func validateUnit(v *apperr.Violations, p string, in *forcesv1.Unit, paths map[s
 	}
 	has := func(f string) bool { return paths == nil || paths[f] }
 	if has("display_name") {
-		types.ValidateName(v, p+".display_name", types.NameFromProto(in.GetDisplayName()), true)
+		localized.Validate(v, p+".display_name", localized.FromProto(in.GetDisplayName()), true)
 	}
 	if has("echelon") {
 		if in.GetEchelon() == forcesv1.Echelon_ECHELON_UNSPECIFIED {
@@ -99,7 +101,7 @@ func validateUnit(v *apperr.Violations, p string, in *forcesv1.Unit, paths map[s
 		personName.check(v, p+".commander", in.GetCommander(), true)
 	}
 	if has("home_base") {
-		types.ValidatePlace(v, p+".home_base", in.GetHomeBase(), false)
+		place.ValidatePlace(v, p+".home_base", in.GetHomeBase(), false)
 	}
 	if has("strength") {
 		for f, n := range map[string]int32{"authorized": in.GetStrength().GetAuthorized(), "present": in.GetStrength().GetPresent()} {
@@ -119,7 +121,7 @@ func validateUnit(v *apperr.Violations, p string, in *forcesv1.Unit, paths map[s
 		}
 	}
 	if has("readiness_reason") {
-		types.Text(v, p+".readiness_reason", in.GetReadinessReason(), maxReasonLen)
+		reqcheck.Text(v, p+".readiness_reason", in.GetReadinessReason(), maxReasonLen)
 	}
 	if has("symbol_code") && in.GetSymbolCode() != "" && !symbolPattern.MatchString(in.GetSymbolCode()) {
 		v.Add(p+".symbol_code", "must be a 20-digit MIL-STD-2525D/E SIDC or a 15-character 2525C one")
@@ -134,13 +136,13 @@ func validatePerson(v *apperr.Violations, p string, in *forcesv1.Person, paths m
 	}
 	has := func(f string) bool { return paths == nil || paths[f] }
 	if has("display_name") {
-		types.ValidateName(v, p+".display_name", types.NameFromProto(in.GetDisplayName()), false)
+		localized.Validate(v, p+".display_name", localized.FromProto(in.GetDisplayName()), false)
 	}
 	if has("rank") {
-		types.Text(v, p+".rank", in.GetRank(), types.MaxShortLen)
+		reqcheck.Text(v, p+".rank", in.GetRank(), reqcheck.MaxShortLen)
 	}
 	if has("role") {
-		types.ValidateName(v, p+".role", types.NameFromProto(in.GetRole()), false)
+		localized.Validate(v, p+".role", localized.FromProto(in.GetRole()), false)
 	}
 	if has("unit") {
 		unitName.check(v, p+".unit", in.GetUnit(), true)
@@ -152,7 +154,7 @@ func validatePosition(v *apperr.Violations, p string, in *forcesv1.UnitPosition,
 		v.Add(p, "is required")
 		return
 	}
-	types.ValidatePlace(v, p+".place", in.GetPlace(), true)
+	place.ValidatePlace(v, p+".place", in.GetPlace(), true)
 	ts := in.GetReportTime()
 	switch {
 	case ts == nil:
@@ -164,5 +166,5 @@ func validatePosition(v *apperr.Violations, p string, in *forcesv1.UnitPosition,
 	case ts.AsTime().After(now.Add(reportSkew)):
 		v.Add(p+".report_time", "must not be in the future")
 	}
-	types.Text(v, p+".note", in.GetNote(), maxNoteLen)
+	reqcheck.Text(v, p+".note", in.GetNote(), maxNoteLen)
 }

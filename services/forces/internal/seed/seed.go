@@ -17,8 +17,9 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/shape"
-	"github.com/tansiq/tansiq/platform/types"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -51,23 +52,23 @@ type Person struct {
 	Person    domain.Person
 }
 
-func name(ar, ckb, en string, aliases ...string) types.LocalizedName {
-	return types.LocalizedName{Arabic: ar, Sorani: ckb, English: en, Aliases: aliases}
+func name(ar, ckb, en string, aliases ...string) localized.Name {
+	return localized.Name{Arabic: ar, Sorani: ckb, English: en, Aliases: aliases}
 }
 
 // Places from docs/scenario.md.
 var (
-	mosul = types.Place{Point: types.LatLng{Lat: 36.34, Lng: 43.13}, Precision: "GEO_PRECISION_NEAR",
+	mosul = place.Place{Point: place.LatLng{Lat: 36.34, Lng: 43.13}, Precision: "GEO_PRECISION_NEAR",
 		Name: name("الموصل", "مووسڵ", "Mosul", "Mousl")}
-	makhmour = types.Place{Point: types.LatLng{Lat: 35.7756, Lng: 43.5794}, Precision: "GEO_PRECISION_NEAR",
+	makhmour = place.Place{Point: place.LatLng{Lat: 35.7756, Lng: 43.5794}, Precision: "GEO_PRECISION_NEAR",
 		Name: name("مخمور", "مەخموور", "Makhmour", "Makhmur", "Mexmûr")}
-	qarachogh = types.Place{Point: types.LatLng{Lat: 35.85, Lng: 43.65}, Precision: "GEO_PRECISION_NEAR",
+	qarachogh = place.Place{Point: place.LatLng{Lat: 35.85, Lng: 43.65}, Precision: "GEO_PRECISION_NEAR",
 		Name: name("جبل قرجوخ", "چیای قەرەچووغ", "Qarachogh mountain", "Qarachokh", "Qarachuq")}
-	erbil = types.Place{Point: types.LatLng{Lat: 36.19, Lng: 44.01}, Precision: "GEO_PRECISION_NEAR",
+	erbil = place.Place{Point: place.LatLng{Lat: 36.19, Lng: 44.01}, Precision: "GEO_PRECISION_NEAR",
 		Name: name("أربيل", "هەولێر", "Erbil", "Arbil", "Hewlêr")}
-	sinjar = types.Place{Point: types.LatLng{Lat: 36.3225, Lng: 41.8642}, Precision: "GEO_PRECISION_NEAR",
+	sinjar = place.Place{Point: place.LatLng{Lat: 36.3225, Lng: 41.8642}, Precision: "GEO_PRECISION_NEAR",
 		Name: name("سنجار", "شنگال", "Sinjar", "Shingal")}
-	kifri = types.Place{Point: types.LatLng{Lat: 34.69, Lng: 44.96}, Precision: "GEO_PRECISION_NEAR",
+	kifri = place.Place{Point: place.LatLng{Lat: 34.69, Lng: 44.96}, Precision: "GEO_PRECISION_NEAR",
 		Name: name("كفري", "کفری", "Kifri", "Kifrî")}
 )
 

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/store/storetest"
-	"github.com/tansiq/tansiq/platform/types"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
 )
@@ -31,10 +31,10 @@ func newStore(t *testing.T) *forcesstore.Store {
 }
 
 // addUnit stores a unit directly; reported units get a last position.
-func addUnit(t *testing.T, s *forcesstore.Store, force, id string, u domain.Unit, at *types.LatLng) {
+func addUnit(t *testing.T, s *forcesstore.Store, force, id string, u domain.Unit, at *place.LatLng) {
 	t.Helper()
 	if at != nil {
-		u.Move(&domain.Position{ID: "p1", Place: types.Place{Point: *at}, ReportTime: time.Date(2021, 12, 3, 0, 0, 0, 0, time.UTC)})
+		u.Move(&domain.Position{ID: "p1", Place: place.Place{Point: *at}, ReportTime: time.Date(2021, 12, 3, 0, 0, 0, 0, time.UTC)})
 	}
 	if _, err := s.Units.Create(context.Background(), &forcesstore.UnitDoc{Name: domain.UnitName(force, id), Owner: force, Body: u}); err != nil {
 		t.Fatal(err)
@@ -54,10 +54,10 @@ func TestUnitsList(t *testing.T) {
 	s := newStore(t)
 	joc := domain.UnitName(ia, "joint-operations-command")
 	addUnit(t, s, ia, "joint-operations-command", domain.Unit{Echelon: "ECHELON_COMMAND"}, nil)
-	addUnit(t, s, ia, "nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc}, &types.LatLng{Lat: 36.34, Lng: 43.13})
+	addUnit(t, s, ia, "nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc}, &place.LatLng{Lat: 36.34, Lng: 43.13})
 	addUnit(t, s, ia, "west-nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc}, nil)
-	addUnit(t, s, pm, "makhmour-front", domain.Unit{Echelon: "ECHELON_DIVISION", Readiness: "READINESS_DEGRADED"}, &types.LatLng{Lat: 35.85, Lng: 43.65})
-	addUnit(t, s, pm, "garmiyan-front", domain.Unit{Echelon: "ECHELON_DIVISION", Readiness: "READINESS_READY"}, &types.LatLng{Lat: 34.69, Lng: 44.96})
+	addUnit(t, s, pm, "makhmour-front", domain.Unit{Echelon: "ECHELON_DIVISION", Readiness: "READINESS_DEGRADED"}, &place.LatLng{Lat: 35.85, Lng: 43.65})
+	addUnit(t, s, pm, "garmiyan-front", domain.Unit{Echelon: "ECHELON_DIVISION", Readiness: "READINESS_READY"}, &place.LatLng{Lat: 34.69, Lng: 44.96})
 
 	tests := []struct {
 		name  string
@@ -108,7 +108,7 @@ func TestUnitsBatchGetAndReferences(t *testing.T) {
 	nineveh := domain.UnitName(ia, "nineveh-operations-command")
 	commander := domain.PersonName(ia, "nineveh-operations-commander")
 	addUnit(t, s, ia, "joint-operations-command", domain.Unit{Echelon: "ECHELON_COMMAND"}, nil)
-	addUnit(t, s, ia, "nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc, Commander: commander}, &types.LatLng{Lat: 36.34, Lng: 43.13})
+	addUnit(t, s, ia, "nineveh-operations-command", domain.Unit{Echelon: "ECHELON_REGION", ParentUnit: joc, Commander: commander}, &place.LatLng{Lat: 36.34, Lng: 43.13})
 	if _, err := s.People.Create(ctx, &forcesstore.PersonDoc{Name: commander, Owner: ia, Body: domain.Person{Unit: nineveh}}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package domain
 import (
 	"time"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/place"
 )
 
 // Incident states (the API's IncidentState names).
@@ -21,7 +21,7 @@ type Incident struct {
 	Description    string       `bson:"description,omitempty"`
 	OccurTime      time.Time    `bson:"occur_time"`
 	TimePrecision  string       `bson:"time_precision,omitempty"`
-	Place          types.Place  `bson:"place"`
+	Place          place.Place  `bson:"place"`
 	District       string       `bson:"district,omitempty"`
 	Governorates   []string     `bson:"governorates,omitempty"`
 	Perpetrator    Perpetrator  `bson:"perpetrator"`

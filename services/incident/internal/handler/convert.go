@@ -5,9 +5,9 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
@@ -21,7 +21,7 @@ func fromProto(in *incidentv1.Incident) domain.Incident {
 		Description:    in.GetDescription(),
 		OccurTime:      storedTime(in.GetOccurTime()),
 		TimePrecision:  in.GetTimePrecision().String(),
-		Place:          types.PlaceFromProto(in.GetPlace()),
+		Place:          place.PlaceFromProto(in.GetPlace()),
 		District:       in.GetDistrict(),
 		Governorates:   in.GetGovernorates(),
 		Perpetrator:    perpetratorFromProto(in.GetPerpetrator()),

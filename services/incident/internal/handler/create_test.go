@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/resname"
-	"github.com/tansiq/tansiq/platform/types"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -28,7 +28,7 @@ func TestCreateKeepsUnknownSplit(t *testing.T) {
 	want.State = incidentv1.IncidentState_INCIDENT_STATE_REPORTED
 	want.Casualties.Total = 18 // killed 0 and wounded 0: the split is not invented
 	want.CreateTime, want.UpdateTime, want.Etag = got.GetCreateTime(), got.GetUpdateTime(), got.GetEtag()
-	want.Place.Mgrs = types.LatLngFromProto(want.GetPlace().GetPoint()).MGRS() // returned beside lat/lng
+	want.Place.Mgrs = place.LatLngFromProto(want.GetPlace().GetPoint()).MGRS() // returned beside lat/lng
 	sameMessage(t, "CreateIncident", got, want)
 	if got.GetEtag() == "" || got.GetCreateTime() == nil || !proto.Equal(got.GetCreateTime(), got.GetUpdateTime()) {
 		t.Errorf("etag %q, create_time %v, update_time %v: want an etag and equal times", got.GetEtag(), got.GetCreateTime(), got.GetUpdateTime())

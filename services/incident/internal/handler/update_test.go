@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/place"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -72,7 +72,7 @@ func TestUpdateAppliesOnlyTheMask(t *testing.T) {
 		got := resp.GetIncident()
 		want := proto.Clone(before).(*incidentv1.Incident)
 		tt.apply(want)
-		want.Place.Mgrs = types.LatLngFromProto(want.GetPlace().GetPoint()).MGRS()
+		want.Place.Mgrs = place.LatLngFromProto(want.GetPlace().GetPoint()).MGRS()
 		want.Etag, want.UpdateTime = got.GetEtag(), got.GetUpdateTime()
 		sameMessage(t, "UpdateIncident with mask "+tt.paths[0], got, want)
 		if got.GetEtag() == before.GetEtag() || got.GetUpdateTime().AsTime().Before(before.GetUpdateTime().AsTime()) {

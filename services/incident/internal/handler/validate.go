@@ -6,8 +6,9 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/place"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/resname"
-	"github.com/tansiq/tansiq/platform/types"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
@@ -42,13 +43,13 @@ func validateIncident(v *apperr.Violations, p string, in *incidentv1.Incident, p
 		if strings.TrimSpace(in.GetTitle()) == "" {
 			v.Add(p+".title", "is required")
 		}
-		types.Text(v, p+".title", in.GetTitle(), types.MaxShortLen)
+		reqcheck.Text(v, p+".title", in.GetTitle(), reqcheck.MaxShortLen)
 	}
 	if has("description") {
-		types.Text(v, p+".description", in.GetDescription(), types.MaxTextLen)
+		reqcheck.Text(v, p+".description", in.GetDescription(), reqcheck.MaxTextLen)
 	}
 	if has("notes") {
-		types.Text(v, p+".notes", in.GetNotes(), types.MaxTextLen)
+		reqcheck.Text(v, p+".notes", in.GetNotes(), reqcheck.MaxTextLen)
 	}
 	if has("occur_time") {
 		validateOccurTime(v, p+".occur_time", in, now)
@@ -59,10 +60,10 @@ func validateIncident(v *apperr.Violations, p string, in *incidentv1.Incident, p
 		}
 	}
 	if has("place") {
-		types.ValidatePlace(v, p+".place", in.GetPlace(), true)
+		place.ValidatePlace(v, p+".place", in.GetPlace(), true)
 	}
 	if has("district") {
-		types.Text(v, p+".district", in.GetDistrict(), types.MaxShortLen)
+		reqcheck.Text(v, p+".district", in.GetDistrict(), reqcheck.MaxShortLen)
 	}
 	if has("governorates") {
 		validateGovernorates(v, p+".governorates", in.GetGovernorates())
@@ -104,13 +105,13 @@ func validateGovernorates(v *apperr.Violations, field string, gs []string) {
 		if strings.TrimSpace(g) == "" {
 			v.Add(f, "must not be empty")
 		}
-		types.Text(v, f, g, types.MaxShortLen)
+		reqcheck.Text(v, f, g, reqcheck.MaxShortLen)
 	}
 }
 
 func validatePerpetrator(v *apperr.Violations, field string, p *incidentv1.Perpetrator) {
-	types.Text(v, field+".claimed", p.GetClaimed(), types.MaxShortLen)
-	types.Text(v, field+".assessed", p.GetAssessed(), types.MaxShortLen)
+	reqcheck.Text(v, field+".claimed", p.GetClaimed(), reqcheck.MaxShortLen)
+	reqcheck.Text(v, field+".assessed", p.GetAssessed(), reqcheck.MaxShortLen)
 	if _, ok := incidentv1.Confidence_name[int32(p.GetConfidence())]; !ok {
 		v.Add(field+".confidence", "unknown value %d", p.GetConfidence())
 	}
@@ -154,7 +155,7 @@ func validateSources(v *apperr.Violations, field string, ss []*incidentv1.Source
 		if strings.TrimSpace(s.GetName()) == "" {
 			v.Add(f+".name", "is required")
 		}
-		types.Text(v, f+".name", s.GetName(), types.MaxShortLen)
+		reqcheck.Text(v, f+".name", s.GetName(), reqcheck.MaxShortLen)
 		if s.GetUri() != "" {
 			u, err := url.Parse(s.GetUri())
 			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(s.GetUri()) > 2000 {

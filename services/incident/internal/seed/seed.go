@@ -8,7 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
 	incidentstore "github.com/tansiq/tansiq/services/incident/internal/store"
 )
@@ -37,8 +38,8 @@ func Incidents() []Incident {
 			Kind: "INCIDENT_KIND_ARMED_ATTACK", Title: "ISIS attacks on Peshmerga near Kulajo, Kifri",
 			Description: "Three attacks on Peshmerga positions near the village of Kulajo in Kifri district (Garmiyan), 27-29 November 2021.",
 			OccurTime:   time.Date(2021, 11, 27, 0, 0, 0, 0, iraq).UTC(), TimePrecision: "TIME_PRECISION_WEEK",
-			Place: types.Place{Point: types.LatLng{Lat: 34.75, Lng: 44.90}, Precision: "GEO_PRECISION_NEAR",
-				Name: types.LocalizedName{Arabic: "كولجو", Sorani: "کولەجۆ", English: "Kulajo", Aliases: []string{"Kolajo", "Qulaju"}}},
+			Place: place.Place{Point: place.LatLng{Lat: 34.75, Lng: 44.90}, Precision: "GEO_PRECISION_NEAR",
+				Name: localized.Name{Arabic: "كولجو", Sorani: "کولەجۆ", English: "Kulajo", Aliases: []string{"Kolajo", "Qulaju"}}},
 			District: "Kifri", Governorates: []string{"Diyala", "Sulaymaniyah"},
 			Perpetrator: domain.Perpetrator{Assessed: "ISIS", Confidence: "CONFIDENCE_MEDIUM"},
 			Casualties:  []domain.Casualties{{Sides: []string{pesh}, KilledOrWounded: 10}},
@@ -50,8 +51,8 @@ func Incidents() []Incident {
 			Description: "ISIS attacked the village of Khidr Jija at the foot of Qarachogh mountain at about 22:00. " +
 				"Three civilian brothers were killed defending their house; a Peshmerga vehicle sent to help hit an ambush during the follow-up sweep.",
 			OccurTime: time.Date(2021, 12, 2, 22, 0, 0, 0, iraq).UTC(), TimePrecision: "TIME_PRECISION_EXACT",
-			Place: types.Place{Point: types.LatLng{Lat: 35.83, Lng: 43.62}, Precision: "GEO_PRECISION_NEAR",
-				Name: types.LocalizedName{Arabic: "خضرجيجة", Sorani: "خدرجیجە", English: "Khidr Jija", Aliases: []string{"Khidirjija", "Khedr Jija"}}},
+			Place: place.Place{Point: place.LatLng{Lat: 35.83, Lng: 43.62}, Precision: "GEO_PRECISION_NEAR",
+				Name: localized.Name{Arabic: "خضرجيجة", Sorani: "خدرجیجە", English: "Khidr Jija", Aliases: []string{"Khidirjija", "Khedr Jija"}}},
 			District: "Makhmour", Governorates: []string{"Erbil", "Nineveh"},
 			Perpetrator: domain.Perpetrator{Claimed: "ISIS", Assessed: "ISIS", Confidence: "CONFIDENCE_HIGH"},
 			// As the article reports it: a total, the split unknown.
@@ -64,8 +65,8 @@ func Incidents() []Incident {
 			Kind: "INCIDENT_KIND_ARMED_ATTACK", Title: "ISIS attack on Liheban, Qarachogh area",
 			Description: "ISIS also struck the neighbouring village of Liheban on the same night.",
 			OccurTime:   time.Date(2021, 12, 2, 22, 0, 0, 0, iraq).UTC(), TimePrecision: "TIME_PRECISION_DAY",
-			Place: types.Place{Point: types.LatLng{Lat: 35.86, Lng: 43.66}, Precision: "GEO_PRECISION_NEAR",
-				Name: types.LocalizedName{Arabic: "ليهبان", Sorani: "لیهەبان", English: "Liheban", Aliases: []string{"Lheban"}}},
+			Place: place.Place{Point: place.LatLng{Lat: 35.86, Lng: 43.66}, Precision: "GEO_PRECISION_NEAR",
+				Name: localized.Name{Arabic: "ليهبان", Sorani: "لیهەبان", English: "Liheban", Aliases: []string{"Lheban"}}},
 			District: "Makhmour", Governorates: []string{"Erbil", "Nineveh"},
 			Perpetrator: domain.Perpetrator{Assessed: "ISIS", Confidence: "CONFIDENCE_HIGH"},
 			Sources:     []domain.Source{{Name: "Rudaw"}},

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/place"
 )
 
 // Meeting levels (the API's MeetingLevel names).
@@ -20,7 +20,7 @@ const (
 type Meeting struct {
 	Title       string       `bson:"title"`
 	Purpose     string       `bson:"purpose,omitempty"`
-	Place       types.Place  `bson:"place"`
+	Place       place.Place  `bson:"place"`
 	StartTime   time.Time    `bson:"start_time"`
 	EndTime     time.Time    `bson:"end_time,omitempty"`
 	Level       string       `bson:"level"`
@@ -73,7 +73,7 @@ func (m *Meeting) Normalize() {
 }
 
 // PlaceKey is how a place name is searched: trimmed and lower-cased, so "makhmour" finds
-// "Makhmour" (types.LocalizedName.Matches compares the same way).
+// "Makhmour" (localized.Name.Matches compares the same way).
 func PlaceKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // TimeViolations reports an end before the start, on "meeting.end_time". It runs on the

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
 )
 
 func TestNormalize(t *testing.T) {
 	m := Meeting{
 		HostForce: "forces/iraqi-army",
-		Place: types.Place{Name: types.LocalizedName{Arabic: "مخمور", English: " Makhmour ",
+		Place: place.Place{Name: localized.Name{Arabic: "مخمور", English: " Makhmour ",
 			Aliases: []string{"Makhmur", "MAKHMOUR", "Mexmûr"}}},
 		Attendees: []Attendee{
 			{Person: "forces/peshmerga/people/jamal-mohammed-omar", Force: "forces/peshmerga"},

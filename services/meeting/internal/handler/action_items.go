@@ -15,7 +15,6 @@ import (
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
@@ -181,7 +180,7 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddActionItemUpdateRequest) (*meetingv1.AddActionItemUpdateResponse, error) {
 	var v apperr.Violations
 	validateName(&v, "name", req.GetName(), domain.IsActionItemName, actionItemForm)
-	validateText(&v, "note", req.GetNote(), true, types.MaxTextLen)
+	validateText(&v, "note", req.GetNote(), true, reqcheck.MaxTextLen)
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if req.GetMarkDone() && req.GetReopen() {
 		v.Add("reopen", "cannot be set together with mark_done")
@@ -245,10 +244,10 @@ func validateActionItem(v *apperr.Violations, p string, a *meetingv1.ActionItem,
 	}
 	has := func(f string) bool { return paths == nil || paths[f] }
 	if has("title") {
-		validateText(v, p+".title", a.GetTitle(), true, types.MaxShortLen)
+		validateText(v, p+".title", a.GetTitle(), true, reqcheck.MaxShortLen)
 	}
 	if has("description") {
-		validateText(v, p+".description", a.GetDescription(), false, types.MaxTextLen)
+		validateText(v, p+".description", a.GetDescription(), false, reqcheck.MaxTextLen)
 	}
 	if has("owner") {
 		validateName(v, p+".owner", a.GetOwner(), isOwnerName, "forces/{force}, forces/{force}/units/{unit} or forces/{force}/people/{person}")

@@ -11,7 +11,6 @@ import (
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
@@ -140,7 +139,7 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.AcknowledgeDecisionRequest) (*meetingv1.AcknowledgeDecisionResponse, error) {
 	var v apperr.Violations
 	validateName(&v, "name", req.GetName(), domain.IsDecisionName, decisionForm)
-	validateText(&v, "note", req.GetNote(), false, types.MaxTextLen)
+	validateText(&v, "note", req.GetNote(), false, reqcheck.MaxTextLen)
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
@@ -172,7 +171,7 @@ func validateDecision(v *apperr.Violations, p string, d *meetingv1.Decision) {
 		v.Add(p, "is required")
 		return
 	}
-	validateText(v, p+".text", d.GetText(), true, types.MaxTextLen)
+	validateText(v, p+".text", d.GetText(), true, reqcheck.MaxTextLen)
 	if d.GetKind() == meetingv1.DecisionKind_DECISION_KIND_UNSPECIFIED {
 		v.Add(p+".kind", "is required")
 	} else if _, ok := meetingv1.DecisionKind_name[int32(d.GetKind())]; !ok {

@@ -10,10 +10,10 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/fieldmask"
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
 	"github.com/tansiq/tansiq/platform/store"
-	"github.com/tansiq/tansiq/platform/types"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
@@ -233,13 +233,13 @@ func validateMeeting(v *apperr.Violations, p string, m *meetingv1.Meeting, paths
 	}
 	has := func(f string) bool { return paths == nil || paths[f] }
 	if has("title") {
-		validateText(v, p+".title", m.GetTitle(), true, types.MaxShortLen)
+		validateText(v, p+".title", m.GetTitle(), true, reqcheck.MaxShortLen)
 	}
 	if has("purpose") {
-		validateText(v, p+".purpose", m.GetPurpose(), false, types.MaxTextLen)
+		validateText(v, p+".purpose", m.GetPurpose(), false, reqcheck.MaxTextLen)
 	}
 	if has("place") {
-		types.ValidatePlace(v, p+".place", m.GetPlace(), true)
+		place.ValidatePlace(v, p+".place", m.GetPlace(), true)
 	}
 	if has("start_time") {
 		validateTime(v, p+".start_time", m.GetStartTime(), true, now)
@@ -261,7 +261,7 @@ func validateMeeting(v *apperr.Violations, p string, m *meetingv1.Meeting, paths
 		validateAgenda(v, p+".agenda_items", m.GetAgendaItems())
 	}
 	if has("outcome") {
-		validateText(v, p+".outcome", m.GetOutcome(), false, types.MaxTextLen)
+		validateText(v, p+".outcome", m.GetOutcome(), false, reqcheck.MaxTextLen)
 	}
 	if paths == nil {
 		validateName(v, p+".host_force", m.GetHostForce(), domain.IsForceName, "forces/{force}")
@@ -288,8 +288,8 @@ func validateAttendees(v *apperr.Violations, field string, as []*meetingv1.Atten
 				v.Add(f+".force", "the person belongs to %s, not %s", own, a.GetForce())
 			}
 		}
-		validateText(v, f+".role", a.GetRole(), false, types.MaxShortLen)
-		validateText(v, f+".display_name", a.GetDisplayName(), false, types.MaxShortLen)
+		validateText(v, f+".role", a.GetRole(), false, reqcheck.MaxShortLen)
+		validateText(v, f+".display_name", a.GetDisplayName(), false, reqcheck.MaxShortLen)
 	}
 }
 
@@ -299,9 +299,9 @@ func validateAgenda(v *apperr.Violations, field string, items []*meetingv1.Agend
 	}
 	for i, a := range items {
 		f := apperr.Index(field, i)
-		validateText(v, f+".title", a.GetTitle(), true, types.MaxShortLen)
-		validateText(v, f+".description", a.GetDescription(), false, types.MaxTextLen)
-		validateText(v, f+".outcome", a.GetOutcome(), false, types.MaxTextLen)
+		validateText(v, f+".title", a.GetTitle(), true, reqcheck.MaxShortLen)
+		validateText(v, f+".description", a.GetDescription(), false, reqcheck.MaxTextLen)
+		validateText(v, f+".outcome", a.GetOutcome(), false, reqcheck.MaxTextLen)
 	}
 }
 
@@ -310,7 +310,7 @@ func meetingFromProto(in *meetingv1.Meeting) domain.Meeting {
 	m := domain.Meeting{
 		Title:     in.GetTitle(),
 		Purpose:   in.GetPurpose(),
-		Place:     types.PlaceFromProto(in.GetPlace()),
+		Place:     place.PlaceFromProto(in.GetPlace()),
 		StartTime: storedTime(in.GetStartTime()),
 		EndTime:   storedTime(in.GetEndTime()),
 		Level:     in.GetLevel().String(),

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/place"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -29,7 +29,7 @@ func TestCreateMeeting(t *testing.T) {
 	want.State = meetingv1.MeetingState_MEETING_STATE_SCHEDULED
 	want.AttendingForces = []string{army, pesh}
 	want.CreateTime, want.UpdateTime, want.Etag = got.GetCreateTime(), got.GetUpdateTime(), got.GetEtag()
-	want.Place.Mgrs = types.LatLngFromProto(want.GetPlace().GetPoint()).MGRS() // returned beside lat/lng
+	want.Place.Mgrs = place.LatLngFromProto(want.GetPlace().GetPoint()).MGRS() // returned beside lat/lng
 	sameMessage(t, "CreateMeeting", got, want)
 	if got.GetEtag() == "" || got.GetCreateTime() == nil {
 		t.Errorf("etag %q create_time %v: want both set", got.GetEtag(), got.GetCreateTime())

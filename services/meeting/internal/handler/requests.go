@@ -8,7 +8,6 @@ import (
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqcheck"
-	"github.com/tansiq/tansiq/platform/types"
 )
 
 // Limits on what a request may carry.
@@ -62,7 +61,7 @@ func validateText(v *apperr.Violations, field, s string, required bool, max int)
 	if required && strings.TrimSpace(s) == "" {
 		v.Add(field, "is required")
 	}
-	types.Text(v, field, s, max)
+	reqcheck.Text(v, field, s, max)
 }
 
 // validateRefs checks a list of resource names: each well formed, none twice, at most max.

@@ -11,7 +11,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tansiq/tansiq/platform/types"
+	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
@@ -46,8 +47,8 @@ func MakhmourMeeting() domain.Meeting {
 		Title: "High-level security meeting on the areas of shared security interest",
 		Purpose: "Discussion and security coordination in the areas of shared security interest, " +
 			"and mutual cooperation to confront ISIS.",
-		Place: types.Place{Point: types.LatLng{Lat: 35.7756, Lng: 43.5794}, Precision: "GEO_PRECISION_NEAR",
-			Name: types.LocalizedName{Arabic: "مخمور", Sorani: "مەخموور", English: "Makhmour", Aliases: []string{"Makhmur", "Mexmûr"}}},
+		Place: place.Place{Point: place.LatLng{Lat: 35.7756, Lng: 43.5794}, Precision: "GEO_PRECISION_NEAR",
+			Name: localized.Name{Arabic: "مخمور", Sorani: "مەخموور", English: "Makhmour", Aliases: []string{"Makhmur", "Mexmûr"}}},
 		StartTime: held,
 		Level:     domain.LevelHighLevel,
 		// The Joint Operations Command called it and issued the statement.
