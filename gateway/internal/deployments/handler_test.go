@@ -374,3 +374,67 @@ func TestListDeployments(t *testing.T) {
 	_, err := e.client.ListDeployments(gwtest.Context(t), &gatewayv1.ListDeploymentsRequest{Filter: "state > DEPLOYMENT_STATE_ACTIVE"})
 	gwtest.WantFailure(t, "ordered state", err, gwtest.Failure{Code: codes.InvalidArgument, Fields: []string{"filter"}})
 }
+
+func TestListDeploymentsOrderBy(t *testing.T) {
+	e := newEnv(t, false)
+	pmCtx, iaCtx := as(t, gwtest.PeshmergaOperator), as(t, gwtest.IraqiOperator)
+	dec := time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC)
+	past := e.propose(t, pmCtx, "december", joint(dec, dec.AddDate(0, 1, 0))).GetName()
+	if _, err := e.client.AcknowledgeDeployment(iaCtx, &gatewayv1.AcknowledgeDeploymentRequest{Name: past}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond) // stored times are kept to the millisecond
+	open := e.propose(t, pmCtx, "open", joint(now, time.Time{})).GetName()
+	time.Sleep(2 * time.Millisecond)
+	k := joint(now.Add(-dayLong), now.Add(dayLong), garmiyan, nineveh)
+	k.Zone = "zones/kifri"
+	kifri := e.propose(t, pmCtx, "kifri", k).GetName()
+	list := func(filter, orderBy string, size int32) ([]string, error) {
+		var all []string
+		tok := ""
+		for range 10 {
+			resp, err := e.client.ListDeployments(gwtest.Context(t), &gatewayv1.ListDeploymentsRequest{Filter: filter, OrderBy: orderBy, PageSize: size, PageToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range resp.GetDeployments() {
+				all = append(all, d.GetName())
+			}
+			if tok = resp.GetNextPageToken(); tok == "" {
+				break
+			}
+		}
+		return all, nil
+	}
+	tests := []struct {
+		filter, orderBy string
+		want            []string
+	}{
+		{"", "", []string{open, kifri, past}},
+		{"", "start_time desc", []string{open, kifri, past}},
+		{"", "start_time", []string{past, kifri, open}},
+		{"", "start_time asc", []string{past, kifri, open}},
+		{"", "update_time desc", []string{kifri, open, past}},
+		{"", "update_time", []string{past, open, kifri}},
+		{`zone = "zones/kifri" OR state = DEPLOYMENT_STATE_ENDED`, "start_time", []string{past, kifri}},
+		{`NOT zone = "zones/kifri"`, "update_time desc", []string{open, past}},
+	}
+	for _, tt := range tests {
+		for _, size := range []int32{1, 2, 50} {
+			got, err := list(tt.filter, tt.orderBy, size)
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("ListDeployments(%q, %q) in pages of %d = %v, %v; want %v", tt.filter, tt.orderBy, size, got, err, tt.want)
+			}
+		}
+	}
+	first, err := e.client.ListDeployments(gwtest.Context(t), &gatewayv1.ListDeploymentsRequest{OrderBy: "start_time", PageSize: 1})
+	if err != nil || first.GetNextPageToken() == "" {
+		t.Fatalf("first page: %v", err)
+	}
+	_, err = e.client.ListDeployments(gwtest.Context(t), &gatewayv1.ListDeploymentsRequest{OrderBy: "start_time desc", PageToken: first.GetNextPageToken()})
+	gwtest.WantFailure(t, "a token replayed under another order", err, gwtest.Failure{Code: codes.InvalidArgument, Fields: []string{"page_token"}})
+	for _, bad := range []string{"zone", "start_time up", "start_time, update_time", "end_time desc"} {
+		_, err := e.client.ListDeployments(gwtest.Context(t), &gatewayv1.ListDeploymentsRequest{OrderBy: bad})
+		gwtest.WantFailure(t, "order_by "+bad, err, gwtest.Failure{Code: codes.InvalidArgument, Fields: []string{"order_by"}})
+	}
+}

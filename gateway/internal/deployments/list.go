@@ -6,8 +6,10 @@ import (
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/orderby"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/store"
 	gatewayv1 "github.com/tansiq/tansiq/proto/tansiq/gateway/v1"
 )
 
@@ -24,18 +26,21 @@ var listSchema = filter.Schema{
 	"end_time":        {Type: filter.Time, Ops: []filter.Op{filter.Lt, filter.Le, filter.Gt, filter.Ge}},
 }
 
-// ListDeployments lists deployments, latest start first, a page at a time.
+// ListDeployments lists deployments in the order asked (latest start first by default), a
+// page at a time.
 func (h *Handler) ListDeployments(ctx context.Context, req *gatewayv1.ListDeploymentsRequest) (*gatewayv1.ListDeploymentsResponse, error) {
 	var v apperr.Violations
 	f, err := listSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
+	order := Sorts.Get(orderby.Check(&v, req.GetOrderBy(), Sorts.Names()...))
+	query := pagetoken.Query(req.GetFilter(), order.OrderBy)
 	size := reqcheck.PageSize(&v, req.GetPageSize())
-	var after *Position
+	var after *store.Cursor
 	if tok := req.GetPageToken(); tok != "" {
-		after = &Position{}
-		if err := h.cfg.Tokens.Decode(req.GetFilter(), tok, after); errors.Is(err, pagetoken.ErrInvalid) {
+		after = &store.Cursor{}
+		if err := h.cfg.Tokens.Decode(query, tok, after); errors.Is(err, pagetoken.ErrInvalid) {
 			v.Add("page_token", "is not a token from this query's previous page")
 		}
 	}
@@ -43,15 +48,14 @@ func (h *Handler) ListDeployments(ctx context.Context, req *gatewayv1.ListDeploy
 		return nil, toStatus(err)
 	}
 	now := h.now()
-	docs, err := h.cfg.Store.List(ctx, f, now, after, size+1)
+	docs, err := h.cfg.Store.List(ctx, f, now, order, after, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}
 	resp := &gatewayv1.ListDeploymentsResponse{}
 	if len(docs) > size {
 		docs = docs[:size]
-		last := docs[size-1]
-		tok, err := h.cfg.Tokens.Encode(req.GetFilter(), Position{StartTime: last.Body.StartTime, Name: last.Name})
+		tok, err := h.cfg.Tokens.Encode(query, order.CursorOf(docs[size-1]))
 		if err != nil {
 			return nil, toStatus(apperr.Internal(err))
 		}

@@ -19,15 +19,19 @@ type Store struct {
 	now func() time.Time
 }
 
-// latestStart is the order of ListDeployments: latest start first, then name descending.
-const latestStart = "latest_start"
-
-func startsLater(a, b *Doc) bool {
-	if !a.Body.StartTime.Equal(b.Body.StartTime) {
-		return a.Body.StartTime.After(b.Body.StartTime)
-	}
-	return a.Name > b.Name
+// Sorts are the orders ListDeployments serves: "start_time desc" (the default: latest
+// start first, then name descending), "start_time", "update_time desc" and "update_time".
+var Sorts = store.Sorts[Deployment]{
+	{OrderBy: latestStart, Key: store.ByTime(startTime)},
+	{OrderBy: "start_time", Key: store.ByTime(startTime)},
+	{OrderBy: "update_time desc", Key: store.ByTime(store.UpdateTime[Deployment])},
+	{OrderBy: "update_time", Key: store.ByTime(store.UpdateTime[Deployment])},
 }
+
+// latestStart is the order the bookings and a zone's deployments are read in.
+const latestStart = "start_time desc"
+
+func startTime(d *Doc) time.Time { return d.Body.StartTime }
 
 // indexed are the equality filters served by an index, with the values each deployment is
 // found under.
@@ -43,7 +47,7 @@ var indexed = map[string]func(*Doc) []string{
 // serving.
 func NewStore(ctx context.Context, db *mongo.Database) (*Store, error) {
 	c := store.NewCollection[Deployment](db, "deployments")
-	c.OrderBy(latestStart, startsLater)
+	Sorts.Declare(c)
 	for name, keys := range indexed {
 		c.IndexBy(name, keys)
 	}
@@ -124,12 +128,6 @@ func (s *Store) Blocking(ctx context.Context, zone string) (string, error) {
 	return docs[0].Name, nil
 }
 
-// Position is where a page ends: the latest-start-first sort key of its last deployment.
-type Position struct {
-	StartTime time.Time `json:"t"`
-	Name      string    `json:"n"`
-}
-
 // maxName sorts after every resource name (latest start first, it comes first among
 // deployments starting at one time).
 const maxName = "\U0010FFFF"
@@ -139,15 +137,11 @@ func probe(t time.Time, name string) *Doc {
 	return &Doc{Name: name, Body: Deployment{StartTime: t}}
 }
 
-// List returns up to limit deployments after pos that match the filter (its state as of
-// now), latest start first, from the cache.
-func (s *Store) List(ctx context.Context, f filter.Filter, now time.Time, after *Position, limit int) ([]*Doc, error) {
-	sel := store.Selector[Deployment]{Order: latestStart, Limit: limit, Match: func(d *Doc) bool {
-		return f.Match(record(d, now))
-	}}
-	if after != nil {
-		sel.After = append(sel.After, probe(after.StartTime, after.Name))
-	}
+// List returns up to limit deployments after the cursor after that match the filter (its
+// state as of now), in order (one of Sorts), from the cache.
+func (s *Store) List(ctx context.Context, f filter.Filter, now time.Time, order store.Sort[Deployment], after *store.Cursor, limit int) ([]*Doc, error) {
+	sel := order.Selector(after, limit)
+	sel.Match = func(d *Doc) bool { return f.Match(record(d, now)) }
 	for _, c := range f.Conjuncts() {
 		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
 			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})

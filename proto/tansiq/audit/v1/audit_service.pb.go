@@ -121,7 +121,9 @@ type ListAuditRecordsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// AIP-160 subset: comparisons joined by AND. Fields: resource (=: with decision =
+	// AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses; the
+	// comparisons of a top-level AND are what the store is asked for, the rest is checked
+	// on the records it returns. Fields: resource (=: with decision =
 	// AUDIT_DECISION_ALLOWED, the change history of that record), actor (= a person),
 	// actor_force (=), method (=), decision (= an AuditDecision name), request_id (=),
 	// trace_id (=), recorded_by (= a server: "gateway", "incident", ...), event_time (>,
@@ -129,8 +131,9 @@ type ListAuditRecordsRequest struct {
 	// Peshmerga was refused in December 2021:
 	// actor_force = "forces/peshmerga" AND decision = AUDIT_DECISION_DENIED AND event_time >= "2021-12-01T00:00:00Z"
 	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
-	// "event_time desc" (the default: latest first) or "event_time" (oldest first, to read
-	// a history in the order it happened).
+	// AIP-132: "event_time desc" (the default: latest first) or "event_time" (oldest first,
+	// to read a history in the order it happened). Ties are broken on name. A page_token is
+	// valid only with the filter and order_by of the call that returned it.
 	OrderBy       string `protobuf:"bytes,4,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -242,7 +242,11 @@ type ListDeploymentsRequest struct {
 	// later than any time). Example, deployments in Makhmour in force at some time in
 	// December 2021:
 	// zone = "zones/makhmour" AND start_time < "2022-01-01T00:00:00Z" AND end_time > "2021-12-01T00:00:00Z"
-	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "start_time desc" (the default: latest start first), "start_time",
+	// "update_time desc" (latest changed first) or "update_time". Ties are broken on name. A
+	// page_token is valid only with the filter and order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,4,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -298,10 +302,17 @@ func (x *ListDeploymentsRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListDeploymentsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListDeployments.
 type ListDeploymentsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The deployments, latest start_time first.
+	// The deployments, in the order asked (latest start_time first by default).
 	Deployments []*Deployment `protobuf:"bytes,1,rep,name=deployments,proto3" json:"deployments,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -838,12 +849,13 @@ const file_tansiq_gateway_v1_deployment_service_proto_rawDesc = "" +
 	"\x15GetDeploymentResponse\x12=\n" +
 	"\n" +
 	"deployment\x18\x01 \x01(\v2\x1d.tansiq.gateway.v1.DeploymentR\n" +
-	"deployment\"l\n" +
+	"deployment\"\x87\x01\n" +
 	"\x16ListDeploymentsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x82\x01\n" +
+	"\x06filter\x18\x03 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x04 \x01(\tR\aorderBy\"\x82\x01\n" +
 	"\x17ListDeploymentsResponse\x12?\n" +
 	"\vdeployments\x18\x01 \x03(\v2\x1d.tansiq.gateway.v1.DeploymentR\vdeployments\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x98\x01\n" +

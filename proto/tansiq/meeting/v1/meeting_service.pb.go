@@ -242,7 +242,11 @@ type ListMeetingsRequest struct {
 	// of the place's names or aliases, in any language, ignoring case), place.latitude and
 	// place.longitude (>, >=, <, <=: a bounding box). Example:
 	// start_time >= "2021-12-01T00:00:00Z" AND attending_force = "forces/peshmerga" AND place.name = "Makhmour"
-	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "start_time desc" (the default: latest first), "start_time", "update_time desc"
+	// (latest changed first) or "update_time". Ties are broken on name. A page_token is valid
+	// only with the filter and order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,4,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -298,10 +302,17 @@ func (x *ListMeetingsRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListMeetingsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListMeetings.
 type ListMeetingsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The meetings, latest start_time first.
+	// The meetings, in the order asked (latest start_time first by default).
 	Meetings []*Meeting `protobuf:"bytes,1,rep,name=meetings,proto3" json:"meetings,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -1042,7 +1053,11 @@ type ListDecisionsRequest struct {
 	// incident (= an incident among incidents), awaiting_force (= a force among
 	// required_forces that has not acknowledged yet). Example, what the Peshmerga still has
 	// to acknowledge: awaiting_force = "forces/peshmerga"
-	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "create_time desc" (the default: newest first), "create_time", "update_time
+	// desc" (latest changed first) or "update_time". Ties are broken on name. A page_token is
+	// valid only with the filter and order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1105,10 +1120,17 @@ func (x *ListDecisionsRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListDecisionsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListDecisions.
 type ListDecisionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The decisions, newest create_time first.
+	// The decisions, in the order asked (newest create_time first by default).
 	Decisions []*Decision `protobuf:"bytes,1,rep,name=decisions,proto3" json:"decisions,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -1499,7 +1521,11 @@ type ListActionItemsRequest struct {
 	// with an RFC 3339 time; items with no due_time do not match), zone (= a zone among
 	// zones). Example, what the Iraqi army owes and has not done:
 	// owner_force = "forces/iraqi-army" AND status != ACTION_ITEM_STATUS_DONE
-	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "due_time" (the default: soonest due first, those with no due_time last),
+	// "update_time desc" (latest changed first) or "update_time". Ties are broken on name. A
+	// page_token is valid only with the filter and order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1562,10 +1588,18 @@ func (x *ListActionItemsRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListActionItemsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListActionItems.
 type ListActionItemsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The action items, soonest due_time first, those with no due_time last.
+	// The action items, in the order asked (soonest due_time first by default, those with
+	// no due_time last).
 	ActionItems []*ActionItem `protobuf:"bytes,1,rep,name=action_items,json=actionItems,proto3" json:"action_items,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -1886,12 +1920,13 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x1a\xe0A\x02\xfaA\x14\n" +
 	"\x12tansiq.dev/MeetingR\x04name\"J\n" +
 	"\x12GetMeetingResponse\x124\n" +
-	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"i\n" +
+	"\ameeting\x18\x01 \x01(\v2\x1a.tansiq.meeting.v1.MeetingR\ameeting\"\x84\x01\n" +
 	"\x13ListMeetingsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x03 \x01(\tR\x06filter\"v\n" +
+	"\x06filter\x18\x03 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x04 \x01(\tR\aorderBy\"v\n" +
 	"\x14ListMeetingsResponse\x126\n" +
 	"\bmeetings\x18\x01 \x03(\v2\x1a.tansiq.meeting.v1.MeetingR\bmeetings\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb2\x01\n" +
@@ -1942,13 +1977,14 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
 	"\x13tansiq.dev/DecisionR\x04name\"N\n" +
 	"\x13GetDecisionResponse\x127\n" +
-	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"\x9f\x01\n" +
+	"\bdecision\x18\x01 \x01(\v2\x1b.tansiq.meeting.v1.DecisionR\bdecision\"\xba\x01\n" +
 	"\x14ListDecisionsRequest\x123\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\x12\x13tansiq.dev/DecisionR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"z\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x05 \x01(\tR\aorderBy\"z\n" +
 	"\x15ListDecisionsResponse\x129\n" +
 	"\tdecisions\x18\x01 \x03(\v2\x1b.tansiq.meeting.v1.DecisionR\tdecisions\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x80\x01\n" +
@@ -1975,13 +2011,14 @@ const file_tansiq_meeting_v1_meeting_service_proto_rawDesc = "" +
 	"\x15tansiq.dev/ActionItemR\x04name\"W\n" +
 	"\x15GetActionItemResponse\x12>\n" +
 	"\vaction_item\x18\x01 \x01(\v2\x1d.tansiq.meeting.v1.ActionItemR\n" +
-	"actionItem\"\xa3\x01\n" +
+	"actionItem\"\xbe\x01\n" +
 	"\x16ListActionItemsRequest\x125\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\x12\x15tansiq.dev/ActionItemR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x83\x01\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x05 \x01(\tR\aorderBy\"\x83\x01\n" +
 	"\x17ListActionItemsResponse\x12@\n" +
 	"\faction_items\x18\x01 \x03(\v2\x1d.tansiq.meeting.v1.ActionItemR\vactionItems\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbf\x01\n" +

@@ -95,7 +95,8 @@ func (h *Handler) GetActionItem(ctx context.Context, req *meetingv1.GetActionIte
 }
 
 // ListActionItems lists the action items of one decision, one meeting or every meeting,
-// soonest due first, a page at a time; the status filter compares the status as of now.
+// in the order asked (soonest due first by default), a page at a time; the status filter
+// compares the status as of now.
 func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListActionItemsRequest) (*meetingv1.ListActionItemsResponse, error) {
 	var v apperr.Violations
 	scope, ok := itemScope(req.GetParent())
@@ -106,17 +107,18 @@ func (h *Handler) ListActionItems(ctx context.Context, req *meetingv1.ListAction
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	query := pageQuery(req.GetParent(), req.GetFilter())
-	size, from := pageRequest[meetingstore.ActionItemPosition](h, &v, query, req.GetPageSize(), req.GetPageToken())
+	order := listOrder(&v, req.GetOrderBy(), meetingstore.ActionItemSorts)
+	query := pageQuery(req.GetParent(), req.GetFilter(), order.OrderBy)
+	size, from := pageRequest(h, &v, query, req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
 	now := h.now()
-	docs, err := h.actionItems.List(ctx, scope, flt, now, from, size+1)
+	docs, err := h.actionItems.List(ctx, scope, flt, now, order, from, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	docs, token, err := nextPage(ctx, h, query, docs, size, meetingstore.ActionItemPositionOf)
+	docs, token, err := nextPage(ctx, h, query, docs, size, order)
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -100,7 +100,8 @@ func (h *Handler) GetDecision(ctx context.Context, req *meetingv1.GetDecisionReq
 	return &meetingv1.GetDecisionResponse{Decision: decisionToProto(d)}, nil
 }
 
-// ListDecisions lists the decisions of one meeting or of all, newest first, a page at a time.
+// ListDecisions lists the decisions of one meeting or of all, in the order asked (newest
+// first by default), a page at a time.
 func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecisionsRequest) (*meetingv1.ListDecisionsResponse, error) {
 	var v apperr.Violations
 	meeting := req.GetParent()
@@ -114,16 +115,17 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	query := pageQuery(req.GetParent(), req.GetFilter())
-	size, from := pageRequest[meetingstore.DecisionPosition](h, &v, query, req.GetPageSize(), req.GetPageToken())
+	order := listOrder(&v, req.GetOrderBy(), meetingstore.DecisionSorts)
+	query := pageQuery(req.GetParent(), req.GetFilter(), order.OrderBy)
+	size, from := pageRequest(h, &v, query, req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	docs, err := h.decisions.List(ctx, meeting, flt, from, size+1)
+	docs, err := h.decisions.List(ctx, meeting, flt, order, from, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	docs, token, err := nextPage(ctx, h, query, docs, size, meetingstore.DecisionPositionOf)
+	docs, token, err := nextPage(ctx, h, query, docs, size, order)
 	if err != nil {
 		return nil, toStatus(err)
 	}

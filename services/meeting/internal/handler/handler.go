@@ -18,6 +18,7 @@ import (
 
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/orderby"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/store"
@@ -125,27 +126,27 @@ func beforeLookup[T any](ctx context.Context, c *store.Collection[T], ch store.C
 
 // pageRequest reads a List request's page size and token (issued for query): the size,
 // and the position the token holds (nil on the first page).
-func pageRequest[P any](h *Handler, v *apperr.Violations, query string, pageSize int32, token string) (int, *P) {
+func pageRequest(h *Handler, v *apperr.Violations, query string, pageSize int32, token string) (int, *store.Cursor) {
 	size := reqcheck.PageSize(v, pageSize)
 	if token == "" {
 		return size, nil
 	}
-	var pos P
+	var pos store.Cursor
 	if err := h.tokens.Decode(query, token, &pos); errors.Is(err, pagetoken.ErrInvalid) {
 		v.Add("page_token", "is not a token from this query's previous page")
 	}
 	return size, &pos
 }
 
-// nextPage cuts docs, listed with one more than size, to the page, and returns the token of
-// the next page (empty on the last), holding the position of the page's last record. The
-// records the caller may not read are left out as if they did not exist (the token still
-// moves past them).
-func nextPage[T, P any](ctx context.Context, h *Handler, query string, docs []*store.Doc[T], size int, position func(*store.Doc[T]) P) ([]*store.Doc[T], string, error) {
+// nextPage cuts docs, listed in order with one more than size, to the page, and returns
+// the token of the next page (empty on the last), holding the place of the page's last
+// record. The records the caller may not read are left out as if they did not exist (the
+// token still moves past them).
+func nextPage[T any](ctx context.Context, h *Handler, query string, docs []*store.Doc[T], size int, order store.Sort[T]) ([]*store.Doc[T], string, error) {
 	token := ""
 	if len(docs) > size {
 		docs = docs[:size]
-		t, err := h.tokens.Encode(query, position(docs[size-1]))
+		t, err := h.tokens.Encode(query, order.CursorOf(docs[size-1]))
 		if err != nil {
 			return nil, "", err
 		}
@@ -160,6 +161,14 @@ func nextPage[T, P any](ctx context.Context, h *Handler, query string, docs []*s
 	return out, token, nil
 }
 
-// pageQuery identifies a List query for its page tokens: the parent and the filter, so a
-// token is refused under another parent as under another filter.
-func pageQuery(parent, filter string) string { return parent + "\x00" + filter }
+// listOrder reads a List request's order_by: the sort of sorts it asks for (a violation on
+// order_by when it asks for none of them).
+func listOrder[T any](v *apperr.Violations, orderBy string, sorts store.Sorts[T]) store.Sort[T] {
+	return sorts.Get(orderby.Check(v, orderBy, sorts.Names()...))
+}
+
+// pageQuery identifies a List query for its page tokens: the parent, the filter and the
+// order, so a token is refused under another parent, filter or order.
+func pageQuery(parent, filter, order string) string {
+	return parent + "\x00" + pagetoken.Query(filter, order)
+}

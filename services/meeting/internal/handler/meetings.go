@@ -99,23 +99,25 @@ func (h *Handler) GetMeeting(ctx context.Context, req *meetingv1.GetMeetingReque
 	return &meetingv1.GetMeetingResponse{Meeting: meetingToProto(d)}, nil
 }
 
-// ListMeetings lists meetings, latest start_time first, a page at a time.
+// ListMeetings lists meetings in the order asked (latest start_time first by default), a
+// page at a time.
 func (h *Handler) ListMeetings(ctx context.Context, req *meetingv1.ListMeetingsRequest) (*meetingv1.ListMeetingsResponse, error) {
 	var v apperr.Violations
 	flt, err := meetingSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	query := req.GetFilter()
-	size, from := pageRequest[meetingstore.MeetingPosition](h, &v, query, req.GetPageSize(), req.GetPageToken())
+	order := listOrder(&v, req.GetOrderBy(), meetingstore.MeetingSorts)
+	query := pageQuery("", req.GetFilter(), order.OrderBy)
+	size, from := pageRequest(h, &v, query, req.GetPageSize(), req.GetPageToken())
 	if err := v.Err(); err != nil {
 		return nil, toStatus(err)
 	}
-	docs, err := h.meetings.List(ctx, flt, from, size+1)
+	docs, err := h.meetings.List(ctx, flt, order, from, size+1)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	docs, token, err := nextPage(ctx, h, query, docs, size, meetingstore.MeetingPositionOf)
+	docs, token, err := nextPage(ctx, h, query, docs, size, order)
 	if err != nil {
 		return nil, toStatus(err)
 	}

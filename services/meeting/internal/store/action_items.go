@@ -16,9 +16,23 @@ type ActionItems struct {
 	*store.Collection[domain.ActionItem]
 }
 
-// soonestDue is the order of ListActionItems: soonest due first, items with no due time
-// last, then by name.
-const soonestDue = "soonest_due"
+// ActionItemSorts are the orders ListActionItems serves: "due_time" (the default: soonest
+// due first, items with no due time last), "update_time desc" and "update_time".
+var ActionItemSorts = store.Sorts[domain.ActionItem]{
+	{OrderBy: "due_time", Key: store.ByTime(dueTime)},
+	{OrderBy: "update_time desc", Key: store.ByTime(store.UpdateTime[domain.ActionItem])},
+	{OrderBy: "update_time", Key: store.ByTime(store.UpdateTime[domain.ActionItem])},
+}
+
+// noDue sorts an item with no due time after every due one.
+var noDue = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+func dueTime(d *ActionItemDoc) time.Time {
+	if d.Body.DueTime.IsZero() {
+		return noDue
+	}
+	return d.Body.DueTime
+}
 
 // The indexes of action items by parent.
 const (
@@ -28,9 +42,7 @@ const (
 
 func newActionItems(db *mongo.Database) *ActionItems {
 	c := store.NewCollection[domain.ActionItem](db, "action_items")
-	c.OrderBy(soonestDue, func(a, b *ActionItemDoc) bool {
-		return ActionItemPositionOf(a).before(ActionItemPositionOf(b))
-	})
+	ActionItemSorts.Declare(c)
 	// The status is left out: it depends on the clock at read time.
 	indexAll(c, actionItemFields(time.Time{}), byItemMeeting, byDecision, "owner_force", "owner", "zone")
 	return &ActionItems{c}
@@ -62,46 +74,16 @@ type Scope struct {
 	Decision string
 }
 
-// ActionItemPosition is where a page of action items ends: the sort key of its last item.
-type ActionItemPosition struct {
-	NoDue bool      `json:"z,omitempty"`
-	Due   time.Time `json:"t"`
-	Name  string    `json:"n"`
-}
-
-// ActionItemPositionOf is d's position in the soonest-due order.
-func ActionItemPositionOf(d *ActionItemDoc) ActionItemPosition {
-	return ActionItemPosition{NoDue: d.Body.DueTime.IsZero(), Due: d.Body.DueTime, Name: d.Name}
-}
-
-// before orders items soonest due first, those with no due time last, then by name.
-func (p ActionItemPosition) before(q ActionItemPosition) bool {
-	switch {
-	case p.NoDue != q.NoDue:
-		return q.NoDue
-	case !p.Due.Equal(q.Due):
-		return p.Due.Before(q.Due)
-	}
-	return p.Name < q.Name
-}
-
 // List returns up to limit action items in scope matching the filter, their status taken
-// at now, soonest due first, after pos. A bound on due_time says where the walk starts (a
-// lower one) and ends (an upper one: items with no due time come last and match none).
-func (s *ActionItems) List(ctx context.Context, sc Scope, flt filter.Filter, now time.Time, after *ActionItemPosition, limit int) ([]*ActionItemDoc, error) {
-	sel := store.Selector[domain.ActionItem]{Order: soonestDue, Limit: limit}
-	probe := func(t time.Time, name string) *ActionItemDoc {
-		return &ActionItemDoc{Name: name, Body: domain.ActionItem{DueTime: t}}
-	}
-	if after != nil {
-		due := after.Due
-		if after.NoDue {
-			due = time.Time{}
-		}
-		sel.After = []*ActionItemDoc{probe(due, after.Name)}
-	}
+// at now, in order (one of ActionItemSorts), after the cursor after. In the due_time order
+// a bound on due_time says where the walk starts (a lower one) and ends (an upper one:
+// items with no due time come last and match none).
+func (s *ActionItems) List(ctx context.Context, sc Scope, flt filter.Filter, now time.Time, order store.Sort[domain.ActionItem], after *store.Cursor, limit int) ([]*ActionItemDoc, error) {
+	sel := order.Selector(after, limit)
 	fields := actionItemFields(now)
-	sel = bounded(sel, fields, flt, "due_time", false, probe)
+	sel = bounded(sel, fields, flt, "due_time", order, func(t time.Time, name string) *ActionItemDoc {
+		return &ActionItemDoc{Name: name, Body: domain.ActionItem{DueTime: t}}
+	})
 	var scope []filter.Typed
 	if sc.Decision != "" {
 		scope = append(scope, filter.Typed{Field: byDecision, Op: filter.Eq, Value: sc.Decision})

@@ -50,36 +50,39 @@ func TestTimeBoundsListWhatAFullScanFinds(t *testing.T) {
 	}
 	for _, b := range bounds {
 		conds := field(b, "start_time")
-		all, err := s.Meetings.List(ctx, filter.Filter{}, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := slices.DeleteFunc(all, func(d *MeetingDoc) bool {
-			return !selector(store.Selector[domain.Meeting]{}, meetingFields, filter.All(conds...)).Match(d)
-		})
-		got, err := s.Meetings.List(ctx, filter.All(conds...), nil, 0)
-		if err != nil || !slices.Equal(names(got), names(want)) {
-			t.Errorf("meetings %v: %v, want %v (%v)", b, names(got), names(want), err)
-		}
-		if len(want) > 1 {
-			next, err := s.Meetings.List(ctx, filter.All(conds...), &MeetingPosition{StartTime: want[0].Body.StartTime, Name: want[0].Name}, 0)
-			if err != nil || !slices.Equal(names(next), names(want[1:])) {
-				t.Errorf("meetings %v after %s: %v, want %v (%v)", b, want[0].Name, names(next), names(want[1:]), err)
+		for _, order := range MeetingSorts {
+			all, err := s.Meetings.List(ctx, filter.Filter{}, order, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.DeleteFunc(all, func(d *MeetingDoc) bool {
+				return !selector(store.Selector[domain.Meeting]{}, meetingFields, filter.All(conds...)).Match(d)
+			})
+			got, err := s.Meetings.List(ctx, filter.All(conds...), order, nil, 0)
+			if err != nil || !slices.Equal(names(got), names(want)) {
+				t.Errorf("meetings %v by %s: %v, want %v (%v)", b, order.OrderBy, names(got), names(want), err)
+			}
+			if len(want) > 1 {
+				cur := order.CursorOf(want[0])
+				next, err := s.Meetings.List(ctx, filter.All(conds...), order, &cur, 0)
+				if err != nil || !slices.Equal(names(next), names(want[1:])) {
+					t.Errorf("meetings %v by %s after %s: %v, want %v (%v)", b, order.OrderBy, want[0].Name, names(next), names(want[1:]), err)
+				}
 			}
 		}
 		conds = field(b, "due_time")
-		wantItems := slices.DeleteFunc(slices.Clone(items), func(d *ActionItemDoc) bool {
-			return !selector(store.Selector[domain.ActionItem]{}, actionItemFields(time.Now()), filter.All(conds...)).Match(d)
-		})
-		slices.SortFunc(wantItems, func(a, b *ActionItemDoc) int {
-			if ActionItemPositionOf(a).before(ActionItemPositionOf(b)) {
-				return -1
+		for _, order := range ActionItemSorts {
+			all, err := s.ActionItems.List(ctx, Scope{}, filter.Filter{}, time.Now(), order, nil, 0)
+			if err != nil || len(all) != len(items) {
+				t.Fatalf("action items by %s: %d, %v", order.OrderBy, len(all), err)
 			}
-			return 1
-		})
-		gotItems, err := s.ActionItems.List(ctx, Scope{}, filter.All(conds...), time.Now(), nil, 0)
-		if err != nil || !slices.Equal(itemNames(gotItems), itemNames(wantItems)) {
-			t.Errorf("action items %v: %v, want %v (%v)", b, itemNames(gotItems), itemNames(wantItems), err)
+			wantItems := slices.DeleteFunc(all, func(d *ActionItemDoc) bool {
+				return !selector(store.Selector[domain.ActionItem]{}, actionItemFields(time.Now()), filter.All(conds...)).Match(d)
+			})
+			gotItems, err := s.ActionItems.List(ctx, Scope{}, filter.All(conds...), time.Now(), order, nil, 0)
+			if err != nil || !slices.Equal(itemNames(gotItems), itemNames(wantItems)) {
+				t.Errorf("action items %v by %s: %v, want %v (%v)", b, order.OrderBy, itemNames(gotItems), itemNames(wantItems), err)
+			}
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
@@ -18,8 +17,14 @@ type Decisions struct {
 	*store.Collection[domain.Decision]
 }
 
-// newestFirst is the order of ListDecisions: create_time descending, then name descending.
-const newestFirst = "newest_first"
+// DecisionSorts are the orders ListDecisions serves: "create_time desc" (the default:
+// newest first), "create_time", "update_time desc" and "update_time".
+var DecisionSorts = store.Sorts[domain.Decision]{
+	{OrderBy: "create_time desc", Key: store.ByTime(store.CreateTime[domain.Decision])},
+	{OrderBy: "create_time", Key: store.ByTime(store.CreateTime[domain.Decision])},
+	{OrderBy: "update_time desc", Key: store.ByTime(store.UpdateTime[domain.Decision])},
+	{OrderBy: "update_time", Key: store.ByTime(store.UpdateTime[domain.Decision])},
+}
 
 // byMeeting is the index of decisions by parent meeting.
 const byMeeting = "meeting"
@@ -37,35 +42,15 @@ var decisionFields = fields[domain.Decision]{
 
 func newDecisions(db *mongo.Database) *Decisions {
 	c := store.NewCollection[domain.Decision](db, "decisions")
-	c.OrderBy(newestFirst, func(a, b *DecisionDoc) bool {
-		if !a.CreateTime.Equal(b.CreateTime) {
-			return a.CreateTime.After(b.CreateTime)
-		}
-		return a.Name > b.Name
-	})
+	DecisionSorts.Declare(c)
 	indexAll(c, decisionFields, byMeeting, "kind", "binding", "zone", "unit", "incident", "awaiting_force")
 	return &Decisions{c}
 }
 
-// DecisionPosition is where a page of decisions ends: the newest-first sort key of its last
-// decision.
-type DecisionPosition struct {
-	CreateTime time.Time `json:"t"`
-	Name       string    `json:"n"`
-}
-
-// DecisionPositionOf is d's position in the newest-first order.
-func DecisionPositionOf(d *DecisionDoc) DecisionPosition {
-	return DecisionPosition{CreateTime: d.CreateTime, Name: d.Name}
-}
-
 // List returns up to limit decisions of meeting (every meeting's when it is empty)
-// matching the filter, newest first, after pos.
-func (s *Decisions) List(ctx context.Context, meeting string, flt filter.Filter, after *DecisionPosition, limit int) ([]*DecisionDoc, error) {
-	sel := store.Selector[domain.Decision]{Order: newestFirst, Limit: limit}
-	if after != nil {
-		sel.After = []*DecisionDoc{{Name: after.Name, CreateTime: after.CreateTime}}
-	}
+// matching the filter, in order (one of DecisionSorts), after the cursor after.
+func (s *Decisions) List(ctx context.Context, meeting string, flt filter.Filter, order store.Sort[domain.Decision], after *store.Cursor, limit int) ([]*DecisionDoc, error) {
+	sel := order.Selector(after, limit)
 	var scope []filter.Typed
 	if meeting != "" {
 		scope = append(scope, filter.Typed{Field: byMeeting, Op: filter.Eq, Value: meeting})

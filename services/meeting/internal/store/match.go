@@ -1,9 +1,11 @@
 package store
 
 import (
+	"strings"
 	"time"
 
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/orderby"
 	"github.com/tansiq/tansiq/platform/store"
 )
 
@@ -61,12 +63,16 @@ func selector[T any](sel store.Selector[T], f fields[T], flt filter.Filter, scop
 // maxName sorts after every resource name.
 const maxName = "\U0010FFFF"
 
-// bounded narrows a walk in an order led by the time field (then by name, the same way) to
-// the filter's top-level conditions on that field: the bound the walk meets first says where it starts (a
-// probe, made by probe, in After), the bound it meets last where it ends (Stop: past it no
-// document can match). latestFirst says which way the order runs. Match still checks every
+// bounded narrows a walk in order, when the order is by the time field (then by name, the
+// same way), to the filter's top-level conditions on that field: the bound the walk meets
+// first says where it starts (a probe, made by probe, in After), the bound it meets last
+// where it ends (Stop: past it no document can match). Match still checks every
 // condition; a document with no value for the field must come last in the order.
-func bounded[T any](sel store.Selector[T], f fields[T], flt filter.Filter, field string, latestFirst bool, probe func(t time.Time, name string) *store.Doc[T]) store.Selector[T] {
+func bounded[T any](sel store.Selector[T], f fields[T], flt filter.Filter, field string, order store.Sort[T], probe func(t time.Time, name string) *store.Doc[T]) store.Selector[T] {
+	if strings.TrimSuffix(order.OrderBy, " desc") != field {
+		return sel
+	}
+	latestFirst := orderby.Desc(order.OrderBy)
 	var ends []filter.Typed
 	for _, c := range flt.Conjuncts() {
 		if c.Field != field {

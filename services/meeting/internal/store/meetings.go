@@ -16,8 +16,16 @@ type Meetings struct {
 	*store.Collection[domain.Meeting]
 }
 
-// latestFirst is the order of ListMeetings: start_time descending, then name descending.
-const latestFirst = "latest_first"
+// MeetingSorts are the orders ListMeetings serves: "start_time desc" (the default: latest
+// first), "start_time", "update_time desc" and "update_time".
+var MeetingSorts = store.Sorts[domain.Meeting]{
+	{OrderBy: "start_time desc", Key: store.ByTime(startTime)},
+	{OrderBy: "start_time", Key: store.ByTime(startTime)},
+	{OrderBy: "update_time desc", Key: store.ByTime(store.UpdateTime[domain.Meeting])},
+	{OrderBy: "update_time", Key: store.ByTime(store.UpdateTime[domain.Meeting])},
+}
+
+func startTime(d *MeetingDoc) time.Time { return d.Body.StartTime }
 
 // meetingFields are the fields of ListMeetings filters. place.name values must be
 // domain.PlaceKey-normalized by the caller.
@@ -34,38 +42,18 @@ var meetingFields = fields[domain.Meeting]{
 
 func newMeetings(db *mongo.Database) *Meetings {
 	c := store.NewCollection[domain.Meeting](db, "meetings")
-	c.OrderBy(latestFirst, func(a, b *MeetingDoc) bool {
-		if !a.Body.StartTime.Equal(b.Body.StartTime) {
-			return a.Body.StartTime.After(b.Body.StartTime)
-		}
-		return a.Name > b.Name
-	})
+	MeetingSorts.Declare(c)
 	indexAll(c, meetingFields, "state", "level", "host_force", "attending_force", "place.name")
 	return &Meetings{c}
 }
 
-// MeetingPosition is where a page of meetings ends: the latest-first sort key of its last
-// meeting.
-type MeetingPosition struct {
-	StartTime time.Time `json:"t"`
-	Name      string    `json:"n"`
-}
-
-// MeetingPositionOf is d's position in the latest-first order.
-func MeetingPositionOf(d *MeetingDoc) MeetingPosition {
-	return MeetingPosition{StartTime: d.Body.StartTime, Name: d.Name}
-}
-
-// List returns up to limit meetings matching the filter, latest start_time first, after pos.
-// A bound on start_time says where the walk starts (an upper one) and ends (a lower one).
-func (s *Meetings) List(ctx context.Context, flt filter.Filter, after *MeetingPosition, limit int) ([]*MeetingDoc, error) {
-	sel := store.Selector[domain.Meeting]{Order: latestFirst, Limit: limit}
-	probe := func(t time.Time, name string) *MeetingDoc {
+// List returns up to limit meetings matching the filter, in order (one of MeetingSorts),
+// after the cursor after. In a start_time order, a bound on start_time says where the walk
+// starts and ends.
+func (s *Meetings) List(ctx context.Context, flt filter.Filter, order store.Sort[domain.Meeting], after *store.Cursor, limit int) ([]*MeetingDoc, error) {
+	sel := order.Selector(after, limit)
+	sel = bounded(sel, meetingFields, flt, "start_time", order, func(t time.Time, name string) *MeetingDoc {
 		return &MeetingDoc{Name: name, Body: domain.Meeting{StartTime: t}}
-	}
-	if after != nil {
-		sel.After = append(sel.After, probe(after.StartTime, after.Name))
-	}
-	sel = bounded(sel, meetingFields, flt, "start_time", true, probe)
+	})
 	return s.Collection.List(ctx, selector(sel, meetingFields, flt))
 }

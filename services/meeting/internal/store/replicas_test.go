@@ -53,7 +53,7 @@ func TestReplicaServesWritesOfAnother(t *testing.T) {
 	ctx := context.Background()
 	a, b := twoReplicas(t)
 	// B has loaded (and cached) the empty collections before A writes.
-	if docs, err := b.Meetings.List(ctx, filter.Filter{}, nil, 0); err != nil || len(docs) != 0 {
+	if docs, err := b.Meetings.List(ctx, filter.Filter{}, MeetingSorts[0], nil, 0); err != nil || len(docs) != 0 {
 		t.Fatalf("B before: %d meetings, %v", len(docs), err)
 	}
 	m, err := a.Meetings.Create(ctx, &MeetingDoc{Name: "meetings/makhmour", Owner: army, Body: meeting(army, time.Now(), pesh)})
@@ -62,7 +62,7 @@ func TestReplicaServesWritesOfAnother(t *testing.T) {
 	}
 	byPesh := []filter.Typed{{Field: "attending_force", Op: filter.Eq, Value: pesh}}
 	eventually(t, "created meeting", func() bool {
-		docs, err := b.Meetings.List(ctx, filter.All(byPesh...), nil, 10)
+		docs, err := b.Meetings.List(ctx, filter.All(byPesh...), MeetingSorts[0], nil, 10)
 		return err == nil && slices.Equal(names(docs), []string{m.Name})
 	})
 	held, err := a.Meetings.Update(ctx, store.Change{Name: m.Name, Etag: m.Etag, Verb: "held"},
@@ -73,7 +73,7 @@ func TestReplicaServesWritesOfAnother(t *testing.T) {
 	isHeld := []filter.Typed{{Field: "state", Op: filter.Eq, Value: domain.StateHeld}}
 	eventually(t, "held meeting", func() bool {
 		got, err := b.Meetings.Get(ctx, m.Name)
-		docs, lerr := b.Meetings.List(ctx, filter.All(isHeld...), nil, 10)
+		docs, lerr := b.Meetings.List(ctx, filter.All(isHeld...), MeetingSorts[0], nil, 10)
 		return err == nil && got.Etag == held.Etag && lerr == nil && len(docs) == 1
 	})
 	d, err := a.Decisions.Create(ctx, &DecisionDoc{Name: m.Name + "/decisions/joint", Owner: army,
@@ -82,7 +82,7 @@ func TestReplicaServesWritesOfAnother(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "created decision", func() bool {
-		docs, err := b.Decisions.List(ctx, m.Name, filter.Filter{}, nil, 10)
+		docs, err := b.Decisions.List(ctx, m.Name, filter.Filter{}, DecisionSorts[0], nil, 10)
 		return err == nil && len(docs) == 1 && docs[0].Name == d.Name
 	})
 }

@@ -78,7 +78,7 @@ func TestMeetingsList(t *testing.T) {
 		}, 10, []string{"meetings/makhmour"}},
 	}
 	for _, tt := range tests {
-		docs, err := s.Meetings.List(ctx, filter.All(tt.conds...), nil, tt.limit)
+		docs, err := s.Meetings.List(ctx, filter.All(tt.conds...), MeetingSorts[0], nil, tt.limit)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -87,7 +87,7 @@ func TestMeetingsList(t *testing.T) {
 		}
 	}
 	// A page after qarachogh continues with makhmour, which starts at the same time.
-	docs, err := s.Meetings.List(ctx, filter.All(both...), &MeetingPosition{StartTime: day(6), Name: "meetings/qarachogh"}, 10)
+	docs, err := s.Meetings.List(ctx, filter.All(both...), MeetingSorts[0], &store.Cursor{Key: store.SortKey{Time: day(6)}, Name: "meetings/qarachogh"}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestActionItemsByParent(t *testing.T) {
 		{Scope{Meeting: "meetings/sinjar"}, 0},
 	}
 	for _, tt := range tests {
-		docs, err := s.ActionItems.List(ctx, tt.scope, filter.Filter{}, time.Now(), nil, 0)
+		docs, err := s.ActionItems.List(ctx, tt.scope, filter.Filter{}, time.Now(), ActionItemSorts[0], nil, 0)
 		if err != nil || len(docs) != tt.want {
 			t.Errorf("In(%+v): %d items, %v; want %d", tt.scope, len(docs), err, tt.want)
 		}

@@ -16,7 +16,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from tansiq.gateway.v1 import deployment_pb2 as tansiq_dot_gateway_dot_v1_dot_deployment__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tansiq/gateway/v1/deployment_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\"tansiq/gateway/v1/deployment.proto\"\xa2\x01\n\x18ProposeDeploymentRequest\x12\x42\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentB\x03\xe0\x41\x02R\ndeployment\x12#\n\rdeployment_id\x18\x02 \x01(\tR\x0c\x64\x65ploymentId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"Z\n\x19ProposeDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"I\n\x14GetDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\"V\n\x15GetDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"l\n\x16ListDeploymentsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\"\x82\x01\n\x17ListDeploymentsResponse\x12?\n\x0b\x64\x65ployments\x18\x01 \x03(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\x0b\x64\x65ployments\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x98\x01\n\x1c\x41\x63knowledgeDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x12\n\x04note\x18\x03 \x01(\tR\x04note\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"^\n\x1d\x41\x63knowledgeDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"\x94\x01\n\x14\x45ndDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"V\n\x15\x45ndDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"\x97\x01\n\x17\x43\x61ncelDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"Y\n\x18\x43\x61ncelDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"_\n\x19\x43heckDeconflictionRequest\x12\x42\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentB\x03\xe0\x41\x02R\ndeployment\"\xaf\x01\n\x1a\x43heckDeconflictionResponse\x12\x46\n\x0eunit_conflicts\x18\x01 \x03(\x0b\x32\x1f.tansiq.gateway.v1.UnitConflictR\runitConflicts\x12I\n\rzone_overlaps\x18\x02 \x03(\x0b\x32$.tansiq.gateway.v1.DeploymentOverlapR\x0czoneOverlaps2\xb4\x06\n\x11\x44\x65ploymentService\x12s\n\x11ProposeDeployment\x12+.tansiq.gateway.v1.ProposeDeploymentRequest\x1a,.tansiq.gateway.v1.ProposeDeploymentResponse\"\x03\x90\x02\x00\x12g\n\rGetDeployment\x12\'.tansiq.gateway.v1.GetDeploymentRequest\x1a(.tansiq.gateway.v1.GetDeploymentResponse\"\x03\x90\x02\x01\x12m\n\x0fListDeployments\x12).tansiq.gateway.v1.ListDeploymentsRequest\x1a*.tansiq.gateway.v1.ListDeploymentsResponse\"\x03\x90\x02\x01\x12\x7f\n\x15\x41\x63knowledgeDeployment\x12/.tansiq.gateway.v1.AcknowledgeDeploymentRequest\x1a\x30.tansiq.gateway.v1.AcknowledgeDeploymentResponse\"\x03\x90\x02\x02\x12g\n\rEndDeployment\x12\'.tansiq.gateway.v1.EndDeploymentRequest\x1a(.tansiq.gateway.v1.EndDeploymentResponse\"\x03\x90\x02\x02\x12p\n\x10\x43\x61ncelDeployment\x12*.tansiq.gateway.v1.CancelDeploymentRequest\x1a+.tansiq.gateway.v1.CancelDeploymentResponse\"\x03\x90\x02\x02\x12v\n\x12\x43heckDeconfliction\x12,.tansiq.gateway.v1.CheckDeconflictionRequest\x1a-.tansiq.gateway.v1.CheckDeconflictionResponse\"\x03\x90\x02\x01\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tansiq/gateway/v1/deployment_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\"tansiq/gateway/v1/deployment.proto\"\xa2\x01\n\x18ProposeDeploymentRequest\x12\x42\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentB\x03\xe0\x41\x02R\ndeployment\x12#\n\rdeployment_id\x18\x02 \x01(\tR\x0c\x64\x65ploymentId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"Z\n\x19ProposeDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"I\n\x14GetDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\"V\n\x15GetDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"\x87\x01\n\x16ListDeploymentsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\x12\x19\n\x08order_by\x18\x04 \x01(\tR\x07orderBy\"\x82\x01\n\x17ListDeploymentsResponse\x12?\n\x0b\x64\x65ployments\x18\x01 \x03(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\x0b\x64\x65ployments\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x98\x01\n\x1c\x41\x63knowledgeDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x12\n\x04note\x18\x03 \x01(\tR\x04note\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"^\n\x1d\x41\x63knowledgeDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"\x94\x01\n\x14\x45ndDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"V\n\x15\x45ndDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"\x97\x01\n\x17\x43\x61ncelDeploymentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB\x1d\xe0\x41\x02\xfa\x41\x17\n\x15tansiq.dev/DeploymentR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x16\n\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"Y\n\x18\x43\x61ncelDeploymentResponse\x12=\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentR\ndeployment\"_\n\x19\x43heckDeconflictionRequest\x12\x42\n\ndeployment\x18\x01 \x01(\x0b\x32\x1d.tansiq.gateway.v1.DeploymentB\x03\xe0\x41\x02R\ndeployment\"\xaf\x01\n\x1a\x43heckDeconflictionResponse\x12\x46\n\x0eunit_conflicts\x18\x01 \x03(\x0b\x32\x1f.tansiq.gateway.v1.UnitConflictR\runitConflicts\x12I\n\rzone_overlaps\x18\x02 \x03(\x0b\x32$.tansiq.gateway.v1.DeploymentOverlapR\x0czoneOverlaps2\xb4\x06\n\x11\x44\x65ploymentService\x12s\n\x11ProposeDeployment\x12+.tansiq.gateway.v1.ProposeDeploymentRequest\x1a,.tansiq.gateway.v1.ProposeDeploymentResponse\"\x03\x90\x02\x00\x12g\n\rGetDeployment\x12\'.tansiq.gateway.v1.GetDeploymentRequest\x1a(.tansiq.gateway.v1.GetDeploymentResponse\"\x03\x90\x02\x01\x12m\n\x0fListDeployments\x12).tansiq.gateway.v1.ListDeploymentsRequest\x1a*.tansiq.gateway.v1.ListDeploymentsResponse\"\x03\x90\x02\x01\x12\x7f\n\x15\x41\x63knowledgeDeployment\x12/.tansiq.gateway.v1.AcknowledgeDeploymentRequest\x1a\x30.tansiq.gateway.v1.AcknowledgeDeploymentResponse\"\x03\x90\x02\x02\x12g\n\rEndDeployment\x12\'.tansiq.gateway.v1.EndDeploymentRequest\x1a(.tansiq.gateway.v1.EndDeploymentResponse\"\x03\x90\x02\x02\x12p\n\x10\x43\x61ncelDeployment\x12*.tansiq.gateway.v1.CancelDeploymentRequest\x1a+.tansiq.gateway.v1.CancelDeploymentResponse\"\x03\x90\x02\x02\x12v\n\x12\x43heckDeconfliction\x12,.tansiq.gateway.v1.CheckDeconflictionRequest\x1a-.tansiq.gateway.v1.CheckDeconflictionResponse\"\x03\x90\x02\x01\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.deployment_service_pb2', globals())
@@ -58,26 +58,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _GETDEPLOYMENTREQUEST._serialized_end=491
   _GETDEPLOYMENTRESPONSE._serialized_start=493
   _GETDEPLOYMENTRESPONSE._serialized_end=579
-  _LISTDEPLOYMENTSREQUEST._serialized_start=581
-  _LISTDEPLOYMENTSREQUEST._serialized_end=689
-  _LISTDEPLOYMENTSRESPONSE._serialized_start=692
-  _LISTDEPLOYMENTSRESPONSE._serialized_end=822
-  _ACKNOWLEDGEDEPLOYMENTREQUEST._serialized_start=825
-  _ACKNOWLEDGEDEPLOYMENTREQUEST._serialized_end=977
-  _ACKNOWLEDGEDEPLOYMENTRESPONSE._serialized_start=979
-  _ACKNOWLEDGEDEPLOYMENTRESPONSE._serialized_end=1073
-  _ENDDEPLOYMENTREQUEST._serialized_start=1076
-  _ENDDEPLOYMENTREQUEST._serialized_end=1224
-  _ENDDEPLOYMENTRESPONSE._serialized_start=1226
-  _ENDDEPLOYMENTRESPONSE._serialized_end=1312
-  _CANCELDEPLOYMENTREQUEST._serialized_start=1315
-  _CANCELDEPLOYMENTREQUEST._serialized_end=1466
-  _CANCELDEPLOYMENTRESPONSE._serialized_start=1468
-  _CANCELDEPLOYMENTRESPONSE._serialized_end=1557
-  _CHECKDECONFLICTIONREQUEST._serialized_start=1559
-  _CHECKDECONFLICTIONREQUEST._serialized_end=1654
-  _CHECKDECONFLICTIONRESPONSE._serialized_start=1657
-  _CHECKDECONFLICTIONRESPONSE._serialized_end=1832
-  _DEPLOYMENTSERVICE._serialized_start=1835
-  _DEPLOYMENTSERVICE._serialized_end=2655
+  _LISTDEPLOYMENTSREQUEST._serialized_start=582
+  _LISTDEPLOYMENTSREQUEST._serialized_end=717
+  _LISTDEPLOYMENTSRESPONSE._serialized_start=720
+  _LISTDEPLOYMENTSRESPONSE._serialized_end=850
+  _ACKNOWLEDGEDEPLOYMENTREQUEST._serialized_start=853
+  _ACKNOWLEDGEDEPLOYMENTREQUEST._serialized_end=1005
+  _ACKNOWLEDGEDEPLOYMENTRESPONSE._serialized_start=1007
+  _ACKNOWLEDGEDEPLOYMENTRESPONSE._serialized_end=1101
+  _ENDDEPLOYMENTREQUEST._serialized_start=1104
+  _ENDDEPLOYMENTREQUEST._serialized_end=1252
+  _ENDDEPLOYMENTRESPONSE._serialized_start=1254
+  _ENDDEPLOYMENTRESPONSE._serialized_end=1340
+  _CANCELDEPLOYMENTREQUEST._serialized_start=1343
+  _CANCELDEPLOYMENTREQUEST._serialized_end=1494
+  _CANCELDEPLOYMENTRESPONSE._serialized_start=1496
+  _CANCELDEPLOYMENTRESPONSE._serialized_end=1585
+  _CHECKDECONFLICTIONREQUEST._serialized_start=1587
+  _CHECKDECONFLICTIONREQUEST._serialized_end=1682
+  _CHECKDECONFLICTIONRESPONSE._serialized_start=1685
+  _CHECKDECONFLICTIONRESPONSE._serialized_end=1860
+  _DEPLOYMENTSERVICE._serialized_start=1863
+  _DEPLOYMENTSERVICE._serialized_end=2683
 # @@protoc_insertion_point(module_scope)

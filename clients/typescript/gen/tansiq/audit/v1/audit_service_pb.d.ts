@@ -72,7 +72,9 @@ export declare type ListAuditRecordsRequest = Message<"tansiq.audit.v1.ListAudit
   pageToken: string;
 
   /**
-   * AIP-160 subset: comparisons joined by AND. Fields: resource (=: with decision =
+   * AIP-160: comparisons joined by AND and OR, negated by NOT, grouped by parentheses; the
+   * comparisons of a top-level AND are what the store is asked for, the rest is checked
+   * on the records it returns. Fields: resource (=: with decision =
    * AUDIT_DECISION_ALLOWED, the change history of that record), actor (= a person),
    * actor_force (=), method (=), decision (= an AuditDecision name), request_id (=),
    * trace_id (=), recorded_by (= a server: "gateway", "incident", ...), event_time (>,
@@ -85,8 +87,9 @@ export declare type ListAuditRecordsRequest = Message<"tansiq.audit.v1.ListAudit
   filter: string;
 
   /**
-   * "event_time desc" (the default: latest first) or "event_time" (oldest first, to read
-   * a history in the order it happened).
+   * AIP-132: "event_time desc" (the default: latest first) or "event_time" (oldest first,
+   * to read a history in the order it happened). Ties are broken on name. A page_token is
+   * valid only with the filter and order_by of the call that returned it.
    *
    * @generated from field: string order_by = 4;
    */

@@ -141,6 +141,15 @@ export declare type ListDeploymentsRequest = Message<"tansiq.gateway.v1.ListDepl
    * @generated from field: string filter = 3;
    */
   filter: string;
+
+  /**
+   * AIP-132: "start_time desc" (the default: latest start first), "start_time",
+   * "update_time desc" (latest changed first) or "update_time". Ties are broken on name. A
+   * page_token is valid only with the filter and order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 4;
+   */
+  orderBy: string;
 };
 
 /**
@@ -156,7 +165,7 @@ export declare const ListDeploymentsRequestSchema: GenMessage<ListDeploymentsReq
  */
 export declare type ListDeploymentsResponse = Message<"tansiq.gateway.v1.ListDeploymentsResponse"> & {
   /**
-   * The deployments, latest start_time first.
+   * The deployments, in the order asked (latest start_time first by default).
    *
    * @generated from field: repeated tansiq.gateway.v1.Deployment deployments = 1;
    */

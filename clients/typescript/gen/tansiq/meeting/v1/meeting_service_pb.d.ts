@@ -143,6 +143,15 @@ export declare type ListMeetingsRequest = Message<"tansiq.meeting.v1.ListMeeting
    * @generated from field: string filter = 3;
    */
   filter: string;
+
+  /**
+   * AIP-132: "start_time desc" (the default: latest first), "start_time", "update_time desc"
+   * (latest changed first) or "update_time". Ties are broken on name. A page_token is valid
+   * only with the filter and order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 4;
+   */
+  orderBy: string;
 };
 
 /**
@@ -158,7 +167,7 @@ export declare const ListMeetingsRequestSchema: GenMessage<ListMeetingsRequest>;
  */
 export declare type ListMeetingsResponse = Message<"tansiq.meeting.v1.ListMeetingsResponse"> & {
   /**
-   * The meetings, latest start_time first.
+   * The meetings, in the order asked (latest start_time first by default).
    *
    * @generated from field: repeated tansiq.meeting.v1.Meeting meetings = 1;
    */
@@ -552,6 +561,15 @@ export declare type ListDecisionsRequest = Message<"tansiq.meeting.v1.ListDecisi
    * @generated from field: string filter = 4;
    */
   filter: string;
+
+  /**
+   * AIP-132: "create_time desc" (the default: newest first), "create_time", "update_time
+   * desc" (latest changed first) or "update_time". Ties are broken on name. A page_token is
+   * valid only with the filter and order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 5;
+   */
+  orderBy: string;
 };
 
 /**
@@ -567,7 +585,7 @@ export declare const ListDecisionsRequestSchema: GenMessage<ListDecisionsRequest
  */
 export declare type ListDecisionsResponse = Message<"tansiq.meeting.v1.ListDecisionsResponse"> & {
   /**
-   * The decisions, newest create_time first.
+   * The decisions, in the order asked (newest create_time first by default).
    *
    * @generated from field: repeated tansiq.meeting.v1.Decision decisions = 1;
    */
@@ -783,6 +801,15 @@ export declare type ListActionItemsRequest = Message<"tansiq.meeting.v1.ListActi
    * @generated from field: string filter = 4;
    */
   filter: string;
+
+  /**
+   * AIP-132: "due_time" (the default: soonest due first, those with no due_time last),
+   * "update_time desc" (latest changed first) or "update_time". Ties are broken on name. A
+   * page_token is valid only with the filter and order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 5;
+   */
+  orderBy: string;
 };
 
 /**
@@ -798,7 +825,8 @@ export declare const ListActionItemsRequestSchema: GenMessage<ListActionItemsReq
  */
 export declare type ListActionItemsResponse = Message<"tansiq.meeting.v1.ListActionItemsResponse"> & {
   /**
-   * The action items, soonest due_time first, those with no due_time last.
+   * The action items, in the order asked (soonest due_time first by default, those with
+   * no due_time last).
    *
    * @generated from field: repeated tansiq.meeting.v1.ActionItem action_items = 1;
    */
