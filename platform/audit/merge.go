@@ -90,15 +90,12 @@ func (m *Merged) GetAuditRecord(ctx context.Context, req *auditv1.GetAuditRecord
 // unless order_by is "event_time"), then name, then the order of the sources.
 func (m *Merged) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRecordsRequest) (*auditv1.ListAuditRecordsResponse, error) {
 	var v apperr.Violations
-	if _, err := listSchema.Check(req.GetFilter()); err != nil {
+	if _, err := listSchema.Parse(req.GetFilter()); err != nil {
 		v.Add("filter", "%v", err)
 	}
-	asc, ok := ascending(req.GetOrderBy())
-	if !ok {
-		v.Add("order_by", `must be "event_time" or "event_time desc"`)
-	}
+	order, asc := ordered(&v, req.GetOrderBy())
 	size := reqcheck.PageSize(&v, req.GetPageSize())
-	query := "merged|" + req.GetFilter() + "|" + req.GetOrderBy()
+	query := "merged|" + pagetoken.Query(req.GetFilter(), order)
 	pos := mergedPosition{Bound: m.now().UTC(), Src: make([]sourcePos, len(m.sources))}
 	if tok := req.GetPageToken(); tok != "" {
 		if m.tokens.Decode(query, tok, &pos) != nil || len(pos.Src) != len(m.sources) {
@@ -110,12 +107,12 @@ func (m *Merged) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRec
 	}
 	bounded := `event_time <= "` + pos.Bound.Format(time.RFC3339Nano) + `"`
 	if f := strings.TrimSpace(req.GetFilter()); f != "" {
-		bounded = f + " AND " + bounded
+		bounded = "(" + f + ") AND " + bounded
 	}
 	cursors := make([]*cursor, len(m.sources))
 	for i, s := range m.sources {
 		cursors[i] = &cursor{src: s, pos: pos.Src[i], req: &auditv1.ListAuditRecordsRequest{
-			Filter: bounded, OrderBy: req.GetOrderBy(), PageSize: int32(size)}}
+			Filter: bounded, OrderBy: order, PageSize: int32(size)}}
 	}
 	resp := &auditv1.ListAuditRecordsResponse{}
 	for len(resp.AuditRecords) < size {

@@ -15,6 +15,7 @@ import (
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/orderby"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/store"
 	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
@@ -81,16 +82,13 @@ func (s *Service) GetAuditRecord(ctx context.Context, req *auditv1.GetAuditRecor
 // ListAuditRecords lists records, latest first unless order_by is "event_time".
 func (s *Service) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRecordsRequest) (*auditv1.ListAuditRecordsResponse, error) {
 	var v apperr.Violations
-	conds, err := listSchema.Check(req.GetFilter())
+	f, err := listSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	asc, ok := ascending(req.GetOrderBy())
-	if !ok {
-		v.Add("order_by", `must be "event_time" or "event_time desc"`)
-	}
+	order, asc := ordered(&v, req.GetOrderBy())
 	size := reqcheck.PageSize(&v, req.GetPageSize())
-	query := req.GetFilter() + "|" + req.GetOrderBy()
+	query := pagetoken.Query(req.GetFilter(), order)
 	var after *position
 	if tok := req.GetPageToken(); tok != "" {
 		after = &position{}
@@ -101,6 +99,9 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRe
 	if err := v.Err(); err != nil {
 		return nil, apperr.ToStatus(err, errorDomain)
 	}
+	// The filter's top-level comparisons are the query the database answers; the whole
+	// filter (OR, NOT) is then evaluated on each record read, until the page is full.
+	conds := f.Conjuncts()
 	for i, c := range conds {
 		if c.Field == "decision" {
 			conds[i].Value = c.Value == "AUDIT_DECISION_ALLOWED"
@@ -123,13 +124,12 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRe
 	if q == nil {
 		q = bson.D{}
 	}
-	cur, err := s.coll.Find(ctx, q, options.Find().
-		SetSort(bson.D{{Key: "event_time", Value: dir}, {Key: "_id", Value: dir}}).SetLimit(int64(size+1)))
-	if err != nil {
-		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
+	opts := options.Find().SetSort(bson.D{{Key: "event_time", Value: dir}, {Key: "_id", Value: dir}}).SetBatchSize(int32(size + 1))
+	if f.Conjunction() {
+		opts.SetLimit(int64(size + 1))
 	}
-	var recs []Record
-	if err := cur.All(ctx, &recs); err != nil {
+	recs, err := s.find(ctx, q, opts, f, size+1)
+	if err != nil {
 		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
 	}
 	resp := &auditv1.ListAuditRecordsResponse{}
@@ -148,15 +148,61 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRe
 	return resp, nil
 }
 
-// ascending reads order_by: latest first unless it is "event_time" (or "event_time asc").
-func ascending(orderBy string) (asc, ok bool) {
-	switch strings.TrimSpace(orderBy) {
-	case "", "event_time desc":
-		return false, true
-	case "event_time", "event_time asc":
-		return true, true
+// find reads up to limit records of query q that match f, in the order of opts.
+func (s *Service) find(ctx context.Context, q bson.D, opts *options.FindOptionsBuilder, f filter.Filter, limit int) ([]Record, error) {
+	cur, err := s.coll.Find(ctx, q, opts)
+	if err != nil {
+		return nil, err
 	}
-	return false, false
+	defer func() { _ = cur.Close(ctx) }()
+	var recs []Record
+	for len(recs) < limit && cur.Next(ctx) {
+		var rec Record
+		if err := cur.Decode(&rec); err != nil {
+			return nil, err
+		}
+		if f.Match(fields(&rec)) {
+			recs = append(recs, rec)
+		}
+	}
+	return recs, cur.Err()
+}
+
+// fields gives the ListAuditRecords filter a record's fields.
+func fields(r *Record) filter.Record {
+	return func(field string) any {
+		switch field {
+		case "resource":
+			return r.Resource
+		case "actor":
+			return r.Actor
+		case "actor_force":
+			return r.ActorForce
+		case "method":
+			return r.Method
+		case "decision":
+			if r.Allowed {
+				return auditv1.AuditDecision_AUDIT_DECISION_ALLOWED.String()
+			}
+			return auditv1.AuditDecision_AUDIT_DECISION_DENIED.String()
+		case "request_id":
+			return r.RequestID
+		case "trace_id":
+			return r.TraceID
+		case "event_time":
+			return r.EventTime
+		case "recorded_by":
+			return r.RecordedBy
+		}
+		return nil
+	}
+}
+
+// ordered reads order_by (AIP-132): "event_time desc" (the default: latest first) or
+// "event_time"; it returns the order in canonical form and whether it is ascending.
+func ordered(v *apperr.Violations, orderBy string) (order string, asc bool) {
+	order = orderby.Check(v, orderBy, "event_time desc", "event_time")
+	return order, !orderby.Desc(order)
 }
 
 var roles = map[string]auditv1.CallerRole{

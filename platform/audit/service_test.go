@@ -80,6 +80,12 @@ func TestListFilters(t *testing.T) {
 		{`request_id = "r3"`, "", []string{"r3"}},
 		{`event_time >= "2021-12-03T08:02:00Z" AND event_time < "2021-12-03T08:04:00Z"`, "event_time", []string{"r2", "r3"}},
 		{`resource = "incidents/nothing"`, "", []string{}},
+		// The whole AIP-160 grammar: OR, NOT, parentheses; with and without a top-level AND.
+		{`request_id = "r1" OR request_id = "r4"`, "event_time", []string{"r1", "r4"}},
+		{`NOT actor_force = "forces/peshmerga"`, "event_time", []string{"r1", "r2", "r5"}},
+		{`-decision = AUDIT_DECISION_ALLOWED`, "", []string{"r3", "r1"}},
+		{`resource = "incidents/khidr-jija" AND (decision = AUDIT_DECISION_DENIED OR event_time >= "2021-12-03T08:04:00Z")`, "event_time", []string{"r1", "r4"}},
+		{`(actor_force = "forces/iraqi-army" AND decision = AUDIT_DECISION_DENIED) OR request_id = "r5"`, "event_time desc", []string{"r5", "r1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter+"|"+tt.orderBy, func(t *testing.T) {
@@ -109,6 +115,8 @@ func TestListPages(t *testing.T) {
 		{"", "", 4, [][]string{{"r5", "r4", "r3", "r2"}, {"r1", "r0"}}},
 		{"", "event_time", 2, [][]string{{"r0", "r1"}, {"r2", "r3"}, {"r4", "r5"}}},
 		{`actor_force = "forces/peshmerga"`, "event_time desc", 1, [][]string{{"r4"}, {"r3"}, {"r0"}}},
+		{`request_id = "r0" OR request_id = "r2" OR request_id = "r5"`, "event_time", 1, [][]string{{"r0"}, {"r2"}, {"r5"}}},
+		{`NOT method = "/tansiq.incident.v1.IncidentService/CloseIncident"`, "event_time asc", 2, [][]string{{"r0", "r1"}, {"r5"}}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s|%s|%d", tt.filter, tt.orderBy, tt.size), func(t *testing.T) {
@@ -145,6 +153,7 @@ func TestListRefusesBadRequests(t *testing.T) {
 		{"unknown decision", &auditv1.ListAuditRecordsRequest{Filter: `decision = MAYBE`}},
 		{"bad time", &auditv1.ListAuditRecordsRequest{Filter: `event_time > "yesterday"`}},
 		{"unknown order", &auditv1.ListAuditRecordsRequest{OrderBy: "actor"}},
+		{"bad order syntax", &auditv1.ListAuditRecordsRequest{OrderBy: "event_time sideways"}},
 		{"negative page size", &auditv1.ListAuditRecordsRequest{PageSize: -1}},
 		{"tampered page token", &auditv1.ListAuditRecordsRequest{PageSize: 1, PageToken: first.GetNextPageToken() + "x"}},
 		{"page token of another query", &auditv1.ListAuditRecordsRequest{PageSize: 1, PageToken: first.GetNextPageToken(), OrderBy: "event_time"}},

@@ -212,21 +212,10 @@ func (sc Schema) Parse(s string) (Filter, error) {
 	return Filter{Root: out, schema: sc}, nil
 }
 
-// Check parses s and returns its comparisons, for the lists that take only comparisons
-// joined by AND (those that hand the filter to the database as one conjunction).
-func (sc Schema) Check(s string) ([]Typed, error) {
-	f, err := sc.Parse(s)
-	if err != nil {
-		return nil, err
-	}
-	conds := f.Conjuncts()
-	if f.Root != nil && countCompares(f.Root) != len(conds) {
-		return nil, errors.New("this list supports only comparisons joined by AND")
-	}
-	if conds == nil {
-		conds = []Typed{}
-	}
-	return conds, nil
+// Conjunction reports whether the filter is its Conjuncts: comparisons joined by AND (or
+// nothing), so a query of those alone selects exactly the records it matches.
+func (f Filter) Conjunction() bool {
+	return f.Root == nil || countCompares(f.Root) == len(f.Conjuncts())
 }
 
 func countCompares(e *Expr) int {

@@ -15,10 +15,13 @@ var testSchema = Schema{
 	"place.latitude": {Type: Number, Ops: Ordered},
 }
 
+// TestCheck: filters are checked against the schema; the comparisons of a top-level AND
+// are the Conjuncts, and only comparisons joined by AND are a Conjunction.
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		in      string
 		want    []Typed
+		partial bool // the filter is more than its Conjuncts
 		wantErr string
 	}{
 		{in: "", want: []Typed{}},
@@ -37,8 +40,9 @@ func TestCheck(t *testing.T) {
 		{in: `district > "a"`, wantErr: "operator > is not supported on district"},
 		{in: `occur_time >= yesterday`, wantErr: `occur_time: "yesterday" is not an RFC 3339 time`},
 		{in: `place.latitude = north`, wantErr: "is not a number"},
-		{in: `kind = INCIDENT_KIND_IED OR kind = INCIDENT_KIND_AMBUSH`, wantErr: "only comparisons joined by AND"},
-		{in: `NOT district = "x"`, wantErr: "only comparisons joined by AND"},
+		{in: `kind = INCIDENT_KIND_IED OR kind = INCIDENT_KIND_AMBUSH`, want: []Typed{}, partial: true},
+		{in: `NOT district = "x"`, want: []Typed{}, partial: true},
+		{in: `district = "x" AND (kind = INCIDENT_KIND_IED OR kind = INCIDENT_KIND_AMBUSH)`, want: []Typed{{"district", Eq, "x"}}, partial: true},
 		{in: `governorate =`, wantErr: "(at 1:"},
 		{in: `governorate = "unterminated`, wantErr: "(at 1:"},
 		{in: `= x`, wantErr: "(at 1:"},
@@ -52,7 +56,11 @@ func TestCheck(t *testing.T) {
 		{in: strings.Repeat("a", maxLen+1), wantErr: "longer than"},
 	}
 	for _, tt := range tests {
-		got, err := testSchema.Check(tt.in)
+		f, err := testSchema.Parse(tt.in)
+		got := f.Conjuncts()
+		if got == nil {
+			got = []Typed{}
+		}
 		if (err != nil) != (tt.want == nil) {
 			t.Errorf("Check(%q) error = %v, want error %q", tt.in, err, tt.wantErr)
 			continue
@@ -63,8 +71,8 @@ func TestCheck(t *testing.T) {
 			}
 			continue
 		}
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Check(%q) = %#v, want %#v", tt.in, got, tt.want)
+		if !reflect.DeepEqual(got, tt.want) || f.Conjunction() == tt.partial {
+			t.Errorf("Check(%q) = %#v, conjunction %v; want %#v, conjunction %v", tt.in, got, f.Conjunction(), tt.want, !tt.partial)
 		}
 	}
 }
