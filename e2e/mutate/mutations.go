@@ -138,7 +138,7 @@ var mutations = []mutation{
 	{
 		Guarantee: "Deadlines",
 		Break:     "end a watch cut by its deadline as OK",
-		Edits: []edit{{File: "services/incident/internal/handler/handler.go",
+		Edits: []edit{{File: "services/incident/internal/handler/incidents.go",
 			From: "if err == nil && ctx.Err() != nil {",
 			To:   "if false && ctx.Err() != nil {"}},
 		Checks: []check{{Dir: "services/incident", Pkg: "./internal/handler/", Test: "TestWatchEndedByItsDeadlineSaysSo"}},
