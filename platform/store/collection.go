@@ -48,6 +48,10 @@ type Timing struct {
 	KeepFor time.Duration
 	// PruneEvery is how often each process prunes the log. Default 1 minute.
 	PruneEvery time.Duration
+	// SnapshotAfter is how many changes after the newest snapshot of the cache make a
+	// process write a new one (snapshot.go). Default a tenth of the live documents, at
+	// least 1,000; never more than Keep/2.
+	SnapshotAfter int
 }
 
 // defaults are the process's defaults for every collection (SetDefaults).
@@ -90,6 +94,7 @@ type Collection[T any] struct {
 	log      *mongo.Collection
 	gone     *mongo.Collection
 	counters *mongo.Collection
+	snaps    *mongo.Collection
 	now      func() time.Time
 	timing   Timing
 
@@ -109,6 +114,13 @@ type Collection[T any] struct {
 	freshAt   atomic.Int64   // when (unix ns) no entry after the cache's position existed
 	horizon   atomic.Int64   // every log entry up to it may be pruned
 
+	snapAt   atomic.Int64   // the position of the newest snapshot known
+	loadedAt atomic.Int64   // the position of the snapshot the cache was loaded from (0: in full)
+	unusable atomic.Int64   // the number of a snapshot head found unusable at load
+	snapping atomic.Bool    // a snapshot is being written
+	snapWait atomic.Int64   // after a failed snapshot, when (unix ns) to try again
+	snapWG   sync.WaitGroup // the snapshot being written
+
 	orderDecls map[string]func(a, b *Doc[T]) bool
 	indexDecls map[string]func(*Doc[T]) []string
 }
@@ -125,7 +137,7 @@ type pendingEntry struct {
 // Load (which a server calls before it reports healthy).
 func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
 	return &Collection[T]{coll: db.Collection(name), log: db.Collection(name + "_log"),
-		gone: db.Collection(name + "_gone"), counters: db.Collection("counters"),
+		gone: db.Collection(name + "_gone"), counters: db.Collection("counters"), snaps: db.Collection(name + "_snap"),
 		now: time.Now, timing: Timing{}.withDefaults(), state: newCache[T](0),
 		commitSem:  make(chan struct{}, 1),
 		syncSem:    make(chan struct{}, 1),

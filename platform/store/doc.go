@@ -1,7 +1,7 @@
 // Package store is the storage layer every Tansiq service shares. It runs unchanged on
 // MongoDB and on FerretDB 1.x (SQLite), which has no transactions and no change streams and
 // serves only string _id equality from an index, and it touches the store by _id only,
-// apart from loading a collection at start.
+// apart from loading a collection in full at start when it has no usable snapshot.
 //
 // # Collections: a log, its materialisation, and a cache per process
 //
@@ -88,6 +88,44 @@
 // cache, but a resume token older than what the log keeps is refused with OUT_OF_RANGE
 // (RESUME_TOKEN_EXPIRED): the client lists again and watches from there, as from the
 // Kubernetes watch cache's 410 Gone. Tombstones ("things_gone") are kept.
+//
+// # Snapshots of the cache
+//
+// Loading a collection from its materialisation makes the store decode every document (on
+// FerretDB's SQLite backend, from its stored JSON): minutes at 100,000 incidents. So the
+// cache is also saved as snapshots ("things_snap", snapshot.go): every live document and
+// tombstone at one log position S, as BSON records laid end to end in zstd-compressed
+// chunks of about 4 MiB of records (far below MongoDB's 16 MiB document limit), each chunk
+// one binary value in a document keyed by _id, and a head document naming the chunks,
+// their checksums, S, and the writer's checkpoint with the entries above it. A process
+// loads the newest snapshot by _id (a few point reads, and the store decodes a few strings),
+// then reads the log from S+1 as a follower does. It loads from the materialisation
+// instead when there is no snapshot, a chunk is missing or does not match its checksum,
+// or the entries after S are pruned (the horizon is past S): slower, never wrong.
+//
+// Who writes, and when: any process, from its follower, once the log has grown by
+// Timing.SnapshotAfter entries since the newest snapshot it knows of (by default a tenth
+// of the live documents and at least 1,000, so the cost of writing snapshots stays a
+// bounded multiple of the changes made). It captures the cache under its lock (pointers
+// only: cached documents never change) and writes in the background. Several replicas may
+// decide at once; no snapshot is lost or torn: the chunks are written first under a new
+// random generation, then the writer takes the next head number by inserting "head/<n+1>"
+// (a unique _id, the compare-and-swap every store has). Of two writers one gets n+1, the
+// other deletes its chunks (its work is wasted, nothing else). A head is written only after
+// all its chunks, so a reader never finds a head naming chunks not yet written. After
+// taking head n, the writer deletes the heads (and chunks) before n-1; the previous one is
+// kept, as a process may be loading it. A process that crashes while writing leaves
+// chunks no head names (space, not state).
+//
+// Pruning: an entry goes only when Timing.Keep newer ones exist and it is older than
+// KeepFor, and SnapshotAfter is never more than Keep/2, so the snapshot is refreshed (by
+// any running process) long before the entries after it can be pruned; if no process could
+// write one for that long, the next load is a full one. Snapshots take no part in the
+// checkpoint: a snapshot at S says nothing about what is materialised, so its head carries
+// the writer's checkpoint and the entries above it, and the loading process checks and
+// repairs those (settle) exactly as if it had read them from the log after loading in
+// full. The ring of recent changes starts empty at S, as after any load: watchers resuming
+// from older tokens get the current state of what changed since (see Watching).
 //
 // # Watching
 //

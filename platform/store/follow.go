@@ -26,6 +26,7 @@ func (c *Collection[T]) Close() {
 	if c.stop != nil {
 		c.stop()
 		<-c.stopped
+		c.snapWG.Wait()
 		c.stop = nil
 	}
 }
@@ -57,12 +58,22 @@ func (c *Collection[T]) load(ctx context.Context) error {
 	}
 	c.syncSem <- struct{}{} // nobody else uses the collection before it is loaded
 	defer func() { <-c.syncSem }()
-	base, err := c.fill(ctx)
+	ok, err := c.fromSnapshot(ctx)
 	if err != nil {
 		return err
 	}
-	c.checkAt = base
-	return c.readForward(ctx)
+	if !ok {
+		base, err := c.fill(ctx)
+		if err != nil {
+			return err
+		}
+		c.checkAt = base
+	}
+	if err := c.readForward(ctx); err != nil {
+		return err
+	}
+	c.settled(c.checkAt)
+	return nil
 }
 
 // fill (re)loads the cache from the materialised collection: the checkpoint first (every
@@ -114,6 +125,7 @@ func (c *Collection[T]) fill(ctx context.Context) (int64, error) {
 	c.state.mu.Lock()
 	c.state.reset(docs, gone, base)
 	c.state.mu.Unlock()
+	c.loadedAt.Store(0)
 	// Until readForward has seen the end of the log, the entries after base may be being
 	// pruned: it checks their mark.
 	c.freshAt.Store(0)
@@ -209,9 +221,12 @@ func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], timing T
 			return
 		}
 		// A failure (the store is away) is retried at the next poll.
-		if c.catchUp(ctx) == nil && c.settle(ctx) == nil && time.Since(pruned) >= timing.PruneEvery {
-			pruned = time.Now()
-			_ = c.prune(ctx)
+		if c.catchUp(ctx) == nil && c.settle(ctx) == nil {
+			c.maybeSnapshot(ctx)
+			if time.Since(pruned) >= timing.PruneEvery {
+				pruned = time.Now()
+				_ = c.prune(ctx)
+			}
 		}
 		pos := c.position()
 		wait = nextPoll(wait, pos != seen, timing)

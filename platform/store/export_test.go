@@ -1,0 +1,32 @@
+package store
+
+import "context"
+
+// LoadedFrom is the position of the snapshot c's cache was loaded from, 0 if it was
+// loaded in full from the materialised collection.
+func LoadedFrom[T any](c *Collection[T]) int64 { return c.loadedAt.Load() }
+
+// SnapshotAt is the position of the newest snapshot of c's collection, 0 if there is none.
+func SnapshotAt[T any](ctx context.Context, c *Collection[T]) (int64, error) {
+	h, _, err := c.latestHead(ctx)
+	if h == nil {
+		return 0, err
+	}
+	return h.Seq, err
+}
+
+// Snapshot writes a snapshot of c's cache now, as its follower does when one is due,
+// unless the newest one is at its position already.
+func Snapshot[T any](ctx context.Context, c *Collection[T]) error {
+	if err := c.ready(ctx); err != nil {
+		return err
+	}
+	c.snapWG.Wait()
+	cp, _, err := c.readCheckpoint(ctx)
+	if err != nil {
+		return err
+	}
+	// Entries up to the stored checkpoint are materialised, and pending holds every applied
+	// entry above the one this process last wrote, which the stored one is at least.
+	return c.writeSnapshot(ctx, c.capture(cp))
+}

@@ -1,0 +1,517 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Snapshots of the cache ("<collection>_snap"; see the package documentation for when they
+// are written and how they relate to the checkpoint and to pruning). A snapshot is the
+// cache's records at one log position, as BSON documents laid end to end in chunks of about
+// snapChunkBytes, each chunk one binary value in a document keyed by _id
+// ("<generation>/<index>"): loading it is a few reads by _id, and the store decodes a few
+// strings instead of every document. A head document ("head/<n>") names the generation,
+// its position and each chunk's checksum and record counts. Heads are numbered 1, 2, 3...:
+// a writer takes head n+1 by inserting it (a unique _id: a compare-and-swap on every
+// store), after all its chunks are written, so a head never names a chunk not yet written
+// and two writers never both take n+1. The hint ("hint") is the newest head number known
+// and the oldest one not yet deleted, raised after the fact: it only saves a reader probing
+// every head from the first.
+
+// snapChunkBytes is the size a chunk's records are filled to (one record may take it past),
+// before compression: far below MongoDB's 16 MiB document limit, whatever the compression
+// achieves, and small enough that a chunk is read in one go.
+const snapChunkBytes = 4 << 20
+
+// maxUnsettled bounds the entries above the checkpoint a head lists (a few seconds of
+// changes in practice); with more, the snapshot waits, as the head must stay small.
+const maxUnsettled = 100_000
+
+// snapTimeout bounds each read or write of a chunk (megabytes, not one small document).
+const snapTimeout = time.Minute
+
+// snapRetry is how long a process waits before it tries again after a failed snapshot.
+const snapRetry = time.Minute
+
+// Chunks are compressed with zstd (the records repeat field names and values): less for
+// the store to write, keep and decode.
+var (
+	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
+		e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+		return e
+	})
+	zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
+		d, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(64<<20))
+		return d
+	})
+)
+
+// snapHead is one snapshot: the cache at log position Seq.
+type snapHead struct {
+	ID  string `bson:"_id"` // headID(N)
+	N   int64  `bson:"n"`
+	Gen string `bson:"gen"` // the chunks' _id prefix, random: two writers never share one
+	Seq int64  `bson:"seq"`
+	// Checkpoint is the writer's checkpoint, and Unsettled the entries above it up to Seq:
+	// those a loading process must still check are materialised, as if it had read them
+	// from the log itself.
+	Checkpoint int64       `bson:"checkpoint"`
+	Unsettled  []unsettled `bson:"unsettled,omitempty"`
+	Chunks     []chunkRef  `bson:"chunks"`
+	Time       time.Time   `bson:"time"`
+}
+
+// chunkRef describes chunk i of a head: Docs documents, then Gone tombstones, whose
+// encoding has the SHA-256 Sum.
+type chunkRef struct {
+	Docs int    `bson:"docs"`
+	Gone int    `bson:"gone"`
+	Sum  []byte `bson:"sum"`
+}
+
+type unsettled struct {
+	Seq  int64  `bson:"seq"`
+	Name string `bson:"name"`
+}
+
+type snapChunk struct {
+	ID   string `bson:"_id"`
+	Data []byte `bson:"data"`
+}
+
+// snapHint: every head up to N exists or existed; those below Floor are deleted.
+type snapHint struct {
+	ID    string `bson:"_id"`
+	N     int64  `bson:"n"`
+	Floor int64  `bson:"floor"`
+}
+
+const snapHintID = "hint"
+
+func headID(n int64) string            { return "head/" + seqKey(n) }
+func chunkID(gen string, i int) string { return fmt.Sprintf("%s/%06d", gen, i) }
+func (h *snapHead) chunkIDs() (ids []string) {
+	for i := range h.Chunks {
+		ids = append(ids, chunkID(h.Gen, i))
+	}
+	return ids
+}
+
+// errSnapshotUnusable: the snapshot cannot be loaded (a chunk missing or corrupt); the
+// collection is loaded in full instead.
+var errSnapshotUnusable = errors.New("snapshot unusable")
+
+// readHead reads head n; nil if there is none.
+func (c *Collection[T]) readHead(ctx context.Context, n int64) (*snapHead, error) {
+	var h snapHead
+	err := c.snaps.FindOne(ctx, bson.D{{Key: "_id", Value: headID(n)}}).Decode(&h)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// latestHead returns the newest snapshot (nil if none) and the hint: from the hint's head
+// on, it reads head n+1 by _id until there is none.
+func (c *Collection[T]) latestHead(ctx context.Context) (*snapHead, snapHint, error) {
+	var hint snapHint
+	err := c.snaps.FindOne(ctx, bson.D{{Key: "_id", Value: snapHintID}}).Decode(&hint)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, hint, err
+	}
+	var latest *snapHead
+	if hint.N > 0 {
+		if latest, err = c.readHead(ctx, hint.N); err != nil {
+			return nil, hint, err
+		}
+	}
+	for {
+		next, err := c.readHead(ctx, hint.N+1)
+		if err != nil {
+			return nil, hint, err
+		}
+		if next == nil {
+			return latest, hint, nil
+		}
+		latest, hint.N = next, next.N
+	}
+}
+
+// fromSnapshot loads the cache from the newest snapshot, if there is one whose log
+// entries after it are all still kept. It returns false (and leaves the loading to fill)
+// when there is none or it cannot be read; a failure of the store is an error. The caller
+// holds syncSem.
+func (c *Collection[T]) fromSnapshot(ctx context.Context) (bool, error) {
+	head, _, err := c.latestHead(ctx)
+	if err != nil || head == nil {
+		return false, err
+	}
+	cp, found, err := c.readCheckpoint(ctx)
+	if err != nil || !found {
+		return false, err
+	}
+	pruned, err := c.findHorizon(ctx)
+	if err != nil {
+		return false, err
+	}
+	if head.Seq < pruned {
+		// Entries after the snapshot are gone: only the materialisation has them.
+		slog.Warn("store: snapshot older than the kept log; loading in full", "collection", c.coll.Name(), "snapshot", head.Seq, "pruned", pruned)
+		return false, nil
+	}
+	docs, gone, err := c.readChunks(ctx, head)
+	if errors.Is(err, errSnapshotUnusable) {
+		c.unusable.Store(head.N) // to be replaced even at the same position
+		slog.Warn("store: snapshot unusable; loading in full", "collection", c.coll.Name(), "snapshot", head.Seq, "error", err)
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	c.state.mu.Lock()
+	c.state.reset(docs, gone, head.Seq)
+	c.state.mu.Unlock()
+	c.loadedAt.Store(head.Seq)
+	c.raiseSnapAt(head.Seq)
+	c.freshAt.Store(0) // as after fill: readForward checks the marks of what follows
+	// Entries up to the checkpoint are materialised; the ones above it that the snapshot
+	// holds are checked as if read from the log here.
+	c.checkAt = max(cp, head.Checkpoint)
+	for _, u := range head.Unsettled {
+		if u.Seq > c.checkAt {
+			c.track(u.Seq, u.Name)
+		}
+	}
+	return true, nil
+}
+
+// settled forgets the applied entries up to seq, which are materialised: a process loaded
+// from a snapshot older than the checkpoint reads those entries from the log too.
+func (c *Collection[T]) settled(seq int64) {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	c.pending = slices.DeleteFunc(c.pending, func(p pendingEntry) bool { return p.seq <= seq })
+}
+
+// readChunks reads and decodes the chunks of head, several at once.
+func (c *Collection[T]) readChunks(ctx context.Context, head *snapHead) ([]*Doc[T], []tombstone, error) {
+	type part struct {
+		docs []*Doc[T]
+		gone []tombstone
+		err  error
+	}
+	parts := make([]part, len(head.Chunks))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, ref := range head.Chunks {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			p := &parts[i]
+			rctx, cancel := context.WithTimeout(ctx, snapTimeout)
+			defer cancel()
+			var ch snapChunk
+			err := c.snaps.FindOne(rctx, bson.D{{Key: "_id", Value: chunkID(head.Gen, i)}}).Decode(&ch)
+			switch {
+			case errors.Is(err, mongo.ErrNoDocuments):
+				p.err = fmt.Errorf("%w: chunk %d of %s missing", errSnapshotUnusable, i, head.ID)
+				return
+			case err != nil:
+				p.err = err
+				return
+			}
+			if sum := sha256.Sum256(ch.Data); !bytes.Equal(sum[:], ref.Sum) {
+				p.err = fmt.Errorf("%w: chunk %d of %s does not match its checksum", errSnapshotUnusable, i, head.ID)
+				return
+			}
+			data, err := zstdDecoder().DecodeAll(ch.Data, nil)
+			if err != nil {
+				p.err = fmt.Errorf("%w: chunk %d of %s: %v", errSnapshotUnusable, i, head.ID, err)
+				return
+			}
+			p.docs, p.gone, p.err = decodeChunk[T](data, ref)
+			if p.err != nil {
+				p.err = fmt.Errorf("%w: chunk %d of %s: %v", errSnapshotUnusable, i, head.ID, p.err)
+			}
+		})
+	}
+	wg.Wait()
+	var docs []*Doc[T]
+	var gone []tombstone
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, nil, p.err
+		}
+		docs = append(docs, p.docs...)
+		gone = append(gone, p.gone...)
+	}
+	return docs, gone, nil
+}
+
+// decodeChunk decodes ref.Docs documents then ref.Gone tombstones, each a BSON document
+// (which starts with its own length).
+func decodeChunk[T any](data []byte, ref chunkRef) ([]*Doc[T], []tombstone, error) {
+	next := func() ([]byte, error) {
+		if len(data) < 5 {
+			return nil, errors.New("truncated")
+		}
+		n := int(binary.LittleEndian.Uint32(data))
+		if n < 5 || n > len(data) {
+			return nil, errors.New("bad record length")
+		}
+		rec := data[:n]
+		data = data[n:]
+		return rec, nil
+	}
+	docs := make([]*Doc[T], 0, ref.Docs)
+	for range ref.Docs {
+		rec, err := next()
+		if err != nil {
+			return nil, nil, err
+		}
+		d := new(Doc[T])
+		if err := bson.Unmarshal(rec, d); err != nil {
+			return nil, nil, err
+		}
+		docs = append(docs, d)
+	}
+	gone := make([]tombstone, ref.Gone)
+	for i := range gone {
+		rec, err := next()
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := bson.Unmarshal(rec, &gone[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(data) != 0 {
+		return nil, nil, errors.New("trailing bytes")
+	}
+	return docs, gone, nil
+}
+
+// capture is what a snapshot is written from: the cache's records at pos (the documents
+// are never modified once cached, so they are read after the lock is released) and the
+// entries above the checkpoint.
+type capture[T any] struct {
+	pos        int64
+	docs       []*Doc[T]
+	gone       []tombstone
+	checkpoint int64
+	unsettled  []unsettled
+}
+
+// snapshotDue reports whether the log has grown by Timing.SnapshotAfter entries (or, by
+// default, a tenth of the live documents: see snapshotAfter) since the newest snapshot
+// this process knows of.
+func (c *Collection[T]) snapshotDue(pos int64, live int) bool {
+	return pos-c.snapAt.Load() >= c.snapshotAfter(live)
+}
+
+// snapshotAfter is how many changes after the newest snapshot make a new one due: the
+// tuned value, else a tenth of the live documents and at least 1,000, so writing
+// snapshots costs a bounded multiple of the changes made; and never more than Keep/2, so
+// a snapshot is refreshed well before the entries after it can be pruned.
+func (c *Collection[T]) snapshotAfter(live int) int64 {
+	n := int64(c.timing.SnapshotAfter)
+	if n <= 0 {
+		n = max(1000, int64(live)/10)
+	}
+	return max(1, min(n, int64(c.timing.Keep)/2))
+}
+
+// maybeSnapshot starts writing a snapshot in the background when one is due (the
+// follower calls it after settle, so the checkpoint it records is current); the follower
+// goes on following meanwhile.
+func (c *Collection[T]) maybeSnapshot(ctx context.Context) {
+	if c.snapping.Load() || c.now().UnixNano() < c.snapWait.Load() {
+		return
+	}
+	c.state.mu.RLock()
+	due := c.snapshotDue(c.state.pos, len(c.state.docs))
+	c.state.mu.RUnlock()
+	if !due {
+		return
+	}
+	cp := c.capture(c.checkAt)
+	if len(cp.unsettled) > maxUnsettled {
+		return
+	}
+	c.snapping.Store(true)
+	c.snapWG.Go(func() {
+		defer c.snapping.Store(false)
+		if err := c.writeSnapshot(ctx, cp); err != nil {
+			c.snapWait.Store(c.now().Add(snapRetry).UnixNano())
+			if ctx.Err() == nil {
+				slog.Warn("store: writing a snapshot failed", "collection", c.coll.Name(), "position", cp.pos, "error", err)
+			}
+		}
+	})
+}
+
+// capture takes what a snapshot is written from, with checkpoint the checkpoint known to
+// this process (the follower's).
+func (c *Collection[T]) capture(checkpoint int64) capture[T] {
+	c.state.mu.RLock()
+	defer c.state.mu.RUnlock()
+	cp := capture[T]{pos: c.state.pos, checkpoint: checkpoint,
+		docs: make([]*Doc[T], 0, len(c.state.docs)), gone: make([]tombstone, 0, len(c.state.gone))}
+	for _, d := range c.state.docs {
+		cp.docs = append(cp.docs, d)
+	}
+	for _, t := range c.state.gone {
+		cp.gone = append(cp.gone, t)
+	}
+	// Under the cache's lock, pending holds every applied entry above the checkpoint.
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	for _, p := range c.pending {
+		if p.seq <= cp.pos {
+			cp.unsettled = append(cp.unsettled, unsettled{Seq: p.seq, Name: p.name})
+		}
+	}
+	return cp
+}
+
+// writeSnapshot writes cp under a new generation and makes it the newest snapshot by
+// inserting the next head; if another process took that head first, its snapshot stands
+// and this one is deleted. The generations of heads before the previous one are deleted
+// after.
+func (c *Collection[T]) writeSnapshot(ctx context.Context, cp capture[T]) error {
+	latest, hint, err := c.latestHead(ctx)
+	if err != nil {
+		return err
+	}
+	if latest != nil && latest.Seq >= cp.pos && latest.N != c.unusable.Load() {
+		c.raiseSnapAt(latest.Seq)
+		return nil
+	}
+	head := &snapHead{ID: headID(hint.N + 1), N: hint.N + 1, Gen: NewID(), Seq: cp.pos,
+		Checkpoint: cp.checkpoint, Unsettled: cp.unsettled, Time: c.now().UTC()}
+	if err := c.writeChunks(ctx, head, cp); err != nil {
+		c.deleteChunks(ctx, head.chunkIDs())
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
+	_, err = c.snaps.InsertOne(wctx, head)
+	cancel()
+	if mongo.IsDuplicateKeyError(err) {
+		// Another process took this head: its snapshot is the newest.
+		c.deleteChunks(ctx, head.chunkIDs())
+		return nil
+	}
+	if err != nil {
+		return err // the head may have been written: its chunks stay
+	}
+	c.raiseSnapAt(head.Seq)
+	// The hint and the deletions are best effort: a reader probes past a stale hint, and
+	// what is not deleted now is deleted by the next writer.
+	if _, err := c.snaps.UpdateOne(ctx, bson.D{{Key: "_id", Value: snapHintID}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "n", Value: head.N}}}}, options.UpdateOne().SetUpsert(true)); err != nil {
+		return err
+	}
+	// Keep the previous head: a process may be loading it right now.
+	for n := hint.Floor; n < head.N-1; n++ {
+		old, err := c.readHead(ctx, n)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			continue
+		}
+		c.deleteChunks(ctx, old.chunkIDs())
+		if _, err := c.snaps.DeleteOne(ctx, bson.D{{Key: "_id", Value: old.ID}}); err != nil {
+			return err
+		}
+	}
+	_, err = c.snaps.UpdateOne(ctx, bson.D{{Key: "_id", Value: snapHintID}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "floor", Value: head.N - 1}}}}, options.UpdateOne().SetUpsert(true))
+	return err
+}
+
+// writeChunks encodes cp's documents then its tombstones into chunks of about
+// snapChunkBytes, inserting each as it is filled and recording it in head.
+func (c *Collection[T]) writeChunks(ctx context.Context, head *snapHead, cp capture[T]) error {
+	var buf []byte
+	var ref chunkRef
+	var packed []byte
+	flush := func() error {
+		packed = zstdEncoder().EncodeAll(buf, packed[:0])
+		sum := sha256.Sum256(packed)
+		ref.Sum = sum[:]
+		wctx, cancel := context.WithTimeout(ctx, snapTimeout)
+		defer cancel()
+		head.Chunks = append(head.Chunks, ref) // recorded first, so a failed insert is cleaned up too
+		if _, err := c.snaps.InsertOne(wctx, snapChunk{ID: chunkID(head.Gen, len(head.Chunks)-1), Data: packed}); err != nil {
+			return err
+		}
+		buf, ref = buf[:0], chunkRef{}
+		return nil
+	}
+	add := func(v any, gone bool) error {
+		rec, err := bson.Marshal(v)
+		if err != nil {
+			return err
+		}
+		buf = append(buf, rec...)
+		if gone {
+			ref.Gone++
+		} else {
+			ref.Docs++
+		}
+		if len(buf) >= snapChunkBytes {
+			return flush()
+		}
+		return nil
+	}
+	for _, d := range cp.docs {
+		if err := add(d, false); err != nil {
+			return err
+		}
+	}
+	for i := range cp.gone {
+		if err := add(&cp.gone[i], true); err != nil {
+			return err
+		}
+	}
+	if len(buf) > 0 || len(head.Chunks) == 0 {
+		return flush()
+	}
+	return nil
+}
+
+// deleteChunks deletes chunks by _id, best effort (one left behind only takes space).
+func (c *Collection[T]) deleteChunks(ctx context.Context, ids []string) {
+	for _, id := range ids {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timing.WriteTimeout)
+		_, _ = c.snaps.DeleteOne(wctx, bson.D{{Key: "_id", Value: id}})
+		cancel()
+	}
+}
+
+func (c *Collection[T]) raiseSnapAt(seq int64) {
+	for {
+		cur := c.snapAt.Load()
+		if seq <= cur || c.snapAt.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
+}

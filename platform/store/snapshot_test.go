@@ -1,0 +1,452 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/store"
+	"github.com/tansiq/tansiq/platform/store/storetest"
+)
+
+// dump is everything a reader of c can see: each live document with its bookkeeping, the
+// position, and how the names and request ids of deleted documents answer.
+func dump(t *testing.T, c *store.Collection[note], deleted ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	seq, err := c.CurrentSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := c.List(ctx, store.Selector[note]{Order: "by_name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "at %d\n", seq)
+	for _, d := range docs {
+		fmt.Fprintf(&b, "%s %s seq=%d %s %q req=%s applied=%v\n", d.Name, d.Etag, d.Seq, d.Change, d.Body.Text, d.RequestID, d.Applied)
+	}
+	for _, name := range deleted {
+		_, err := c.Get(ctx, name)
+		// A retried create of a deleted document is answered from its request id.
+		_, retry := c.Create(ctx, &store.Doc[note]{Name: name, RequestID: "req-" + name})
+		fmt.Fprintf(&b, "%s: get %v, retried create %v\n", name, apperr.IsKind(err, apperr.KindNotFound), apperr.IsKind(retry, apperr.KindNotFound))
+	}
+	return b.String()
+}
+
+// watched follows c from token until it has been quiet for a moment and folds what it
+// got: each document's last state (or deletion) and the last token. Replicas may send
+// several changes to one document as one (a position older than their ring, which differs
+// with their history), so that is what they must agree on.
+func watched(t *testing.T, c *store.Collection[note], token string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	last := map[string]string{}
+	lastToken := token
+	got := make(chan struct{}, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Follow(ctx, token, false, func(d *store.Doc[note], tok string) error {
+			mu.Lock()
+			last[d.Name] = fmt.Sprintf("%s seq=%d %s %q", d.Etag, d.Seq, d.Change, d.Body.Text)
+			switch {
+			case d.Change == "deleted" && token == "":
+				// A watch without a token starts from the live documents; a replica whose
+				// ring still holds the whole log replays it, deletions included.
+				delete(last, d.Name)
+			case d.Change == "deleted":
+				last[d.Name] = fmt.Sprintf("%s seq=%d deleted", d.Etag, d.Seq)
+			}
+			lastToken = tok
+			mu.Unlock()
+			select {
+			case got <- struct{}{}:
+			default:
+			}
+			return nil
+		})
+	}()
+	for quiet := false; !quiet; {
+		select {
+		case <-got:
+		case err := <-done:
+			t.Fatalf("follow ended: %v", err)
+		case <-time.After(300 * time.Millisecond):
+			quiet = true
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var lines []string
+	for name, s := range last {
+		lines = append(lines, name+" "+s)
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n") + "\nlast token " + lastToken
+}
+
+func mustCreate(t *testing.T, c *store.Collection[note], name, text string) {
+	t.Helper()
+	if _, err := c.Create(context.Background(), &store.Doc[note]{Name: name, RequestID: "req-" + name, Body: note{text}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustUpdate(t *testing.T, c *store.Collection[note], name, text string) {
+	t.Helper()
+	ch := store.Change{Name: name, Verb: "updated", RequestID: "edit-" + name + "-" + text, RequestHash: text}
+	if _, err := c.Update(context.Background(), ch, setText(text)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustDelete(t *testing.T, c *store.Collection[note], name string) {
+	t.Helper()
+	if err := c.Delete(context.Background(), name, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSnapshotLoadsTheSameState: a process started from a snapshot holds exactly what one
+// that loaded in full holds, creates, updates and deletions made after the snapshot
+// included, and its watchers get the same changes from any resume token.
+func TestSnapshotLoadsTheSameState(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	timing := fast
+	timing.SnapshotAfter = 10
+	writer := replicasOn(t, db, 1, timing)[0]
+	for i := range 20 {
+		mustCreate(t, writer, fmt.Sprintf("notes/%02d", i), "v0")
+	}
+	for i := range 5 {
+		mustUpdate(t, writer, fmt.Sprintf("notes/%02d", i), "v1")
+	}
+	for i := 5; i < 8; i++ {
+		mustDelete(t, writer, fmt.Sprintf("notes/%02d", i))
+	}
+	// The follower writes snapshots on its own as the log grows...
+	waitFor(t, func() bool { at, err := store.SnapshotAt(ctx, writer); return err == nil && at >= 10 })
+	// ...and store.Snapshot pins one at the current position, so what follows is all after it.
+	if err := store.Snapshot(ctx, writer); err != nil {
+		t.Fatal(err)
+	}
+	at, err := store.SnapshotAt(ctx, writer)
+	if err != nil || at != 28 {
+		t.Fatalf("snapshot at %d (%v), want 28", at, err)
+	}
+	mustCreate(t, writer, "notes/20", "new")
+	mustCreate(t, writer, "notes/21", "new")
+	mustUpdate(t, writer, "notes/01", "v2")
+	mustUpdate(t, writer, "notes/10", "v1")
+	mustDelete(t, writer, "notes/02")
+	mustDelete(t, writer, "notes/21")
+	mustCreate(t, writer, "notes/22", "new")
+
+	fromSnap := replicasOn(t, db, 1, timing)[0]
+	if got := store.LoadedFrom(fromSnap); got != 28 {
+		t.Fatalf("the second process loaded from %d, want the snapshot at 28", got)
+	}
+	if err := db.Collection("notes_snap").Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	full := replicasOn(t, db, 1, timing)[0]
+	if got := store.LoadedFrom(full); got != 0 {
+		t.Fatalf("the third process loaded from a snapshot at %d, want a full load", got)
+	}
+	deleted := []string{"notes/02", "notes/05", "notes/21"}
+	want := dump(t, writer, deleted...)
+	if got := dump(t, fromSnap, deleted...); got != want {
+		t.Errorf("loaded from the snapshot:\n%s\nwant (the writer's):\n%s", got, want)
+	}
+	if got := dump(t, full, deleted...); got != want {
+		t.Errorf("loaded in full:\n%s\nwant (the writer's):\n%s", got, want)
+	}
+	for _, token := range []string{"", store.Token(3), store.Token(27), store.Token(28), store.Token(30), store.Token(35)} {
+		if got, want := watched(t, fromSnap, token), watched(t, full, token); got != want {
+			t.Errorf("watch from %q, loaded from the snapshot:\n%s\nloaded in full:\n%s", token, got, want)
+		}
+	}
+	// Both go on following the log alike.
+	mustUpdate(t, writer, "notes/03", "v9")
+	mustDelete(t, writer, "notes/04")
+	waitFor(t, func() bool { return dump(t, fromSnap) == dump(t, writer) && dump(t, full) == dump(t, writer) })
+}
+
+// snapDocs returns the snapshot collection's documents by _id.
+func snapDocs(t *testing.T, db *mongo.Database) map[string]bson.Raw {
+	t.Helper()
+	cur, err := db.Collection("notes_snap").Find(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []bson.Raw
+	if err := cur.All(context.Background(), &all); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bson.Raw{}
+	for _, d := range all {
+		out[d.Lookup("_id").StringValue()] = d
+	}
+	return out
+}
+
+// heads returns the snapshot heads, newest last, and fails if a head names a chunk that
+// is missing or a chunk belongs to no head.
+func heads(t *testing.T, db *mongo.Database) []bson.Raw {
+	t.Helper()
+	docs := snapDocs(t, db)
+	var hs []bson.Raw
+	named := map[string]bool{}
+	for id, d := range docs {
+		if !strings.HasPrefix(id, "head/") {
+			continue
+		}
+		hs = append(hs, d)
+		gen := d.Lookup("gen").StringValue()
+		chunks, _ := d.Lookup("chunks").Array().Values()
+		for i := range chunks {
+			cid := fmt.Sprintf("%s/%06d", gen, i)
+			if _, ok := docs[cid]; !ok {
+				t.Fatalf("%s names chunk %s, which is missing", id, cid)
+			}
+			named[cid] = true
+		}
+	}
+	for id := range docs {
+		if id != "hint" && !strings.HasPrefix(id, "head/") && !named[id] {
+			t.Fatalf("chunk %s belongs to no head", id)
+		}
+	}
+	slices.SortFunc(hs, func(a, b bson.Raw) int {
+		return strings.Compare(a.Lookup("_id").StringValue(), b.Lookup("_id").StringValue())
+	})
+	return hs
+}
+
+// TestSnapshotFallsBackToFullLoad: a snapshot that cannot be used (a chunk missing, a
+// chunk corrupt, or the log entries after it pruned) is passed over: the process loads in
+// full, to the same state.
+func TestSnapshotFallsBackToFullLoad(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		spoil func(t *testing.T, db *mongo.Database, chunk string)
+	}{
+		{"chunk missing", func(t *testing.T, db *mongo.Database, chunk string) {
+			if _, err := db.Collection("notes_snap").DeleteOne(ctx, bson.D{{Key: "_id", Value: chunk}}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"chunk corrupt", func(t *testing.T, db *mongo.Database, chunk string) {
+			var ch struct {
+				Data []byte `bson:"data"`
+			}
+			if err := db.Collection("notes_snap").FindOne(ctx, bson.D{{Key: "_id", Value: chunk}}).Decode(&ch); err != nil {
+				t.Fatal(err)
+			}
+			// Well-formed but wrong: one record's text changed, recompressed (so only the
+			// head's checksum tells).
+			dec, _ := zstd.NewReader(nil)
+			raw, err := dec.DecodeAll(ch.Data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := bytes.Index(raw, []byte("xxxx"))
+			if i < 0 {
+				t.Fatal("no text to corrupt")
+			}
+			raw[i] = 'y'
+			enc, _ := zstd.NewWriter(nil)
+			ch.Data = enc.EncodeAll(raw, nil)
+			if _, err := db.Collection("notes_snap").UpdateOne(ctx, bson.D{{Key: "_id", Value: chunk}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "data", Value: ch.Data}}}}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := storetest.DB(t)
+			writer := replicasOn(t, db, 1, fast)[0]
+			for i := range 30 {
+				mustCreate(t, writer, fmt.Sprintf("notes/%02d", i), strings.Repeat("x", i))
+			}
+			mustDelete(t, writer, "notes/07")
+			if err := store.Snapshot(ctx, writer); err != nil {
+				t.Fatal(err)
+			}
+			mustUpdate(t, writer, "notes/01", "after")
+			hs := heads(t, db)
+			if len(hs) != 1 {
+				t.Fatalf("%d snapshots, want 1", len(hs))
+			}
+			tc.spoil(t, db, hs[0].Lookup("gen").StringValue()+"/000000")
+			loaded := replicasOn(t, db, 1, fast)[0]
+			if got := store.LoadedFrom(loaded); got != 0 {
+				t.Fatalf("loaded from the spoilt snapshot at %d", got)
+			}
+			if got, want := dump(t, loaded, "notes/07"), dump(t, writer, "notes/07"); got != want {
+				t.Fatalf("loaded in full:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+
+	t.Run("log pruned after it", func(t *testing.T) {
+		db := storetest.DB(t)
+		timing := fast
+		timing.Keep, timing.KeepFor, timing.PruneEvery = 10, time.Nanosecond, 100*time.Millisecond // KeepFor: 2 x Settle
+		writer := replicasOn(t, db, 1, timing)[0]
+		for i := range 20 {
+			mustCreate(t, writer, fmt.Sprintf("notes/%02d", i), "v0")
+		}
+		if err := store.Snapshot(ctx, writer); err != nil {
+			t.Fatal(err)
+		}
+		// Keep this snapshot as it is now.
+		old := snapDocs(t, db)
+		for i := range 150 { // more than two blocks of the log
+			mustUpdate(t, writer, "notes/03", fmt.Sprint(i))
+		}
+		log := db.Collection("notes_log")
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			n, err := log.CountDocuments(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%020d", 21)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break // the entry after the snapshot is pruned
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the log was not pruned within 30s")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		// The snapshot is the newest again: as if nobody had written one since.
+		writer.Close()
+		if err := db.Collection("notes_snap").Drop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range old {
+			if _, err := db.Collection("notes_snap").InsertOne(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if at, err := store.SnapshotAt(ctx, writer); err != nil || at != 20 {
+			t.Fatalf("newest snapshot at %d (%v), want the old one at 20", at, err)
+		}
+		loaded := replicasOn(t, db, 1, timing)[0]
+		if got := store.LoadedFrom(loaded); got != 0 {
+			t.Fatalf("loaded from the snapshot at %d, whose following entries are pruned", got)
+		}
+		got, err := loaded.Get(ctx, "notes/03")
+		if err != nil || got.Body.Text != "149" {
+			t.Fatalf("notes/03 = %+v, %v; want the last update", got, err)
+		}
+		if got, want := dump(t, loaded), dump(t, writer); got != want {
+			t.Fatalf("loaded in full:\n%s\nwant:\n%s", got, want)
+		}
+	})
+}
+
+// TestReplicasSnapshotAtOnce: two replicas writing a snapshot at the same moment leave one
+// complete snapshot (the other's chunks are deleted), which a new process loads.
+func TestReplicasSnapshotAtOnce(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	rs := replicasOn(t, db, 2, fast)
+	for round := range 6 {
+		for i := range 5 {
+			mustCreate(t, rs[round%2], fmt.Sprintf("notes/%d-%d", round, i), "v0")
+		}
+		pos, err := rs[round%2].CurrentSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, func() bool { p, err := rs[(round+1)%2].CurrentSeq(ctx); return err == nil && p == pos })
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, r := range rs {
+			wg.Go(func() { errs[i] = store.Snapshot(ctx, r) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		hs := heads(t, db) // every head complete, no chunk left over
+		newest := hs[len(hs)-1]
+		if got := newest.Lookup("seq").Int64(); got != pos {
+			t.Fatalf("round %d: newest snapshot at %d, want %d", round, got, pos)
+		}
+		if n := newest.Lookup("n").Int64(); n != int64(round+1) {
+			t.Fatalf("round %d: newest snapshot is head %d, want one per round (%d)", round, n, round+1)
+		}
+		loaded := replicasOn(t, db, 1, fast)[0]
+		if got := store.LoadedFrom(loaded); got != pos {
+			t.Fatalf("round %d: loaded from %d, want the snapshot at %d", round, got, pos)
+		}
+		if got, want := dump(t, loaded), dump(t, rs[0]); got != want {
+			t.Fatalf("round %d: loaded:\n%s\nwant:\n%s", round, got, want)
+		}
+		loaded.Close()
+	}
+}
+
+// TestSnapshotCarriesUnsettledChanges: a change in a snapshot whose writer died before
+// materialising it (simulated by putting the older state back) is repaired by a process
+// loaded from that snapshot, as by one that read the change from the log.
+func TestSnapshotCarriesUnsettledChanges(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	writer := replicasOn(t, db, 1, fast)[0]
+	v1, err := writer.Create(ctx, &store.Doc[note]{Name: "notes/a", Body: note{"v1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, writer, "notes/a", "v2")
+	if err := store.Snapshot(ctx, writer); err != nil { // before the settle window passed
+		t.Fatal(err)
+	}
+	writer.Close()
+	if _, err := writer.Mongo().ReplaceOne(ctx, bson.D{{Key: "_id", Value: "notes/a"}}, v1); err != nil {
+		t.Fatal(err)
+	}
+	restarted := replicasOn(t, db, 1, fast)[0]
+	if got := store.LoadedFrom(restarted); got != 2 {
+		t.Fatalf("loaded from %d, want the snapshot at 2", got)
+	}
+	deadline := time.Now().Add(fast.Settle + 10*time.Second)
+	for {
+		docs, err := restarted.Find(ctx, bson.D{{Key: "_id", Value: "notes/a"}}, nil, 0)
+		if err != nil || len(docs) != 1 {
+			t.Fatalf("find: %v, %v", docs, err)
+		}
+		if docs[0].Body.Text == "v2" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the document collection was not repaired")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
