@@ -32,18 +32,21 @@ func (c *Collection[T]) Close() {
 }
 
 func (c *Collection[T]) ready(ctx context.Context) error {
+	if c.loaded.Load() {
+		return nil // every read asks: no lock once loaded
+	}
 	c.loadMu.Lock()
 	defer c.loadMu.Unlock()
-	if c.loaded {
+	if c.loaded.Load() {
 		return nil
 	}
 	if err := c.load(ctx); err != nil {
 		return failed(ctx, "load "+c.coll.Name(), err)
 	}
-	c.loaded = true
 	fctx, stop := context.WithCancel(context.Background())
 	c.stop, c.stopped = stop, make(chan struct{})
 	go follow(fctx, weak.Make(c), c.timing, c.stopped)
+	c.loaded.Store(true)
 	return nil
 }
 

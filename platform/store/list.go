@@ -51,7 +51,8 @@ type Selector[T any] struct {
 
 // List returns the documents that match q, in its order, from the cache: a page costs the
 // documents walked to fill it (or, with Where, the smaller of the candidate set and that
-// walk), never a read of the store. Each document returned is the caller's copy.
+// walk), never a read of the store. The documents are the cache's own, as Get's: the caller
+// must not modify them.
 func (c *Collection[T]) List(ctx context.Context, q Selector[T]) ([]*Doc[T], error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
@@ -61,9 +62,6 @@ func (c *Collection[T]) List(ctx context.Context, q Selector[T]) ([]*Doc[T], err
 	c.state.mu.RUnlock()
 	if err != nil {
 		return nil, err
-	}
-	for i, d := range page {
-		page[i] = clone(d)
 	}
 	return page, nil
 }
