@@ -51,7 +51,7 @@ func defaultDeadline(d time.Duration) grpc.UnaryServerInterceptor {
 }
 
 // logUnary logs one line per call with its code and duration; the trace id comes from
-// the context, which the otelgrpc stats handler has already put in a span.
+// the context, where the stats handler (telemetry.ServerHandler) has already put a span.
 func logUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		start := time.Now()

@@ -9,7 +9,6 @@ import (
 	"net"
 	"time"
 
-	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
@@ -18,6 +17,8 @@ import (
 	"google.golang.org/grpc/reflection"
 	v1reflectiongrpc "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	v1alphareflectiongrpc "google.golang.org/grpc/reflection/grpc_reflection_v1alpha"
+
+	"github.com/tansiq/tansiq/platform/telemetry"
 )
 
 // Config says how to run a server. The zero value of each field has a safe default.
@@ -108,7 +109,7 @@ func New(cfg Config) *Server {
 	}
 	drain := newDrainer()
 	opts := []grpc.ServerOption{
-		grpc.StatsHandler(otelgrpc.NewServerHandler()),
+		grpc.StatsHandler(telemetry.ServerHandler()),
 		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{
 			recoverUnary(log), logUnary(log), defaultDeadline(cfg.DefaultDeadline)}, cfg.Unary...)...),
 		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{

@@ -60,6 +60,7 @@ func SetupMetrics(ctx context.Context, service string, prom bool) (*Metrics, err
 		}
 		readers = append(readers, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp)))
 	}
+	metricsRecorded.Store(len(readers) > 0)
 	if len(readers) == 0 {
 		return m, nil
 	}
