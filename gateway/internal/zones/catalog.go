@@ -2,6 +2,7 @@ package zones
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -22,9 +23,9 @@ type Entry struct {
 
 // Catalog mirrors the stored zones in memory, with a spatial index of their areas. It
 // is filled from the zones collection at start and kept current by Follow (every
-// replica's writes, within the store's poll interval) and by this process's own writes
-// (before they return), so its memory grows with the zones held and nothing else. It is
-// safe for concurrent use.
+// replica's writes, as this process's cache of the collection follows its log) and by
+// this process's own writes (before they return), so its memory grows with the zones held
+// and nothing else. It is safe for concurrent use.
 type Catalog struct {
 	mu      sync.RWMutex
 	entries map[string]*Entry
@@ -42,26 +43,59 @@ func NewCatalog() *Catalog {
 // (which validation on write prevents) is logged and left out rather than stopping the
 // gateway.
 func (c *Catalog) Load(ctx context.Context, s *Store, log *slog.Logger) error {
+	_, err := c.reload(ctx, s, nil, log)
+	return err
+}
+
+// reload makes the catalog hold the stored zones as the store's cache has them now: each
+// stored zone put (a newer state replaces the one held), each held zone no longer stored
+// dropped. It returns the log position the catalog is at least as new as, to follow
+// from, and calls moved (when set) for each zone whose area it changed.
+func (c *Catalog) reload(ctx context.Context, s *Store, moved func(zone string), log *slog.Logger) (int64, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	// The position first: the zones listed after it are at least that new, so a zone
+	// held at or below it and not listed was deleted (and one held above it may be this
+	// process's own write, made since).
+	at, err := s.CurrentSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
 	docs, err := s.All(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	stored := make(map[string]bool, len(docs))
+	var changed []string
 	for _, d := range docs {
-		if err := c.Put(d); err != nil {
+		stored[d.Name] = true
+		if ok, err := c.put(d); err != nil {
 			log.Error("zone left out of the catalog", "zone", d.Name, "error", err)
+		} else if ok {
+			changed = append(changed, d.Name)
 		}
 	}
-	return nil
+	for _, e := range c.List() {
+		if !stored[e.Doc.Name] && e.Doc.Seq <= at && c.remove(e.Doc.Name, e.Doc.Seq) {
+			changed = append(changed, e.Doc.Name)
+		}
+	}
+	if moved != nil {
+		for _, zone := range changed {
+			moved(zone)
+		}
+	}
+	return at, nil
 }
 
 // Follow applies every change of the zones collection after the one numbered from (the
 // position Load saw, or 0: every zone) until ctx ends: zones written through any
 // replica. moved is called for each zone whose area the catalog took a change of
 // (created, reshaped or deleted) that this process had not applied yet. A feed that
-// stops (a watcher too slow for the store's ring) is resumed where it stopped.
+// stops (a watcher too slow for the store's ring) is resumed where it stopped; one whose
+// position the store's log no longer holds (RESUME_TOKEN_EXPIRED: this process was behind
+// the pruned log, and its cache reloaded) reloads the catalog and follows on from there.
 func (c *Catalog) Follow(ctx context.Context, s *Store, from int64, moved func(zone string), log *slog.Logger) {
 	if log == nil {
 		log = slog.Default()
@@ -82,6 +116,15 @@ func (c *Catalog) Follow(ctx context.Context, s *Store, from int64, moved func(z
 			}
 			return nil
 		})
+		if errors.Is(err, store.ErrResumeTokenExpired) {
+			log.Warn("zone feed behind the pruned log; reloading the catalog")
+			at, rerr := c.reload(ctx, s, moved, log)
+			if rerr == nil {
+				from = at
+				continue
+			}
+			err = rerr
+		}
 		if err != nil && ctx.Err() == nil {
 			log.Warn("zone feed interrupted; resuming", "error", err)
 			select {
