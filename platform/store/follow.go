@@ -65,7 +65,11 @@ func (c *Collection[T]) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if ok {
+		if err := c.readTail(ctx); err != nil {
+			return err
+		}
+	} else {
 		base, err := c.fill(ctx)
 		if err != nil {
 			return err

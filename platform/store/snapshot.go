@@ -202,6 +202,34 @@ func (c *Collection[T]) fromSnapshot(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
+// tailWindow is how many log entries readTail reads at once.
+const tailWindow = 16
+
+// readTail applies the log entries after a loaded snapshot (as many as SnapshotAfter),
+// reading tailWindow of them by _id at once rather than waiting for each round trip; it
+// stops at the first one missing, where readForward goes on. The caller holds syncSem.
+func (c *Collection[T]) readTail(ctx context.Context) error {
+	for {
+		next := c.position() + 1
+		entries := make([]*entry[T], tailWindow)
+		errs := make([]error, tailWindow)
+		var wg sync.WaitGroup
+		for i := range tailWindow {
+			wg.Go(func() { entries[i], _, errs[i] = c.readEntry(ctx, next+int64(i)) })
+		}
+		wg.Wait()
+		for i, e := range entries {
+			if errs[i] != nil {
+				return errs[i]
+			}
+			if e == nil {
+				return nil
+			}
+			c.apply(e)
+		}
+	}
+}
+
 // settled forgets the applied entries up to seq, which are materialised: a process loaded
 // from a snapshot older than the checkpoint reads those entries from the log too.
 func (c *Collection[T]) settled(seq int64) {
