@@ -49,8 +49,9 @@ type Timing struct {
 	// PruneEvery is how often each process prunes the log. Default 1 minute.
 	PruneEvery time.Duration
 	// SnapshotAfter is how many changes after the newest snapshot of the cache make a
-	// process write a new one (snapshot.go). Default a tenth of the live documents, at
-	// least 1,000; never more than Keep/2.
+	// process write a new one (snapshot.go): a load reads at most about that many log
+	// entries after the snapshot, by _id, and a snapshot rewrites every document. Default
+	// 1,000; never more than Keep/2.
 	SnapshotAfter int
 }
 
@@ -83,6 +84,7 @@ func (t Timing) withDefaults() Timing {
 	t.Keep = int(pick(time.Duration(t.Keep), time.Duration(defaults.Keep), 10000))
 	t.KeepFor = max(pick(t.KeepFor, defaults.KeepFor, time.Hour), 2*t.Settle)
 	t.PruneEvery = pick(t.PruneEvery, defaults.PruneEvery, time.Minute)
+	t.SnapshotAfter = int(pick(time.Duration(t.SnapshotAfter), time.Duration(defaults.SnapshotAfter), 1000))
 	return t
 }
 

@@ -347,23 +347,17 @@ type capture[T any] struct {
 	unsettled  []unsettled
 }
 
-// snapshotDue reports whether the log has grown by Timing.SnapshotAfter entries (or, by
-// default, a tenth of the live documents: see snapshotAfter) since the newest snapshot
-// this process knows of.
-func (c *Collection[T]) snapshotDue(pos int64, live int) bool {
-	return pos-c.snapAt.Load() >= c.snapshotAfter(live)
+// snapshotDue reports whether the log has grown by snapshotAfter entries since the newest
+// snapshot this process knows of.
+func (c *Collection[T]) snapshotDue(pos int64) bool {
+	return pos-c.snapAt.Load() >= c.snapshotAfter()
 }
 
-// snapshotAfter is how many changes after the newest snapshot make a new one due: the
-// tuned value, else a tenth of the live documents and at least 1,000, so writing
-// snapshots costs a bounded multiple of the changes made; and never more than Keep/2, so
-// a snapshot is refreshed well before the entries after it can be pruned.
-func (c *Collection[T]) snapshotAfter(live int) int64 {
-	n := int64(c.timing.SnapshotAfter)
-	if n <= 0 {
-		n = max(1000, int64(live)/10)
-	}
-	return max(1, min(n, int64(c.timing.Keep)/2))
+// snapshotAfter is how many changes after the newest snapshot make a new one due:
+// Timing.SnapshotAfter, never more than Keep/2, so that a snapshot is refreshed well before
+// the entries after it can be pruned.
+func (c *Collection[T]) snapshotAfter() int64 {
+	return max(1, min(int64(c.timing.SnapshotAfter), int64(c.timing.Keep)/2))
 }
 
 // maybeSnapshot starts writing a snapshot in the background when one is due (the
@@ -373,10 +367,7 @@ func (c *Collection[T]) maybeSnapshot(ctx context.Context) {
 	if c.snapping.Load() || c.now().UnixNano() < c.snapWait.Load() {
 		return
 	}
-	c.state.mu.RLock()
-	due := c.snapshotDue(c.state.pos, len(c.state.docs))
-	c.state.mu.RUnlock()
-	if !due {
+	if !c.snapshotDue(c.position()) {
 		return
 	}
 	cp := c.capture(c.checkAt)
