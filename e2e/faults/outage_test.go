@@ -29,10 +29,10 @@ const reconnectWithin = 4 * time.Second
 
 // storeDownWithin is how soon a service whose store is down answers a create with
 // UNAVAILABLE, with production's store client (platform/store.Open): each store step waits
-// up to 5 s to select a server, and a create takes a few (the README's "within 20 s").
-// storeDownDeadline is a caller's deadline long enough to hear that answer.
+// up to 2 s to select a server, and a create takes one to three (the README's "within
+// 10 s"). storeDownDeadline is a caller's deadline long enough to hear that answer.
 const (
-	storeDownWithin   = 20 * time.Second
+	storeDownWithin   = 10 * time.Second
 	storeDownDeadline = 40 * time.Second
 )
 

@@ -44,7 +44,17 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		db.embedded, uri = srv, srv.URI()
 	}
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).
-		SetServerSelectionTimeout(5 * time.Second).
+		// With the store away, every operation gives up after ServerSelectionTimeout (a
+		// killed store refuses connections at once) and reports UNAVAILABLE: the README's
+		// bound on a create while the store is down rests on it. ConnectTimeout bounds a
+		// connection to a store that does not answer (a host gone from the network: 30 s
+		// by default), and each heartbeat check of it. The heartbeat stays at the
+		// driver's 10 s: a dead store is noticed at the first failed command, and the
+		// health check pings it every 2 s, so a faster one would only add commands to an
+		// idle store.
+		SetServerSelectionTimeout(2 * time.Second).
+		SetConnectTimeout(3 * time.Second).
+		SetHeartbeatInterval(10 * time.Second).
 		SetTimeout(30 * time.Second).
 		// Each command becomes a span of the call it serves, so a trace runs into the store.
 		SetMonitor(telemetry.MongoMonitor()))
