@@ -129,7 +129,8 @@ func (r *runner) scale(ctx context.Context) error {
 			r.logf("scale: %d loaded (%.0f creates/s)", sr.loaded, step.Load.rate())
 		}
 		// Restart on the loaded data, after storing the rest with the batch loader: start to
-		// healthy is the time to load them all into the service's cache.
+		// healthy is the time to load them into the service's cache (its newest snapshot, then the
+		// log entries after it: see platform/store/snapshot.go).
 		r.stack.stop()
 		r.stack = nil
 		if size > sr.loaded {
