@@ -15,8 +15,8 @@ import (
 	"github.com/tansiq/tansiq/platform/store/storetest"
 )
 
-// fast is the timing of these tests: replicas converge within Poll.
-var fast = store.Timing{Poll: 20 * time.Millisecond, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond, Ring: 64}
+// fast is the timing of these tests: replicas converge within Poll (no idle back-off).
+var fast = store.Timing{Poll: 20 * time.Millisecond, IdlePoll: 20 * time.Millisecond, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond, Ring: 64}
 
 // replicas returns n instances of one collection on one database, as n processes would
 // have them, each with its own cache and follower.

@@ -37,7 +37,8 @@ func replicas(t *testing.T, db *mongo.Database, n int) []*forcesstore.Store {
 	return out
 }
 
-// eventually waits up to a second (five poll intervals) for ok.
+// eventually waits up to a second for ok: the README's bound on convergence (a quiet log
+// is read every 500 ms, platform/store Timing.IdlePoll).
 func eventually(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
@@ -48,7 +49,7 @@ func eventually(t *testing.T, what string, ok func() bool) {
 }
 
 // A record written through one replica is found by another at once by name and in the
-// reference checks (they read the log forward), and in its lists within the poll interval.
+// reference checks (they read the log forward), and in its lists within a second.
 func TestReplicaSeesAnotherReplicasWrites(t *testing.T) {
 	ctx := context.Background()
 	rs := replicas(t, storetest.DB(t), 2)

@@ -19,7 +19,7 @@ import (
 func twoReplicas(t *testing.T) (a, b *env) {
 	t.Helper()
 	db := storetest.DB(t)
-	fast := store.Timing{Poll: 20 * time.Millisecond, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond}
+	fast := store.Timing{Poll: 20 * time.Millisecond, IdlePoll: 20 * time.Millisecond, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond}
 	return newEnvOn(t, db, fast), newEnvOn(t, db, fast)
 }
 

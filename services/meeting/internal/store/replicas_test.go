@@ -25,7 +25,7 @@ func twoReplicas(t *testing.T) (a, b *Store) {
 	out := make([]*Store, 2)
 	for i := range out {
 		s := New(db)
-		s.Tune(store.Timing{Poll: poll, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond})
+		s.Tune(store.Timing{Poll: poll, IdlePoll: poll, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond})
 		if err := s.Load(context.Background()); err != nil {
 			t.Fatal(err)
 		}
