@@ -7,10 +7,21 @@ var mutations = []mutation{
 	{
 		Guarantee: "Durability",
 		Break:     "acknowledge a write whose log insert (the commit point) failed",
-		Edits: []edit{{File: "platform/store/collection.go",
-			From: "\t\tif !mongo.IsDuplicateKeyError(err) {\n\t\t\trelease()\n\t\t\treturn nil, failed(ctx, \"commit \"+name, err)\n",
-			To:   "\t\tif !mongo.IsDuplicateKeyError(err) {\n\t\t\tc.apply(e)\n\t\t\trelease()\n\t\t\treturn clone(e.Doc), nil\n"}},
-		Checks: []check{{Dir: "platform", Pkg: "./store/", Test: "TestAcknowledgedWritesSurviveARestart"}},
+		Edits: []edit{{File: "platform/store/commit.go",
+			From: "\t\t\t\tfor _, w := range writers[n:] {\n\t\t\t\t\tw.finish(nil, failed(w.ctx, \"commit \"+w.name, err))\n",
+			To:   "\t\t\t\tc.applyCommitted(entries[n:], false)\n\t\t\t\tfor i, w := range writers[n:] {\n\t\t\t\t\tw.finish(entries[n+i].(*entry[T]).Doc, nil)\n"}},
+		Checks: []check{
+			{Dir: "platform", Pkg: "./store/", Test: "TestAcknowledgedWritesSurviveARestart"},
+			{Dir: "platform", Pkg: "./store/", Test: "TestGroupCommitAcknowledgesOnlyWhatItCommitted"},
+		},
+	},
+	{
+		Guarantee: "Optimistic concurrency",
+		Break:     "decide two writes to one document in one group commit, on the same state",
+		Edits: []edit{{File: "platform/store/commit.go",
+			From: " || names[w.name] || ",
+			To:   " || "}},
+		Checks: []check{{Dir: "platform", Pkg: "./store/", Test: "TestGroupCommitAcrossReplicas"}},
 	},
 	{
 		Guarantee: "Idempotent writes",

@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -30,7 +33,20 @@ type Recorder struct {
 	service string
 	log     *slog.Logger
 	now     func() time.Time
+
+	mu      sync.Mutex
+	queue   []*queued // records waiting for the next insert
+	writing bool      // a writer is inserting
 }
+
+// queued is a record waiting to be inserted, and its outcome.
+type queued struct {
+	rec  Record
+	done chan error
+}
+
+// maxRecords bounds the records one insert writes.
+const maxRecords = 256
 
 // NewRecorder returns a recorder over the "audit" collection of db, creating its indexes.
 func NewRecorder(ctx context.Context, db *mongo.Database, service string, log *slog.Logger) (*Recorder, error) {
@@ -134,11 +150,65 @@ func (r *Recorder) write(ctx context.Context, method string, id auth.Identity, r
 			rec.Reason = ei.GetReason()
 		}
 	}
-	// Written even when the caller has gone: the trail must not depend on the client.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if _, err := r.coll.InsertOne(wctx, rec); err != nil {
+	if err := r.insert(rec); err != nil {
 		r.log.ErrorContext(ctx, "audit record not written", "method", method, "error", err)
+	}
+}
+
+// insert writes rec and returns once it is stored (or failed): the call is answered only
+// after its record is written. Records of calls ending at the same time are written
+// together, with one insert: whoever finds no insert running starts one, which writes
+// every record queued by then and goes on while more wait. Written even when the caller
+// has gone (the trail must not depend on the client), each insert within 5 s.
+func (r *Recorder) insert(rec Record) error {
+	q := &queued{rec: rec, done: make(chan error, 1)}
+	r.mu.Lock()
+	r.queue = append(r.queue, q)
+	start := !r.writing
+	r.writing = true
+	r.mu.Unlock()
+	if start {
+		go r.writer()
+	}
+	return <-q.done
+}
+
+// writer inserts the queued records until none is left.
+func (r *Recorder) writer() {
+	for {
+		r.mu.Lock()
+		n := min(len(r.queue), maxRecords)
+		batch := r.queue[:n:n]
+		r.queue = r.queue[n:]
+		if n == 0 {
+			r.writing = false
+		}
+		r.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		docs := make([]any, n)
+		for i, q := range batch {
+			docs[i] = q.rec
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		cancel()
+		failed := map[int]error{}
+		var bwe mongo.BulkWriteException
+		switch {
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+			for _, we := range bwe.WriteErrors {
+				failed[we.Index] = we
+			}
+		case err != nil:
+			for i := range batch {
+				failed[i] = err
+			}
+		}
+		for i, q := range batch {
+			q.done <- failed[i]
+		}
 	}
 }
 

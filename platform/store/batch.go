@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -19,7 +16,7 @@ const maxBatchRetries = 4 * maxConflictRetries
 
 // CreateMany stores docs, each under its own request id (required), as if by Create one
 // after another, but commits them with one insert of consecutive log entries and
-// materialises them with one bulk write: for loading archives, where a round trip per
+// materialises them in bulk: for loading archives, where a round trip per
 // document would take too long. It returns how many it stored; a document whose request
 // id is stored already (by an earlier load, say) is skipped, and one whose request id was
 // stored for a different request is REQUEST_ID_REUSED.
@@ -62,14 +59,12 @@ func (c *Collection[T]) CreateMany(ctx context.Context, docs []*Doc[T]) (int, er
 		wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
 		_, err = c.log.InsertMany(wctx, entries, options.InsertMany().SetOrdered(true))
 		cancel()
+		n := committed(err, len(entries))
+		c.applyCommitted(entries[:n], err == nil)
+		stored += n
 		if err == nil {
-			for _, e := range entries {
-				c.apply(e.(*entry[T]))
-			}
-			c.fresh(entries[0].(*entry[T]).Time) // as in commit
 			<-c.commitSem
-			c.materialiseBatch(ctx, entries)
-			return stored + len(entries), nil
+			return stored, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
 			<-c.commitSem
@@ -80,11 +75,7 @@ func (c *Collection[T]) CreateMany(ctx context.Context, docs []*Doc[T]) (int, er
 			return stored, apperr.New(apperr.KindAborted, "CONCURRENT_CHANGE", "the collection is changing too often for a batch: retry")
 		}
 		// Another process took an entry: those before it are ours and committed. Catch up
-		// (which applies them) and decide the rest again.
-		var bwe mongo.BulkWriteException
-		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
-			stored += bwe.WriteErrors[0].Index
-		}
+		// and decide the rest again.
 		if err := c.catchUp(ctx); err != nil {
 			<-c.commitSem
 			return stored, failed(ctx, "read log of "+c.coll.Name(), err)
@@ -121,44 +112,4 @@ func (c *Collection[T]) decideBatch(docs []*Doc[T]) ([]any, error) {
 		entries = append(entries, &entry[T]{ID: seqKey(pos), Seq: pos, Time: now, Doc: &nd})
 	}
 	return entries, nil
-}
-
-// materialiseBatch writes the cache's current state of each name the committed entries
-// created with one bulk write, holding their stripes so that no other materialisation of
-// those names interleaves; what fails is left to settle, which repairs it.
-func (c *Collection[T]) materialiseBatch(ctx context.Context, entries []any) {
-	locked := map[*sync.Mutex]bool{}
-	for i := range c.stripes { // in one order, so two batches never wait on each other
-		for _, e := range entries {
-			if mu := c.stripe(e.(*entry[T]).Doc.Name); mu == &c.stripes[i] && !locked[mu] {
-				mu.Lock()
-				locked[mu] = true
-			}
-		}
-	}
-	defer func() {
-		for mu := range locked {
-			mu.Unlock()
-		}
-	}()
-	models := make([]mongo.WriteModel, 0, len(entries))
-	c.state.mu.RLock()
-	for _, e := range entries {
-		if cur := c.state.docs[e.(*entry[T]).Doc.Name]; cur != nil {
-			models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: cur.Name}}).SetReplacement(cur).SetUpsert(true))
-		}
-	}
-	c.state.mu.RUnlock()
-	if len(models) == 0 {
-		return
-	}
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timing.WriteTimeout)
-	defer cancel()
-	if _, err := c.coll.BulkWrite(wctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return
-	}
-	for _, e := range entries {
-		en := e.(*entry[T])
-		c.markStored(en.Doc.Name, en.Seq)
-	}
 }

@@ -107,14 +107,20 @@ type Collection[T any] struct {
 	stop    context.CancelFunc
 	stopped chan struct{}
 
-	commitSem chan struct{}  // one local commit at a time: they would collide on the next sequence
-	syncSem   chan struct{}  // one reader of the log at a time; waiting for it honours the caller's deadline
-	stripes   [64]sync.Mutex // materialisations of one name, in order
-	pendMu    sync.Mutex     // guards pending
-	pending   []pendingEntry // applied entries above the checkpoint, in sequence order
-	checkAt   int64          // the checkpoint as last written
-	freshAt   atomic.Int64   // when (unix ns) no entry after the cache's position existed
-	horizon   atomic.Int64   // every log entry up to it may be pruned
+	commitSem chan struct{}    // one group commit at a time: they would collide on the next sequence
+	queueMu   sync.Mutex       // guards queue
+	queue     []*write[T]      // writes waiting for a group commit, in arrival order
+	matMu     sync.Mutex       // guards dirty, flushing and idle
+	dirty     map[string]int64 // names committed here and not materialised yet -> latest sequence
+	flushing  bool             // a materialiser is running
+	idle      chan struct{}    // closed when that materialiser stops
+	syncSem   chan struct{}    // one reader of the log at a time; waiting for it honours the caller's deadline
+	stripes   [64]sync.Mutex   // materialisations of one name, in order
+	pendMu    sync.Mutex       // guards pending
+	pending   []pendingEntry   // applied entries above the checkpoint, in sequence order
+	checkAt   int64            // the checkpoint as last written
+	freshAt   atomic.Int64     // when (unix ns) no entry after the cache's position existed
+	horizon   atomic.Int64     // every log entry up to it may be pruned
 
 	snapAt   atomic.Int64   // the position of the newest snapshot known
 	loadedAt atomic.Int64   // the position of the snapshot the cache was loaded from (0: in full)
@@ -249,7 +255,7 @@ func (c *Collection[T]) CreateChecked(ctx context.Context, d *Doc[T], check func
 	if d.Change == "" {
 		d.Change = "created"
 	}
-	return c.commit(ctx, d.Name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+	return c.commit(ctx, &write[T]{name: d.Name, key: d.RequestID, alone: check != nil, decide: func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
 		c.state.mu.RLock()
 		priorName, retried := c.state.requests[d.RequestID]
 		prior := c.state.docs[priorName]
@@ -274,7 +280,7 @@ func (c *Collection[T]) CreateChecked(ctx context.Context, d *Doc[T], check func
 		nd.CreateTime, nd.UpdateTime = now, now
 		nd.Etag = NewID()
 		return &entry[T]{Doc: &nd}, nil, nil
-	})
+	}})
 }
 
 func replay[T any](prior, d *Doc[T]) (*Doc[T], error) {
@@ -341,7 +347,7 @@ func (c *Collection[T]) Update(ctx context.Context, ch Change, mutate func(*Doc[
 // and on the stored version when a retry of an applied request is answered. A refusal
 // writes nothing.
 func (c *Collection[T]) UpdateAuthorized(ctx context.Context, ch Change, authorize, mutate func(*Doc[T]) error) (*Doc[T], error) {
-	return c.commit(ctx, ch.Name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+	return c.commit(ctx, &write[T]{name: ch.Name, decide: func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
 		if !exists {
 			return nil, nil, apperr.NotFound(ch.Name)
 		}
@@ -371,12 +377,12 @@ func (c *Collection[T]) UpdateAuthorized(ctx context.Context, ch Change, authori
 		d.Change = ch.Verb
 		d.UpdateTime = reqcheck.Stored(c.now())
 		return &entry[T]{Doc: d}, nil, nil
-	})
+	}})
 }
 
 // Delete removes the document if etag (when set) matches.
 func (c *Collection[T]) Delete(ctx context.Context, name, etag string) error {
-	_, err := c.commit(ctx, name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+	_, err := c.commit(ctx, &write[T]{name: name, decide: func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
 		if !exists {
 			return nil, nil, apperr.NotFound(name)
 		}
@@ -384,7 +390,7 @@ func (c *Collection[T]) Delete(ctx context.Context, name, etag string) error {
 			return nil, nil, apperr.EtagMismatch(name)
 		}
 		return deletion(cur, c.now()), nil, nil
-	})
+	}})
 	return err
 }
 
@@ -394,9 +400,9 @@ func (c *Collection[T]) Delete(ctx context.Context, name, etag string) error {
 // being deleted), fences the other, then reads it; a commit to the fenced collection
 // either is in what the writer reads, or was decided after the fence and so sees the mark.
 func (c *Collection[T]) Fence(ctx context.Context) error {
-	_, err := c.commit(ctx, "", func(*Doc[T], bool) (*entry[T], *Doc[T], error) {
+	_, err := c.commit(ctx, &write[T]{alone: true, decide: func(*Doc[T], bool) (*entry[T], *Doc[T], error) {
 		return &entry[T]{Fence: true}, nil, nil
-	})
+	}})
 	return err
 }
 
@@ -413,90 +419,6 @@ func deletion[T any](cur *Doc[T], now time.Time) *entry[T] {
 // whether it is live). It returns the entry to commit, or a document to answer with
 // unchanged (a replayed request), or an error.
 type build[T any] func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error)
-
-// commit is the one write path, a compare-and-swap made of _id operations only. The change
-// is decided on the cache's state at its position p (every log entry up to p applied, none
-// after), then inserted as log entry p+1. The insert succeeds only if p+1 is free, that is
-// if no change was committed since the state the decision saw; otherwise (duplicate _id)
-// the cache catches up with the log and the change is decided again on the newer state
-// (an etag the caller gave then no longer matches: ABORTED; a request id already applied
-// is answered from it). So the log holds every entry from 1 up without a gap, each decided
-// on all the ones before it, whichever process wrote it. Once the insert succeeded the
-// change is committed: it is applied to the cache before commit returns, then materialised
-// in the document collection (repaired by settle if this process dies first).
-func (c *Collection[T]) commit(ctx context.Context, name string, decide build[T]) (*Doc[T], error) {
-	if err := c.ready(ctx); err != nil {
-		return nil, err
-	}
-	select {
-	case c.commitSem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, failed(ctx, "commit "+name, ctx.Err())
-	}
-	release := func() { <-c.commitSem }
-	if err := c.refresh(ctx); err != nil {
-		release()
-		return nil, failed(ctx, "read log of "+c.coll.Name(), err)
-	}
-	caughtUp := false
-	for attempt := 0; ; attempt++ {
-		c.state.mu.RLock()
-		cur := c.state.docs[name]
-		pos := c.state.pos
-		c.state.mu.RUnlock()
-		e, answer, err := decide(cur, cur != nil)
-		if err != nil && !caughtUp {
-			// The refusal may come from a cache behind another replica's change (a record
-			// it created, an etag it wrote): decide again on the latest state.
-			if err := c.catchUp(ctx); err != nil {
-				release()
-				return nil, failed(ctx, "read log of "+c.coll.Name(), err)
-			}
-			caughtUp = true
-			continue
-		}
-		if err != nil || e == nil {
-			release()
-			if answer != nil {
-				answer = clone(answer)
-			}
-			return answer, err
-		}
-		e.Seq = pos + 1
-		e.ID = seqKey(e.Seq)
-		e.Time = c.now().UTC()
-		if e.Doc != nil {
-			e.Doc.Seq = e.Seq
-		}
-		wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
-		_, err = c.log.InsertOne(wctx, e)
-		cancel()
-		if err == nil {
-			c.apply(e)
-			c.fresh(e.Time) // p+2, if written, was decided after this entry existed
-			release()
-			if e.Fence {
-				return nil, nil
-			}
-			c.materialise(ctx, name, e.Seq)
-			return clone(e.Doc), nil
-		}
-		if !mongo.IsDuplicateKeyError(err) {
-			release()
-			return nil, failed(ctx, "commit "+name, err)
-		}
-		// Taken: by a change this cache has not seen yet. Catch up and decide again.
-		if err := c.catchUp(ctx); err != nil {
-			release()
-			return nil, failed(ctx, "read log of "+c.coll.Name(), err)
-		}
-		caughtUp = true
-		if attempt >= maxConflictRetries {
-			release()
-			return nil, apperr.New(apperr.KindAborted, "CONCURRENT_CHANGE", "%s is changing too often: retry", name)
-		}
-	}
-}
 
 // clone returns a deep copy of d: what a change mutates, and what a write returns.
 func clone[T any](d *Doc[T]) *Doc[T] {
@@ -520,8 +442,12 @@ func (c *Collection[T]) stripe(name string) *sync.Mutex {
 
 // Find returns the documents of the document collection matching filter in the given
 // order, at most limit: a query run in the store, for collections not yet listed from the
-// cache. It reads the whole collection on FerretDB unless filter is _id equality.
+// cache. It reads the whole collection on FerretDB unless filter is _id equality. It waits
+// for this process's own changes to be materialised first.
 func (c *Collection[T]) Find(ctx context.Context, filter bson.D, sort bson.D, limit int64) ([]*Doc[T], error) {
+	if err := c.materialised(ctx); err != nil {
+		return nil, failed(ctx, "materialise "+c.coll.Name(), err)
+	}
 	if filter == nil {
 		filter = bson.D{}
 	}

@@ -40,8 +40,19 @@
 //
 // A refusal first makes the cache catch up and decides once more, so a replica behind
 // another's change (a record just created there) does not answer NOT_FOUND or ABORTED
-// from stale memory. Within a process commits to one collection take turns (they would
-// collide on p+1 anyway).
+// from stale memory.
+//
+// Within a process, commits to one collection are grouped (commit.go): concurrent writes
+// queue up, and one committer at a time decides a group of them on the cache at p and
+// inserts them as entries p+1, p+2, ... with one ordered insert, so c concurrent writes cost
+// about one store round trip instead of c in turn. A group holds writes to distinct
+// documents (and creates with distinct request ids), so none of its decisions depends on
+// another's: each is the decision it would get after the ones before it. A write that reads
+// more than its document (CreateChecked's check, a fence) is a group of its own. If another
+// process took p+k, the ordered insert stopped there: the entries before it are committed
+// and acknowledged, the rest are decided again after the cache caught up. A write is
+// acknowledged only once its own entry is known inserted; if the insert fails otherwise
+// (the store away), nothing after what it is known to have committed is acknowledged.
 //
 // # Read your writes, and convergence
 //
@@ -57,10 +68,14 @@
 //
 // # Crashes between the steps of a write
 //
-// A write is: insert the log entry (the commit point), apply it to the cache, write the
-// document (materialise). A crash before the insert leaves nothing. A crash after it leaves
-// a committed change that the document collection may lack; the caller may not have had
-// the answer (a retry with its request id is answered from the log). Nothing is lost:
+// A write is: insert the log entry (the commit point), apply it to the cache, answer the
+// caller, write the document (materialise). Materialising is off the call's path and
+// batched (materialise.go): one materialiser per collection and process writes the current
+// state of every name committed since its last write with one bulk write, while there is
+// any. Find (a query run in the store) first waits for this process's own. A crash before
+// the insert leaves nothing. A crash after it leaves a committed change that the document
+// collection may lack; the caller may not have had the answer (a retry with its request id
+// is answered from the log). Nothing is lost:
 //
 //   - a process loading the collection reads the checkpoint C, then the documents, then
 //     the log from C+1 (a document materialised at a newer state keeps it);

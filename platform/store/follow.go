@@ -19,8 +19,9 @@ func asCommandError(err error, ce *mongo.CommandError) bool { return errors.As(e
 // is loaded); otherwise the first call that needs the cache loads it.
 func (c *Collection[T]) Load(ctx context.Context) error { return c.ready(ctx) }
 
-// Close stops the follower.
+// Close stops the follower, once this process's changes are materialised.
 func (c *Collection[T]) Close() {
+	_ = c.materialised(context.Background())
 	c.loadMu.Lock()
 	defer c.loadMu.Unlock()
 	if c.stop != nil {
@@ -265,12 +266,16 @@ func (c *Collection[T]) track(seq int64, name string) {
 	c.pending = append(c.pending, pendingEntry{seq: seq, name: name, seen: c.now()})
 }
 
-// markStored records that name is materialised at a state at least as new as seq.
-func (c *Collection[T]) markStored(name string, seq int64) {
+// markStored records that each name is materialised at a state at least as new as its
+// sequence.
+func (c *Collection[T]) markStored(names map[string]int64) {
+	if len(names) == 0 {
+		return
+	}
 	c.pendMu.Lock()
 	defer c.pendMu.Unlock()
 	for i := range c.pending {
-		if c.pending[i].name == name && c.pending[i].seq <= seq {
+		if seq, ok := names[c.pending[i].name]; ok && c.pending[i].seq <= seq {
 			c.pending[i].stored = true
 		}
 	}
@@ -341,14 +346,6 @@ func (c *Collection[T]) verify(ctx context.Context, name string, seq int64) erro
 	return c.store(ctx, name)
 }
 
-// materialise writes the committed change seq of name to the document collection for the
-// caller; a failure is left to settle, which repairs it.
-func (c *Collection[T]) materialise(ctx context.Context, name string, seq int64) {
-	if err := c.store(context.WithoutCancel(ctx), name); err == nil {
-		c.markStored(name, seq)
-	}
-}
-
 // store writes the cache's current state of name to the document collection (or removes
 // it there and keeps its tombstone). Writes for one name are made one at a time in this
 // process, each with the newest state, so they cannot overtake one another here.
@@ -356,6 +353,11 @@ func (c *Collection[T]) store(ctx context.Context, name string) error {
 	mu := c.stripe(name)
 	mu.Lock()
 	defer mu.Unlock()
+	return c.storeLocked(ctx, name)
+}
+
+// storeLocked is store for a caller holding name's stripe.
+func (c *Collection[T]) storeLocked(ctx context.Context, name string) error {
 	c.state.mu.RLock()
 	cur, tomb, ok := c.state.current(name)
 	c.state.mu.RUnlock()

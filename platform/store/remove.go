@@ -61,7 +61,7 @@ func (c *Collection[T]) Remove(ctx context.Context, r Removal, check func(*Doc[T
 			return failed(ctx, "find removal "+key, err)
 		}
 	}
-	_, err := c.commit(ctx, r.Name, func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
+	_, err := c.commit(ctx, &write[T]{name: r.Name, decide: func(cur *Doc[T], exists bool) (*entry[T], *Doc[T], error) {
 		if !exists {
 			if retry {
 				return nil, nil, nil
@@ -83,7 +83,7 @@ func (c *Collection[T]) Remove(ctx context.Context, r Removal, check func(*Doc[T
 			retry = true // written: a second round of this loop must not write it again
 		}
 		return deletion(cur, c.now()), nil, nil
-	})
+	}})
 	return err
 }
 
