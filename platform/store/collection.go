@@ -155,8 +155,14 @@ func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
 // Tune sets the follower's timing; call it before the collection is used.
 func (c *Collection[T]) Tune(t Timing) { c.timing = t.withDefaults() }
 
-// Mongo exposes the document collection (the materialisation) for queries run in the store.
-func (c *Collection[T]) Mongo() *mongo.Collection { return c.coll }
+// Mongo exposes the document collection (the materialisation) for queries run in the store,
+// once this process's own changes are materialised there (see Find).
+func (c *Collection[T]) Mongo() *mongo.Collection {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timing.WriteTimeout)
+	defer cancel()
+	_ = c.materialised(ctx)
+	return c.coll
+}
 
 // Index describes one index of a collection.
 type Index struct {

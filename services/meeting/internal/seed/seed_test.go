@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
@@ -32,10 +33,10 @@ func TestLoadIsIdempotent(t *testing.T) {
 	if err != nil || again.Etag != first.Etag {
 		t.Errorf("second load changed the decision: etag %s -> %s, %v", first.Etag, again.Etag, err)
 	}
-	for coll, want := range map[string]int64{"meetings": 1, "decisions": 1, "action_items": 2} {
-		n, err := s.Meetings.Mongo().Database().Collection(coll).CountDocuments(ctx, bson.D{})
+	for coll, want := range map[*mongo.Collection]int64{s.Meetings.Mongo(): 1, s.Decisions.Mongo(): 1, s.ActionItems.Mongo(): 2} {
+		n, err := coll.CountDocuments(ctx, bson.D{})
 		if err != nil || n != want {
-			t.Errorf("%s: %d documents, %v; want %d", coll, n, err, want)
+			t.Errorf("%s: %d documents, %v; want %d", coll.Name(), n, err, want)
 		}
 	}
 }
