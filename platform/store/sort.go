@@ -93,7 +93,11 @@ func (s Sort[T]) Selector(after *Cursor, limit int) Selector[T] {
 	return Selector[T]{Order: s.OrderBy, From: s.Past(after), Limit: limit}
 }
 
-func (s Sort[T]) less(a, b *Doc[T]) bool { return s.compare(s.CursorOf(a), s.CursorOf(b)) < 0 }
+// Compare orders two documents in s (negative when a comes first), for a list that sorts
+// a small set itself rather than walk a declared order.
+func (s Sort[T]) Compare(a, b *Doc[T]) int { return s.compare(s.CursorOf(a), s.CursorOf(b)) }
+
+func (s Sort[T]) less(a, b *Doc[T]) bool { return s.Compare(a, b) < 0 }
 
 // compare orders two places in s's direction.
 func (s Sort[T]) compare(a, b Cursor) int {

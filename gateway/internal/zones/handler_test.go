@@ -450,6 +450,66 @@ func TestListZones(t *testing.T) {
 	gwtest.WantFailure(t, "unknown filter field", err, gwtest.Failure{Code: codes.InvalidArgument, Fields: []string{"filter"}})
 }
 
+func TestListZonesOrderBy(t *testing.T) {
+	e := newEnv(t)
+	// Created kirkuk, khanaqin, kifri: their update times run in that order.
+	for _, z := range []struct {
+		id, gov string
+		level   assess.Level
+	}{{"kirkuk", "Kirkuk", assess.LevelExtreme}, {"khanaqin", "Diyala", assess.LevelLow}, {"kifri", "Diyala", assess.LevelHigh}} {
+		zz := square(z.id, 35, 44, 0.1)
+		zz.Governorates = []string{z.gov}
+		e.create(t, z.id, zz)
+		e.fakes.levels["zones/"+z.id] = z.level
+		time.Sleep(2 * time.Millisecond) // stored times are kept to the millisecond
+	}
+	ctx := gwtest.Context(t)
+	list := func(filter, orderBy string, size int32) ([]string, error) {
+		var all []string
+		tok := ""
+		for range 10 {
+			resp, err := e.client.ListZones(ctx, &gatewayv1.ListZonesRequest{Filter: filter, OrderBy: orderBy, PageSize: size, PageToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			for _, z := range resp.GetZones() {
+				all = append(all, strings.TrimPrefix(z.GetName(), "zones/"))
+			}
+			if tok = resp.GetNextPageToken(); tok == "" {
+				break
+			}
+		}
+		return all, nil
+	}
+	for _, tt := range []struct {
+		filter, orderBy string
+		want            []string
+	}{
+		{"", "", []string{"khanaqin", "kifri", "kirkuk"}},
+		{"", "name", []string{"khanaqin", "kifri", "kirkuk"}},
+		{"", "update_time", []string{"kirkuk", "khanaqin", "kifri"}},
+		{"", "update_time desc", []string{"kifri", "khanaqin", "kirkuk"}},
+		{`governorate = "Kirkuk" OR threat_level <= THREAT_LEVEL_LOW`, "update_time desc", []string{"khanaqin", "kirkuk"}},
+		{`NOT governorate = "Kirkuk"`, "update_time", []string{"khanaqin", "kifri"}},
+	} {
+		for _, size := range []int32{1, 2, 50} {
+			if got, err := list(tt.filter, tt.orderBy, size); err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("ListZones(%q, %q) in pages of %d = %v, %v; want %v", tt.filter, tt.orderBy, size, got, err, tt.want)
+			}
+		}
+	}
+	first, err := e.client.ListZones(ctx, &gatewayv1.ListZonesRequest{OrderBy: "update_time", PageSize: 1})
+	if err != nil || first.GetNextPageToken() == "" {
+		t.Fatalf("first page: %v", err)
+	}
+	_, err = e.client.ListZones(ctx, &gatewayv1.ListZonesRequest{PageToken: first.GetNextPageToken()})
+	gwtest.WantFailure(t, "a token replayed under another order", err, gwtest.Failure{Code: codes.InvalidArgument, Fields: []string{"page_token"}})
+	for _, bad := range []string{"threat_level", "name sideways", "name, update_time"} {
+		_, err := e.client.ListZones(ctx, &gatewayv1.ListZonesRequest{OrderBy: bad})
+		gwtest.WantFailure(t, "order_by "+bad, err, gwtest.Failure{Code: codes.InvalidArgument, Fields: []string{"order_by"}})
+	}
+}
+
 // TestCatalogLoad is a restart: a new catalog loaded from the store finds what was written.
 func TestCatalogLoad(t *testing.T) {
 	e := newEnv(t)

@@ -243,7 +243,11 @@ type ListZonesRequest struct {
 	// governorate (= one among governorates), threat_level (=, !=, <, <=, >, >= a
 	// ThreatLevel name, ordered by level), owner_force (=). Example:
 	// governorate = "Nineveh" AND threat_level >= THREAT_LEVEL_SUBSTANTIAL
-	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	// AIP-132: "name" (the default), "update_time desc" (latest changed first) or
+	// "update_time". Ties are broken on name. A page_token is valid only with the filter and
+	// order_by of the call that returned it.
+	OrderBy       string `protobuf:"bytes,4,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -299,10 +303,17 @@ func (x *ListZonesRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListZonesRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // Response of ListZones.
 type ListZonesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The zones, by name.
+	// The zones, in the order asked (by name by default).
 	Zones []*Zone `protobuf:"bytes,1,rep,name=zones,proto3" json:"zones,omitempty"`
 	// Pass it as page_token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -798,12 +809,13 @@ const file_tansiq_gateway_v1_zone_service_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x17\xe0A\x02\xfaA\x11\n" +
 	"\x0ftansiq.dev/ZoneR\x04name\">\n" +
 	"\x0fGetZoneResponse\x12+\n" +
-	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneR\x04zone\"f\n" +
+	"\x04zone\x18\x01 \x01(\v2\x17.tansiq.gateway.v1.ZoneR\x04zone\"\x81\x01\n" +
 	"\x10ListZonesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x03 \x01(\tR\x06filter\"j\n" +
+	"\x06filter\x18\x03 \x01(\tR\x06filter\x12\x19\n" +
+	"\border_by\x18\x04 \x01(\tR\aorderBy\"j\n" +
 	"\x11ListZonesResponse\x12-\n" +
 	"\x05zones\x18\x01 \x03(\v2\x17.tansiq.gateway.v1.ZoneR\x05zones\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa6\x01\n" +

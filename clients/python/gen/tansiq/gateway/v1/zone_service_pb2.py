@@ -18,7 +18,7 @@ from tansiq.gateway.v1 import zone_pb2 as tansiq_dot_gateway_dot_v1_dot_zone__pb
 from tansiq.type.v1 import lat_lng_pb2 as tansiq_dot_type_dot_v1_dot_lat__lng__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$tansiq/gateway/v1/zone_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"}\n\x11\x43reateZoneRequest\x12\x30\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneB\x03\xe0\x41\x02R\x04zone\x12\x17\n\x07zone_id\x18\x02 \x01(\tR\x06zoneId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"A\n\x12\x43reateZoneResponse\x12+\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x04zone\"=\n\x0eGetZoneRequest\x12+\n\x04name\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04name\">\n\x0fGetZoneResponse\x12+\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x04zone\"f\n\x10ListZonesRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\"j\n\x11ListZonesResponse\x12-\n\x05zones\x18\x01 \x03(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x05zones\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa6\x01\n\x11UpdateZoneRequest\x12\x30\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneB\x03\xe0\x41\x02R\x04zone\x12@\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02R\nupdateMask\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"A\n\x12UpdateZoneResponse\x12+\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x04zone\"s\n\x11\x44\x65leteZoneRequest\x12+\n\x04name\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"\x14\n\x12\x44\x65leteZoneResponse\"k\n\x12SearchZonesRequest\x12\x19\n\x05query\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x05query\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"l\n\x13SearchZonesResponse\x12-\n\x05zones\x18\x01 \x03(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x05zones\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"O\n\x1aListZonesContainingRequest\x12\x31\n\x05point\x18\x01 \x01(\x0b\x32\x16.tansiq.type.v1.LatLngB\x03\xe0\x41\x02R\x05point\"L\n\x1bListZonesContainingResponse\x12-\n\x05zones\x18\x01 \x03(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x05zones2\xbf\x05\n\x0bZoneService\x12^\n\nCreateZone\x12$.tansiq.gateway.v1.CreateZoneRequest\x1a%.tansiq.gateway.v1.CreateZoneResponse\"\x03\x90\x02\x00\x12U\n\x07GetZone\x12!.tansiq.gateway.v1.GetZoneRequest\x1a\".tansiq.gateway.v1.GetZoneResponse\"\x03\x90\x02\x01\x12[\n\tListZones\x12#.tansiq.gateway.v1.ListZonesRequest\x1a$.tansiq.gateway.v1.ListZonesResponse\"\x03\x90\x02\x01\x12^\n\nUpdateZone\x12$.tansiq.gateway.v1.UpdateZoneRequest\x1a%.tansiq.gateway.v1.UpdateZoneResponse\"\x03\x90\x02\x02\x12^\n\nDeleteZone\x12$.tansiq.gateway.v1.DeleteZoneRequest\x1a%.tansiq.gateway.v1.DeleteZoneResponse\"\x03\x90\x02\x02\x12\x61\n\x0bSearchZones\x12%.tansiq.gateway.v1.SearchZonesRequest\x1a&.tansiq.gateway.v1.SearchZonesResponse\"\x03\x90\x02\x01\x12y\n\x13ListZonesContaining\x12-.tansiq.gateway.v1.ListZonesContainingRequest\x1a..tansiq.gateway.v1.ListZonesContainingResponse\"\x03\x90\x02\x01\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$tansiq/gateway/v1/zone_service.proto\x12\x11tansiq.gateway.v1\x1a\x19google/api/resource.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1ctansiq/gateway/v1/zone.proto\x1a\x1ctansiq/type/v1/lat_lng.proto\"}\n\x11\x43reateZoneRequest\x12\x30\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneB\x03\xe0\x41\x02R\x04zone\x12\x17\n\x07zone_id\x18\x02 \x01(\tR\x06zoneId\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"A\n\x12\x43reateZoneResponse\x12+\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x04zone\"=\n\x0eGetZoneRequest\x12+\n\x04name\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04name\">\n\x0fGetZoneResponse\x12+\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x04zone\"\x81\x01\n\x10ListZonesRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n\x06\x66ilter\x18\x03 \x01(\tR\x06\x66ilter\x12\x19\n\x08order_by\x18\x04 \x01(\tR\x07orderBy\"j\n\x11ListZonesResponse\x12-\n\x05zones\x18\x01 \x03(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x05zones\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa6\x01\n\x11UpdateZoneRequest\x12\x30\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneB\x03\xe0\x41\x02R\x04zone\x12@\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02R\nupdateMask\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"A\n\x12UpdateZoneResponse\x12+\n\x04zone\x18\x01 \x01(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x04zone\"s\n\x11\x44\x65leteZoneRequest\x12+\n\x04name\x18\x01 \x01(\tB\x17\xe0\x41\x02\xfa\x41\x11\n\x0ftansiq.dev/ZoneR\x04name\x12\x12\n\x04\x65tag\x18\x02 \x01(\tR\x04\x65tag\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"\x14\n\x12\x44\x65leteZoneResponse\"k\n\x12SearchZonesRequest\x12\x19\n\x05query\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x05query\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"l\n\x13SearchZonesResponse\x12-\n\x05zones\x18\x01 \x03(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x05zones\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"O\n\x1aListZonesContainingRequest\x12\x31\n\x05point\x18\x01 \x01(\x0b\x32\x16.tansiq.type.v1.LatLngB\x03\xe0\x41\x02R\x05point\"L\n\x1bListZonesContainingResponse\x12-\n\x05zones\x18\x01 \x03(\x0b\x32\x17.tansiq.gateway.v1.ZoneR\x05zones2\xbf\x05\n\x0bZoneService\x12^\n\nCreateZone\x12$.tansiq.gateway.v1.CreateZoneRequest\x1a%.tansiq.gateway.v1.CreateZoneResponse\"\x03\x90\x02\x00\x12U\n\x07GetZone\x12!.tansiq.gateway.v1.GetZoneRequest\x1a\".tansiq.gateway.v1.GetZoneResponse\"\x03\x90\x02\x01\x12[\n\tListZones\x12#.tansiq.gateway.v1.ListZonesRequest\x1a$.tansiq.gateway.v1.ListZonesResponse\"\x03\x90\x02\x01\x12^\n\nUpdateZone\x12$.tansiq.gateway.v1.UpdateZoneRequest\x1a%.tansiq.gateway.v1.UpdateZoneResponse\"\x03\x90\x02\x02\x12^\n\nDeleteZone\x12$.tansiq.gateway.v1.DeleteZoneRequest\x1a%.tansiq.gateway.v1.DeleteZoneResponse\"\x03\x90\x02\x02\x12\x61\n\x0bSearchZones\x12%.tansiq.gateway.v1.SearchZonesRequest\x1a&.tansiq.gateway.v1.SearchZonesResponse\"\x03\x90\x02\x01\x12y\n\x13ListZonesContaining\x12-.tansiq.gateway.v1.ListZonesContainingRequest\x1a..tansiq.gateway.v1.ListZonesContainingResponse\"\x03\x90\x02\x01\x42<Z:github.com/tansiq/tansiq/proto/tansiq/gateway/v1;gatewayv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tansiq.gateway.v1.zone_service_pb2', globals())
@@ -62,26 +62,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _GETZONEREQUEST._serialized_end=468
   _GETZONERESPONSE._serialized_start=470
   _GETZONERESPONSE._serialized_end=532
-  _LISTZONESREQUEST._serialized_start=534
-  _LISTZONESREQUEST._serialized_end=636
-  _LISTZONESRESPONSE._serialized_start=638
-  _LISTZONESRESPONSE._serialized_end=744
-  _UPDATEZONEREQUEST._serialized_start=747
-  _UPDATEZONEREQUEST._serialized_end=913
-  _UPDATEZONERESPONSE._serialized_start=915
-  _UPDATEZONERESPONSE._serialized_end=980
-  _DELETEZONEREQUEST._serialized_start=982
-  _DELETEZONEREQUEST._serialized_end=1097
-  _DELETEZONERESPONSE._serialized_start=1099
-  _DELETEZONERESPONSE._serialized_end=1119
-  _SEARCHZONESREQUEST._serialized_start=1121
-  _SEARCHZONESREQUEST._serialized_end=1228
-  _SEARCHZONESRESPONSE._serialized_start=1230
-  _SEARCHZONESRESPONSE._serialized_end=1338
-  _LISTZONESCONTAININGREQUEST._serialized_start=1340
-  _LISTZONESCONTAININGREQUEST._serialized_end=1419
-  _LISTZONESCONTAININGRESPONSE._serialized_start=1421
-  _LISTZONESCONTAININGRESPONSE._serialized_end=1497
-  _ZONESERVICE._serialized_start=1500
-  _ZONESERVICE._serialized_end=2203
+  _LISTZONESREQUEST._serialized_start=535
+  _LISTZONESREQUEST._serialized_end=664
+  _LISTZONESRESPONSE._serialized_start=666
+  _LISTZONESRESPONSE._serialized_end=772
+  _UPDATEZONEREQUEST._serialized_start=775
+  _UPDATEZONEREQUEST._serialized_end=941
+  _UPDATEZONERESPONSE._serialized_start=943
+  _UPDATEZONERESPONSE._serialized_end=1008
+  _DELETEZONEREQUEST._serialized_start=1010
+  _DELETEZONEREQUEST._serialized_end=1125
+  _DELETEZONERESPONSE._serialized_start=1127
+  _DELETEZONERESPONSE._serialized_end=1147
+  _SEARCHZONESREQUEST._serialized_start=1149
+  _SEARCHZONESREQUEST._serialized_end=1256
+  _SEARCHZONESRESPONSE._serialized_start=1258
+  _SEARCHZONESRESPONSE._serialized_end=1366
+  _LISTZONESCONTAININGREQUEST._serialized_start=1368
+  _LISTZONESCONTAININGREQUEST._serialized_end=1447
+  _LISTZONESCONTAININGRESPONSE._serialized_start=1449
+  _LISTZONESCONTAININGRESPONSE._serialized_end=1525
+  _ZONESERVICE._serialized_start=1528
+  _ZONESERVICE._serialized_end=2231
 # @@protoc_insertion_point(module_scope)

@@ -142,6 +142,15 @@ export declare type ListZonesRequest = Message<"tansiq.gateway.v1.ListZonesReque
    * @generated from field: string filter = 3;
    */
   filter: string;
+
+  /**
+   * AIP-132: "name" (the default), "update_time desc" (latest changed first) or
+   * "update_time". Ties are broken on name. A page_token is valid only with the filter and
+   * order_by of the call that returned it.
+   *
+   * @generated from field: string order_by = 4;
+   */
+  orderBy: string;
 };
 
 /**
@@ -157,7 +166,7 @@ export declare const ListZonesRequestSchema: GenMessage<ListZonesRequest>;
  */
 export declare type ListZonesResponse = Message<"tansiq.gateway.v1.ListZonesResponse"> & {
   /**
-   * The zones, by name.
+   * The zones, in the order asked (by name by default).
    *
    * @generated from field: repeated tansiq.gateway.v1.Zone zones = 1;
    */
