@@ -12,6 +12,8 @@ import (
 	"net"
 	"time"
 
+	"go.opentelemetry.io/otel"
+
 	"github.com/tansiq/tansiq/platform/app"
 	"github.com/tansiq/tansiq/platform/config"
 	"github.com/tansiq/tansiq/platform/dial"
@@ -87,6 +89,9 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 		Incidents: incidentv1.NewIncidentServiceClient(conn), Forces: forcesv1.NewForcesServiceClient(conn),
 	}
 	h := hub.New(*s.queue)
+	if err := observeHub(otel.Meter("tansiq/cotbridge"), h); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	follower := picture.NewFollower(gw, h, picture.Config{
 		Since: since, UnitsEvery: *s.unitsEvery, VacuumEvery: *s.vacuumEvery,
 		Clock: picture.Clock{Now: time.Now, StaleAfter: *s.staleAfter},
@@ -121,10 +126,12 @@ func Start(ctx context.Context, rt *app.Runtime, s *Settings) error {
 		rt.Log.Info("serving streaming CoT over TLS with client certificates", "addr", lis.Addr().String())
 		listeners = append(listeners, func() { serve(ctx, rt, srv, lis, tc) })
 	}
-	go follower.Run(ctx)
-	go reporter.Follow(ctx, *s.unitsEvery)
+	// Every task ends with ctx; rt.Go has the process wait for them before it closes its
+	// store, so none writes to a closed store or logs after shutdown.
+	rt.Go(func() { follower.Run(ctx) })
+	rt.Go(func() { reporter.Follow(ctx, *s.unitsEvery) })
 	for _, l := range listeners {
-		go l()
+		rt.Go(l)
 	}
 	return nil
 }

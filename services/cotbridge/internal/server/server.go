@@ -84,10 +84,3 @@ func (s *Server) leave() {
 	defer s.mu.Unlock()
 	s.active--
 }
-
-// Clients returns how many clients are connected.
-func (s *Server) Clients() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.active
-}

@@ -14,13 +14,12 @@ import (
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
-
-const actionItemForm = "meetings/{meeting}/decisions/{decision}/actionItems/{action_item}"
 
 // actionItemSchema is the filter ListActionItems accepts, as its request documents.
 var actionItemSchema = filter.Schema{
@@ -53,9 +52,9 @@ func (h *Handler) CreateActionItem(ctx context.Context, req *meetingv1.CreateAct
 
 func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateActionItemRequest) (*meetingstore.ActionItemDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "parent", req.GetParent(), domain.IsDecisionName, decisionForm)
+	resname.Check(&v, "parent", req.GetParent(), resname.Decision)
 	validateActionItem(&v, "action_item", req.GetActionItem(), nil, h.now())
-	validateID(&v, "action_item_id", req.GetActionItemId(), domain.ValidID)
+	resname.CheckID(&v, "action_item_id", req.GetActionItemId())
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -87,7 +86,7 @@ func (h *Handler) createActionItem(ctx context.Context, req *meetingv1.CreateAct
 
 // GetActionItem returns one action item, its status as of now.
 func (h *Handler) GetActionItem(ctx context.Context, req *meetingv1.GetActionItemRequest) (*meetingv1.GetActionItemResponse, error) {
-	d, err := get(ctx, h.actionItems.Collection, req.GetName(), domain.IsActionItemName, actionItemForm)
+	d, err := get(ctx, h.actionItems.Collection, req.GetName(), resname.ActionItem)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -140,7 +139,7 @@ func (h *Handler) UpdateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 
 func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateActionItemRequest) (*meetingstore.ActionItemDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "action_item.name", req.GetActionItem().GetName(), domain.IsActionItemName, actionItemForm)
+	resname.Check(&v, "action_item.name", req.GetActionItem().GetName(), resname.ActionItem)
 	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), actionItemUpdatable)
 	if len(paths) > 0 {
 		validateActionItem(&v, "action_item", req.GetActionItem(), paths, h.now())
@@ -181,7 +180,7 @@ func (h *Handler) updateActionItem(ctx context.Context, req *meetingv1.UpdateAct
 // asked. A retry with the same request_id adds no second note.
 func (h *Handler) AddActionItemUpdate(ctx context.Context, req *meetingv1.AddActionItemUpdateRequest) (*meetingv1.AddActionItemUpdateResponse, error) {
 	var v apperr.Violations
-	validateName(&v, "name", req.GetName(), domain.IsActionItemName, actionItemForm)
+	resname.Check(&v, "name", req.GetName(), resname.ActionItem)
 	validateText(&v, "note", req.GetNote(), true, reqcheck.MaxTextLen)
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if req.GetMarkDone() && req.GetReopen() {
@@ -222,7 +221,7 @@ func mayNote(ctx context.Context, acting string, changesStatus bool) func(*meeti
 
 // itemScope reads a ListActionItems parent.
 func itemScope(parent string) (meetingstore.Scope, bool) {
-	if domain.IsDecisionName(parent) {
+	if resname.Matches(resname.Decision, parent) {
 		return meetingstore.Scope{Decision: parent}, true
 	}
 	meeting, ok := strings.CutSuffix(parent, "/"+domain.AllDecisions)
@@ -231,7 +230,7 @@ func itemScope(parent string) (meetingstore.Scope, bool) {
 		return meetingstore.Scope{}, false
 	case meeting == domain.AllMeetings:
 		return meetingstore.Scope{}, true
-	case domain.IsMeetingName(meeting):
+	case resname.Matches(resname.Meeting, meeting):
 		return meetingstore.Scope{Meeting: meeting}, true
 	}
 	return meetingstore.Scope{}, false
@@ -252,16 +251,16 @@ func validateActionItem(v *apperr.Violations, p string, a *meetingv1.ActionItem,
 		validateText(v, p+".description", a.GetDescription(), false, reqcheck.MaxTextLen)
 	}
 	if has("owner") {
-		validateName(v, p+".owner", a.GetOwner(), isOwnerName, "forces/{force}, forces/{force}/units/{unit} or forces/{force}/people/{person}")
+		switch owner := a.GetOwner(); {
+		case owner == "":
+			v.Add(p+".owner", "is required")
+		case domain.ForceOf(owner) == "":
+			v.Add(p+".owner", "must look like %q", resname.Force+", "+resname.Unit+" or "+resname.Person)
+		}
 	}
 	if has("due_time") {
 		validateTime(v, p+".due_time", a.GetDueTime(), false, now)
 	}
-}
-
-// isOwnerName reports whether name can own an action item: a force, a unit or a person.
-func isOwnerName(name string) bool {
-	return domain.IsForceName(name) || domain.IsUnitName(name) || domain.IsPersonName(name)
 }
 
 // actionItemFromProto converts the client-writable fields of an action item.

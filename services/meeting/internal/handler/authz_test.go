@@ -32,7 +32,7 @@ func newAuthzEnv(t *testing.T) *authzEnv {
 	t.Helper()
 	db := storetest.DB(t)
 	s := meetingstore.New(db)
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.Meetings.Close(); s.Decisions.Close(); s.ActionItems.Close() })
 	srv := authtest.Serve(t, "meeting", db, func(g *grpc.Server) {
 		New(s, &fakeDirectory{}, pagetoken.New("test-secret")).Register(g)
 	})

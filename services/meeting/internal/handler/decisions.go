@@ -10,13 +10,12 @@ import (
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
-
-const decisionForm = "meetings/{meeting}/decisions/{decision}"
 
 // decisionSchema is the filter ListDecisions accepts, as its request documents.
 var decisionSchema = filter.Schema{
@@ -47,9 +46,9 @@ func (h *Handler) CreateDecision(ctx context.Context, req *meetingv1.CreateDecis
 
 func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecisionRequest) (*meetingstore.DecisionDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "parent", req.GetParent(), domain.IsMeetingName, meetingForm)
+	resname.Check(&v, "parent", req.GetParent(), resname.Meeting)
 	validateDecision(&v, "decision", req.GetDecision())
-	validateID(&v, "decision_id", req.GetDecisionId(), domain.ValidID)
+	resname.CheckID(&v, "decision_id", req.GetDecisionId())
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -93,7 +92,7 @@ func (h *Handler) createDecision(ctx context.Context, req *meetingv1.CreateDecis
 
 // GetDecision returns one decision.
 func (h *Handler) GetDecision(ctx context.Context, req *meetingv1.GetDecisionRequest) (*meetingv1.GetDecisionResponse, error) {
-	d, err := get(ctx, h.decisions.Collection, req.GetName(), domain.IsDecisionName, decisionForm)
+	d, err := get(ctx, h.decisions.Collection, req.GetName(), resname.Decision)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -108,7 +107,7 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 	switch {
 	case meeting == domain.AllMeetings:
 		meeting = ""
-	case !domain.IsMeetingName(meeting):
+	case !resname.Matches(resname.Meeting, meeting):
 		v.Add("parent", `must look like "meetings/{meeting}" or be "meetings/-"`)
 	}
 	flt, err := decisionSchema.Parse(req.GetFilter())
@@ -140,7 +139,7 @@ func (h *Handler) ListDecisions(ctx context.Context, req *meetingv1.ListDecision
 // no-op that returns the decision as stored, with the first acknowledgement kept.
 func (h *Handler) AcknowledgeDecision(ctx context.Context, req *meetingv1.AcknowledgeDecisionRequest) (*meetingv1.AcknowledgeDecisionResponse, error) {
 	var v apperr.Violations
-	validateName(&v, "name", req.GetName(), domain.IsDecisionName, decisionForm)
+	resname.Check(&v, "name", req.GetName(), resname.Decision)
 	validateText(&v, "note", req.GetNote(), false, reqcheck.MaxTextLen)
 	reqcheck.RequestID(&v, req.GetRequestId())
 	if err := v.Err(); err != nil {
@@ -179,9 +178,9 @@ func validateDecision(v *apperr.Violations, p string, d *meetingv1.Decision) {
 	} else if _, ok := meetingv1.DecisionKind_name[int32(d.GetKind())]; !ok {
 		v.Add(p+".kind", "unknown value %d", d.GetKind())
 	}
-	validateRefs(v, p+".zones", d.GetZones(), domain.IsZoneName, "zones/{zone}", maxRefs)
-	validateRefs(v, p+".units", d.GetUnits(), domain.IsUnitName, "forces/{force}/units/{unit}", maxRefs)
-	validateRefs(v, p+".incidents", d.GetIncidents(), domain.IsIncidentName, "incidents/{incident}", maxRefs)
+	validateRefs(v, p+".zones", d.GetZones(), resname.Zone, maxRefs)
+	validateRefs(v, p+".units", d.GetUnits(), resname.Unit, maxRefs)
+	validateRefs(v, p+".incidents", d.GetIncidents(), resname.Incident, maxRefs)
 }
 
 // decisionFromProto converts the client-writable fields of a decision.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 )
 
@@ -89,9 +90,9 @@ func (h *Handler) checkUnits(ctx context.Context, field string, units []string) 
 func (h *Handler) checkOwner(ctx context.Context, field, owner string) error {
 	var get lookupFunc
 	switch {
-	case domain.IsUnitName(owner):
+	case resname.Matches(resname.Unit, owner):
 		get = h.dir.Units
-	case domain.IsPersonName(owner):
+	case resname.Matches(resname.Person, owner):
 		get = h.dir.People
 	default:
 		return nil

@@ -21,6 +21,7 @@ import (
 	"github.com/tansiq/tansiq/platform/orderby"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
@@ -66,17 +67,17 @@ func toStatus(err error) error { return apperr.ToStatus(err, errorDomain) }
 // centrally (platform/access).
 func actor(ctx context.Context) domain.Actor {
 	a := domain.Actor{Force: access.ActingForce(ctx, "")}
-	if id := access.Caller(ctx); domain.IsPersonName(id.Subject) {
+	if id := access.Caller(ctx); resname.Matches(resname.Person, id.Subject) {
 		a.Person = id.Subject
 	}
 	return a
 }
 
-// get is every Get method: the name checked against its form, the record read from the
-// cache, and the caller's right to read it.
-func get[T any](ctx context.Context, c *store.Collection[T], name string, valid func(string) bool, form string) (*store.Doc[T], error) {
+// get is every Get method: the name checked against its pattern (platform/resname), the
+// record read from the cache, and the caller's right to read it.
+func get[T any](ctx context.Context, c *store.Collection[T], name, pattern string) (*store.Doc[T], error) {
 	var v apperr.Violations
-	validateName(&v, "name", name, valid, form)
+	resname.Check(&v, "name", name, pattern)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -13,13 +13,12 @@ import (
 	"github.com/tansiq/tansiq/platform/place"
 	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/reqhash"
+	"github.com/tansiq/tansiq/platform/resname"
 	"github.com/tansiq/tansiq/platform/store"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
 	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
-
-const meetingForm = "meetings/{meeting}"
 
 // meetingSchema is the filter ListMeetings accepts, as its request documents.
 var meetingSchema = filter.Schema{
@@ -62,7 +61,7 @@ func (h *Handler) CreateMeeting(ctx context.Context, req *meetingv1.CreateMeetin
 func (h *Handler) createMeeting(ctx context.Context, req *meetingv1.CreateMeetingRequest) (*meetingstore.MeetingDoc, error) {
 	var v apperr.Violations
 	validateMeeting(&v, "meeting", req.GetMeeting(), nil, h.now())
-	validateID(&v, "meeting_id", req.GetMeetingId(), domain.ValidID)
+	resname.CheckID(&v, "meeting_id", req.GetMeetingId())
 	reqcheck.RequestID(&v, req.GetRequestId())
 	m := meetingFromProto(req.GetMeeting())
 	if in := req.GetMeeting(); in.GetStartTime().IsValid() && in.GetEndTime().IsValid() {
@@ -92,7 +91,7 @@ func (h *Handler) createMeeting(ctx context.Context, req *meetingv1.CreateMeetin
 
 // GetMeeting returns one meeting.
 func (h *Handler) GetMeeting(ctx context.Context, req *meetingv1.GetMeetingRequest) (*meetingv1.GetMeetingResponse, error) {
-	d, err := get(ctx, h.meetings.Collection, req.GetName(), domain.IsMeetingName, meetingForm)
+	d, err := get(ctx, h.meetings.Collection, req.GetName(), resname.Meeting)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -141,7 +140,7 @@ func (h *Handler) UpdateMeeting(ctx context.Context, req *meetingv1.UpdateMeetin
 
 func (h *Handler) updateMeeting(ctx context.Context, req *meetingv1.UpdateMeetingRequest) (*meetingstore.MeetingDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "meeting.name", req.GetMeeting().GetName(), domain.IsMeetingName, meetingForm)
+	resname.Check(&v, "meeting.name", req.GetMeeting().GetName(), resname.Meeting)
 	paths := fieldmask.Check(&v, req.GetUpdateMask().GetPaths(), meetingUpdatable)
 	if len(paths) > 0 {
 		validateMeeting(&v, "meeting", req.GetMeeting(), paths, h.now())
@@ -216,7 +215,7 @@ func (h *Handler) CloseMeeting(ctx context.Context, req *meetingv1.CloseMeetingR
 // operator of the host force (authorized inside it).
 func (h *Handler) transition(ctx context.Context, name, etag, requestID, hash, verb string, move func(*domain.Meeting) error) (*meetingstore.MeetingDoc, error) {
 	var v apperr.Violations
-	validateName(&v, "name", name, domain.IsMeetingName, meetingForm)
+	resname.Check(&v, "name", name, resname.Meeting)
 	reqcheck.RequestID(&v, requestID)
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -266,7 +265,7 @@ func validateMeeting(v *apperr.Violations, p string, m *meetingv1.Meeting, paths
 		validateText(v, p+".outcome", m.GetOutcome(), false, reqcheck.MaxTextLen)
 	}
 	if paths == nil {
-		validateName(v, p+".host_force", m.GetHostForce(), domain.IsForceName, "forces/{force}")
+		resname.Check(v, p+".host_force", m.GetHostForce(), resname.Force)
 	}
 }
 
@@ -279,14 +278,14 @@ func validateAttendees(v *apperr.Violations, field string, as []*meetingv1.Atten
 	seen := map[string]bool{}
 	for i, a := range as {
 		f := apperr.Index(field, i)
-		validateName(v, f+".person", a.GetPerson(), domain.IsPersonName, "forces/{force}/people/{person}")
-		validateName(v, f+".force", a.GetForce(), domain.IsForceName, "forces/{force}")
-		if domain.IsPersonName(a.GetPerson()) {
+		resname.Check(v, f+".person", a.GetPerson(), resname.Person)
+		resname.Check(v, f+".force", a.GetForce(), resname.Force)
+		if resname.Matches(resname.Person, a.GetPerson()) {
 			if seen[a.GetPerson()] {
 				v.Add(f+".person", "%s is listed twice", a.GetPerson())
 			}
 			seen[a.GetPerson()] = true
-			if own := domain.ForceOf(a.GetPerson()); domain.IsForceName(a.GetForce()) && own != a.GetForce() {
+			if own := domain.ForceOf(a.GetPerson()); resname.Matches(resname.Force, a.GetForce()) && own != a.GetForce() {
 				v.Add(f+".force", "the person belongs to %s, not %s", own, a.GetForce())
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/place"
+	"github.com/tansiq/tansiq/platform/resname"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -51,7 +52,7 @@ func TestCreateMeetingWithoutAttendeesAsksNobody(t *testing.T) {
 	in := makhmour()
 	in.Attendees = nil
 	got := e.createMeeting(t, "", in)
-	if !domain.IsMeetingName(got.GetName()) || !slices.Equal(got.GetAttendingForces(), []string{army}) {
+	if !resname.Matches(resname.Meeting, got.GetName()) || !slices.Equal(got.GetAttendingForces(), []string{army}) {
 		t.Errorf("name %q attending %v, want a chosen name and the host force alone", got.GetName(), got.GetAttendingForces())
 	}
 	if calls := e.dir.Calls(); len(calls) != 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/resname"
 )
 
 // Limits on what a request may carry.
@@ -22,22 +23,6 @@ var earliest = time.Date(2003, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // latestAhead is how far ahead a meeting or due time may be set; further is a typo.
 const latestAhead = 5 * 365 * 24 * time.Hour
-
-// validateName checks a required resource name against its pattern.
-func validateName(v *apperr.Violations, field, name string, valid func(string) bool, form string) {
-	if name == "" {
-		v.Add(field, "is required")
-	} else if !valid(name) {
-		v.Add(field, "must look like %q", form)
-	}
-}
-
-// validateID checks an optional id a client chooses for a new resource.
-func validateID(v *apperr.Violations, field, id string, valid func(string) bool) {
-	if id != "" && !valid(id) {
-		v.Add(field, "must be 4-63 characters of a-z, 0-9 and -, starting with a letter")
-	}
-}
 
 // validateTime checks a timestamp: present when required, valid, and in the range this
 // system records.
@@ -65,7 +50,7 @@ func validateText(v *apperr.Violations, field, s string, required bool, max int)
 }
 
 // validateRefs checks a list of resource names: each well formed, none twice, at most max.
-func validateRefs(v *apperr.Violations, field string, names []string, valid func(string) bool, form string, max int) {
+func validateRefs(v *apperr.Violations, field string, names []string, pattern string, max int) {
 	if len(names) > max {
 		v.Add(field, "at most %d names", max)
 	}
@@ -73,8 +58,8 @@ func validateRefs(v *apperr.Violations, field string, names []string, valid func
 	for i, n := range names {
 		f := apperr.Index(field, i)
 		switch {
-		case !valid(n):
-			v.Add(f, "must look like %q", form)
+		case !resname.Matches(pattern, n):
+			v.Add(f, "must look like %q", pattern)
 		case seen[n]:
 			v.Add(f, "%s is listed twice", n)
 		}

@@ -190,8 +190,13 @@ func newEnv(t *testing.T) *env {
 func newEnvOn(t *testing.T, db *mongo.Database, timing store.Timing) *env {
 	t.Helper()
 	s := meetingstore.New(db)
-	s.Tune(timing)
-	t.Cleanup(s.Close)
+	for _, c := range []interface {
+		Tune(store.Timing)
+		Close()
+	}{s.Meetings, s.Decisions, s.ActionItems} {
+		c.Tune(timing)
+		t.Cleanup(c.Close)
+	}
 	e := &env{store: s, dir: &fakeDirectory{}}
 	e.h = New(s, e.dir, pagetoken.New("test-secret"))
 	e.h.now = func() time.Time {

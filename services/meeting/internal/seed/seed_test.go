@@ -18,7 +18,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s := meetingstore.New(storetest.DB(t))
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.Meetings.Close(); s.Decisions.Close(); s.ActionItems.Close() })
 	if err := Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}

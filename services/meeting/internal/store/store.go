@@ -47,14 +47,6 @@ func New(db *mongo.Database) *Store {
 	return &Store{Meetings: newMeetings(db), Decisions: newDecisions(db), ActionItems: newActionItems(db)}
 }
 
-// Tune sets the followers' timing of every collection (tests shorten the poll); call it
-// before Load.
-func (s *Store) Tune(t store.Timing) {
-	s.Meetings.Tune(t)
-	s.Decisions.Tune(t)
-	s.ActionItems.Tune(t)
-}
-
 // Load reads every collection into this process's cache and starts following its log:
 // the server reports healthy only after it.
 func (s *Store) Load(ctx context.Context) error {
@@ -64,13 +56,6 @@ func (s *Store) Load(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// Close stops the collections' followers.
-func (s *Store) Close() {
-	s.Meetings.Close()
-	s.Decisions.Close()
-	s.ActionItems.Close()
 }
 
 // Replayed reports whether d already took the change made by requestID, so a handler
