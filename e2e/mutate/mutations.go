@@ -91,6 +91,14 @@ var mutations = []mutation{
 		Checks: []check{{Dir: "gateway", Pkg: "./internal/zones/", Test: "TestCatalogBehindThePrunedLogReloads"}},
 	},
 	{
+		Guarantee: "One access rule per question, in one place",
+		Break:     "CloseMeeting does not fence the decisions log",
+		Edits: []edit{{File: "services/meeting/internal/handler/meetings.go",
+			From: "if err := h.decisions.Fence(ctx); err != nil {",
+			To:   "if err := error(nil); err != nil {"}},
+		Checks: []check{{Dir: "services/meeting", Pkg: "./internal/handler/", Test: "TestCloseFencesDecisionsAcrossReplicas"}},
+	},
+	{
 		Guarantee: "WatchIncidents: order and completeness",
 		Break:     "ignore the resume token's position: every resume replays everything",
 		Edits: []edit{{File: "platform/store/watch.go",

@@ -201,11 +201,18 @@ func (h *Handler) CancelMeeting(ctx context.Context, req *meetingv1.CancelMeetin
 	return &meetingv1.CancelMeetingResponse{Meeting: meetingToProto(d)}, nil
 }
 
-// CloseMeeting closes a held meeting.
+// CloseMeeting closes a held meeting. Meetings and decisions are two logs: a decision
+// checks inside its compare-and-swap that its meeting is held, and the close then fences
+// the decisions log (store Collection.Fence), so a decision on any replica that found the
+// meeting held and has not committed yet is decided again, and refused: once the close
+// has returned, no decision is added. A retry (request id) fences again.
 func (h *Handler) CloseMeeting(ctx context.Context, req *meetingv1.CloseMeetingRequest) (*meetingv1.CloseMeetingResponse, error) {
 	d, err := h.transition(ctx, req.GetName(), req.GetEtag(), req.GetRequestId(), reqhash.Of(req), "closed",
 		func(m *domain.Meeting) error { return m.Close(req.GetReason()) })
 	if err != nil {
+		return nil, toStatus(err)
+	}
+	if err := h.decisions.Fence(ctx); err != nil {
 		return nil, toStatus(err)
 	}
 	return &meetingv1.CloseMeetingResponse{Meeting: meetingToProto(d)}, nil

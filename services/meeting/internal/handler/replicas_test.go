@@ -13,6 +13,7 @@ import (
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	meetingv1 "github.com/tansiq/tansiq/proto/tansiq/meeting/v1"
 	"github.com/tansiq/tansiq/services/meeting/internal/domain"
+	meetingstore "github.com/tansiq/tansiq/services/meeting/internal/store"
 )
 
 // twoReplicas serves the service twice on one database, as two processes would.
@@ -108,5 +109,57 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("%s: not within 1s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestCloseFencesDecisionsAcrossReplicas: meetings and decisions are two logs, so a
+// decision recorded through one replica checks, inside its compare-and-swap, that its
+// meeting is held; CloseMeeting through another replica then fences the decisions log. A
+// decision that found the meeting held and has not committed when the close returns is
+// decided again and refused: once CloseMeeting has returned, no decision is added.
+func TestCloseFencesDecisionsAcrossReplicas(t *testing.T) {
+	a, b := twoReplicas(t)
+	ctx := testCtx(t)
+	m := a.heldMeeting(t, "makhmour")
+	waitFor(t, "the held meeting on B", func() bool {
+		got, err := b.client.GetMeeting(ctx, &meetingv1.GetMeetingRequest{Name: m.GetName()})
+		return err == nil && got.GetMeeting().GetState() == meetingv1.MeetingState_MEETING_STATE_HELD
+	})
+	// A decision through A, held after its check (createDecision's) found the meeting held.
+	checked, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	decided := make(chan error, 1)
+	go func() {
+		_, err := a.store.Decisions.CreateChecked(ctx, &meetingstore.DecisionDoc{Name: m.GetName() + "/decisions/held-back", Owner: m.GetHostForce(),
+			Body: domain.Decision{Meeting: m.GetName(), Text: "held back"}}, func(ctx context.Context) error {
+			if _, err := a.store.Meetings.CurrentSeq(ctx); err != nil {
+				return err
+			}
+			now, err := a.store.Meetings.Get(ctx, m.GetName())
+			if err != nil {
+				return err
+			}
+			if err := now.Body.CheckDecidable(); err != nil {
+				return err
+			}
+			once.Do(func() { close(checked); <-release })
+			return nil
+		})
+		decided <- err
+	}()
+	select {
+	case <-checked:
+	case err := <-decided:
+		t.Fatalf("the decision ended without its check: %v", err)
+	}
+	_, err := b.client.CloseMeeting(ctx, &meetingv1.CloseMeetingRequest{Name: m.GetName(), Reason: "adjourned"})
+	close(release)
+	if err != nil {
+		t.Fatalf("CloseMeeting through B while a decision is held on A: %v", err)
+	}
+	if err := <-decided; err == nil {
+		t.Errorf("a decision was recorded in %s after CloseMeeting through the other replica returned", m.GetName())
+	} else if f := failureOf(t, toStatus(err)); !f.equal(failure{Code: codes.FailedPrecondition, Reason: "WRONG_STATE"}) {
+		t.Errorf("the held decision: %+v, want WRONG_STATE", f)
 	}
 }
