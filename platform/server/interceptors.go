@@ -74,14 +74,15 @@ func logCall(ctx context.Context, log *slog.Logger, method string, start time.Ti
 	if isHealthOrReflection(method) {
 		return // probes every few seconds would drown the log
 	}
-	st := status.Convert(err)
+	code := status.Code(err)
 	level := slog.LevelInfo
-	switch st.Code() {
+	switch code {
 	case codes.Internal, codes.Unknown, codes.DataLoss:
 		level = slog.LevelError
 	}
-	log.Log(ctx, level, "call", "method", method, "code", st.Code().String(),
-		"duration_ms", float64(time.Since(start).Microseconds())/1000, "error", errText(err))
+	// LogAttrs: typed attributes, no boxing of each value on every call.
+	log.LogAttrs(ctx, level, "call", slog.String("method", method), slog.String("code", code.String()),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000), slog.String("error", errText(err)))
 }
 
 func errText(err error) string {
