@@ -28,8 +28,8 @@ func ForwardStream() grpc.StreamClientInterceptor {
 }
 
 func forwardToken(ctx context.Context) context.Context {
-	if out, ok := metadata.FromOutgoingContext(ctx); ok && len(out.Get(AuthorizationHeader)) > 0 {
-		return ctx
+	if len(metadata.ValueFromOutgoingContext(ctx, AuthorizationHeader)) > 0 {
+		return ctx // the only value looked up: the outgoing metadata is not copied
 	}
 	in := metadata.ValueFromIncomingContext(ctx, AuthorizationHeader)
 	if len(in) != 1 {
