@@ -4,42 +4,47 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc/encoding"
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/grpc/encoding/proto"
+	"google.golang.org/grpc/mem"
 )
 
-// frame is a message the gateway forwards without decoding it.
-type frame struct{ payload []byte }
+// frame is a message the gateway forwards without decoding it: the buffers it arrived in,
+// held (one reference) until it is sent on, when gRPC frees them.
+type frame struct{ data mem.BufferSlice }
 
-// codec passes frames through as bytes and handles everything else, the gateway's own
-// services, as protobuf. It is installed as the server's codec so that forwarded calls
-// cost one copy, not a decode and an encode.
+// codec passes frames through as the buffers they arrived in and handles everything else,
+// the gateway's own services, with gRPC's protobuf codec. It is installed as the server's
+// codec so that a forwarded message is neither decoded nor copied.
 type codec struct{}
 
-func (codec) Marshal(v any) ([]byte, error) {
-	switch m := v.(type) {
-	case *frame:
-		return m.payload, nil
-	case proto.Message:
-		return proto.Marshal(m)
+// protoCodec is gRPC's own, for the gateway's own services.
+var protoCodec = encoding.GetCodecV2(proto.Name)
+
+func (codec) Marshal(v any) (mem.BufferSlice, error) {
+	if f, ok := v.(*frame); ok {
+		if f.data == nil {
+			return nil, fmt.Errorf("edge codec: frame sent twice")
+		}
+		data := f.data
+		f.data = nil // gRPC frees the buffers once written
+		return data, nil
 	}
-	return nil, fmt.Errorf("edge codec: cannot marshal %T", v)
+	return protoCodec.Marshal(v)
 }
 
-func (codec) Unmarshal(data []byte, v any) error {
-	switch m := v.(type) {
-	case *frame:
-		m.payload = append(m.payload[:0], data...)
+func (codec) Unmarshal(data mem.BufferSlice, v any) error {
+	if f, ok := v.(*frame); ok {
+		data.Ref() // gRPC frees data when Unmarshal returns; the frame keeps it
+		f.data = data
 		return nil
-	case proto.Message:
-		return proto.Unmarshal(data, m)
 	}
-	return fmt.Errorf("edge codec: cannot unmarshal into %T", v)
+	return protoCodec.Unmarshal(data, v)
 }
 
 // Name is "proto" so that clients and backends see the ordinary content type.
-func (codec) Name() string { return "proto" }
+func (codec) Name() string { return proto.Name }
 
-var _ encoding.Codec = codec{}
+var _ encoding.CodecV2 = codec{}
 
-// RawBytes exposes the undecoded message, for the audit trail.
-func (f *frame) RawBytes() []byte { return f.payload }
+// RawBytes exposes the undecoded message, for the audit trail (a copy).
+func (f *frame) RawBytes() []byte { return f.data.Materialize() }

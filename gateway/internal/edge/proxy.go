@@ -10,6 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
 // Routes maps a fully qualified service name ("tansiq.incident.v1.IncidentService") to the
@@ -19,14 +21,31 @@ type Routes map[string]grpc.ClientConnInterface
 // ServerOptions returns the options that make a gRPC server forward every call for a
 // routed service: install them on the gateway's server.
 func ServerOptions(routes Routes) []grpc.ServerOption {
-	p := &proxy{routes: routes}
+	p := &proxy{routes: routes, oneRequest: map[string]bool{}}
+	for service := range routes {
+		d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service))
+		if err != nil {
+			continue
+		}
+		if sd, ok := d.(protoreflect.ServiceDescriptor); ok {
+			for i := range sd.Methods().Len() {
+				if m := sd.Methods().Get(i); !m.IsStreamingClient() {
+					p.oneRequest["/"+service+"/"+string(m.Name())] = true
+				}
+			}
+		}
+	}
 	return []grpc.ServerOption{
-		grpc.ForceServerCodec(codec{}),
+		grpc.ForceServerCodecV2(codec{}),
 		grpc.UnknownServiceHandler(p.handle),
 	}
 }
 
-type proxy struct{ routes Routes }
+type proxy struct {
+	routes Routes
+	// oneRequest holds the routed methods whose client sends one request, by full name.
+	oneRequest map[string]bool
+}
 
 var bidi = &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}
 
@@ -43,14 +62,22 @@ func (p *proxy) handle(_ any, in grpc.ServerStream) error {
 	ctx, cancel := context.WithCancel(in.Context())
 	defer cancel()
 	md, _ := metadata.FromIncomingContext(ctx)
-	out, err := conn.NewStream(metadata.NewOutgoingContext(ctx, forwardable(md)), bidi, method, grpc.ForceCodec(codec{}))
+	out, err := conn.NewStream(metadata.NewOutgoingContext(ctx, forwardable(md)), bidi, method, grpc.ForceCodecV2(codec{}))
 	if err != nil {
 		return err
 	}
 
-	// Requests flow in a goroutine; responses in this one, which owns the result.
-	sendErr := make(chan error, 1)
-	go func() { sendErr <- pumpRequests(in, out) }()
+	if p.oneRequest[method] {
+		// The request is sent on before any response can come: no goroutine needed. A
+		// request that cannot be read fails the call; one the backend no longer takes
+		// (io.EOF) leaves its status to the response.
+		if err := pumpRequests(in, out); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		// Requests flow in a goroutine; responses in this one, which owns the result.
+		go func() { _ = pumpRequests(in, out) }()
+	}
 
 	header, err := out.Header()
 	if err != nil {
@@ -97,19 +124,18 @@ func serviceOf(method string) string {
 	return s
 }
 
-// forwardable drops the transport's own headers; the rest (the caller's token, request
-// ids, custom metadata) travels on. grpc-go sets the deadline and trace headers itself.
-// Calls from browsers arrive over HTTP/1.1 (see webserver) with its connection headers,
-// which HTTP/2 forbids: a backend would reset the stream.
+// forwardable drops the transport's own headers from md (the call's own copy, changed in
+// place); the rest (the caller's token, request ids, custom metadata) travels on. grpc-go
+// sets the deadline and trace headers itself. Calls from browsers arrive over HTTP/1.1 (see
+// webserver) with its connection headers, which HTTP/2 forbids: a backend would reset the
+// stream.
 func forwardable(md metadata.MD) metadata.MD {
-	out := metadata.MD{}
-	for k, v := range md {
+	for k := range md {
 		if strings.HasPrefix(k, ":") || strings.HasPrefix(k, "grpc-") || transportHeaders[k] {
-			continue
+			delete(md, k)
 		}
-		out[k] = v
 	}
-	return out
+	return md
 }
 
 var transportHeaders = map[string]bool{
