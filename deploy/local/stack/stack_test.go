@@ -316,7 +316,9 @@ func TestUpFailures(t *testing.T) {
 			out := &syncBuffer{}
 			cfg := testConfig(t, out, tt.bins...)
 			cfg.Processes = []string{Store, Incident}
-			cfg.HealthTimeout = time.Second
+			// Long enough for the store's fake to come up on a busy machine (1 s was not
+			// under CI's parallel packages); the never-healthy service still fails Up.
+			cfg.HealthTimeout = 5 * time.Second
 			for k, v := range tt.env {
 				cfg.Env[k] = v
 			}
