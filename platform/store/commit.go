@@ -234,9 +234,11 @@ func (c *Collection[T]) commitGroup(group []*write[T]) {
 }
 
 // groupContext is the context of a group's store operations: it ends once every writer
-// of the group has stopped waiting (each at its own deadline), not with the first.
+// of the group has stopped waiting (each at its own deadline), not with the first. It
+// carries the first writer's values, so the store's spans join that call's trace (a write
+// alone in its group, the common case when calls are few, is traced whole).
 func groupContext[T any](group []*write[T]) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(context.WithoutCancel(group[0].ctx))
 	var left atomic.Int32
 	stops := make([]func() bool, len(group))
 	for i, w := range group {
