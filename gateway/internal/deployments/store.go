@@ -106,7 +106,7 @@ func (s *Store) CreateBooking(ctx context.Context, d *Doc, zones Zones) (*Doc, e
 // before the given time, latest start first.
 func (s *Store) InZones(ctx context.Context, zones []string, before time.Time) ([]*Doc, error) {
 	return s.Collection.List(ctx, store.Selector[Deployment]{Order: latestStart,
-		After: []*Doc{probe(before, maxName)},
+		After: []*Doc{probe(before, store.MaxName)},
 		Match: func(d *Doc) bool {
 			return d.Body.StartTime.Before(before) && (zones == nil || slices.Contains(zones, d.Body.Zone))
 		}})
@@ -127,10 +127,6 @@ func (s *Store) Blocking(ctx context.Context, zone string) (string, error) {
 	}
 	return docs[0].Name, nil
 }
-
-// maxName sorts after every resource name (latest start first, it comes first among
-// deployments starting at one time).
-const maxName = "\U0010FFFF"
 
 // probe is a document with only the order's fields set.
 func probe(t time.Time, name string) *Doc {

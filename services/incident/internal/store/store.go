@@ -5,7 +5,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -93,70 +92,24 @@ func PositionOf(d *Doc, order string) Position {
 	return Position{Time: d.Body.OccurTime, Name: d.Name}
 }
 
-// maxName sorts after every resource name.
-const maxName = "\U0010FFFF"
-
 // List returns up to limit incidents matching the filter, in order (one of Orders), after
 // pos. The filter's top-level equalities on indexed fields choose the candidates, and in
 // an occur_time order its bounds on occur_time say where the walk starts and stops.
 func (s *Incidents) List(ctx context.Context, f filter.Filter, order string, after *Position, limit int) ([]*Doc, error) {
 	sel := store.Selector[domain.Incident]{Order: order, Limit: limit, Match: func(d *Doc) bool { return f.Match(record(d)) }}
-	byOccur, desc := strings.HasPrefix(order, "occur_time"), strings.HasSuffix(order, " desc")
 	if after != nil {
 		sel.After = append(sel.After, probe(order, after.Time, after.Name))
 	}
-	var stops []func(*Doc) bool
 	for _, c := range f.Conjuncts() {
 		if _, ok := indexed[c.Field]; ok && (c.Op == filter.Eq || c.Op == filter.Has && c.Value != filter.Present) {
 			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
 		}
-		if c.Field != "occur_time" || !byOccur {
-			continue
-		}
-		t := c.Value.(time.Time)
-		// The bound the walk meets first says where to start, the other where to stop.
-		start, stop := c.Op, c.Op
-		if !desc {
-			start, stop = flip[c.Op], flip[c.Op]
-		}
-		switch start { // an upper bound, newest first (a lower one, oldest first)
-		case filter.Le, filter.Eq:
-			sel.After = append(sel.After, probe(order, t, edge(desc, true)))
-		case filter.Lt:
-			sel.After = append(sel.After, probe(order, t, edge(desc, false)))
-		}
-		switch stop {
-		case filter.Ge, filter.Eq:
-			stops = append(stops, func(d *Doc) bool { return beyond(d.Body.OccurTime, t, desc, false) })
-		case filter.Gt:
-			stops = append(stops, func(d *Doc) bool { return beyond(d.Body.OccurTime, t, desc, true) })
-		}
 	}
-	if len(stops) > 0 {
-		sel.Stop = func(d *Doc) bool { return slices.ContainsFunc(stops, func(f func(*Doc) bool) bool { return f(d) }) }
+	if strings.HasPrefix(order, "occur_time") {
+		sel = store.Bounded(sel, f, "occur_time", strings.HasSuffix(order, " desc"), record,
+			func(t time.Time, name string) *Doc { return probe(order, t, name) })
 	}
 	return s.Collection.List(ctx, sel)
-}
-
-// flip mirrors an operator, so the oldest-first walk can reuse the newest-first cases.
-var flip = map[filter.Op]filter.Op{filter.Eq: filter.Eq, filter.Lt: filter.Gt, filter.Le: filter.Ge, filter.Gt: filter.Lt, filter.Ge: filter.Le, filter.Ne: filter.Ne}
-
-// edge is the name that puts a probe at time t before (inclusive) or after every incident
-// of that time in the walk's direction.
-func edge(desc, inclusive bool) string {
-	if desc == inclusive {
-		return maxName
-	}
-	return ""
-}
-
-// beyond reports whether time v is past bound t in the walk's direction (or at it, when
-// strict): no later incident can satisfy the bound.
-func beyond(v, t time.Time, desc, strict bool) bool {
-	if desc {
-		return v.Before(t) || strict && v.Equal(t)
-	}
-	return v.After(t) || strict && v.Equal(t)
 }
 
 // probe is a document with only the order's fields set.

@@ -60,42 +60,11 @@ func selector[T any](sel store.Selector[T], f fields[T], flt filter.Filter, scop
 	return sel
 }
 
-// maxName sorts after every resource name.
-const maxName = "\U0010FFFF"
-
-// bounded narrows a walk in order, when the order is by the time field (then by name, the
-// same way), to the filter's top-level conditions on that field: the bound the walk meets
-// first says where it starts (a probe, made by probe, in After), the bound it meets last
-// where it ends (Stop: past it no document can match). Match still checks every
-// condition; a document with no value for the field must come last in the order.
+// bounded narrows a walk in order to the filter's bounds on field (store.Bounded) when the
+// order is by that field.
 func bounded[T any](sel store.Selector[T], f fields[T], flt filter.Filter, field string, order store.Sort[T], probe func(t time.Time, name string) *store.Doc[T]) store.Selector[T] {
 	if strings.TrimSuffix(order.OrderBy, " desc") != field {
 		return sel
 	}
-	latestFirst := orderby.Desc(order.OrderBy)
-	var ends []filter.Typed
-	for _, c := range flt.Conjuncts() {
-		if c.Field != field {
-			continue
-		}
-		upper, lower := c.Op == filter.Le || c.Op == filter.Lt, c.Op == filter.Ge || c.Op == filter.Gt
-		if c.Op == filter.Eq || upper == latestFirst && (upper || lower) {
-			// An inclusive bound starts before every document at its time, an exclusive one
-			// after them; which name sorts first depends on the direction.
-			inclusive := c.Op == filter.Eq || c.Op == filter.Le || c.Op == filter.Ge
-			name := ""
-			if inclusive == latestFirst {
-				name = maxName
-			}
-			sel.After = append(sel.After, probe(c.Value.(time.Time), name))
-		}
-		if c.Op == filter.Eq || lower == latestFirst && (upper || lower) {
-			ends = append(ends, c)
-		}
-	}
-	if len(ends) > 0 {
-		past := filter.All(ends...)
-		sel.Stop = func(d *store.Doc[T]) bool { return !past.Match(f.record(d)) }
-	}
-	return sel
+	return store.Bounded(sel, flt, field, orderby.Desc(order.OrderBy), f.record, probe)
 }
