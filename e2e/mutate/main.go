@@ -91,7 +91,7 @@ func apply(m mutation, tmp string, passed map[check]bool) error {
 			continue
 		}
 		if out, err := goTest(tmp, c); err != nil {
-			return fmt.Errorf("%s %s fails without the break:\n%s", c.Pkg, c.Test, out)
+			return fmt.Errorf("%s %s fails without the break:\n%s", c.Pkg, c.Test, tail(out, 40))
 		}
 		passed[c] = true
 	}
@@ -128,16 +128,18 @@ func apply(m mutation, tmp string, passed map[check]bool) error {
 		case err == nil:
 			return fmt.Errorf("%s %s passes with the break: it does not prove the guarantee", c.Pkg, c.Test)
 		case strings.Contains(out, "[build failed]") || strings.Contains(out, "[setup failed]"):
-			return fmt.Errorf("the break does not compile, so it proves nothing:\n%s", out)
+			return fmt.Errorf("the break does not compile, so it proves nothing:\n%s", tail(out, 40))
 		case !strings.Contains(out, "--- FAIL") && !strings.Contains(out, "panic: "):
-			return fmt.Errorf("%s %s failed with the break, but not in a test:\n%s", c.Pkg, c.Test, out)
+			return fmt.Errorf("%s %s failed with the break, but not in a test:\n%s", c.Pkg, c.Test, tail(out, 40))
 		}
 		fmt.Printf("     %s %s fails with the break, as it must\n", c.Pkg, c.Test)
 	}
 	return nil
 }
 
-// goTest runs one test of the copy and returns its output.
+// goTest runs one test of the copy and returns its whole output: a test's
+// "--- FAIL" header comes before its log lines, so judging only a tail of a long
+// failure would miss it.
 func goTest(tmp string, c check) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -145,7 +147,7 @@ func goTest(tmp string, c check) (string, error) {
 	cmd.Dir = filepath.Join(tmp, c.Dir)
 	cmd.Env = append(os.Environ(), "GOFLAGS=")
 	out, err := cmd.CombinedOutput()
-	return tail(string(out), 40), err
+	return string(out), err
 }
 
 func tail(s string, n int) string {

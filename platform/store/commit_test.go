@@ -208,13 +208,17 @@ func TestGroupCommitAcknowledgesOnlyWhatItCommitted(t *testing.T) {
 		seen[e.Doc.Name]++
 	}
 	fresh := store.NewCollection[note](db, "notes")
+	var lost []string
 	for _, name := range acked {
 		if seen[name] != 1 {
-			t.Errorf("acknowledged %s is in the log %d times", name, seen[name])
+			lost = append(lost, fmt.Sprintf("%s is in the log %d times", name, seen[name]))
 		}
 		if _, err := fresh.Get(ctx, name); err != nil {
-			t.Errorf("acknowledged %s, after the restart: %v", name, err)
+			lost = append(lost, fmt.Sprintf("%s after the restart: %v", name, err))
 		}
+	}
+	if len(lost) > 0 {
+		t.Errorf("%d of %d acknowledged creates not kept exactly once, first: %s", len(lost), len(acked), strings.Join(lost[:min(len(lost), 5)], "; "))
 	}
 	if len(acked) < 40 {
 		t.Fatalf("%d creates acknowledged before the stop, want 40 or more", len(acked))
