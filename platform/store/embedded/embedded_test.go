@@ -102,3 +102,54 @@ func TestIDReadsUseAnIndex(t *testing.T) {
 		t.Errorf("FerretDB's plan of a read by _id: %s; want a search of the %s index", p, idIndexSuffix)
 	}
 }
+
+// TestDatabaseCreatedAgainIsIndexed: a database dropped and created again under its name is
+// a new file, and its collections get the index too. A connection kept from the dropped
+// file read the old file's schema (and SQLite called the new one malformed), so the new
+// collection went unindexed.
+func TestDatabaseCreatedAgainIsIndexed(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	srv, err := Start(ctx, dir, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	client, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Disconnect(ctx) }()
+	db := client.Database("again")
+	for round := range 2 {
+		if _, err := db.Collection("notes").InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}}); err != nil {
+			t.Fatal(err)
+		}
+		waitForIDIndex(t, filepath.Join(dir, "again.sqlite"), "notes", round)
+		if err := db.Drop(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// waitForIDIndex waits up to 10 s for the _id index of collection in the database file,
+// reading the file afresh each time.
+func waitForIDIndex(t *testing.T, file, collection string, round int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		files, err := sql.Open("sqlite", "file:"+file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var made int
+		err = files.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE ? || '%' || ?`, collection, idIndexSuffix).Scan(&made)
+		_ = files.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if made == 1 {
+			return
+		}
+	}
+	t.Fatalf("round %d: no %s index on %s within 10s", round, idIndexSuffix, collection)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -30,11 +31,17 @@ const (
 type idIndexer struct {
 	dir string
 	log *slog.Logger
-	dbs map[string]*sql.DB // by file
+	dbs map[string]openFile // by path
+}
+
+// openFile is a connection to one database file, and the file it was opened on.
+type openFile struct {
+	db   *sql.DB
+	file os.FileInfo
 }
 
 func newIDIndexer(dir string, log *slog.Logger) *idIndexer {
-	return &idIndexer{dir: dir, log: log, dbs: map[string]*sql.DB{}}
+	return &idIndexer{dir: dir, log: log, dbs: map[string]openFile{}}
 }
 
 // run indexes new collections every idIndexEvery until ctx is done, then closes its
@@ -55,24 +62,41 @@ func (x *idIndexer) run(ctx context.Context) {
 	}
 }
 
-// pass adds the missing indexes of every database file.
+// pass adds the missing indexes of every database file. A dropped database's file is
+// deleted, and a database created again under its name is a new file: a connection kept
+// from the old one would read (and write) through the old file's write-ahead log and
+// shared memory, which SQLite reports as a malformed database. So a connection serves only
+// the file it was opened on, and is closed once that file is gone or replaced.
 func (x *idIndexer) pass(ctx context.Context) error {
 	files, err := filepath.Glob(filepath.Join(x.dir, "*.sqlite"))
 	if err != nil {
 		return err
 	}
+	present := map[string]os.FileInfo{}
 	for _, f := range files {
-		db, ok := x.dbs[f]
+		if fi, err := os.Stat(f); err == nil {
+			present[f] = fi
+		}
+	}
+	for f, o := range x.dbs {
+		if fi, ok := present[f]; !ok || !os.SameFile(fi, o.file) {
+			_ = o.db.Close()
+			delete(x.dbs, f)
+		}
+	}
+	for f, fi := range present {
+		o, ok := x.dbs[f]
 		if !ok {
 			// FerretDB's own connection settings: wait for its writers, write-ahead log.
-			db, err = sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
+			db, err := sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
 			if err != nil {
 				return err
 			}
 			db.SetMaxOpenConns(1)
-			x.dbs[f] = db
+			o = openFile{db: db, file: fi}
+			x.dbs[f] = o
 		}
-		if err := indexFile(ctx, db); err != nil {
+		if err := indexFile(ctx, o.db); err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(f), err)
 		}
 	}
@@ -116,7 +140,7 @@ func indexFile(ctx context.Context, db *sql.DB) error {
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 func (x *idIndexer) close() {
-	for _, db := range x.dbs {
-		_ = db.Close()
+	for _, o := range x.dbs {
+		_ = o.db.Close()
 	}
 }
