@@ -74,7 +74,8 @@ func (x *idIndexer) pass(ctx context.Context) error {
 	}
 	present := map[string]os.FileInfo{}
 	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil {
+		// A file shorter than SQLite's header is one FerretDB is still creating.
+		if fi, err := os.Stat(f); err == nil && fi.Size() >= 100 {
 			present[f] = fi
 		}
 	}
@@ -87,8 +88,9 @@ func (x *idIndexer) pass(ctx context.Context) error {
 	for f, fi := range present {
 		o, ok := x.dbs[f]
 		if !ok {
-			// FerretDB's own connection settings: wait for its writers, write-ahead log.
-			db, err := sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
+			// Wait for FerretDB's writers. The journal mode is FerretDB's to set (it is
+			// kept in the file): a second opener setting it could race its creation.
+			db, err := sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)")
 			if err != nil {
 				return err
 			}
