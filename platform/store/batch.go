@@ -109,7 +109,7 @@ func (c *Collection[T]) decideBatch(docs []*Doc[T]) ([]any, error) {
 		nd.Etag = NewID()
 		pos++
 		nd.Seq = pos
-		entries = append(entries, &entry[T]{ID: seqKey(pos), Seq: pos, Time: now, Doc: &nd})
+		entries = append(entries, &entry[T]{ID: seqKey(pos), Seq: pos, Time: now, Doc: &nd, created: true})
 	}
 	return entries, nil
 }

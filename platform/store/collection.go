@@ -111,7 +111,7 @@ type Collection[T any] struct {
 	queueMu   sync.Mutex       // guards queue
 	queue     []*write[T]      // writes waiting for a group commit, in arrival order
 	matMu     sync.Mutex       // guards dirty, flushing and idle
-	dirty     map[string]int64 // names committed here and not materialised yet -> latest sequence
+	dirty     map[string]dirty // names committed here and not materialised yet
 	flushing  bool             // a materialiser is running
 	idle      chan struct{}    // closed when that materialiser stops
 	syncSem   chan struct{}    // one reader of the log at a time; waiting for it honours the caller's deadline
@@ -285,7 +285,7 @@ func (c *Collection[T]) CreateChecked(ctx context.Context, d *Doc[T], check func
 		now := reqcheck.Stored(c.now())
 		nd.CreateTime, nd.UpdateTime = now, now
 		nd.Etag = NewID()
-		return &entry[T]{Doc: &nd}, nil, nil
+		return &entry[T]{Doc: &nd, created: true}, nil, nil
 	}})
 }
 

@@ -22,6 +22,10 @@ type entry[T any] struct {
 	Fence   bool      `bson:"fence,omitempty"` // changes no document (Doc is nil): see Fence
 	Time    time.Time `bson:"time"`
 	Doc     *Doc[T]   `bson:"doc"`
+	// created says the entry makes a document that did not exist on the cache it was
+	// decided on, so its materialisation is most likely an insert (see materialise.go).
+	// Only the writer knows it; it is not stored.
+	created bool
 }
 
 // seqKey is the _id of the log entry with sequence seq: a string, because FerretDB's

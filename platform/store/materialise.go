@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -13,21 +14,36 @@ import (
 // it is in the log and the cache; the document collection, which only a load and queries
 // run in the store read, is brought up to date by one materialiser per collection and
 // process: it takes every name committed here since its last write and writes the cache's
-// current state of each with one bulk write, so c concurrent writes cost about one
-// materialisation, and a name changed twice in between is written once. It runs only while
-// there is something to write. What it fails to write, or what a process dying first
-// leaves unwritten, settle repairs before the checkpoint passes it (see follow.go).
+// current state of each, so c concurrent writes cost about one materialisation, and a name
+// changed twice in between is written once. It runs only while there is something to
+// write. What it fails to write, or what a process dying first leaves unwritten, settle
+// repairs before the checkpoint passes it (see follow.go).
+//
+// A name this process created since the last write is inserted, the others replaced: on
+// FerretDB's SQLite backend one insert of n documents is one SQLite transaction (one sync
+// of its file), while a bulk of n replacements is n of them, each a read and a write, so
+// materialising creates by replacement cost the store more than committing them. A
+// created name the collection holds already (a re-creation whose deletion is not
+// materialised yet, a repair by another replica) makes its insert fail as a duplicate and
+// is replaced instead.
+
+// dirty is a name committed here and not materialised yet.
+type dirty struct {
+	seq     int64 // its latest change
+	created bool  // created since the last materialisation: written with an insert
+}
 
 // materialiseLater schedules the materialisation of committed entries.
 func (c *Collection[T]) materialiseLater(entries []any) {
 	c.matMu.Lock()
 	defer c.matMu.Unlock()
 	if c.dirty == nil {
-		c.dirty = map[string]int64{}
+		c.dirty = map[string]dirty{}
 	}
 	for _, x := range entries {
 		if e := x.(*entry[T]); !e.Fence {
-			c.dirty[e.Doc.Name] = max(c.dirty[e.Doc.Name], e.Seq)
+			d := c.dirty[e.Doc.Name]
+			c.dirty[e.Doc.Name] = dirty{seq: max(d.seq, e.Seq), created: d.created || e.created}
 		}
 	}
 	if !c.flushing && len(c.dirty) > 0 {
@@ -71,10 +87,12 @@ func (c *Collection[T]) materialised(ctx context.Context) error {
 	}
 }
 
-// materialiseNames writes the cache's current state of each name with one bulk write (a
-// deletion on its own: a tombstone, then the removal), holding their stripes so that no
-// repair of those names interleaves, and marks them stored at the given sequence.
-func (c *Collection[T]) materialiseNames(names map[string]int64) {
+// materialiseNames writes the cache's current state of each name: the created ones with
+// one insert, the others (and created ones found stored already) with one bulk of
+// replacements, a deletion on its own (a tombstone, then the removal). It holds their
+// stripes so that no repair of those names interleaves, and marks them stored at the
+// given sequence.
+func (c *Collection[T]) materialiseNames(names map[string]dirty) {
 	locked := map[*sync.Mutex]bool{}
 	for i := range c.stripes { // in one order, so two lockers never wait on each other
 		for name := range names {
@@ -91,30 +109,77 @@ func (c *Collection[T]) materialiseNames(names map[string]int64) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), c.timing.WriteTimeout)
 	defer cancel()
-	var models []mongo.WriteModel
-	var live, deleted []string
+	var inserts []any
+	var inserted, replaced, deleted []string
+	docs := map[string]*Doc[T]{} // the state each live name is written at
 	c.state.mu.RLock()
-	for name := range names {
-		if cur := c.state.docs[name]; cur != nil {
-			models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: name}}).SetReplacement(cur).SetUpsert(true))
-			live = append(live, name)
-		} else {
+	for name, d := range names {
+		cur := c.state.docs[name]
+		switch {
+		case cur == nil:
 			deleted = append(deleted, name)
+			continue
+		case d.created:
+			inserts = append(inserts, cur)
+			inserted = append(inserted, name)
+		default:
+			replaced = append(replaced, name)
 		}
+		docs[name] = cur
 	}
 	c.state.mu.RUnlock()
 	stored := map[string]int64{}
-	if len(models) > 0 {
+	if len(inserts) > 0 {
+		ok, dup := c.insertDocs(ctx, inserts)
+		for i, name := range inserted {
+			if ok[i] {
+				stored[name] = names[name].seq
+			} else if dup[i] {
+				replaced = append(replaced, name)
+			}
+		}
+	}
+	if len(replaced) > 0 {
+		models := make([]mongo.WriteModel, len(replaced))
+		for i, name := range replaced {
+			models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: name}}).SetReplacement(docs[name]).SetUpsert(true)
+		}
 		if _, err := c.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err == nil {
-			for _, name := range live {
-				stored[name] = names[name]
+			for _, name := range replaced {
+				stored[name] = names[name].seq
 			}
 		}
 	}
 	for _, name := range deleted {
 		if c.storeLocked(ctx, name) == nil {
-			stored[name] = names[name]
+			stored[name] = names[name].seq
 		}
 	}
 	c.markStored(stored)
+}
+
+// insertDocs inserts docs with one unordered insert and says of each whether it is now
+// stored, or refused because a document with its _id is (a duplicate). What the store
+// did not answer is neither.
+func (c *Collection[T]) insertDocs(ctx context.Context, docs []any) (ok, dup []bool) {
+	ok, dup = make([]bool, len(docs)), make([]bool, len(docs))
+	_, err := c.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+		for i := range ok {
+			ok[i] = true
+		}
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+		for i := range ok {
+			ok[i] = true
+		}
+		for _, we := range bwe.WriteErrors {
+			if we.Index >= 0 && we.Index < len(docs) {
+				ok[we.Index] = false
+				dup[we.Index] = mongo.IsDuplicateKeyError(we.WriteError)
+			}
+		}
+	}
+	return ok, dup
 }
