@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -110,7 +109,7 @@ func privateDir(dir string) (string, error) {
 
 func start(ctx context.Context, abs string, l ferretdb.ListenerConfig, uri string) (*Server, error) {
 	// FerretDB logs every error reply at Warn (a duplicate key is one): keep Error only.
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	logger := newLogger(os.Stderr)
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  l,
 		Handler:   "sqlite",
