@@ -1,10 +1,14 @@
 package audit
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
@@ -132,7 +136,8 @@ func TestExtractFromMessages(t *testing.T) {
 }
 
 // TestExtractFromRawBytes: the gateway forwards calls undecoded; the recorder decodes the
-// bytes with the method's descriptors and finds the same facts as in the messages.
+// bytes with the method's descriptors, into the generated types this program links, and
+// finds the same facts as in the messages.
 func TestExtractFromRawBytes(t *testing.T) {
 	for _, tt := range calls {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,8 +146,8 @@ func TestExtractFromRawBytes(t *testing.T) {
 			if req == nil || resp == nil {
 				t.Fatalf("decode(%s) = %v, %v", tt.method, req, resp)
 			}
-			if _, dynamic := req.(*dynamicpb.Message); !dynamic {
-				t.Fatalf("decoded request is a %T, want one built from the method's descriptor", req)
+			if reflect.TypeOf(req) != reflect.TypeOf(tt.req) || reflect.TypeOf(resp) != reflect.TypeOf(tt.resp) {
+				t.Fatalf("decoded %T and %T, want the generated %T and %T", req, resp, tt.req, tt.resp)
 			}
 			if got := extract(req, resp); !got.equal(tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
@@ -164,6 +169,29 @@ func TestExtractFromRawBytes(t *testing.T) {
 				t.Errorf("decode gave %v, want nothing", req)
 			}
 		})
+	}
+}
+
+// TestDecodesTypesNotLinked: a message whose Go type this program does not link is
+// decoded from its descriptor alone.
+func TestDecodesTypesNotLinked(t *testing.T) {
+	fd, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+		Name: proto.String("unlinked.proto"), Package: proto.String("tansiq.unlinked.v1"), Syntax: proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("Thing"), Field: []*descriptorpb.FieldDescriptorProto{{
+			Name: proto.String("name"), JsonName: proto.String("name"), Number: proto.Int32(1),
+			Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum(),
+		}}}},
+	}, protoregistry.GlobalFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := fd.Messages().Get(0)
+	msg := asProto(marshal(t, &incidentv1.GetIncidentRequest{Name: "incidents/i1"}), d)
+	if _, dynamic := msg.(*dynamicpb.Message); !dynamic {
+		t.Fatalf("decoded a %T, want a message built from the descriptor", msg)
+	}
+	if got := msg.ProtoReflect().Get(d.Fields().Get(0)).String(); got != "incidents/i1" {
+		t.Errorf("decoded name %q, want incidents/i1", got)
 	}
 }
 
