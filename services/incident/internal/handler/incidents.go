@@ -89,13 +89,16 @@ func (h *Handler) ListIncidents(ctx context.Context, req *incidentv1.ListInciden
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	order := orderby.Check(&v, req.GetOrderBy(), incidentstore.OrderNames...)
+	order := incidentstore.Sorts.Get(orderby.Check(&v, req.GetOrderBy(), incidentstore.Sorts.Names()...))
 	size := reqcheck.PageSize(&v, req.GetPageSize())
-	query := pagetoken.Query(req.GetFilter(), order)
-	var after *incidentstore.Position
+	query := pagetoken.Query(req.GetFilter(), order.OrderBy)
+	var after *store.Cursor
 	if tok := req.GetPageToken(); tok != "" {
-		after = &incidentstore.Position{}
-		if err := h.tokens.Decode(query, tok, after); errors.Is(err, pagetoken.ErrInvalid) {
+		after = &store.Cursor{}
+		// Every incident has both times, so a cursor without one is no place in these
+		// orders: a token of the format before store.Cursor ({"t", "n"}), refused rather
+		// than read as the start or the end of the list.
+		if err := h.tokens.Decode(query, tok, after); errors.Is(err, pagetoken.ErrInvalid) || after.Key.Time.IsZero() {
 			v.Add("page_token", "is not a token from this query's previous page")
 		}
 	}
@@ -109,7 +112,7 @@ func (h *Handler) ListIncidents(ctx context.Context, req *incidentv1.ListInciden
 	resp := &incidentv1.ListIncidentsResponse{}
 	if len(docs) > size {
 		docs = docs[:size]
-		tok, err := h.tokens.Encode(query, incidentstore.PositionOf(docs[size-1], order))
+		tok, err := h.tokens.Encode(query, order.CursorOf(docs[size-1]))
 		if err != nil {
 			return nil, toStatus(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/tansiq/tansiq/platform/pagetoken"
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
@@ -248,6 +249,13 @@ func TestListRefusesForeignPageTokens(t *testing.T) {
 	tok := first.GetNextPageToken()
 	tampered := []byte(tok)
 	tampered[len(tampered)/2] ^= 0x01
+	// Sealed with the service's secret for this query, in the format before store.Cursor:
+	// read as a cursor, it holds a name and no time.
+	oldFormat, err := pagetoken.New("test-secret").Encode(pagetoken.Query(`governorate = "Nineveh"`, "occur_time desc"),
+		map[string]any{"t": time.Date(2021, 12, 2, 19, 0, 0, 0, time.UTC), "n": "incidents/liheban"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		filter string
@@ -260,6 +268,7 @@ func TestListRefusesForeignPageTokens(t *testing.T) {
 		{"tampered", `governorate = "Nineveh"`, string(tampered), invalid("page_token")},
 		{"truncated", `governorate = "Nineveh"`, tok[:len(tok)-3], invalid("page_token")},
 		{"not a token", `governorate = "Nineveh"`, "incidents/kulajo", invalid("page_token")},
+		{"format before store.Cursor", `governorate = "Nineveh"`, oldFormat, invalid("page_token")},
 		{"bad filter and token", `colour = red`, "x", invalid("filter", "page_token")},
 	}
 	for _, tt := range tests {

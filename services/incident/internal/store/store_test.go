@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tansiq/tansiq/platform/filter"
+	"github.com/tansiq/tansiq/platform/store"
 	"github.com/tansiq/tansiq/platform/store/storetest"
 	"github.com/tansiq/tansiq/services/incident/internal/domain"
 )
@@ -54,7 +55,7 @@ var (
 )
 
 // parse checks a ListIncidents filter.
-func parse(t *testing.T, s string) filter.Filter {
+func parse(t testing.TB, s string) filter.Filter {
 	t.Helper()
 	f, err := ListSchema.Parse(s)
 	if err != nil {
@@ -67,9 +68,13 @@ func parse(t *testing.T, s string) filter.Filter {
 func walk(t *testing.T, s *Incidents, f filter.Filter, order string, n int) []string {
 	t.Helper()
 	var names []string
-	var after *Position
+	sort := Sorts.Get(order)
+	if sort.OrderBy != order {
+		t.Fatalf("no sort %q", order)
+	}
+	var after *store.Cursor
 	for range 20 {
-		docs, err := s.List(context.Background(), f, order, after, n)
+		docs, err := s.List(context.Background(), f, sort, after, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,8 +84,8 @@ func walk(t *testing.T, s *Incidents, f filter.Filter, order string, n int) []st
 		if len(docs) < n {
 			return names
 		}
-		pos := PositionOf(docs[len(docs)-1], order)
-		after = &pos
+		cur := sort.CursorOf(docs[len(docs)-1])
+		after = &cur
 	}
 	t.Fatal("pages never end")
 	return nil
@@ -131,26 +136,29 @@ func TestListPagesBreakTiesByName(t *testing.T) {
 	}
 }
 
-func TestListAfterPosition(t *testing.T) {
+func TestListAfterCursor(t *testing.T) {
 	s := newIncidents(t, scenario...)
+	at := func(t time.Time, name string) store.Cursor {
+		return store.Cursor{Key: store.SortKey{Time: t}, Name: name}
+	}
 	tests := []struct {
 		order string
-		after Position
+		after store.Cursor
 		want  []string
 	}{
 		// Inside the tie: the rest of the night, then what came before it.
-		{"occur_time desc", Position{night, "incidents/liheban"}, []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
+		{"occur_time desc", at(night, "incidents/liheban"), []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
 		// A name that was never stored still places the cursor between its neighbours.
-		{"occur_time desc", Position{night, "incidents/l"}, []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
-		{"occur_time desc", Position{night, "incidents/a"}, []string{"incidents/kulajo"}},
-		{"occur_time desc", Position{night.Add(time.Millisecond), ""}, []string{"incidents/qarachogh-1", "incidents/makhmour-camp", "incidents/liheban",
+		{"occur_time desc", at(night, "incidents/l"), []string{"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
+		{"occur_time desc", at(night, "incidents/a"), []string{"incidents/kulajo"}},
+		{"occur_time desc", at(night.Add(time.Millisecond), ""), []string{"incidents/qarachogh-1", "incidents/makhmour-camp", "incidents/liheban",
 			"incidents/khidr-jija", "incidents/gwer", "incidents/kulajo"}},
-		{"occur_time desc", Position{night.Add(-10 * 24 * time.Hour), "incidents/z"}, nil},
+		{"occur_time desc", at(night.Add(-10*24*time.Hour), "incidents/z"), nil},
 		// Oldest first, the tie runs by name from first to last.
-		{"occur_time", Position{night, "incidents/liheban"}, []string{"incidents/makhmour-camp", "incidents/qarachogh-1", "incidents/tuz-shelling"}},
+		{"occur_time", at(night, "incidents/liheban"), []string{"incidents/makhmour-camp", "incidents/qarachogh-1", "incidents/tuz-shelling"}},
 	}
 	for _, tt := range tests {
-		docs, err := s.List(context.Background(), filter.Filter{}, tt.order, &tt.after, 10)
+		docs, err := s.List(context.Background(), filter.Filter{}, Sorts.Get(tt.order), &tt.after, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +185,7 @@ func TestListTwoConditionsOnOneField(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, tt := range tests {
-		docs, err := s.List(ctx, parse(t, tt.filter), "occur_time desc", nil, 10)
+		docs, err := s.List(ctx, parse(t, tt.filter), Sorts[0], nil, 10)
 		if err != nil {
 			t.Fatalf("%v: %v", tt.filter, err)
 		}
