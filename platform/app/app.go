@@ -116,6 +116,7 @@ func Main(o Options, wire func(ctx context.Context, rt *Runtime) error) {
 
 // Run is Main without the exit, for tests.
 func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Context, rt *Runtime) error) error {
+	floor := tuneGC(os.Getenv)
 	fs := flag.NewFlagSet(o.Name, flag.ContinueOnError)
 	listen := config.String(fs, "listen", "TANSIQ_LISTEN", o.DefaultListen, "address to serve gRPC on")
 	mongoURI := config.String(fs, "mongo-uri", "MONGODB_URI", "", "MongoDB URI; empty starts an embedded FerretDB under --data-dir")
@@ -146,6 +147,9 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	}
 	log := telemetry.NewLogger(os.Stderr, o.Name, level)
 	slog.SetDefault(log)
+	if floor {
+		log.Debug("garbage collector: heap goal at least HeapFloor (GOGC unset)", "heap_floor_bytes", HeapFloor)
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
