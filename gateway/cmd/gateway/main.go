@@ -54,7 +54,7 @@ func main() {
 			if err != nil {
 				return err
 			}
-			cfg.Options = append(cfg.Options, edge.ServerOptions(routes)...)
+			cfg.Options = append(cfg.Options, edge.ServerOptions(routes, cfg.DefaultDeadline)...)
 			lim.Install(cfg) // after authentication, which app installed before Configure
 			cfg.ReflectionOptions = func(s *grpc.Server) reflection.ServerOptions {
 				return edge.ReflectionOptions(s, routes)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -19,9 +20,11 @@ import (
 type Routes map[string]grpc.ClientConnInterface
 
 // ServerOptions returns the options that make a gRPC server forward every call for a
-// routed service: install them on the gateway's server.
-func ServerOptions(routes Routes) []grpc.ServerOption {
-	p := &proxy{routes: routes, oneRequest: map[string]bool{}}
+// routed service: install them on the gateway's server. A forwarded unary call that carries
+// no deadline is given defaultDeadline (the server's own --default-deadline) when it is
+// positive.
+func ServerOptions(routes Routes, defaultDeadline time.Duration) []grpc.ServerOption {
+	p := &proxy{routes: routes, oneRequest: map[string]bool{}, unary: map[string]bool{}, defaultDeadline: defaultDeadline}
 	for service := range routes {
 		d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service))
 		if err != nil {
@@ -29,8 +32,11 @@ func ServerOptions(routes Routes) []grpc.ServerOption {
 		}
 		if sd, ok := d.(protoreflect.ServiceDescriptor); ok {
 			for i := range sd.Methods().Len() {
-				if m := sd.Methods().Get(i); !m.IsStreamingClient() {
-					p.oneRequest["/"+service+"/"+string(m.Name())] = true
+				m := sd.Methods().Get(i)
+				name := "/" + service + "/" + string(m.Name())
+				if !m.IsStreamingClient() {
+					p.oneRequest[name] = true
+					p.unary[name] = !m.IsStreamingServer()
 				}
 			}
 		}
@@ -43,8 +49,10 @@ func ServerOptions(routes Routes) []grpc.ServerOption {
 
 type proxy struct {
 	routes Routes
-	// oneRequest holds the routed methods whose client sends one request, by full name.
-	oneRequest map[string]bool
+	// oneRequest holds the routed methods whose client sends one request, by full name;
+	// unary those of them whose server sends one response.
+	oneRequest, unary map[string]bool
+	defaultDeadline   time.Duration
 }
 
 var bidi = &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}
@@ -59,9 +67,18 @@ func (p *proxy) handle(_ any, in grpc.ServerStream) error {
 	if !ok {
 		return status.Errorf(codes.Unimplemented, "unknown service %s", serviceOf(method))
 	}
+	md, _ := metadata.FromIncomingContext(in.Context())
+	if p.unary[method] {
+		ctx := in.Context()
+		if _, ok := ctx.Deadline(); !ok && p.defaultDeadline > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, p.defaultDeadline)
+			defer cancel()
+		}
+		return forwardUnary(metadata.NewOutgoingContext(ctx, forwardable(md)), in, conn, method)
+	}
 	ctx, cancel := context.WithCancel(in.Context())
 	defer cancel()
-	md, _ := metadata.FromIncomingContext(ctx)
 	out, err := conn.NewStream(metadata.NewOutgoingContext(ctx, forwardable(md)), bidi, method, grpc.ForceCodecV2(codec{}))
 	if err != nil {
 		return err
@@ -99,6 +116,34 @@ func (p *proxy) handle(_ any, in grpc.ServerStream) error {
 			return err
 		}
 	}
+}
+
+// forwardUnary forwards a call of one request and one response as a unary call: gRPC
+// starts a goroutine per stream to watch its context, and none for a unary call.
+func forwardUnary(ctx context.Context, in grpc.ServerStream, conn grpc.ClientConnInterface, method string) error {
+	req := &frame{}
+	if err := in.RecvMsg(req); errors.Is(err, io.EOF) {
+		return status.Error(codes.Internal, "no request message for a method that takes one")
+	} else if err != nil {
+		return err
+	}
+	var header, trailer metadata.MD
+	resp := &frame{}
+	err := conn.Invoke(ctx, method, req, resp, grpc.ForceCodecV2(codec{}), grpc.Header(&header), grpc.Trailer(&trailer))
+	// Sent with the response, or with the status when there is none. Most backends send
+	// neither: setting nothing spares gRPC copying empty metadata.
+	if len(header) > 0 {
+		if hErr := in.SetHeader(header); hErr != nil && err == nil {
+			return hErr
+		}
+	}
+	if len(trailer) > 0 {
+		in.SetTrailer(trailer)
+	}
+	if err != nil {
+		return err // the backend's status, details included
+	}
+	return in.SendMsg(resp)
 }
 
 func pumpRequests(in grpc.ServerStream, out grpc.ClientStream) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -56,6 +57,10 @@ func (b *backend) UnaryCall(ctx context.Context, req *testpb.SimpleRequest) (*te
 	_ = grpc.SetTrailer(ctx, metadata.Pairs("x-backend-trailer", "t"))
 	if req.GetFillUsername() {
 		return nil, refused().Err()
+	}
+	if req.GetFillServerId() { // held until the caller gives up
+		<-ctx.Done()
+		return nil, ctx.Err()
 	}
 	return &testpb.SimpleResponse{Payload: req.GetPayload(), Username: "backend"}, nil
 }
@@ -125,6 +130,12 @@ func dialTo(t *testing.T, addr string, _ ...string) (*grpc.ClientConn, error) {
 // returns a client of the gateway and the backend's reports.
 func gateway(t *testing.T) (testgrpc.TestServiceClient, *grpc.ClientConn, chan seen) {
 	t.Helper()
+	return gatewayWithDeadline(t, 0)
+}
+
+// gatewayWithDeadline is gateway with the default deadline of forwarded unary calls.
+func gatewayWithDeadline(t *testing.T, defaultDeadline time.Duration) (testgrpc.TestServiceClient, *grpc.ClientConn, chan seen) {
+	t.Helper()
 	b := &backend{seen: make(chan seen, 16)}
 	bs := grpc.NewServer()
 	testgrpc.RegisterTestServiceServer(bs, b)
@@ -140,7 +151,7 @@ func gateway(t *testing.T) (testgrpc.TestServiceClient, *grpc.ClientConn, chan s
 	if _, ok := routes["grpc.testing.UnimplementedService"]; ok {
 		t.Fatal("a backend without an address was routed")
 	}
-	gw := grpc.NewServer(ServerOptions(routes)...)
+	gw := grpc.NewServer(ServerOptions(routes, defaultDeadline)...)
 	conn, err := dialTo(t, listen(t, gw))
 	if err != nil {
 		t.Fatal(err)
@@ -182,6 +193,34 @@ func TestUnaryCallTravelsWithMetadataAndDeadline(t *testing.T) {
 	}
 	if v := trailer.Get("x-backend-trailer"); !slices.Equal(v, []string{"t"}) {
 		t.Fatalf("caller got trailer %q from the backend", v)
+	}
+}
+
+// TestUnaryCallWithoutDeadlineGetsTheDefault: the gateway gives a forwarded unary call
+// without a deadline its own default one, as the server does its own unary calls; a stream
+// gets none (a watch is long-lived by design).
+func TestUnaryCallWithoutDeadlineGetsTheDefault(t *testing.T) {
+	c, _, seenBy := gatewayWithDeadline(t, 3*time.Second)
+	start := time.Now()
+	if _, err := c.UnaryCall(context.Background(), &testpb.SimpleRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	got := <-seenBy
+	if !got.ok {
+		t.Fatal("a unary call without a deadline reached the backend without one")
+	}
+	if left := got.deadline.Sub(start); left < 2*time.Second || left > 3*time.Second+200*time.Millisecond {
+		t.Fatalf("the backend's deadline is %v after the call started, want about 3s", left)
+	}
+	s, err := c.StreamingOutputCall(context.Background(), &testpb.StreamingOutputCallRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Recv(); !errors.Is(err, io.EOF) {
+		t.Fatalf("stream: %v, want EOF", err)
+	}
+	if got := <-seenBy; got.ok {
+		t.Fatal("a stream without a deadline was given one")
 	}
 }
 
@@ -296,5 +335,60 @@ func TestUnroutedServiceIsUnimplemented(t *testing.T) {
 	_, err := testgrpc.NewUnimplementedServiceClient(conn).UnimplementedCall(ctx, &testpb.Empty{})
 	if status.Code(err) != codes.Unimplemented {
 		t.Fatalf("call to an unrouted service: %v, want UNIMPLEMENTED", err)
+	}
+}
+
+// TestUnaryCallTakesNoGoroutineOfItsOwn: a forwarded unary call costs the gateway its
+// handler and nothing more; forwarded as a stream, gRPC would start one more goroutine per
+// call to watch the stream's context.
+func TestUnaryCallTakesNoGoroutineOfItsOwn(t *testing.T) {
+	c, _, seenBy := gateway(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.UnaryCall(ctx, &testpb.SimpleRequest{}); err != nil { // connections up
+		t.Fatal(err)
+	}
+	<-seenBy
+	before := runtime.NumGoroutine()
+	held, release := context.WithCancel(ctx)
+	const calls = 20
+	done := make(chan error, calls)
+	for range calls {
+		go func() {
+			_, err := c.UnaryCall(held, &testpb.SimpleRequest{FillServerId: true})
+			done <- err
+		}()
+	}
+	for range calls {
+		<-seenBy // every call has reached the backend and waits there
+	}
+	during := runtime.NumGoroutine()
+	release()
+	for range calls {
+		if err := <-done; status.Code(err) != codes.Canceled {
+			t.Fatalf("held call ended with %v, want CANCELLED", err)
+		}
+	}
+	// Per call: the caller's goroutine, the gateway's handler, the backend's handler.
+	if per := float64(during-before) / calls; per > 3 {
+		t.Errorf("%.1f goroutines per forwarded unary call in flight, want 3 (caller, gateway handler, backend handler)", per)
+	}
+}
+
+// TestUnaryCallWithoutRequestIsRefused: a call to a unary method that ends without its
+// request (a broken client) is refused, not forwarded.
+func TestUnaryCallWithoutRequestIsRefused(t *testing.T) {
+	_, conn, _ := gateway(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := conn.NewStream(ctx, &grpc.StreamDesc{ClientStreams: true, ServerStreams: true}, "/grpc.testing.TestService/UnaryCall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CloseSend(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecvMsg(&testpb.SimpleResponse{}); status.Code(err) != codes.Internal {
+		t.Fatalf("unary call without its request: %v, want INTERNAL", err)
 	}
 }

@@ -100,7 +100,7 @@ func start(t *testing.T, devIdentities string) fixture {
 
 	keys := authtest.NewKeys(t)
 	a := &auth.Authenticator{Verifier: keys.Verifier}
-	opts := append(edge.ServerOptions(routes), grpc.ChainUnaryInterceptor(a.Unary()), grpc.ChainStreamInterceptor(a.Stream()))
+	opts := append(edge.ServerOptions(routes, 0), grpc.ChainUnaryInterceptor(a.Unary()), grpc.ChainStreamInterceptor(a.Stream()))
 	gw := grpc.NewServer(opts...)
 	gatewayv1.RegisterCoverageServiceServer(gw, coverage{})
 
