@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -107,11 +108,29 @@ func (m MGRS) String() string {
 	row := int(m.Northing/100000) % 20
 	e := math.Mod(m.Easting, 100000) / m.Size
 	n := math.Mod(m.Northing, 100000) / m.Size
-	ref := fmt.Sprintf("%d%c%c%c", m.Zone, m.Band, columnLetters[(m.Zone-1)%3][col-1], rowLetters[(m.Zone-1)%2][row])
+	// Appended rather than formatted: every incident read renders its place's reference.
+	b := make([]byte, 0, 5+2*m.Digits)
+	b = strconv.AppendInt(b, int64(m.Zone), 10)
+	b = append(b, m.Band, columnLetters[(m.Zone-1)%3][col-1], rowLetters[(m.Zone-1)%2][row])
 	if m.Digits == 0 {
-		return ref
+		return string(b)
 	}
-	return fmt.Sprintf("%s%0*d%0*d", ref, m.Digits, int(math.Round(e)), m.Digits, int(math.Round(n)))
+	b = appendPadded(b, int(math.Round(e)), m.Digits)
+	return string(appendPadded(b, int(math.Round(n)), m.Digits))
+}
+
+// appendPadded appends v in decimal, zero-padded to width characters (sign included), as
+// fmt's %0*d does.
+func appendPadded(b []byte, v, width int) []byte {
+	digits := strconv.Itoa(v)
+	if v < 0 {
+		b = append(b, '-')
+		digits, width = digits[1:], width-1
+	}
+	for range width - len(digits) {
+		b = append(b, '0')
+	}
+	return append(b, digits...)
 }
 
 // MGRS is a parsed grid reference: the south-west corner of its square and the

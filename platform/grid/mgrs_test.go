@@ -1,7 +1,9 @@
 package grid
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -143,4 +145,38 @@ func metres(lat1, lng1, lat2, lng2 float64) float64 {
 	dy := (lat2 - lat1) * rad
 	dx := (lng2 - lng1) * rad * math.Cos((lat1+lat2)/2*rad)
 	return r * math.Hypot(dx, dy)
+}
+
+// TestStringAsFormatted: the reference String appends is the one fmt's verbs give, for
+// every precision, over points spread across the grid (south included).
+func TestStringAsFormatted(t *testing.T) {
+	formatted := func(m MGRS) string {
+		col := int(m.Easting / 100000)
+		row := int(m.Northing/100000) % 20
+		ref := fmt.Sprintf("%d%c%c%c", m.Zone, m.Band, columnLetters[(m.Zone-1)%3][col-1], rowLetters[(m.Zone-1)%2][row])
+		if m.Digits == 0 {
+			return ref
+		}
+		e := math.Mod(m.Easting, 100000) / m.Size
+		n := math.Mod(m.Northing, 100000) / m.Size
+		return fmt.Sprintf("%s%0*d%0*d", ref, m.Digits, int(math.Round(e)), m.Digits, int(math.Round(n)))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		lat, lng := r.Float64()*160-80, r.Float64()*360-180
+		u, err := ToUTM(lat, lng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Easting = math.Min(math.Max(u.Easting, 100000), 899999)
+		for digits := range 6 {
+			m := MGRS{UTM: u, Band: bandOf(lat), Digits: digits, Size: math.Pow(10, float64(5-digits))}
+			if got, want := m.String(), formatted(m); got != want {
+				t.Fatalf("(%v, %v) to %d digits: %q, want %q", lat, lng, digits, got, want)
+			}
+		}
+	}
+	if got := appendPadded(nil, -12, 5); string(got) != fmt.Sprintf("%0*d", 5, -12) {
+		t.Errorf("appendPadded(-12, 5) = %q, want %q", got, fmt.Sprintf("%0*d", 5, -12))
+	}
 }
