@@ -2,6 +2,7 @@ package telemetry_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http/httptest"
@@ -61,9 +62,6 @@ func TestMetricsCountCallsPerMethodAndCode(t *testing.T) {
 		t.Fatalf("check of an unknown service: %v, want NOT_FOUND", err)
 	}
 
-	rr := httptest.NewRecorder()
-	mx.Handler.ServeHTTP(rr, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ := io.ReadAll(rr.Body)
 	tests := []struct {
 		metric, code string
 		want         int
@@ -73,16 +71,33 @@ func TestMetricsCountCallsPerMethodAndCode(t *testing.T) {
 		{"rpc_client_call_duration_seconds_count", "OK", 3},
 		{"rpc_client_call_duration_seconds_count", "NOT_FOUND", 1},
 	}
-	for _, tt := range tests {
-		re := regexp.MustCompile(tt.metric + `\{[^}]*rpc_method="grpc\.health\.v1\.Health/Check"[^}]*rpc_response_status_code="` + tt.code + `"[^}]*\} (\d+)`)
-		m := re.FindSubmatch(body)
-		if m == nil {
-			t.Errorf("%s for Check %s: missing from the scrape:\n%s", tt.metric, tt.code, body)
-			continue
+	mismatches := func(body []byte) (out []string) {
+		for _, tt := range tests {
+			re := regexp.MustCompile(tt.metric + `\{[^}]*rpc_method="grpc\.health\.v1\.Health/Check"[^}]*rpc_response_status_code="` + tt.code + `"[^}]*\} (\d+)`)
+			m := re.FindSubmatch(body)
+			if m == nil {
+				out = append(out, fmt.Sprintf("%s for Check %s: missing from the scrape", tt.metric, tt.code))
+				continue
+			}
+			if got, _ := strconv.Atoi(string(m[1])); got != tt.want {
+				out = append(out, fmt.Sprintf("%s for Check %s: got %d, want %d", tt.metric, tt.code, got, tt.want))
+			}
 		}
-		if got, _ := strconv.Atoi(string(m[1])); got != tt.want {
-			t.Errorf("%s for Check %s: got %d, want %d", tt.metric, tt.code, got, tt.want)
+		return out
+	}
+	// The server records a call when it has sent the reply, so the client may see the
+	// reply first: scrape until the counts are in, for a while.
+	var body []byte
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		rr := httptest.NewRecorder()
+		mx.Handler.ServeHTTP(rr, httptest.NewRequest("GET", "/metrics", nil))
+		body, _ = io.ReadAll(rr.Body)
+		if len(mismatches(body)) == 0 || time.Now().After(deadline) {
+			break
 		}
+	}
+	for _, m := range mismatches(body) {
+		t.Errorf("%s:\n%s", m, body)
 	}
 	if !regexp.MustCompile(`(?m)^rpc_server_call_duration_seconds_bucket\{`).Match(body) {
 		t.Error("no duration histogram buckets in the scrape")
