@@ -91,6 +91,25 @@ var mutations = []mutation{
 		Checks: []check{{Dir: "gateway", Pkg: "./internal/zones/", Test: "TestCatalogBehindThePrunedLogReloads"}},
 	},
 	{
+		Guarantee: "Several replicas on one store",
+		Break:     "deleting a unit or person does not fence the log of the records that may name it",
+		Edits: []edit{{File: "services/forces/internal/store/references.go",
+			From: "\terr = referrers.Fence(ctx)\n",
+			To:   "\terr = error(nil)\n"}},
+		Checks: []check{
+			{Dir: "services/forces", Pkg: "./internal/store/", Test: "TestReferenceHeldWhileAnotherReplicaDeletes"},
+			{Dir: "services/forces", Pkg: "./internal/store/", Test: "TestReferenceAndDeletionRaceAcrossReplicas"},
+		},
+	},
+	{
+		Guarantee: "Several replicas on one store",
+		Break:     "a write naming a unit or person being deleted does not see its closing mark",
+		Edits: []edit{{File: "services/forces/internal/store/references.go",
+			From: "if mark(&d.Body).After(time.Now()) {",
+			To:   "if false && mark(&d.Body).After(time.Now()) {"}},
+		Checks: []check{{Dir: "services/forces", Pkg: "./internal/store/", Test: "TestReferenceAfterTheFenceFindsTheTargetClosing"}},
+	},
+	{
 		Guarantee: "One access rule per question, in one place",
 		Break:     "CloseMeeting does not fence the decisions log",
 		Edits: []edit{{File: "services/meeting/internal/handler/meetings.go",

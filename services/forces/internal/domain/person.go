@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strings"
+	"time"
 
 	"github.com/tansiq/tansiq/platform/localized"
 )
@@ -14,6 +15,9 @@ type Person struct {
 	Role        localized.Name `bson:"role"`
 	// Unit is stored even when empty, so "people in no unit" can be queried.
 	Unit string `bson:"unit"`
+	// ClosingUntil is set while the person is being deleted: until then no unit may name
+	// them commander (see the store's People.RemoveFenced). Not part of the API.
+	ClosingUntil time.Time `bson:"closing_until,omitempty"`
 }
 
 // Known reports whether n gives a name in at least one language; aliases alone do not.

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strings"
+	"time"
 
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/localized"
@@ -34,6 +35,9 @@ type Unit struct {
 	// The history of reports is stored apart, one record per report, so that a unit stays
 	// small in lists and in the store's log however often it reports.
 	LastPosition *Position `bson:"last_position,omitempty"`
+	// ClosingUntil is set while the unit is being deleted: until then no person may join
+	// it (see the store's Units.RemoveFenced). Not part of the API.
+	ClosingUntil time.Time `bson:"closing_until,omitempty"`
 }
 
 // PositionRelease values (the API's PositionRelease names).

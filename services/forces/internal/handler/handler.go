@@ -32,12 +32,13 @@ type Handler struct {
 	now       func() time.Time
 	// refs serialises, in this process, the writes that check references between records
 	// (a unit's parent and commander, a person's unit) with the writes that could break
-	// them (re-parenting, deletes). A rule within one collection (a unit's parent exists
-	// and makes no cycle; a deleted unit has no sub-unit) is also checked inside the
-	// store's compare-and-swap, so it holds across replicas; one between two collections
-	// (a person's unit, a unit's commander) is checked on this replica's caches after they
-	// read the log forward, and two replicas racing on it could still leave a reference
-	// to a record just deleted.
+	// them (re-parenting, deletes). Across replicas the rules hold without it: one within
+	// a collection (a unit's parent exists and makes no cycle; a deleted unit has no
+	// sub-unit) is checked inside the store's compare-and-swap, one between two
+	// collections (a person's unit, a unit's commander) also through a fence of the
+	// referrers' log (store.Units.RemoveFenced). Within a process the store decides
+	// concurrent updates of distinct records of one collection together, on one state
+	// (platform/store group commit), so two re-parentings could each miss the other.
 	refs sync.Mutex
 }
 

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/localized"
+	"github.com/tansiq/tansiq/platform/store"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
@@ -37,7 +38,7 @@ func (h *Handler) checkPerson(ctx context.Context, name string, p *domain.Person
 		}
 	}
 	if has("unit") {
-		return domain.CheckReference(ctx, "person.unit", p.Unit, domain.ForceOf(name), h.units.Exists)
+		return domain.CheckReference(ctx, "person.unit", p.Unit, domain.ForceOf(name), h.units.Open)
 	}
 	return nil
 }
@@ -98,12 +99,8 @@ func (h *Handler) UpdatePerson(ctx context.Context, req *forcesv1.UpdatePersonRe
 
 // DeletePerson deletes a person who commands no unit.
 func (h *Handler) DeletePerson(ctx context.Context, req *forcesv1.DeletePersonRequest) (*forcesv1.DeletePersonResponse, error) {
-	err := deleteRecord(ctx, h, h.people.Collection, personName, req.GetName(), req.GetEtag(), req, func(d *forcesstore.PersonDoc) error {
-		commanded, err := h.units.ACommanded(ctx, d.Name)
-		if err != nil {
-			return err
-		}
-		return domain.CheckPersonRemovable(d.Name, commanded)
+	err := deleteRecord(ctx, h, personName, req.GetName(), req.GetEtag(), req, func(ctx context.Context, r store.Removal) error {
+		return h.people.RemoveFenced(ctx, r, h.units)
 	})
 	if err != nil {
 		return nil, err

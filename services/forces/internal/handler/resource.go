@@ -136,12 +136,12 @@ func (k kind[T, M]) update(ctx context.Context, h *Handler, in M, mask []string,
 	return d, toStatus(err)
 }
 
-// deleteRecord deletes the record name (checked by rule), if etag (when given) matches and check (nil for
-// none; inside the compare-and-swap, holding h.refs) accepts it, for the Delete request
-// req. Only the operators of the force that owns it may: that is checked by its name
+// deleteRecord deletes the record name (checked by rule) through remove, which checks
+// etag (when given) and the record's referrers, for the Delete request req, holding
+// h.refs. Only the operators of the force that owns it may: that is checked by its name
 // first, because the store answers a retry of a deletion already done without looking at
 // the (gone) record, and another force must not get that answer.
-func deleteRecord[T any](ctx context.Context, h *Handler, coll *store.Collection[T], rule nameRule, name, etag string, req createRequest, check func(*store.Doc[T]) error) error {
+func deleteRecord(ctx context.Context, h *Handler, rule nameRule, name, etag string, req createRequest, remove func(context.Context, store.Removal) error) error {
 	var v apperr.Violations
 	rule.check(&v, "name", name, false)
 	reqcheck.RequestID(&v, req.GetRequestId())
@@ -153,9 +153,7 @@ func deleteRecord[T any](ctx context.Context, h *Handler, coll *store.Collection
 	}
 	h.refs.Lock()
 	defer h.refs.Unlock()
-	return toStatus(coll.Remove(ctx, store.Removal{
-		Name: name, Etag: etag, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req),
-	}, check))
+	return toStatus(remove(ctx, store.Removal{Name: name, Etag: etag, RequestID: req.GetRequestId(), RequestHash: reqhash.Of(req)}))
 }
 
 // listRequest is a List request of one force's records, or every force's.

@@ -8,6 +8,7 @@ import (
 	"github.com/tansiq/tansiq/platform/access"
 	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/reqcheck"
+	"github.com/tansiq/tansiq/platform/store"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -73,7 +74,9 @@ func (h *Handler) ListTakBindings(ctx context.Context, req *forcesv1.ListTakBind
 
 // DeleteTakBinding deletes a binding; only the force's operators may.
 func (h *Handler) DeleteTakBinding(ctx context.Context, req *forcesv1.DeleteTakBindingRequest) (*forcesv1.DeleteTakBindingResponse, error) {
-	if err := deleteRecord(ctx, h, h.tak.Collection, bindingName, req.GetName(), "", req, nil); err != nil {
+	if err := deleteRecord(ctx, h, bindingName, req.GetName(), "", req, func(ctx context.Context, r store.Removal) error {
+		return h.tak.Remove(ctx, r, nil)
+	}); err != nil {
 		return nil, err
 	}
 	return &forcesv1.DeleteTakBindingResponse{}, nil

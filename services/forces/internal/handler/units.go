@@ -7,6 +7,7 @@ import (
 
 	"github.com/tansiq/tansiq/platform/localized"
 	"github.com/tansiq/tansiq/platform/place"
+	"github.com/tansiq/tansiq/platform/store"
 	forcesv1 "github.com/tansiq/tansiq/proto/tansiq/forces/v1"
 	"github.com/tansiq/tansiq/services/forces/internal/domain"
 	forcesstore "github.com/tansiq/tansiq/services/forces/internal/store"
@@ -43,7 +44,7 @@ func (h *Handler) checkUnit(ctx context.Context, name string, u *domain.Unit, pa
 		}
 	}
 	if has("commander") {
-		return domain.CheckReference(ctx, "unit.commander", u.Commander, domain.ForceOf(name), h.people.Exists)
+		return domain.CheckReference(ctx, "unit.commander", u.Commander, domain.ForceOf(name), h.people.Open)
 	}
 	return nil
 }
@@ -111,16 +112,8 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 
 // DeleteUnit deletes a unit no sub-unit or person depends on.
 func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitRequest) (*forcesv1.DeleteUnitResponse, error) {
-	err := deleteRecord(ctx, h, h.units.Collection, unitName, req.GetName(), req.GetEtag(), req, func(d *forcesstore.UnitDoc) error {
-		child, err := h.units.AChild(ctx, d.Name)
-		if err != nil {
-			return err
-		}
-		member, err := h.people.AMember(ctx, d.Name)
-		if err != nil {
-			return err
-		}
-		return domain.CheckUnitRemovable(d.Name, child, member)
+	err := deleteRecord(ctx, h, unitName, req.GetName(), req.GetEtag(), req, func(ctx context.Context, r store.Removal) error {
+		return h.units.RemoveFenced(ctx, r, h.people)
 	})
 	if err != nil {
 		return nil, err

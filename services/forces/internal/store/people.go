@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
@@ -71,6 +72,36 @@ func (s *People) BatchGet(ctx context.Context, names []string) (map[string]*Pers
 func (s *People) Exists(ctx context.Context, name string) (bool, error) {
 	return exists(ctx, s.Collection, name)
 }
+
+// Open reports whether the named person exists and no replica is deleting them, as the
+// people log stands now: a write naming the person (a unit's commander) calls it inside
+// its own compare-and-swap (see RemoveFenced). A person being deleted is
+// FAILED_PRECONDITION PERSON_BEING_DELETED.
+func (s *People) Open(ctx context.Context, name string) (bool, error) {
+	return open(ctx, s.Collection, name, personClosing, "PERSON_BEING_DELETED")
+}
+
+// Commands are the units as a person's deletion reads them.
+type Commands interface {
+	Fencer
+	ACommanded(ctx context.Context, person string) (string, error)
+}
+
+// RemoveFenced deletes the person r names if no unit (units) has them as commander, across
+// replicas: the units log is fenced after the person is marked closing (see
+// removeFenced), so a unit naming them commander through any replica either is found here
+// or is refused by Open.
+func (s *People) RemoveFenced(ctx context.Context, r store.Removal, units Commands) error {
+	return removeFenced(ctx, s.Collection, r, personClosing, units, func(d *PersonDoc) error {
+		commanded, err := units.ACommanded(ctx, d.Name)
+		if err != nil {
+			return err
+		}
+		return domain.CheckPersonRemovable(d.Name, commanded)
+	})
+}
+
+func personClosing(p *domain.Person) *time.Time { return &p.ClosingUntil }
 
 // AMember returns the name of one person serving in unit, or "" if there is none.
 func (s *People) AMember(ctx context.Context, unit string) (string, error) {

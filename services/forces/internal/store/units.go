@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
@@ -104,6 +105,40 @@ func (s *Units) ParentOf(ctx context.Context, name string) (string, bool, error)
 func (s *Units) Exists(ctx context.Context, name string) (bool, error) {
 	return exists(ctx, s.Collection, name)
 }
+
+// Open reports whether the named unit exists and no replica is deleting it, as the units
+// log stands now: a write naming the unit (a person's unit) calls it inside its own
+// compare-and-swap (see RemoveFenced). A unit being deleted is FAILED_PRECONDITION
+// UNIT_BEING_DELETED.
+func (s *Units) Open(ctx context.Context, name string) (bool, error) {
+	return open(ctx, s.Collection, name, unitClosing, "UNIT_BEING_DELETED")
+}
+
+// Members are the people as a unit's deletion reads them.
+type Members interface {
+	Fencer
+	AMember(ctx context.Context, unit string) (string, error)
+}
+
+// RemoveFenced deletes the unit r names if no sub-unit and no person (people) refers to
+// it, across replicas: the people log is fenced after the unit is marked closing (see
+// removeFenced), so a person joining it through any replica either is found here or is
+// refused by Open.
+func (s *Units) RemoveFenced(ctx context.Context, r store.Removal, people Members) error {
+	return removeFenced(ctx, s.Collection, r, unitClosing, people, func(d *UnitDoc) error {
+		child, err := s.AChild(ctx, d.Name)
+		if err != nil {
+			return err
+		}
+		member, err := people.AMember(ctx, d.Name)
+		if err != nil {
+			return err
+		}
+		return domain.CheckUnitRemovable(d.Name, child, member)
+	})
+}
+
+func unitClosing(u *domain.Unit) *time.Time { return &u.ClosingUntil }
 
 // AChild returns the name of one unit whose parent_unit is name, or "" if there is none.
 func (s *Units) AChild(ctx context.Context, name string) (string, error) {
