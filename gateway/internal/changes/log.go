@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -39,6 +40,17 @@ func New(ctx context.Context, db *mongo.Database, log *slog.Logger) (*Log, error
 // change carries its whole picture anyway.
 func (l *Log) Updated(ctx context.Context, zone string, causes ...string) {
 	l.record(ctx, Change{Zone: zone, Kind: KindUpdated, Causes: causes})
+}
+
+// UpdatedMany records one change of each zone's picture (zone -> causes), as Updated
+// does, all at once: written concurrently, the store commits them together (group
+// commit), so a batch of placements costs about one round trip of the feed.
+func (l *Log) UpdatedMany(ctx context.Context, changes map[string][]string) {
+	var wg sync.WaitGroup
+	for zone, causes := range changes {
+		wg.Go(func() { l.Updated(ctx, zone, causes...) })
+	}
+	wg.Wait()
 }
 
 // Removed records that zone was deleted.

@@ -85,7 +85,7 @@ func benchHandler(b *testing.B, ctx context.Context) *coverage.Handler {
 			b.Fatal(err)
 		}
 	}
-	mem := placement.NewMemory(placement.DefaultMemoryLimit)
+	mem := placement.NewMemory()
 	kinds := []string{"INCIDENT_KIND_ARMED_ATTACK", "INCIDENT_KIND_IED", "INCIDENT_KIND_KIDNAPPING"}
 	for i := range benchIncidents {
 		zs := []string{names[rng.IntN(benchZones)]}
@@ -123,6 +123,6 @@ func benchHandler(b *testing.B, ctx context.Context) *coverage.Handler {
 	if _, err := deps.Mongo().InsertMany(ctx, docs); err != nil {
 		b.Fatal(err)
 	}
-	return coverage.New(coverage.Config{Catalog: catalog, Placer: placement.NewPlacer(nil, mem, catalog, feed, nil),
+	return coverage.New(coverage.Config{Catalog: catalog, Placer: placement.NewPlacer(mem, catalog, feed, nil),
 		Deployments: deps, Changes: feed, Tokens: pagetoken.New("bench")})
 }

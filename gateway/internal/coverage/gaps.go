@@ -92,10 +92,7 @@ type zoneData struct {
 // w, and the areas that may cover them: every unit's, and those of the deployments of
 // any zone (a deployment's area may reach beyond its zone).
 func (h *Handler) load(ctx context.Context, zoneNames []string, w assess.Window) (zoneData, error) {
-	incs, err := h.cfg.Placer.Between(ctx, zoneNames, w.From, w.To)
-	if err != nil {
-		return zoneData{}, apperr.Internal(err)
-	}
+	incs := h.cfg.Placer.Between(zoneNames, w.From, w.To)
 	deps, err := h.cfg.Deployments.InZones(ctx, nil, w.To)
 	if err != nil {
 		return zoneData{}, err

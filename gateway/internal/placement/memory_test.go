@@ -2,11 +2,15 @@ package placement
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/tansiq/tansiq/gateway/internal/assess"
+	"github.com/tansiq/tansiq/gateway/internal/gwtest"
+	"github.com/tansiq/tansiq/gateway/internal/zones"
+	typev1 "github.com/tansiq/tansiq/proto/tansiq/type/v1"
 )
 
 var day0 = time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC)
@@ -25,11 +29,11 @@ func names(ps []Placement) []string {
 }
 
 func TestMemoryBetween(t *testing.T) {
-	m := NewMemory(100)
+	m := NewMemory()
 	m.Put(placed("incidents/a", 1, 18, "zones/makhmour"))
 	m.Put(placed("incidents/b", 2, 0, "zones/makhmour", "zones/qarachogh"))
 	m.Put(placed("incidents/c", 5, 3, "zones/kifri"))
-	m.Put(placed("incidents/d", 3, 1))                 // in no zone: not held
+	m.Put(placed("incidents/d", 3, 1))                 // in no zone: held, never listed
 	m.Put(placed("incidents/c", 6, 3, "zones/kirkuk")) // moved: replaces the first placement
 	tests := []struct {
 		zones    []string
@@ -50,8 +54,11 @@ func TestMemoryBetween(t *testing.T) {
 			t.Errorf("Between(%v, day %d, day %d) = %v, want %v", tt.zones, tt.from, tt.to, got, tt.want)
 		}
 	}
-	if m.Len() != 3 {
-		t.Errorf("Len = %d, want 3", m.Len())
+	if m.Len() != 4 {
+		t.Errorf("Len = %d, want 4", m.Len())
+	}
+	if p, ok := m.Get("incidents/d"); !ok || len(p.Zones) != 0 {
+		t.Errorf("Get(incidents/d) = %v, %v; want its placement in no zone", p, ok)
 	}
 	m.Put(placed("incidents/a", 1, 18)) // no longer in any zone
 	if got := names(m.Between([]string{"zones/makhmour"}, day0, day0.AddDate(0, 0, 30))); !slices.Equal(got, []string{"incidents/b"}) {
@@ -59,34 +66,58 @@ func TestMemoryBetween(t *testing.T) {
 	}
 }
 
-func TestMemoryForgetsOldestPastItsLimit(t *testing.T) {
-	m := NewMemory(10)
-	for i := range 12 {
-		m.Put(placed(fmt.Sprintf("incidents/i%02d", i), i, 0, "zones/z"))
+func TestMemoryCandidates(t *testing.T) {
+	m := NewMemory()
+	at := func(name string, lat, lng float64, zones ...string) Placement {
+		p := placed(name, 1, 0, zones...)
+		p.Place.Point.Lat, p.Place.Point.Lng = lat, lng
+		return p
 	}
-	// The 11th put forgets the two oldest (one too many, and a tenth of the limit more),
-	// the 12th fits.
-	if got := m.Len(); got != 10 {
-		t.Errorf("Len = %d, want 10", got)
+	m.Put(at("incidents/in-zone-outside-box", 30, 40, "zones/z"))
+	m.Put(at("incidents/in-box", 35.5, 43.5))
+	m.Put(at("incidents/in-both", 35.6, 43.6, "zones/z"))
+	m.Put(at("incidents/elsewhere", 36.5, 44.5, "zones/y"))
+	b := &zones.Bounds{MinLat: 35, MinLng: 43, MaxLat: 36, MaxLng: 44}
+	if got, want := names(m.Candidates("zones/z", b)), []string{"incidents/in-both", "incidents/in-box", "incidents/in-zone-outside-box"}; !slices.Equal(got, want) {
+		t.Errorf("Candidates(z, box) = %v, want %v", got, want)
 	}
-	if m.Complete(day0.AddDate(0, 0, 1)) {
-		t.Error("Complete at the horizon (the latest day forgotten): want false")
-	}
-	if !m.Complete(day0.AddDate(0, 0, 1).Add(time.Nanosecond)) {
-		t.Error("Complete after the horizon: want true")
-	}
-	// An incident as old as what was forgotten is not taken back in.
-	m.Put(placed("incidents/old", 0, 0, "zones/z"))
-	if got := names(m.Between(nil, day0, day0.AddDate(0, 0, 2))); got != nil {
-		t.Errorf("Between the forgotten days = %v, want nothing", got)
-	}
-	if got := names(m.Between(nil, day0, day0.AddDate(0, 0, 3))); !slices.Equal(got, []string{"incidents/i02"}) {
-		t.Errorf("Between the first days kept = %v, want incidents/i02", got)
+	if got, want := names(m.Candidates("zones/z", nil)), []string{"incidents/in-both", "incidents/in-zone-outside-box"}; !slices.Equal(got, want) {
+		t.Errorf("Candidates(z deleted) = %v, want %v", got, want)
 	}
 }
 
+// maxBytesPerPlacement bounds what memory takes per incident (the README's figure at
+// 100,000 incidents comes from this test's log).
+const maxBytesPerPlacement = 1024
+
+func TestMemoryPerPlacement(t *testing.T) {
+	const n = 100_000
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	m := NewMemory()
+	for i := range n {
+		in := gwtest.Incident(fmt.Sprintf("incidents/%08x-attack-near-makhmour", i), 35+float64(i%1000)/1000, 43.6, day0, 3)
+		in.Title = "Attack on an army checkpoint near the Makhmour road"
+		in.Place.Name = &typev1.LocalizedName{Arabic: "مخمور", Sorani: "مەخموور", English: "Makhmour"}
+		p := FromIncident(in)
+		if i%3 == 0 {
+			p.Zones = []string{"zones/makhmour"}
+		}
+		m.Put(p)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	per := int(after.HeapAlloc-before.HeapAlloc) / n
+	t.Logf("%d placements: %d bytes each, %.1f MiB", n, per, float64(after.HeapAlloc-before.HeapAlloc)/(1<<20))
+	if per > maxBytesPerPlacement {
+		t.Errorf("%d bytes per placement, want at most %d", per, maxBytesPerPlacement)
+	}
+	runtime.KeepAlive(m)
+}
+
 func TestMemoryThreat(t *testing.T) {
-	m := NewMemory(100)
+	m := NewMemory()
 	m.Put(placed("incidents/khidr-jija", 1, 18, "zones/makhmour"))
 	m.Put(placed("incidents/liheban", 1, 0, "zones/makhmour"))
 	now := day0.AddDate(0, 0, 9)

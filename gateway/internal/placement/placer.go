@@ -14,16 +14,21 @@ import (
 	incidentv1 "github.com/tansiq/tansiq/proto/tansiq/incident/v1"
 )
 
-// Notifier records that a zone's operational picture changed.
+// Notifier records that zones' operational pictures changed.
 type Notifier interface {
-	Updated(ctx context.Context, zone string, causes ...string)
+	// UpdatedMany records one change per zone of changes, caused by the records listed.
+	UpdatedMany(ctx context.Context, changes map[string][]string)
 }
 
-// Placer places incidents in zones and keeps the placements, in the store and in memory.
-// Placing and re-placing are serialised within the process, so a zone change and an
-// incident event never leave an incident placed against an area it no longer has.
+// MaxCauses bounds the causes one picture change lists: a batch that changes a zone
+// because of more incidents names the first MaxCauses (the picture sent with the change
+// is the zone's whole picture, so none is lost).
+const MaxCauses = 50
+
+// Placer places incidents in zones and keeps the placements in memory. Placing and
+// re-placing are serialised within the process, so a zone change and an incident event
+// never leave an incident placed against an area it no longer has.
 type Placer struct {
-	store   *Store
 	mem     *Memory
 	catalog *zones.Catalog
 	notify  Notifier
@@ -32,13 +37,12 @@ type Placer struct {
 	mu      sync.Mutex
 }
 
-// NewPlacer returns a placer over the store, the memory and the zones of catalog.
-// notify may be nil.
-func NewPlacer(s *Store, mem *Memory, catalog *zones.Catalog, notify Notifier, log *slog.Logger) *Placer {
+// NewPlacer returns a placer over the memory and the zones of catalog. notify may be nil.
+func NewPlacer(mem *Memory, catalog *zones.Catalog, notify Notifier, log *slog.Logger) *Placer {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Placer{store: s, mem: mem, catalog: catalog, notify: notify, log: log, now: time.Now}
+	return &Placer{mem: mem, catalog: catalog, notify: notify, log: log, now: time.Now}
 }
 
 // zonesOf returns the zones containing the placement's point.
@@ -50,51 +54,64 @@ func (p *Placer) zonesOf(pl Placement) []string {
 	return z
 }
 
-// Place places an incident as it now stands and stores its placement, unless nothing
-// changed. The zones it leaves or enters, or whose picture it changes, are notified.
-func (p *Placer) Place(ctx context.Context, in *incidentv1.Incident) error {
+// Place places incidents as they now stand (a batch of the incident stream, in order)
+// and returns how many placements changed. Each zone an incident enters or leaves, or
+// whose picture it changes, is notified once for the whole batch.
+func (p *Placer) Place(ctx context.Context, incidents ...*incidentv1.Incident) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	pl := FromIncident(in)
-	pl.Zones = p.zonesOf(pl)
-	old, found, err := p.store.Get(ctx, pl.Name)
-	if err != nil {
-		return err
-	}
-	return p.put(ctx, pl, old, found, "")
-}
-
-// put stores pl when it differs from old and notifies the zones it concerns, except
-// skip (a zone whose writer notifies it itself).
-func (p *Placer) put(ctx context.Context, pl, old Placement, found bool, skip string) error {
-	if found && same(pl, old) {
-		p.mem.Put(old) // memory may not have it yet (at start)
-		return nil
-	}
-	pl.PlaceTime = reqcheck.Stored(p.now())
-	if err := p.store.Put(ctx, pl); err != nil {
-		return err
-	}
-	p.mem.Put(pl)
-	if p.notify == nil {
-		return nil
-	}
-	affected := slices.Clone(pl.Zones)
-	if found {
-		affected = append(affected, old.Zones...)
-	}
-	slices.Sort(affected)
-	for _, z := range slices.Compact(affected) {
-		if z != skip {
-			p.notify.Updated(ctx, z, pl.Name)
+	c := changed{}
+	n := 0
+	for _, in := range incidents {
+		pl := FromIncident(in)
+		pl.Zones = p.zonesOf(pl)
+		old, found := p.mem.Get(pl.Name)
+		if p.put(pl, old, found, c) {
+			n++
 		}
 	}
-	return nil
+	p.flush(ctx, c, "")
+	return n
 }
 
-// ZoneChanged re-places the stored incidents a change of the zone's area (or its
-// deletion) may move: those placed in it and those within its new bounding box. The
-// zone itself is not notified: its writer does that.
+// put records pl unless it is the same as old, noting the zones it concerns in c.
+func (p *Placer) put(pl, old Placement, found bool, c changed) bool {
+	if found && same(pl, old) {
+		return false
+	}
+	pl.PlaceTime = reqcheck.Stored(p.now())
+	p.mem.Put(pl)
+	c.add(pl.Zones, pl.Name)
+	if found {
+		c.add(old.Zones, pl.Name)
+	}
+	return true
+}
+
+// flush notifies the zones of c, except skip (a zone whose writer notifies it itself).
+func (p *Placer) flush(ctx context.Context, c changed, skip string) {
+	delete(c, skip)
+	if p.notify != nil && len(c) > 0 {
+		p.notify.UpdatedMany(ctx, c)
+	}
+}
+
+// changed collects the zones whose picture changed, each once, with its causes.
+type changed map[string][]string
+
+func (c changed) add(zones []string, cause string) {
+	for _, z := range zones {
+		causes := c[z]
+		if len(causes) < MaxCauses && !slices.Contains(causes, cause) {
+			causes = append(causes, cause)
+		}
+		c[z] = causes
+	}
+}
+
+// ZoneChanged re-places the incidents a change of the zone's area (or its deletion) may
+// move: those placed in it and those within its new bounding box. The zone itself is
+// not notified: its writer does that.
 func (p *Placer) ZoneChanged(ctx context.Context, zone string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -103,51 +120,35 @@ func (p *Placer) ZoneChanged(ctx context.Context, zone string) error {
 		bb := zones.BoundsOf(e.Geometry)
 		b = &bb
 	}
-	cands, err := p.store.Candidates(ctx, zone, b)
-	if err != nil {
-		return err
-	}
-	for _, old := range cands {
+	c := changed{}
+	for _, old := range p.mem.Candidates(zone, b) {
 		pl := old
 		pl.Zones = p.zonesOf(old)
-		if err := p.put(ctx, pl, old, true, zone); err != nil {
-			return err
-		}
+		p.put(pl, old, true, c)
 	}
+	p.flush(ctx, c, zone)
 	return nil
 }
 
-// Reconcile re-places every stored incident against the zones as they are now and
-// fills memory. Run at start, it repairs what a crash between a zone write and its
-// re-placement left behind.
-func (p *Placer) Reconcile(ctx context.Context) error {
+// Reconcile re-places every incident in memory against the zones as they are now. Run at
+// start, after memory is loaded from a snapshot, it places the incidents in the zones
+// changed since the snapshot was written.
+func (p *Placer) Reconcile(ctx context.Context) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var moved []Placement
-	var olds []Placement
-	err := p.store.Each(ctx, func(old Placement) error {
-		pl := old
-		pl.Zones = p.zonesOf(old)
-		if slices.Equal(pl.Zones, old.Zones) {
-			p.mem.Put(old)
-			return nil
-		}
-		moved, olds = append(moved, pl), append(olds, old)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	// Written after the scan, not during it: the cursor must not meet its own writes.
-	for i := range moved {
-		if err := p.put(ctx, moved[i], olds[i], true, ""); err != nil {
-			return err
+	c := changed{}
+	moved := 0
+	for _, old := range p.mem.All() {
+		pl := *old
+		pl.Zones = p.zonesOf(pl)
+		if p.put(pl, *old, true, c) {
+			moved++
 		}
 	}
-	if len(moved) > 0 {
-		p.log.Info("incidents re-placed at start", "count", len(moved))
+	p.flush(ctx, c, "")
+	if moved > 0 {
+		p.log.Info("incidents re-placed at start", "count", moved)
 	}
-	return nil
 }
 
 // Threat rates a zone by the incidents placed in it, as of now.
@@ -156,26 +157,7 @@ func (p *Placer) Threat(zone string, now time.Time) (assess.Level, string) {
 }
 
 // Between returns the incidents placed in the given zones (nil: in any zone) that
-// happened in [from, to): from memory when it reaches back that far, else from the store.
-func (p *Placer) Between(ctx context.Context, zoneNames []string, from, to time.Time) ([]Placement, error) {
-	if p.mem.Complete(from) {
-		return p.mem.Between(zoneNames, from, to), nil
-	}
-	all, err := p.store.Between(ctx, from, to)
-	if err != nil {
-		return nil, err
-	}
-	if zoneNames == nil {
-		return all, nil
-	}
-	var out []Placement
-	for _, pl := range all {
-		for _, z := range pl.Zones {
-			if slices.Contains(zoneNames, z) {
-				out = append(out, pl)
-				break
-			}
-		}
-	}
-	return out, nil
+// happened in [from, to).
+func (p *Placer) Between(zoneNames []string, from, to time.Time) []Placement {
+	return p.mem.Between(zoneNames, from, to)
 }

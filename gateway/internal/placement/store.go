@@ -1,147 +1,258 @@
 package placement
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/tansiq/tansiq/gateway/internal/zones"
 	"github.com/tansiq/tansiq/platform/store"
 )
 
-// Store keeps the placements and the follower's resume token in the gateway's database.
-// A placement is one document per incident, replaced whole: the single-document write
-// the embedded store makes atomic.
+// Store keeps snapshots of the placements in the gateway's database: every placement in
+// memory, with the incident stream's resume token it was taken at, as BSON records laid
+// end to end in zstd-compressed chunks of about chunkBytes, one binary value per chunk
+// document keyed by _id ("<generation>/<index>"), under one head document that names the
+// generation, the token and each chunk's checksum. Loading is a few reads by _id (one
+// scan of a placement collection cost the embedded store 0.25 ms of CPU per placement,
+// and each placement written 0.9 ms); writing is a few inserts, chunks first and the
+// head last, so a head never names a chunk not yet written.
 type Store struct {
-	placements *mongo.Collection
-	cursors    *mongo.Collection
+	snaps *mongo.Collection
+	log   *slog.Logger
+	mu    sync.Mutex // one Save at a time
+	// last is the head this process last wrote: its chunks are deleted with the next.
+	last head
 }
 
-// cursorID names the follower's resume-token document.
-const cursorID = "incident-watch"
+const (
+	collection = "placement_snap"
+	headID     = "head"
+	// chunkBytes is the size a chunk's records are filled to before compression (one
+	// record may take it past): far below MongoDB's 16 MiB document limit.
+	chunkBytes = 4 << 20
+	// loadTries bounds the reads of a snapshot whose chunks a newer one's writer deleted
+	// while it was read.
+	loadTries = 3
+)
 
-// NewStore returns the store over db and creates its indexes.
-func NewStore(ctx context.Context, db *mongo.Database) (*Store, error) {
-	s := &Store{placements: db.Collection("placements"), cursors: db.Collection("cursors")}
-	err := store.EnsureIndexes(ctx, s.placements,
-		store.Index{Name: "occur_time", Keys: bson.D{{Key: "occur_time", Value: -1}}},
-		store.Index{Name: "zones", Keys: bson.D{{Key: "zones", Value: 1}}})
-	if err != nil {
-		return nil, err
+// legacy are the collections of the placements' earlier form, a document per incident
+// and a resume token, no longer read.
+var legacy = []string{"placements", "cursors"}
+
+var (
+	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
+		e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+		return e
+	})
+	zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
+		d, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(64<<20))
+		return d
+	})
+)
+
+type head struct {
+	ID     string     `bson:"_id"`
+	Gen    string     `bson:"gen"`
+	Token  string     `bson:"token"`
+	Count  int        `bson:"count"`
+	Chunks []chunkRef `bson:"chunks"`
+	Time   time.Time  `bson:"time"`
+}
+
+// chunkRef describes one chunk: how many records it holds and its encoding's SHA-256.
+type chunkRef struct {
+	Records int    `bson:"records"`
+	Sum     []byte `bson:"sum"`
+}
+
+type chunk struct {
+	ID   string `bson:"_id"`
+	Data []byte `bson:"data"`
+}
+
+func chunkID(gen string, i int) string { return fmt.Sprintf("%s/%06d", gen, i) }
+
+// NewStore returns the store over db, dropping the collections of the earlier form.
+func NewStore(ctx context.Context, db *mongo.Database, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.Default()
 	}
-	return s, nil
+	for _, name := range legacy {
+		if err := db.Collection(name).Drop(ctx); err != nil {
+			return nil, fmt.Errorf("drop %s: %w", name, err)
+		}
+	}
+	return &Store{snaps: db.Collection(collection), log: log}, nil
 }
 
-// Get returns the placement of the named incident, if there is one.
-func (s *Store) Get(ctx context.Context, name string) (Placement, bool, error) {
-	var p Placement
-	err := s.placements.FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&p)
+// errMoved: a chunk of the head read is gone, deleted by the writer of a newer snapshot.
+var errMoved = errors.New("snapshot replaced while read")
+
+// Load puts the newest snapshot's placements in mem and returns its resume token: ""
+// (the start of the stream) when there is none, or when it cannot be read whole (a
+// corrupt chunk), after a warning: the stream then replays every incident.
+func (s *Store) Load(ctx context.Context, mem *Memory) (string, error) {
+	for range loadTries {
+		h, ps, err := s.read(ctx)
+		if errors.Is(err, errMoved) {
+			continue
+		}
+		var bad corrupt
+		if errors.As(err, &bad) {
+			s.log.Warn("placement snapshot unreadable; replaying every incident", "error", err)
+			return "", nil
+		}
+		if err != nil || h == nil {
+			return "", err
+		}
+		for _, p := range ps {
+			mem.Put(p)
+		}
+		return h.Token, nil
+	}
+	return "", fmt.Errorf("load placements: %w %d times", errMoved, loadTries)
+}
+
+type corrupt struct{ error }
+
+func (s *Store) read(ctx context.Context) (*head, []Placement, error) {
+	var h head
+	err := s.snaps.FindOne(ctx, bson.D{{Key: "_id", Value: headID}}).Decode(&h)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return Placement{}, false, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return Placement{}, false, fmt.Errorf("get placement %s: %w", name, err)
+		return nil, nil, fmt.Errorf("read placement snapshot: %w", err)
 	}
-	return p, true, nil
+	ps := make([]Placement, 0, h.Count)
+	for i, ref := range h.Chunks {
+		var c chunk
+		err := s.snaps.FindOne(ctx, bson.D{{Key: "_id", Value: chunkID(h.Gen, i)}}).Decode(&c)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, nil, errMoved
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read placement snapshot: %w", err)
+		}
+		if sum := sha256.Sum256(c.Data); !bytes.Equal(sum[:], ref.Sum) {
+			return nil, nil, corrupt{fmt.Errorf("chunk %s: checksum mismatch", c.ID)}
+		}
+		raw, err := zstdDecoder().DecodeAll(c.Data, nil)
+		if err != nil {
+			return nil, nil, corrupt{fmt.Errorf("chunk %s: %w", c.ID, err)}
+		}
+		if ps, err = decode(raw, ref.Records, ps); err != nil {
+			return nil, nil, corrupt{fmt.Errorf("chunk %s: %w", c.ID, err)}
+		}
+	}
+	return &h, ps, nil
 }
 
-// Put stores p, replacing the incident's earlier placement.
-func (s *Store) Put(ctx context.Context, p Placement) error {
-	if p.Zones == nil {
-		p.Zones = []string{} // an empty array, so `zones: X` queries never meet a null
+// decode appends the n records of raw to ps.
+func decode(raw []byte, n int, ps []Placement) ([]Placement, error) {
+	for range n {
+		if len(raw) < 4 {
+			return nil, errors.New("records cut short")
+		}
+		size := int(binary.LittleEndian.Uint32(raw))
+		if size < 5 || size > len(raw) {
+			return nil, errors.New("bad record length")
+		}
+		var p Placement
+		if err := bson.Unmarshal(raw[:size], &p); err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+		raw = raw[size:]
 	}
-	_, err := s.placements.ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.Name}}, p, options.Replace().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("put placement %s: %w", p.Name, err)
+	if len(raw) != 0 {
+		return nil, errors.New("records beyond the count")
 	}
+	return ps, nil
+}
+
+// Save writes a snapshot of ps taken at token, then deletes the chunks of the snapshot it
+// replaces and of the one this process wrote before (a process loading either retries
+// with the newest head). Several replicas may save at once: the head is replaced whole,
+// and each names chunks of its own generation.
+func (s *Store) Save(ctx context.Context, token string, ps []*Placement) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var prev head
+	err := s.snaps.FindOne(ctx, bson.D{{Key: "_id", Value: headID}}).Decode(&prev)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("save placements: %w", err)
+	}
+	h := head{ID: headID, Gen: store.NewID(), Token: token, Count: len(ps), Time: time.Now().UTC()}
+	if err := s.writeChunks(ctx, &h, ps); err != nil {
+		s.deleteChunks(ctx, h.Gen, len(h.Chunks))
+		return fmt.Errorf("save placements: %w", err)
+	}
+	if _, err := s.snaps.ReplaceOne(ctx, bson.D{{Key: "_id", Value: headID}}, h, options.Replace().SetUpsert(true)); err != nil {
+		return fmt.Errorf("save placements: %w", err) // the head may have been written: its chunks stay
+	}
+	if prev.Gen != "" {
+		s.deleteChunks(ctx, prev.Gen, len(prev.Chunks))
+	}
+	if s.last.Gen != "" && s.last.Gen != prev.Gen {
+		s.deleteChunks(ctx, s.last.Gen, len(s.last.Chunks))
+	}
+	s.last = h
 	return nil
 }
 
-// Each calls fn with every stored placement.
-func (s *Store) Each(ctx context.Context, fn func(Placement) error) error {
-	return s.each(ctx, bson.D{}, fn)
-}
-
-// Candidates returns the placements that a change of zone may move: those placed in it,
-// and those whose point lies within b (its new bounding box; nil once it is deleted).
-func (s *Store) Candidates(ctx context.Context, zone string, b *zones.Bounds) ([]Placement, error) {
-	or := bson.A{bson.D{{Key: "zones", Value: zone}}}
-	if b != nil {
-		or = append(or, bson.D{
-			{Key: "place.point.lat", Value: bson.D{{Key: "$gte", Value: b.MinLat}, {Key: "$lte", Value: b.MaxLat}}},
-			{Key: "place.point.lng", Value: bson.D{{Key: "$gte", Value: b.MinLng}, {Key: "$lte", Value: b.MaxLng}}},
-		})
-	}
-	var out []Placement
-	err := s.each(ctx, bson.D{{Key: "$or", Value: or}}, func(p Placement) error {
-		out = append(out, p)
-		return nil
-	})
-	return out, err
-}
-
-// Between returns the placements in at least one zone whose incident happened in
-// [from, to).
-func (s *Store) Between(ctx context.Context, from, to time.Time) ([]Placement, error) {
-	var out []Placement
-	err := s.each(ctx, bson.D{{Key: "occur_time", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}}},
-		func(p Placement) error {
-			if len(p.Zones) > 0 {
-				out = append(out, p)
-			}
-			return nil
-		})
-	return out, err
-}
-
-func (s *Store) each(ctx context.Context, filter bson.D, fn func(Placement) error) error {
-	cur, err := s.placements.Find(ctx, filter)
-	if err != nil {
-		return fmt.Errorf("find placements: %w", err)
-	}
-	defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
-	for cur.Next(ctx) {
-		var p Placement
-		if err := cur.Decode(&p); err != nil {
-			return fmt.Errorf("read placement: %w", err)
-		}
-		if err := fn(p); err != nil {
+// writeChunks encodes ps into chunks of about chunkBytes, inserting each as it is filled
+// and recording it in h.
+func (s *Store) writeChunks(ctx context.Context, h *head, ps []*Placement) error {
+	var buf, packed []byte
+	records := 0
+	flush := func() error {
+		packed = zstdEncoder().EncodeAll(buf, packed[:0])
+		sum := sha256.Sum256(packed)
+		h.Chunks = append(h.Chunks, chunkRef{Records: records, Sum: sum[:]})
+		if _, err := s.snaps.InsertOne(ctx, chunk{ID: chunkID(h.Gen, len(h.Chunks)-1), Data: packed}); err != nil {
 			return err
 		}
+		buf, records = buf[:0], 0
+		return nil
 	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("read placements: %w", err)
+	for _, p := range ps {
+		rec, err := bson.Marshal(p)
+		if err != nil {
+			return err
+		}
+		buf = append(buf, rec...)
+		records++
+		if len(buf) >= chunkBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if records > 0 || len(h.Chunks) == 0 {
+		return flush()
 	}
 	return nil
 }
 
-// Token returns the follower's stored resume token ("" before the first event).
-func (s *Store) Token(ctx context.Context) (string, error) {
-	var c struct {
-		Token string `bson:"token"`
+// deleteChunks deletes the n chunks of gen by _id, best effort (one left behind only
+// takes space).
+func (s *Store) deleteChunks(ctx context.Context, gen string, n int) {
+	ctx = context.WithoutCancel(ctx)
+	for i := range n {
+		if _, err := s.snaps.DeleteOne(ctx, bson.D{{Key: "_id", Value: chunkID(gen, i)}}); err != nil {
+			return
+		}
 	}
-	err := s.cursors.FindOne(ctx, bson.D{{Key: "_id", Value: cursorID}}).Decode(&c)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("get resume token: %w", err)
-	}
-	return c.Token, nil
-}
-
-// SaveToken stores the follower's resume token.
-func (s *Store) SaveToken(ctx context.Context, token string) error {
-	_, err := s.cursors.ReplaceOne(ctx, bson.D{{Key: "_id", Value: cursorID}},
-		bson.D{{Key: "_id", Value: cursorID}, {Key: "token", Value: token}, {Key: "save_time", Value: time.Now().UTC()}},
-		options.Replace().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("save resume token: %w", err)
-	}
-	return nil
 }

@@ -68,14 +68,19 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 	if err := catalog.Load(ctx, zoneStore, log); err != nil {
 		return err
 	}
-	placements, err := placement.NewStore(ctx, db)
+	// Placements come from their last snapshot, placed again against the zones as they
+	// are now; the follower resumes the incident stream at the snapshot's token.
+	placements, err := placement.NewStore(ctx, db, log)
 	if err != nil {
 		return err
 	}
-	placer := placement.NewPlacer(placements, placement.NewMemory(placement.DefaultMemoryLimit), catalog, feed, log)
-	if err := placer.Reconcile(ctx); err != nil {
+	mem := placement.NewMemory()
+	placedTo, err := placements.Load(ctx, mem)
+	if err != nil {
 		return err
 	}
+	placer := placement.NewPlacer(mem, catalog, feed, log)
+	placer.Reconcile(ctx)
 	deps, err := deployments.NewStore(ctx, db)
 	if err != nil {
 		return err
@@ -123,7 +128,7 @@ func Wire(ctx context.Context, rt *app.Runtime, addrs Addrs) error {
 		log.Warn("no incident service address: incidents are not placed in zones")
 		return nil
 	}
-	f := &placement.Follower{Client: incidents, Placer: placer, Store: placements, Log: log}
+	f := &placement.Follower{Client: incidents, Placer: placer, Store: placements, Token: placedTo, Log: log}
 	rt.Go(func() { f.Run(ctx) })
 	return nil
 }
