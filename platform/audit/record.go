@@ -1,10 +1,16 @@
 package audit
 
-import "time"
+import (
+	"time"
+
+	"github.com/tansiq/tansiq/platform/store"
+)
+
+// Doc is a stored record: its name ("auditRecords/{audit_record}") is the Doc's.
+type Doc = store.Doc[Record]
 
 // Record is one audited call as stored.
 type Record struct {
-	Name          string    `bson:"_id"`
 	Actor         string    `bson:"actor"`
 	ActorForce    string    `bson:"actor_force,omitempty"`
 	ActorRole     string    `bson:"actor_role,omitempty"`

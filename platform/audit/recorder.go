@@ -4,15 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -27,37 +24,84 @@ import (
 	"github.com/tansiq/tansiq/platform/store"
 )
 
-// Recorder writes audit records to its server's own database.
+// Recorder writes audit records to its server's own database, as a platform/store
+// collection: records are created and never changed, and this process's cache of them
+// answers the AuditService.
 type Recorder struct {
-	coll    *mongo.Collection
+	records *store.Collection[Record]
 	service string
 	log     *slog.Logger
 	now     func() time.Time
-
-	mu      sync.Mutex
-	queue   []*queued // records waiting for the next insert
-	writing bool      // a writer is inserting
 }
 
-// queued is a record waiting to be inserted, and its outcome.
-type queued struct {
-	rec  Record
-	done chan error
-}
-
-// maxRecords bounds the records one insert writes.
-const maxRecords = 256
-
-// NewRecorder returns a recorder over the "audit" collection of db, creating its indexes.
+// NewRecorder returns a recorder over the "audit_records" collection of db, with its cache
+// loaded (the AuditService lists from it).
 func NewRecorder(ctx context.Context, db *mongo.Database, service string, log *slog.Logger) (*Recorder, error) {
-	coll := db.Collection("audit")
-	if err := store.EnsureIndexes(ctx, coll,
-		store.Index{Name: "event_time", Keys: bson.D{{Key: "event_time", Value: -1}}},
-		store.Index{Name: "resource", Keys: bson.D{{Key: "resource", Value: 1}, {Key: "event_time", Value: -1}}},
-	); err != nil {
+	c := store.NewCollection[Record](db, "audit_records")
+	sorts.Declare(c)
+	for name, key := range indexed {
+		c.IndexBy(name, func(d *Doc) []string {
+			if k := key(&d.Body); k != "" {
+				return []string{k}
+			}
+			return nil
+		})
+	}
+	if err := c.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	return &Recorder{coll: coll, service: service, log: log, now: time.Now}, nil
+	if err := c.Load(ctx); err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, db.Collection("audit"), c); err != nil {
+		return nil, fmt.Errorf("move the audit records of the \"audit\" collection: %w", err)
+	}
+	return &Recorder{records: c, service: service, log: log, now: time.Now}, nil
+}
+
+// migrate moves the records of old, the collection that held them before they were a
+// platform/store collection, into c, and drops old: a full read of old, once. Each record
+// keeps its name, and its name is its create request id, so a move cut short (or made by
+// two replicas at once) is finished by the next start and stores nothing twice.
+func migrate(ctx context.Context, old *mongo.Collection, c *store.Collection[Record]) error {
+	cur, err := old.Find(ctx, bson.D{})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = cur.Close(ctx) }()
+	var batch []*Doc
+	read := 0
+	flush := func() error {
+		_, err := c.CreateMany(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	for cur.Next(ctx) {
+		var rec struct {
+			Name   string `bson:"_id"`
+			Record `bson:",inline"`
+		}
+		if err := cur.Decode(&rec); err != nil {
+			return err
+		}
+		read++
+		batch = append(batch, &Doc{Name: rec.Name, Owner: rec.ActorForce, RequestID: rec.Name, Body: rec.Record})
+		if len(batch) == 500 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return err
+	}
+	if read == 0 {
+		return nil
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return old.Drop(ctx)
 }
 
 type holderKey struct{}
@@ -130,7 +174,7 @@ func capture(ctx context.Context) {
 func (r *Recorder) write(ctx context.Context, method string, id auth.Identity, req, resp proto.Message, callErr error) {
 	st := status.Convert(callErr)
 	rec := Record{
-		Name: "auditRecords/" + newID(r.now()), Actor: id.Subject, ActorForce: id.Force, ActorRole: string(id.Role),
+		Actor: id.Subject, ActorForce: id.Force, ActorRole: string(id.Role),
 		Method: method, StatusCode: st.Code().String(),
 		Allowed:    st.Code() != codes.PermissionDenied && st.Code() != codes.Unauthenticated,
 		RecordedBy: r.service, EventTime: r.now().UTC(),
@@ -150,66 +194,20 @@ func (r *Recorder) write(ctx context.Context, method string, id auth.Identity, r
 			rec.Reason = ei.GetReason()
 		}
 	}
-	if err := r.insert(rec); err != nil {
+	if err := r.insert(ctx, "auditRecords/"+newID(r.now()), rec); err != nil {
 		r.log.ErrorContext(ctx, "audit record not written", "method", method, "error", err)
 	}
 }
 
-// insert writes rec and returns once it is stored (or failed): the call is answered only
-// after its record is written. Records of calls ending at the same time are written
-// together, with one insert: whoever finds no insert running starts one, which writes
-// every record queued by then and goes on while more wait. Written even when the caller
-// has gone (the trail must not depend on the client), each insert within 5 s.
-func (r *Recorder) insert(rec Record) error {
-	q := &queued{rec: rec, done: make(chan error, 1)}
-	r.mu.Lock()
-	r.queue = append(r.queue, q)
-	start := !r.writing
-	r.writing = true
-	r.mu.Unlock()
-	if start {
-		go r.writer()
-	}
-	return <-q.done
-}
-
-// writer inserts the queued records until none is left.
-func (r *Recorder) writer() {
-	for {
-		r.mu.Lock()
-		n := min(len(r.queue), maxRecords)
-		batch := r.queue[:n:n]
-		r.queue = r.queue[n:]
-		if n == 0 {
-			r.writing = false
-		}
-		r.mu.Unlock()
-		if n == 0 {
-			return
-		}
-		docs := make([]any, n)
-		for i, q := range batch {
-			docs[i] = q.rec
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		cancel()
-		failed := map[int]error{}
-		var bwe mongo.BulkWriteException
-		switch {
-		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
-			for _, we := range bwe.WriteErrors {
-				failed[we.Index] = we
-			}
-		case err != nil:
-			for i := range batch {
-				failed[i] = err
-			}
-		}
-		for i, q := range batch {
-			q.done <- failed[i]
-		}
-	}
+// insert stores rec as the record named name and returns once it is committed: the call
+// is answered only after its record is written. The records of calls ending at the same
+// time are committed together, with one insert (the collection's group commit). Written
+// even when the caller has gone (the trail must not depend on the client), within 5 s.
+func (r *Recorder) insert(ctx context.Context, name string, rec Record) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_, err := r.records.Create(ctx, &Doc{Name: name, Owner: rec.ActorForce, Body: rec})
+	return err
 }
 
 // newID orders records by time and keeps them unique across replicas.

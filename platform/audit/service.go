@@ -2,14 +2,9 @@ package audit
 
 import (
 	"context"
-	"errors"
-	"github.com/tansiq/tansiq/platform/reqcheck"
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tansiq/tansiq/platform/apperr"
@@ -17,22 +12,24 @@ import (
 	"github.com/tansiq/tansiq/platform/filter"
 	"github.com/tansiq/tansiq/platform/orderby"
 	"github.com/tansiq/tansiq/platform/pagetoken"
+	"github.com/tansiq/tansiq/platform/reqcheck"
 	"github.com/tansiq/tansiq/platform/store"
 	auditv1 "github.com/tansiq/tansiq/proto/tansiq/audit/v1"
 )
 
 const errorDomain = "tansiq.audit"
 
-// Service serves one server's audit records through tansiq.audit.v1.AuditService.
+// Service serves one server's audit records through tansiq.audit.v1.AuditService, from the
+// recorder's cache of them: the store is not read.
 type Service struct {
 	auditv1.UnimplementedAuditServiceServer
-	coll   *mongo.Collection
-	tokens *pagetoken.Codec
+	records *store.Collection[Record]
+	tokens  *pagetoken.Codec
 }
 
 // NewService returns the service over the recorder's records.
 func NewService(r *Recorder, tokens *pagetoken.Codec) *Service {
-	return &Service{coll: r.coll, tokens: tokens}
+	return &Service{records: r.records, tokens: tokens}
 }
 
 var listSchema = filter.Schema{
@@ -47,15 +44,25 @@ var listSchema = filter.Schema{
 	"recorded_by": {Type: filter.String},
 }
 
-var listPaths = map[string]string{
-	"resource": "resource", "actor": "actor", "actor_force": "actor_force", "method": "method",
-	"decision": "allowed", "request_id": "request_id", "trace_id": "trace_id", "event_time": "event_time",
-	"recorded_by": "recorded_by",
+// sorts are the orders ListAuditRecords serves: latest first (the default), and oldest
+// first; ties (one nanosecond) are broken on the name.
+var sorts = store.Sorts[Record]{
+	{OrderBy: "event_time desc", Key: store.ByTime(eventTime)},
+	{OrderBy: "event_time", Key: store.ByTime(eventTime)},
 }
 
-type position struct {
-	Time time.Time `json:"t"`
-	Name string    `json:"n"`
+func eventTime(d *Doc) time.Time { return d.Body.EventTime }
+
+// indexed are the filter fields whose equality chooses the candidates from an index: those
+// with many values, each held by few records (a record's history, one request, one trace,
+// one person's calls, one method). The others (a force, a decision, a server) hold a large
+// part of the trail each, and are matched on the walk.
+var indexed = map[string]func(*Record) string{
+	"resource":   func(r *Record) string { return r.Resource },
+	"request_id": func(r *Record) string { return r.RequestID },
+	"trace_id":   func(r *Record) string { return r.TraceID },
+	"actor":      func(r *Record) string { return r.Actor },
+	"method":     func(r *Record) string { return r.Method },
 }
 
 // GetAuditRecord returns one record.
@@ -65,107 +72,67 @@ func (s *Service) GetAuditRecord(ctx context.Context, req *auditv1.GetAuditRecor
 		v.Add("name", `must look like "auditRecords/{audit_record}"`)
 		return nil, apperr.ToStatus(v.Err(), errorDomain)
 	}
-	var rec Record
-	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: req.GetName()}}).Decode(&rec)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, apperr.ToStatus(apperr.NotFound(req.GetName()), errorDomain)
-	}
+	d, err := s.records.Get(ctx, req.GetName())
 	if err != nil {
-		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
+		return nil, apperr.ToStatus(err, errorDomain)
 	}
-	if force, all := readScope(ctx); !all && rec.ActorForce != force {
+	if force, all := readScope(ctx); !all && d.Body.ActorForce != force {
 		return nil, apperr.ToStatus(apperr.NotFound(req.GetName()), errorDomain)
 	}
-	return &auditv1.GetAuditRecordResponse{AuditRecord: ToProto(&rec)}, nil
+	return &auditv1.GetAuditRecordResponse{AuditRecord: toProto(d)}, nil
 }
 
-// ListAuditRecords lists records, latest first unless order_by is "event_time".
+// ListAuditRecords lists records, latest first unless order_by is "event_time". A page
+// walks the order from its cursor (or from the filter's bound on event_time), or sorts the
+// records an index gives for an equality on an indexed field, whichever is smaller.
 func (s *Service) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRecordsRequest) (*auditv1.ListAuditRecordsResponse, error) {
 	var v apperr.Violations
 	f, err := listSchema.Parse(req.GetFilter())
 	if err != nil {
 		v.Add("filter", "%v", err)
 	}
-	order, asc := ordered(&v, req.GetOrderBy())
+	order := sorts.Get(orderby.Check(&v, req.GetOrderBy(), sorts.Names()...))
 	size := reqcheck.PageSize(&v, req.GetPageSize())
-	query := pagetoken.Query(req.GetFilter(), order)
-	var after *position
+	query := pagetoken.Query(req.GetFilter(), order.OrderBy)
+	var after *store.Cursor
 	if tok := req.GetPageToken(); tok != "" {
-		after = &position{}
-		if s.tokens.Decode(query, tok, after) != nil {
+		after = &store.Cursor{}
+		// Every record has an event time: a cursor without one is a token of the format
+		// before store.Cursor, refused rather than read as the list's start or end.
+		if s.tokens.Decode(query, tok, after) != nil || after.Key.Time.IsZero() {
 			v.Add("page_token", "is not a token from this query's previous page")
 		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, apperr.ToStatus(err, errorDomain)
 	}
-	// The filter's top-level comparisons are the query the database answers; the whole
-	// filter (OR, NOT) is then evaluated on each record read, until the page is full.
-	conds := f.Conjuncts()
-	for i, c := range conds {
-		if c.Field == "decision" {
-			conds[i].Value = c.Value == "AUDIT_DECISION_ALLOWED"
+	force, all := readScope(ctx)
+	sel := order.Selector(after, size+1)
+	sel.Match = func(d *Doc) bool { return (all || d.Body.ActorForce == force) && f.Match(fields(&d.Body)) }
+	for _, c := range f.Conjuncts() {
+		if _, ok := indexed[c.Field]; ok && c.Op == filter.Eq {
+			sel.Where = append(sel.Where, store.Key{Index: c.Field, Value: c.Value.(string)})
 		}
 	}
-	if force, all := readScope(ctx); !all {
-		conds = append(conds, filter.Typed{Field: "actor_force", Op: filter.Eq, Value: force})
-	}
-	q := store.Query(conds, listPaths)
-	dir, cmp := -1, "$lt"
-	if asc {
-		dir, cmp = 1, "$gt"
-	}
-	if after != nil {
-		q = append(q, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "event_time", Value: bson.D{{Key: cmp, Value: after.Time}}}},
-			bson.D{{Key: "event_time", Value: after.Time}, {Key: "_id", Value: bson.D{{Key: cmp, Value: after.Name}}}},
-		}})
-	}
-	if q == nil {
-		q = bson.D{}
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "event_time", Value: dir}, {Key: "_id", Value: dir}}).SetBatchSize(int32(size + 1))
-	if f.Conjunction() {
-		opts.SetLimit(int64(size + 1))
-	}
-	recs, err := s.find(ctx, q, opts, f, size+1)
+	sel = store.Bounded(sel, f, "event_time", orderby.Desc(order.OrderBy), func(d *Doc) filter.Record { return fields(&d.Body) },
+		func(t time.Time, name string) *Doc { return &Doc{Name: name, Body: Record{EventTime: t}} })
+	docs, err := s.records.List(ctx, sel)
 	if err != nil {
-		return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
+		return nil, apperr.ToStatus(err, errorDomain)
 	}
 	resp := &auditv1.ListAuditRecordsResponse{}
-	if len(recs) > size {
-		recs = recs[:size]
-		last := recs[size-1]
-		tok, err := s.tokens.Encode(query, position{Time: last.EventTime, Name: last.Name})
+	if len(docs) > size {
+		docs = docs[:size]
+		tok, err := s.tokens.Encode(query, order.CursorOf(docs[size-1]))
 		if err != nil {
 			return nil, apperr.ToStatus(apperr.Internal(err), errorDomain)
 		}
 		resp.NextPageToken = tok
 	}
-	for i := range recs {
-		resp.AuditRecords = append(resp.AuditRecords, ToProto(&recs[i]))
+	for _, d := range docs {
+		resp.AuditRecords = append(resp.AuditRecords, toProto(d))
 	}
 	return resp, nil
-}
-
-// find reads up to limit records of query q that match f, in the order of opts.
-func (s *Service) find(ctx context.Context, q bson.D, opts *options.FindOptionsBuilder, f filter.Filter, limit int) ([]Record, error) {
-	cur, err := s.coll.Find(ctx, q, opts)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = cur.Close(ctx) }()
-	var recs []Record
-	for len(recs) < limit && cur.Next(ctx) {
-		var rec Record
-		if err := cur.Decode(&rec); err != nil {
-			return nil, err
-		}
-		if f.Match(fields(&rec)) {
-			recs = append(recs, rec)
-		}
-	}
-	return recs, cur.Err()
 }
 
 // fields gives the ListAuditRecords filter a record's fields.
@@ -201,7 +168,7 @@ func fields(r *Record) filter.Record {
 // ordered reads order_by (AIP-132): "event_time desc" (the default: latest first) or
 // "event_time"; it returns the order in canonical form and whether it is ascending.
 func ordered(v *apperr.Violations, orderBy string) (order string, asc bool) {
-	order = orderby.Check(v, orderBy, "event_time desc", "event_time")
+	order = orderby.Check(v, orderBy, sorts.Names()...)
 	return order, !orderby.Desc(order)
 }
 
@@ -210,14 +177,15 @@ var roles = map[string]auditv1.CallerRole{
 	"commander": auditv1.CallerRole_CALLER_ROLE_COMMANDER, "service": auditv1.CallerRole_CALLER_ROLE_SERVICE,
 }
 
-// ToProto converts a stored record to its API form.
-func ToProto(r *Record) *auditv1.AuditRecord {
+// toProto converts a stored record to its API form.
+func toProto(doc *Doc) *auditv1.AuditRecord {
+	r := &doc.Body
 	d := auditv1.AuditDecision_AUDIT_DECISION_DENIED
 	if r.Allowed {
 		d = auditv1.AuditDecision_AUDIT_DECISION_ALLOWED
 	}
 	return &auditv1.AuditRecord{
-		Name: r.Name, Actor: r.Actor, ActorForce: r.ActorForce, ActorRole: roles[r.ActorRole],
+		Name: doc.Name, Actor: r.Actor, ActorForce: r.ActorForce, ActorRole: roles[r.ActorRole],
 		Method: r.Method, Resource: r.Resource, Decision: d, Reason: r.Reason, StatusCode: r.StatusCode,
 		RequestId: r.RequestID, TraceId: r.TraceID, ChangedFields: r.ChangedFields, ResourceEtag: r.ResourceEtag,
 		RecordedBy: r.RecordedBy, EventTime: timestamppb.New(r.EventTime),

@@ -34,7 +34,7 @@ type Server struct {
 
 // Serve serves what register adds, and the AuditService, over bufconn. The interceptors
 // are those platform/app installs on every deployable, in its order: the audit recorder
-// (writing to db's "audit" collection) outside the real Authenticator (trusting Keys'
+// (writing to db's "audit_records" collection) outside the real Authenticator (trusting Keys'
 // Verifier) so refused calls are recorded, then audit capture; all of them after the
 // recovery and logging that server.New puts first. The server stops with the test.
 func Serve(t testing.TB, name string, db *mongo.Database, register func(*grpc.Server)) *Server {
