@@ -56,13 +56,20 @@ func open[T any](ctx context.Context, c *store.Collection[T], name string, mark 
 }
 
 // removeFenced deletes the record r names from c if check (reading its referrers, whose
-// collection is referrers) accepts it: it marks the record closing, fences referrers, then
-// removes the record while its own mark is still on it and fresh. The caller's etag is
+// collection is referrers) accepts it: a record still named when asked is refused at once;
+// otherwise it marks the record closing, fences referrers, then checks again and removes
+// the record while its own mark is still on it and fresh. The caller's etag is
 // checked by the mark; the mark's presence guards the removal, so a change made
 // meanwhile that leaves the mark (a unit's position report) does not abort it. A refused
 // deletion clears its mark; one interrupted leaves it for at most closingFor. A retry of
 // a deletion already made (same request id) is answered by the store's receipt.
 func removeFenced[T any](ctx context.Context, c *store.Collection[T], r store.Removal, mark closing[T], referrers Fencer, check func(*store.Doc[T]) error) error {
+	if cur, err := c.Get(ctx, r.Name); err == nil && (r.Etag == "" || r.Etag == cur.Etag) {
+		// A record still named is refused at once, unmarked: its etag stays.
+		if err := check(cur); err != nil {
+			return err
+		}
+	}
 	until := time.Now().Add(closingFor).UTC().Truncate(time.Millisecond) // as BSON stores it
 	_, err := c.Update(ctx, store.Change{Name: r.Name, Etag: r.Etag, Verb: "closing"}, func(d *store.Doc[T]) error {
 		*mark(&d.Body) = until

@@ -309,6 +309,8 @@ func TestReferenceAndDeletionRaceAcrossReplicas(t *testing.T) {
 			})
 			wg.Wait()
 			switch {
+			case apperr.IsKind(referErr, apperr.KindUnavailable) || apperr.IsKind(removeErr, apperr.KindUnavailable):
+				won["store unavailable"]++ // a loaded machine: nothing to judge but what was left
 			case referErr == nil && apperr.IsKind(removeErr, apperr.KindFailedPrecondition):
 				won["reference"]++
 			case removeErr == nil && referErr != nil:
