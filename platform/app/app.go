@@ -145,7 +145,8 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	log := telemetry.NewLogger(os.Stderr, o.Name, level)
+	log, flushLog := telemetry.NewLogger(os.Stderr, o.Name, level)
+	defer flushLog() // the last lines gathered, once everything else has stopped
 	slog.SetDefault(log)
 	if floor {
 		log.Debug("garbage collector: heap goal at least HeapFloor (GOGC unset)", "heap_floor_bytes", HeapFloor)
