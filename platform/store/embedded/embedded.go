@@ -122,7 +122,6 @@ func start(ctx context.Context, abs string, l ferretdb.ListenerConfig, uri strin
 	// Index the collections already stored before anyone can read them; new ones as they come.
 	ix := newIDIndexer(abs, logger)
 	if err := ix.pass(ctx); err != nil {
-		ix.close()
 		return nil, fmt.Errorf("embedded store: index _id: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)

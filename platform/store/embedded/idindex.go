@@ -31,23 +31,14 @@ const (
 type idIndexer struct {
 	dir string
 	log *slog.Logger
-	dbs map[string]openFile // by path
-}
-
-// openFile is a connection to one database file, and the file it was opened on.
-type openFile struct {
-	db   *sql.DB
-	file os.FileInfo
 }
 
 func newIDIndexer(dir string, log *slog.Logger) *idIndexer {
-	return &idIndexer{dir: dir, log: log, dbs: map[string]openFile{}}
+	return &idIndexer{dir: dir, log: log}
 }
 
-// run indexes new collections every idIndexEvery until ctx is done, then closes its
-// connections.
+// run indexes new collections every idIndexEvery until ctx is done.
 func (x *idIndexer) run(ctx context.Context) {
-	defer x.close()
 	tick := time.NewTicker(idIndexEvery)
 	defer tick.Stop()
 	for {
@@ -62,47 +53,41 @@ func (x *idIndexer) run(ctx context.Context) {
 	}
 }
 
-// pass adds the missing indexes of every database file. A dropped database's file is
-// deleted, and a database created again under its name is a new file: a connection kept
-// from the old one would read (and write) through the old file's write-ahead log and
-// shared memory, which SQLite reports as a malformed database. So a connection serves only
-// the file it was opened on, and is closed once that file is gone or replaced.
+// pass adds the missing indexes of every database file, each through a connection of its
+// own that it closes before it returns. A connection kept open past a dropped database
+// keeps the deleted file's write-ahead log and shared memory alive (SQLite removes them
+// with the last connection), and a database created again under the name then opens
+// them: SQLite calls it malformed, and FerretDB's writes to it fail or wait.
 func (x *idIndexer) pass(ctx context.Context) error {
 	files, err := filepath.Glob(filepath.Join(x.dir, "*.sqlite"))
 	if err != nil {
 		return err
 	}
-	present := map[string]os.FileInfo{}
 	for _, f := range files {
 		// A file shorter than SQLite's header is one FerretDB is still creating.
-		if fi, err := os.Stat(f); err == nil && fi.Size() >= 100 {
-			present[f] = fi
+		if fi, err := os.Stat(f); err != nil || fi.Size() < 100 {
+			continue
 		}
-	}
-	for f, o := range x.dbs {
-		if fi, ok := present[f]; !ok || !os.SameFile(fi, o.file) {
-			_ = o.db.Close()
-			delete(x.dbs, f)
-		}
-	}
-	for f, fi := range present {
-		o, ok := x.dbs[f]
-		if !ok {
-			// Wait for FerretDB's writers. The journal mode is FerretDB's to set (it is
-			// kept in the file): a second opener setting it could race its creation.
-			db, err := sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)")
-			if err != nil {
-				return err
+		if err := indexPath(ctx, f); err != nil {
+			if _, serr := os.Stat(f); serr != nil {
+				continue // dropped meanwhile
 			}
-			db.SetMaxOpenConns(1)
-			o = openFile{db: db, file: fi}
-			x.dbs[f] = o
-		}
-		if err := indexFile(ctx, o.db); err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(f), err)
 		}
 	}
 	return nil
+}
+
+// indexPath indexes one database file. It waits for FerretDB's writers; the journal mode
+// is FerretDB's to set (it is kept in the file), so a second opener never races its creation.
+func indexPath(ctx context.Context, file string) error {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	return indexFile(ctx, db)
 }
 
 // indexFile adds the index to each collection of one database that lacks it.
@@ -140,9 +125,3 @@ func indexFile(ctx context.Context, db *sql.DB) error {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-func (x *idIndexer) close() {
-	for _, o := range x.dbs {
-		_ = o.db.Close()
-	}
-}
