@@ -50,8 +50,9 @@ type Timing struct {
 	PruneEvery time.Duration
 	// SnapshotAfter is how many changes after the newest snapshot of the cache make a
 	// process write a new one (snapshot.go): a load reads at most about that many log
-	// entries after the snapshot, by _id, and a snapshot rewrites every document. Default
-	// 1,000; never more than Keep/2.
+	// entries after the snapshot, by _id; a snapshot writes the records changed since the
+	// last one (a delta), or every record once the deltas reach an eighth of them.
+	// Default 1,000; never more than Keep/2.
 	SnapshotAfter int
 }
 

@@ -93,8 +93,9 @@
 // # Pruning the log
 //
 // An entry is deleted once no reader needs it: it is materialised (at or below the
-// checkpoint), Timing.Keep newer entries exist, and it is older than Timing.KeepFor (10,000
-// and an hour by default; flags --store-log-keep and --store-log-keep-for). Every process
+// checkpoint), Timing.Keep newer entries exist, it is older than Timing.KeepFor (10,000
+// and an hour by default; flags --store-log-keep and --store-log-keep-for), and it is not
+// after the newest snapshot (see Snapshots). Every process
 // prunes, in blocks of 64 entries by _id, marking each block in "counters" before it
 // deletes it. A process that saw the end of the log less than KeepFor/2 ago knows a missing
 // entry is not written yet; one that was away longer checks the block's mark and, if it is
@@ -119,26 +120,45 @@
 // or the entries after S are pruned (the horizon is past S): slower, never wrong.
 //
 // Who writes, and when: any process, from its follower, once the log has grown by
-// Timing.SnapshotAfter entries (1,000 by default) since the newest snapshot it knows of: a
-// load then reads at most about that many entries after the snapshot (16 at a time by
-// _id; each costs the store a read and a decode, about a millisecond), while each snapshot
-// rewrites every document (at 100,000 incidents about 21 MB compressed). It captures the
-// cache under its lock (pointers only: cached documents never change) and writes in the
-// background, one snapshot at a time per process, so under a bulk load snapshots come no
-// faster than one can be written. Several replicas may
-// decide at once; no snapshot is lost or torn: the chunks are written first under a new
-// random generation, then the writer takes the next head number by inserting "head/<n+1>"
-// (a unique _id, the compare-and-swap every store has). Of two writers one gets n+1, the
-// other deletes its chunks (its work is wasted, nothing else). A head is written only after
-// all its chunks, so a reader never finds a head naming chunks not yet written. After
-// taking head n, the writer deletes the heads (and chunks) before n-1; the previous one is
-// kept, as a process may be loading it. A process that crashes while writing leaves
-// chunks no head names (space, not state).
+// Timing.SnapshotAfter entries (1,000 by default) since the newest snapshot it knows of,
+// so a load reads at most about that many log entries after the snapshot (64 reads by _id
+// in flight; each costs the store a read and a decode, about a millisecond of its CPU). A
+// snapshot is a delta while it can be: the newest snapshot's chunks, then the records
+// changed since (those whose sequence is past it), so writing it costs the store about
+// the changes since the last one, not the collection's size. When the deltas would reach
+// an eighth of the base's records, the snapshot is a new base of every record instead (at
+// 100,000 incidents about 21 MB compressed). So the store writes about nine records per
+// change whatever the collection's size (a base of n records every n/8 changed records,
+// and each change once in a delta), and a load decodes at most an eighth more records
+// than there are. Two moments besides: a process that loaded with SnapshotAfter or more
+// entries after its snapshot, or in full, writes one at its next poll (the newest it knows
+// of is then that far behind), so the next start does not repeat the work; and a process
+// that stops (Close) SnapshotAfter or more entries after the newest snapshot writes one at
+// its position, so a bulk loader (CreateMany) does not leave its last batches for the next
+// start to read. A snapshot does not wait for settle (it records the checkpoint and the
+// entries above it as they are), and settle passes at most 1,024 entries a poll, so a bulk
+// load's checks do not hold it up. The writer captures the cache under its lock (pointers
+// only: cached documents never change) and writes in the background, one snapshot at a
+// time per process. Several replicas may decide at once; no snapshot is lost or torn: the
+// writer claims a generation number by inserting "gen/<g>" (a unique _id, the
+// compare-and-swap every store has), writes its chunks under it, then takes the next head
+// number by inserting "head/<n+1>". Of two writers one gets n+1, the other deletes its own
+// chunks (its work is wasted, nothing else). A head is written only after all its chunks,
+// so a reader never finds a head naming chunks not yet written. After taking head n, the
+// writer deletes the heads before n-1 and their chunks that neither n-1 nor n names; the
+// previous head is kept, as a process may be loading it. A process that crashes while
+// writing leaves chunks no head names; the next writer deletes them: every generation
+// claimed before its own that no kept head names belongs to a writer that lost or died,
+// and can never be named by a head (its writer read the heads before this one claimed its
+// generation, so the head it aims for is this one's or an older one, taken).
 //
-// Pruning: an entry goes only when Timing.Keep newer ones exist and it is older than
-// KeepFor, and SnapshotAfter is never more than Keep/2, so the snapshot is refreshed (by
-// any running process) long before the entries after it can be pruned; if no process could
-// write one for that long, the next load is a full one. Snapshots take no part in the
+// Pruning never passes the newest snapshot the pruning process knows of (one it wrote,
+// loaded, or found when it meant to write one): the entries a load from that snapshot
+// reads are kept while no newer one can be written (SnapshotAfter is also never more than
+// Keep/2, so this rarely holds pruning back); a process that knows only an older snapshot
+// prunes less, never more. A load passes a snapshot over, and loads in full, if a chunk is
+// missing or spoilt, or the entries after it are pruned anyway (a newer snapshot, which a
+// pruner went by, is itself unusable): slower, never wrong. Snapshots take no part in the
 // checkpoint: a snapshot at S says nothing about what is materialised, so its head carries
 // the writer's checkpoint and the entries above it, and the loading process checks and
 // repairs those (settle) exactly as if it had read them from the log after loading in

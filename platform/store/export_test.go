@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // LoadedFrom is the position of the snapshot c's cache was loaded from, 0 if it was
 // loaded in full from the materialised collection.
@@ -29,4 +32,30 @@ func Snapshot[T any](ctx context.Context, c *Collection[T]) error {
 	// Entries up to the stored checkpoint are materialised, and pending holds every applied
 	// entry above the one this process last wrote, which the stored one is at least.
 	return c.writeSnapshot(ctx, c.capture(cp))
+}
+
+// WriteOrphanChunks writes the chunks of a snapshot of c's cache and no head, as a writer
+// that dies before it takes its head leaves them.
+func WriteOrphanChunks[T any](ctx context.Context, c *Collection[T]) error {
+	if err := c.ready(ctx); err != nil {
+		return err
+	}
+	_, hint, err := c.latestHead(ctx)
+	if err != nil {
+		return err
+	}
+	gen, err := c.claimGen(ctx, hint)
+	if err != nil {
+		return err
+	}
+	cp := c.capture(0)
+	return c.writeChunks(ctx, &snapHead{Gen: seqKey(gen)}, cp, -1)
+}
+
+// Timing is c's timing, defaults applied.
+func (c *Collection[T]) Timing() Timing { return c.timing }
+
+// HoldSnapshots keeps c's follower from starting a snapshot for d, as after a failed one.
+func HoldSnapshots[T any](c *Collection[T], d time.Duration) {
+	c.snapWait.Store(c.now().Add(d).UnixNano())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 	"weak"
 
@@ -19,7 +20,10 @@ func asCommandError(err error, ce *mongo.CommandError) bool { return errors.As(e
 // is loaded); otherwise the first call that needs the cache loads it.
 func (c *Collection[T]) Load(ctx context.Context) error { return c.ready(ctx) }
 
-// Close stops the follower, once this process's changes are materialised.
+// Close stops the follower, once this process's changes are materialised, and leaves a
+// snapshot at its position if the log has grown by SnapshotAfter entries since the newest
+// one: a process that wrote a lot and stops (a bulk loader) does not leave the next start
+// a long log to read.
 func (c *Collection[T]) Close() {
 	_ = c.materialised(context.Background())
 	c.loadMu.Lock()
@@ -29,6 +33,7 @@ func (c *Collection[T]) Close() {
 		<-c.stopped
 		c.snapWG.Wait()
 		c.stop = nil
+		c.snapshotAtClose()
 	}
 }
 
@@ -62,25 +67,32 @@ func (c *Collection[T]) load(ctx context.Context) error {
 	}
 	c.syncSem <- struct{}{} // nobody else uses the collection before it is loaded
 	defer func() { <-c.syncSem }()
+	t0 := c.now()
 	ok, err := c.fromSnapshot(ctx)
 	if err != nil {
 		return err
 	}
+	if !ok {
+		if c.checkAt, err = c.fill(ctx); err != nil {
+			return err
+		}
+	}
+	base := c.position()
+	t1 := c.now()
 	if ok {
 		if err := c.readTail(ctx); err != nil {
 			return err
 		}
-	} else {
-		base, err := c.fill(ctx)
-		if err != nil {
-			return err
-		}
-		c.checkAt = base
 	}
 	if err := c.readForward(ctx); err != nil {
 		return err
 	}
 	c.settled(c.checkAt)
+	c.state.mu.RLock()
+	pos, size := c.state.pos, len(c.state.docs)
+	c.state.mu.RUnlock()
+	slog.Info("store: loaded", "collection", c.coll.Name(), "documents", size, "from_snapshot", ok, "base", base,
+		"log_entries_after", pos-base, "base_ms", t1.Sub(t0).Milliseconds(), "log_ms", c.now().Sub(t1).Milliseconds())
 	return nil
 }
 
@@ -228,10 +240,12 @@ func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], timing T
 		if c == nil {
 			return
 		}
-		// A failure (the store is away) is retried at the next poll.
-		if c.catchUp(ctx) == nil && c.settle(ctx) == nil {
+		// A failure (the store is away) is retried at the next poll. A snapshot does not
+		// wait for settle: it records the checkpoint and the entries above it as they are.
+		if c.catchUp(ctx) == nil {
+			settled := c.settle(ctx) == nil
 			c.maybeSnapshot(ctx)
-			if time.Since(pruned) >= timing.PruneEvery {
+			if settled && time.Since(pruned) >= timing.PruneEvery {
 				pruned = time.Now()
 				_ = c.prune(ctx)
 			}
@@ -281,6 +295,10 @@ func (c *Collection[T]) markStored(names map[string]int64) {
 	}
 }
 
+// settleBatch bounds the entries one settle passes, so that after a bulk load the follower
+// still reads the log (and snapshots) between the checks, which are a read each.
+const settleBatch = 1024
+
 // settle moves the checkpoint past the entries applied at least Settle ago: the process
 // that wrote each has finished materialising it or died. An entry this process did not
 // materialise itself is checked against the document collection, and repaired there if
@@ -290,7 +308,7 @@ func (c *Collection[T]) settle(ctx context.Context) error {
 	c.pendMu.Lock()
 	cutoff := c.now().Add(-c.timing.Settle)
 	n := 0
-	for n < len(c.pending) && c.pending[n].seen.Before(cutoff) {
+	for n < len(c.pending) && n < settleBatch && c.pending[n].seen.Before(cutoff) {
 		n++
 	}
 	due := append([]pendingEntry(nil), c.pending[:n]...)

@@ -114,8 +114,9 @@ func (c *Collection[T]) raiseHorizon(h int64) {
 // prune deletes the blocks of the log that every reader can do without (see above). It
 // runs in the follower, which alone moves checkAt.
 func (c *Collection[T]) prune(ctx context.Context) error {
+	// Nothing after the newest snapshot this process knows of: a load from it needs them.
 	c.state.mu.RLock()
-	limit := min(c.checkAt, c.state.pos-int64(c.timing.Keep))
+	limit := min(c.checkAt, c.state.pos-int64(c.timing.Keep), c.snapAt.Load())
 	c.state.mu.RUnlock()
 	if limit < c.horizon.Load()+pruneBlock {
 		return nil // not one block beyond what is known pruned: nothing to read in the store

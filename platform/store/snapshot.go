@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -23,14 +25,16 @@ import (
 // are written and how they relate to the checkpoint and to pruning). A snapshot is the
 // cache's records at one log position, as BSON documents laid end to end in chunks of about
 // snapChunkBytes, each chunk one binary value in a document keyed by _id
-// ("<generation>/<index>"): loading it is a few reads by _id, and the store decodes a few
-// strings instead of every document. A head document ("head/<n>") names the generation,
-// its position and each chunk's checksum and record counts. Heads are numbered 1, 2, 3...:
+// ("<generation>/<index>", the generation a number its writer claimed with "gen/<g>"):
+// loading it is a few reads by _id, and the store decodes a few strings instead of every
+// document. A head document ("head/<n>") names its chunks (a base, then deltas, possibly
+// of earlier generations), its position and each chunk's checksum and record counts.
+// Heads are numbered 1, 2, 3...:
 // a writer takes head n+1 by inserting it (a unique _id: a compare-and-swap on every
 // store), after all its chunks are written, so a head never names a chunk not yet written
 // and two writers never both take n+1. The hint ("hint") is the newest head number known
-// and the oldest one not yet deleted, raised after the fact: it only saves a reader probing
-// every head from the first.
+// and the oldest one not yet deleted (and the same for generations), raised after the
+// fact: it only saves a reader probing every head from the first.
 
 // snapChunkBytes is the size a chunk's records are filled to (one record may take it past),
 // before compression: far below MongoDB's 16 MiB document limit, whatever the compression
@@ -60,11 +64,13 @@ var (
 	})
 )
 
-// snapHead is one snapshot: the cache at log position Seq.
+// snapHead is one snapshot: the cache at log position Seq. Its chunks are a base (every
+// record at some earlier position) then deltas (the records changed since the snapshot
+// before each), read in order, a record's newer state standing.
 type snapHead struct {
 	ID  string `bson:"_id"` // headID(N)
 	N   int64  `bson:"n"`
-	Gen string `bson:"gen"` // the chunks' _id prefix, random: two writers never share one
+	Gen string `bson:"gen"` // the _id prefix of the chunks this head's writer wrote
 	Seq int64  `bson:"seq"`
 	// Checkpoint is the writer's checkpoint, and Unsettled the entries above it up to Seq:
 	// those a loading process must still check are materialised, as if it had read them
@@ -76,11 +82,14 @@ type snapHead struct {
 }
 
 // chunkRef describes chunk i of a head: Docs documents, then Gone tombstones, whose
-// encoding has the SHA-256 Sum.
+// encoding has the SHA-256 Sum. ID is the chunk's _id (in heads written before deltas
+// existed it is empty, and the chunk is "<gen>/<i>"); Delta marks the chunks of deltas.
 type chunkRef struct {
-	Docs int    `bson:"docs"`
-	Gone int    `bson:"gone"`
-	Sum  []byte `bson:"sum"`
+	ID    string `bson:"id,omitempty"`
+	Docs  int    `bson:"docs"`
+	Gone  int    `bson:"gone"`
+	Sum   []byte `bson:"sum"`
+	Delta bool   `bson:"delta,omitempty"`
 }
 
 type unsettled struct {
@@ -93,22 +102,54 @@ type snapChunk struct {
 	Data []byte `bson:"data"`
 }
 
-// snapHint: every head up to N exists or existed; those below Floor are deleted.
+// snapHint: every head up to N exists or existed; those below Floor are deleted. Every
+// generation up to Gen was claimed; the chunks of those below GenFloor are deleted, or
+// named by a head not yet deleted.
 type snapHint struct {
-	ID    string `bson:"_id"`
-	N     int64  `bson:"n"`
-	Floor int64  `bson:"floor"`
+	ID       string `bson:"_id"`
+	N        int64  `bson:"n"`
+	Floor    int64  `bson:"floor"`
+	Gen      int64  `bson:"gen"`
+	GenFloor int64  `bson:"gen_floor"`
 }
 
 const snapHintID = "hint"
 
+// snapGen claims generation number n ("gen/<n>") for one writer's chunks: generations are
+// numbered in the order they are claimed, so the chunks of every generation, published or
+// not, can be found again by _id (genChunks).
+type snapGen struct {
+	ID   string    `bson:"_id"`
+	Time time.Time `bson:"time"`
+}
+
+func genID(n int64) string             { return "gen/" + seqKey(n) }
 func headID(n int64) string            { return "head/" + seqKey(n) }
 func chunkID(gen string, i int) string { return fmt.Sprintf("%s/%06d", gen, i) }
+func (h *snapHead) chunkID(i int) string {
+	if id := h.Chunks[i].ID; id != "" {
+		return id
+	}
+	return chunkID(h.Gen, i)
+}
+
 func (h *snapHead) chunkIDs() (ids []string) {
 	for i := range h.Chunks {
-		ids = append(ids, chunkID(h.Gen, i))
+		ids = append(ids, h.chunkID(i))
 	}
 	return ids
+}
+
+// records returns how many records h's base and its deltas hold.
+func (h *snapHead) records() (base, deltas int) {
+	for _, ref := range h.Chunks {
+		if ref.Delta {
+			deltas += ref.Docs + ref.Gone
+		} else {
+			base += ref.Docs + ref.Gone
+		}
+	}
+	return base, deltas
 }
 
 // errSnapshotUnusable: the snapshot cannot be loaded (a chunk missing or corrupt); the
@@ -202,32 +243,47 @@ func (c *Collection[T]) fromSnapshot(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// tailWindow is how many log entries readTail reads at once.
-const tailWindow = 16
+// tailWindow is how many log entries readTail has in flight at once.
+const tailWindow = 64
 
-// readTail applies the log entries after a loaded snapshot (as many as SnapshotAfter),
-// reading tailWindow of them by _id at once rather than waiting for each round trip; it
-// stops at the first one missing, where readForward goes on. The caller holds syncSem.
+// readTail applies the log entries after a loaded snapshot, reading up to tailWindow of
+// them by _id at once (one at a time, each read would wait for the one before), in order;
+// it stops at the first one missing, where readForward goes on. The caller holds syncSem.
 func (c *Collection[T]) readTail(ctx context.Context) error {
-	for {
-		next := c.position() + 1
-		entries := make([]*entry[T], tailWindow)
-		errs := make([]error, tailWindow)
-		var wg sync.WaitGroup
-		for i := range tailWindow {
-			wg.Go(func() { entries[i], _, errs[i] = c.readEntry(ctx, next+int64(i)) })
-		}
-		wg.Wait()
-		for i, e := range entries {
-			if errs[i] != nil {
-				return errs[i]
-			}
-			if e == nil {
-				return nil
-			}
-			c.apply(e)
-		}
+	type read struct {
+		e   *entry[T]
+		err error
 	}
+	// Each read's result, in sequence order; the channel's capacity bounds the reads in
+	// flight. After the end of the log, the reads already started find nothing: they are
+	// waited for, not cancelled (a cancelled read closes its connection).
+	reads := make(chan chan read, tailWindow)
+	var stop atomic.Bool
+	go func() {
+		defer close(reads)
+		for seq := c.position() + 1; !stop.Load(); seq++ {
+			r := make(chan read, 1)
+			reads <- r
+			go func() {
+				e, _, err := c.readEntry(ctx, seq)
+				r <- read{e, err}
+			}()
+		}
+	}()
+	var err error
+	for r := range reads {
+		got := <-r
+		if stop.Load() {
+			continue // past the end (or an error): only waited for
+		}
+		if got.e == nil {
+			err = got.err
+			stop.Store(true)
+			continue
+		}
+		c.apply(got.e)
+	}
+	return err
 }
 
 // settled forgets the applied entries up to seq, which are materialised: a process loaded
@@ -238,7 +294,9 @@ func (c *Collection[T]) settled(seq int64) {
 	c.pending = slices.DeleteFunc(c.pending, func(p pendingEntry) bool { return p.seq <= seq })
 }
 
-// readChunks reads and decodes the chunks of head, several at once.
+// readChunks reads and decodes the chunks of head, several at once, and returns their
+// records in the head's order: a record in a delta comes after its older state in the
+// base or an earlier delta, so the cache's reset keeps the newer.
 func (c *Collection[T]) readChunks(ctx context.Context, head *snapHead) ([]*Doc[T], []tombstone, error) {
 	type part struct {
 		docs []*Doc[T]
@@ -256,7 +314,7 @@ func (c *Collection[T]) readChunks(ctx context.Context, head *snapHead) ([]*Doc[
 			rctx, cancel := context.WithTimeout(ctx, snapTimeout)
 			defer cancel()
 			var ch snapChunk
-			err := c.snaps.FindOne(rctx, bson.D{{Key: "_id", Value: chunkID(head.Gen, i)}}).Decode(&ch)
+			err := c.snaps.FindOne(rctx, bson.D{{Key: "_id", Value: head.chunkID(i)}}).Decode(&ch)
 			switch {
 			case errors.Is(err, mongo.ErrNoDocuments):
 				p.err = fmt.Errorf("%w: chunk %d of %s missing", errSnapshotUnusable, i, head.ID)
@@ -347,15 +405,23 @@ type capture[T any] struct {
 	unsettled  []unsettled
 }
 
+// snapFraction bounds the deltas of a snapshot: a new snapshot is a delta on the newest
+// one (the records changed since) while all its deltas hold fewer than 1/snapFraction of
+// its base's records, and a new base of every record after that. Writing a delta costs
+// the store about the changes since the last snapshot; a base, every record, once per
+// base/snapFraction changed records: so about snapFraction+1 records written per change,
+// whatever the size, and a load reads at most 1/snapFraction more records than there are.
+const snapFraction = 8
+
 // snapshotDue reports whether the log has grown by snapshotAfter entries since the newest
-// snapshot this process knows of.
-func (c *Collection[T]) snapshotDue(pos int64) bool {
-	return pos-c.snapAt.Load() >= c.snapshotAfter()
+// snapshot this process knows of (the one it loaded, or none after a full load: so a start
+// that read a long log writes one at once).
+func (c *Collection[T]) snapshotDue() bool {
+	return c.position()-c.snapAt.Load() >= c.snapshotAfter()
 }
 
 // snapshotAfter is how many changes after the newest snapshot make a new one due:
-// Timing.SnapshotAfter, never more than Keep/2, so that a snapshot is refreshed well before
-// the entries after it can be pruned.
+// Timing.SnapshotAfter, never more than Keep/2.
 func (c *Collection[T]) snapshotAfter() int64 {
 	return max(1, min(int64(c.timing.SnapshotAfter), int64(c.timing.Keep)/2))
 }
@@ -367,7 +433,7 @@ func (c *Collection[T]) maybeSnapshot(ctx context.Context) {
 	if c.snapping.Load() || c.now().UnixNano() < c.snapWait.Load() {
 		return
 	}
-	if !c.snapshotDue(c.position()) {
+	if !c.snapshotDue() {
 		return
 	}
 	cp := c.capture(c.checkAt)
@@ -384,6 +450,38 @@ func (c *Collection[T]) maybeSnapshot(ctx context.Context) {
 			}
 		}
 	})
+}
+
+// changedSince counts the records of cp changed after seq.
+func (cp capture[T]) changedSince(seq int64) (n int) {
+	for _, d := range cp.docs {
+		if d.Seq > seq {
+			n++
+		}
+	}
+	for _, t := range cp.gone {
+		if t.Seq > seq {
+			n++
+		}
+	}
+	return n
+}
+
+// snapshotAtClose writes a snapshot at the cache's position when the log has grown by
+// snapshotAfter's minimum since the newest snapshot known; the follower is stopped.
+func (c *Collection[T]) snapshotAtClose() {
+	if c.position()-c.snapAt.Load() < c.snapshotAfter() {
+		return
+	}
+	cp := c.capture(c.checkAt)
+	if len(cp.unsettled) > maxUnsettled {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), snapTimeout)
+	defer cancel()
+	if err := c.writeSnapshot(ctx, cp); err != nil {
+		slog.Warn("store: writing a snapshot at close failed", "collection", c.coll.Name(), "position", cp.pos, "error", err)
+	}
 }
 
 // capture takes what a snapshot is written from, with checkpoint the checkpoint known to
@@ -412,21 +510,40 @@ func (c *Collection[T]) capture(checkpoint int64) capture[T] {
 
 // writeSnapshot writes cp under a new generation and makes it the newest snapshot by
 // inserting the next head; if another process took that head first, its snapshot stands
-// and this one is deleted. The generations of heads before the previous one are deleted
-// after.
+// and this one's chunks are deleted. The snapshot is a delta on the newest one (its chunks
+// plus the records changed since) unless the deltas would reach 1/snapFraction of the
+// base's records: then it is a new base of every record. The heads before the previous
+// one, and the chunks no kept head names, are deleted after.
 func (c *Collection[T]) writeSnapshot(ctx context.Context, cp capture[T]) error {
 	latest, hint, err := c.latestHead(ctx)
 	if err != nil {
 		return err
 	}
-	if latest != nil && latest.Seq >= cp.pos && latest.N != c.unusable.Load() {
+	usable := latest != nil && latest.N != c.unusable.Load()
+	if usable && latest.Seq >= cp.pos {
 		c.raiseSnapAt(latest.Seq)
 		return nil
 	}
-	head := &snapHead{ID: headID(hint.N + 1), N: hint.N + 1, Gen: NewID(), Seq: cp.pos,
+	gen, err := c.claimGen(ctx, hint)
+	if err != nil {
+		return err
+	}
+	head := &snapHead{ID: headID(hint.N + 1), N: hint.N + 1, Gen: seqKey(gen), Seq: cp.pos,
 		Checkpoint: cp.checkpoint, Unsettled: cp.unsettled, Time: c.now().UTC()}
-	if err := c.writeChunks(ctx, head, cp); err != nil {
-		c.deleteChunks(ctx, head.chunkIDs())
+	since := int64(-1) // a base: every record
+	if usable {
+		base, deltas := latest.records()
+		if changed := cp.changedSince(latest.Seq); (deltas+changed)*snapFraction < base {
+			since = latest.Seq
+			for i, ref := range latest.Chunks {
+				ref.ID = latest.chunkID(i)
+				head.Chunks = append(head.Chunks, ref)
+			}
+		}
+	}
+	own := len(head.Chunks) // the chunks from here on are this writer's
+	if err := c.writeChunks(ctx, head, cp, since); err != nil {
+		c.deleteChunks(ctx, head.chunkIDs()[own:])
 		return err
 	}
 	wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
@@ -434,7 +551,7 @@ func (c *Collection[T]) writeSnapshot(ctx context.Context, cp capture[T]) error 
 	cancel()
 	if mongo.IsDuplicateKeyError(err) {
 		// Another process took this head: its snapshot is the newest.
-		c.deleteChunks(ctx, head.chunkIDs())
+		c.deleteChunks(ctx, head.chunkIDs()[own:])
 		return nil
 	}
 	if err != nil {
@@ -447,7 +564,19 @@ func (c *Collection[T]) writeSnapshot(ctx context.Context, cp capture[T]) error 
 		bson.D{{Key: "$max", Value: bson.D{{Key: "n", Value: head.N}}}}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return err
 	}
-	// Keep the previous head: a process may be loading it right now.
+	// Keep the previous head, and every chunk it or this one names: a process may be
+	// loading it right now.
+	keep := map[string]bool{}
+	keepGens := map[string]bool{}
+	for _, h := range []*snapHead{latest, head} {
+		if h == nil {
+			continue
+		}
+		for _, id := range h.chunkIDs() {
+			keep[id] = true
+			keepGens[id[:strings.LastIndexByte(id, '/')]] = true
+		}
+	}
 	for n := hint.Floor; n < head.N-1; n++ {
 		old, err := c.readHead(ctx, n)
 		if err != nil {
@@ -456,33 +585,82 @@ func (c *Collection[T]) writeSnapshot(ctx context.Context, cp capture[T]) error 
 		if old == nil {
 			continue
 		}
-		c.deleteChunks(ctx, old.chunkIDs())
+		c.deleteChunks(ctx, slices.DeleteFunc(old.chunkIDs(), func(id string) bool { return keep[id] }))
 		if _, err := c.snaps.DeleteOne(ctx, bson.D{{Key: "_id", Value: old.ID}}); err != nil {
 			return err
 		}
 	}
+	// Every generation claimed before this one is either named by a head (the kept ones;
+	// the chunks of older ones are deleted above) or was left by a writer that lost the
+	// race for a head or died while writing: none of those can take a head any more (it
+	// would be this one or an older one), so their chunks are deleted. A crash leaves
+	// chunks that no head names only until the next snapshot.
+	for n := max(hint.GenFloor, 1); n < gen; n++ {
+		if !keepGens[seqKey(n)] {
+			c.deleteGen(ctx, seqKey(n))
+		}
+	}
 	_, err = c.snaps.UpdateOne(ctx, bson.D{{Key: "_id", Value: snapHintID}},
-		bson.D{{Key: "$max", Value: bson.D{{Key: "floor", Value: head.N - 1}}}}, options.UpdateOne().SetUpsert(true))
+		bson.D{{Key: "$max", Value: bson.D{{Key: "floor", Value: head.N - 1}, {Key: "gen_floor", Value: gen}}}}, options.UpdateOne().SetUpsert(true))
 	return err
 }
 
+// claimGen takes the next free generation number by inserting its claim (a unique _id),
+// from the newest the hint knows of.
+func (c *Collection[T]) claimGen(ctx context.Context, hint snapHint) (int64, error) {
+	for n := max(hint.Gen+1, hint.GenFloor, 1); ; n++ {
+		wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
+		_, err := c.snaps.InsertOne(wctx, snapGen{ID: genID(n), Time: c.now().UTC()})
+		cancel()
+		if mongo.IsDuplicateKeyError(err) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		// Best effort, like the rest of the hint: the next writer probes past a stale one.
+		_, _ = c.snaps.UpdateOne(ctx, bson.D{{Key: "_id", Value: snapHintID}},
+			bson.D{{Key: "$max", Value: bson.D{{Key: "gen", Value: n}}}}, options.UpdateOne().SetUpsert(true))
+		return n, nil
+	}
+}
+
+// deleteGen deletes the chunks of generation gen, from the first until one is missing
+// (chunks are written in order, and deleteChunks deletes the last first), best effort.
+func (c *Collection[T]) deleteGen(ctx context.Context, gen string) {
+	for i := 0; ; i++ {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timing.WriteTimeout)
+		res, err := c.snaps.DeleteOne(wctx, bson.D{{Key: "_id", Value: chunkID(gen, i)}})
+		cancel()
+		if err != nil || res.DeletedCount == 0 {
+			return
+		}
+	}
+}
+
 // writeChunks encodes cp's documents then its tombstones into chunks of about
-// snapChunkBytes, inserting each as it is filled and recording it in head.
-func (c *Collection[T]) writeChunks(ctx context.Context, head *snapHead, cp capture[T]) error {
+// snapChunkBytes under head's generation, inserting each as it is filled and appending it
+// to head's chunks: every record, or with since >= 0 only those changed after since (a
+// delta).
+func (c *Collection[T]) writeChunks(ctx context.Context, head *snapHead, cp capture[T], since int64) error {
 	var buf []byte
-	var ref chunkRef
+	delta := since >= 0
+	ref := chunkRef{Delta: delta}
 	var packed []byte
+	written := 0
 	flush := func() error {
 		packed = zstdEncoder().EncodeAll(buf, packed[:0])
 		sum := sha256.Sum256(packed)
 		ref.Sum = sum[:]
+		ref.ID = chunkID(head.Gen, written)
+		written++
 		wctx, cancel := context.WithTimeout(ctx, snapTimeout)
 		defer cancel()
 		head.Chunks = append(head.Chunks, ref) // recorded first, so a failed insert is cleaned up too
-		if _, err := c.snaps.InsertOne(wctx, snapChunk{ID: chunkID(head.Gen, len(head.Chunks)-1), Data: packed}); err != nil {
+		if _, err := c.snaps.InsertOne(wctx, snapChunk{ID: ref.ID, Data: packed}); err != nil {
 			return err
 		}
-		buf, ref = buf[:0], chunkRef{}
+		buf, ref = buf[:0], chunkRef{Delta: delta}
 		return nil
 	}
 	add := func(v any, gone bool) error {
@@ -502,30 +680,36 @@ func (c *Collection[T]) writeChunks(ctx context.Context, head *snapHead, cp capt
 		return nil
 	}
 	for _, d := range cp.docs {
-		if err := add(d, false); err != nil {
-			return err
+		if d.Seq > since {
+			if err := add(d, false); err != nil {
+				return err
+			}
 		}
 	}
 	for i := range cp.gone {
-		if err := add(&cp.gone[i], true); err != nil {
-			return err
+		if cp.gone[i].Seq > since {
+			if err := add(&cp.gone[i], true); err != nil {
+				return err
+			}
 		}
 	}
-	if len(buf) > 0 || len(head.Chunks) == 0 {
+	if len(buf) > 0 || written == 0 {
 		return flush()
 	}
 	return nil
 }
 
-// deleteChunks deletes chunks by _id, best effort (one left behind only takes space).
+// deleteChunks deletes chunks by _id, last first, best effort: what it leaves behind is
+// the first chunks of the generation, which the next writer deletes (deleteGen).
 func (c *Collection[T]) deleteChunks(ctx context.Context, ids []string) {
-	for _, id := range ids {
+	for _, id := range slices.Backward(ids) {
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timing.WriteTimeout)
 		_, _ = c.snaps.DeleteOne(wctx, bson.D{{Key: "_id", Value: id}})
 		cancel()
 	}
 }
 
+// raiseSnapAt records a snapshot known at seq.
 func (c *Collection[T]) raiseSnapAt(seq int64) {
 	for {
 		cur := c.snapAt.Load()

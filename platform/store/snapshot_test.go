@@ -213,8 +213,18 @@ func snapDocs(t *testing.T, db *mongo.Database) map[string]bson.Raw {
 // is missing or a chunk belongs to no head.
 func heads(t *testing.T, db *mongo.Database) []bson.Raw {
 	t.Helper()
+	hs, orphans := headsAndOrphans(t, db)
+	if len(orphans) > 0 {
+		t.Fatalf("chunks %v belong to no head", orphans)
+	}
+	return hs
+}
+
+// headsAndOrphans returns the snapshot heads, newest last, and the chunks no head names;
+// it fails if a head names a chunk that is missing.
+func headsAndOrphans(t *testing.T, db *mongo.Database) (hs []bson.Raw, orphans []string) {
+	t.Helper()
 	docs := snapDocs(t, db)
-	var hs []bson.Raw
 	named := map[string]bool{}
 	for id, d := range docs {
 		if !strings.HasPrefix(id, "head/") {
@@ -223,8 +233,11 @@ func heads(t *testing.T, db *mongo.Database) []bson.Raw {
 		hs = append(hs, d)
 		gen := d.Lookup("gen").StringValue()
 		chunks, _ := d.Lookup("chunks").Array().Values()
-		for i := range chunks {
-			cid := fmt.Sprintf("%s/%06d", gen, i)
+		for i, ch := range chunks {
+			cid, ok := ch.Document().Lookup("id").StringValueOK()
+			if !ok {
+				cid = fmt.Sprintf("%s/%06d", gen, i)
+			}
 			if _, ok := docs[cid]; !ok {
 				t.Fatalf("%s names chunk %s, which is missing", id, cid)
 			}
@@ -232,14 +245,15 @@ func heads(t *testing.T, db *mongo.Database) []bson.Raw {
 		}
 	}
 	for id := range docs {
-		if id != "hint" && !strings.HasPrefix(id, "head/") && !named[id] {
-			t.Fatalf("chunk %s belongs to no head", id)
+		if id != "hint" && !strings.HasPrefix(id, "head/") && !strings.HasPrefix(id, "gen/") && !named[id] {
+			orphans = append(orphans, id)
 		}
 	}
 	slices.SortFunc(hs, func(a, b bson.Raw) int {
 		return strings.Compare(a.Lookup("_id").StringValue(), b.Lookup("_id").StringValue())
 	})
-	return hs
+	slices.Sort(orphans)
+	return hs, orphans
 }
 
 // TestSnapshotFallsBackToFullLoad: a snapshot that cannot be used (a chunk missing, a
@@ -448,5 +462,200 @@ func TestSnapshotCarriesUnsettledChanges(t *testing.T) {
 			t.Fatal("the document collection was not repaired")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// loadedWith returns a collection with records notes stored by one batch and a snapshot
+// at their position (records), on a new database.
+func loadedWith(t *testing.T, records int, timing store.Timing) (*mongo.Database, *store.Collection[note]) {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.DB(t)
+	c := replicasOn(t, db, 1, timing)[0]
+	if _, err := c.CreateMany(ctx, batchOf("n", records)); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Snapshot(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if at, err := store.SnapshotAt(ctx, c); err != nil || at != int64(records) {
+		t.Fatalf("snapshot at %d (%v), want %d", at, err, records)
+	}
+	return db, c
+}
+
+// updates makes n updates of one note.
+func updates(t *testing.T, c *store.Collection[note], n int) {
+	t.Helper()
+	for i := range n {
+		mustUpdate(t, c, "notes/n-0", fmt.Sprint(i))
+	}
+}
+
+// TestSnapshotDeltasThenANewBase: a snapshot is a delta on the newest one (that one's
+// chunks, then the records changed since) until the deltas would reach an eighth of the
+// base's records (here 400 / 8 = 50): then it is a new base. So the store writes a few
+// records per change whatever the collection's size, and a process loaded from a delta
+// holds exactly what the writer holds, updates, deletions and re-creations included.
+func TestSnapshotDeltasThenANewBase(t *testing.T) {
+	ctx := context.Background()
+	db, c := loadedWith(t, 400, fast) // SnapshotAfter 1,000: only store.Snapshot writes one
+	var written []int
+	for round := range 6 {
+		for i := range 10 { // ten records changed in each round
+			name := fmt.Sprintf("notes/n-%d", round*10+i)
+			switch i {
+			case 0:
+				mustDelete(t, c, name)
+			case 1:
+				mustDelete(t, c, name)
+				if _, err := c.Create(ctx, &store.Doc[note]{Name: name, RequestID: "again-" + name, Body: note{"again"}}); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				mustUpdate(t, c, name, fmt.Sprint(round))
+				mustUpdate(t, c, name, fmt.Sprint(round, "b"))
+			}
+		}
+		if err := store.Snapshot(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		hs := heads(t, db)
+		newest := hs[len(hs)-1]
+		gen := newest.Lookup("gen").StringValue()
+		records := 0
+		chunks, _ := newest.Lookup("chunks").Array().Values()
+		for _, ch := range chunks {
+			if strings.HasPrefix(ch.Document().Lookup("id").StringValue(), gen+"/") {
+				records += int(ch.Document().Lookup("docs").AsInt64() + ch.Document().Lookup("gone").AsInt64())
+			}
+		}
+		written = append(written, records)
+		loaded := replicasOn(t, db, 1, fast)[0]
+		if got, want := store.LoadedFrom(loaded), newest.Lookup("seq").Int64(); got != want {
+			t.Fatalf("round %d: loaded from %d, want the snapshot at %d", round, got, want)
+		}
+		if got, want := dump(t, loaded), dump(t, c); got != want {
+			t.Fatalf("round %d: loaded:\n%s\nwant:\n%s", round, got, want)
+		}
+		if _, err := loaded.Get(ctx, fmt.Sprintf("notes/n-%d", round*10)); !apperr.IsKind(err, apperr.KindNotFound) {
+			t.Fatalf("round %d: the deleted document: %v, want NOT_FOUND", round, err)
+		}
+		loaded.Close()
+	}
+	// Rounds 1-4 are deltas (10, 20, 30, 40 records on a base of 400); round 5 would make
+	// them 50: a new base of the 395 live documents and 5 tombstones; round 6 a delta.
+	if want := []int{10, 10, 10, 10, 400, 10}; !slices.Equal(written, want) {
+		t.Fatalf("records written by each snapshot %v, want %v", written, want)
+	}
+}
+
+// TestPruneKeepsTheLogAfterTheSnapshot: the log is pruned up to the newest snapshot and
+// never past it, however many newer entries exist, so that snapshot can always be loaded
+// with the entries after it while no newer one could be written.
+func TestPruneKeepsTheLogAfterTheSnapshot(t *testing.T) {
+	ctx := context.Background()
+	timing := fast
+	timing.Keep, timing.KeepFor, timing.PruneEvery = 10, time.Nanosecond, 100*time.Millisecond // KeepFor: 2 x Settle
+	db, c := loadedWith(t, 800, timing)
+	store.HoldSnapshots(c, time.Minute) // as if writing one failed
+	updates(t, c, 90)
+	log := db.Collection("notes_log")
+	exists := func(seq int) bool {
+		n, err := log.CountDocuments(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%020d", seq)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for exists(768) { // the last block (of 64) up to the snapshot
+		if time.Now().After(deadline) {
+			t.Fatal("the log before the snapshot was not pruned within 30s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Once the updates are older than KeepFor, pruning by Keep and age alone would take
+	// the block 769-832 too.
+	time.Sleep(c.Timing().KeepFor + 5*timing.PruneEvery)
+	if !exists(801) {
+		t.Fatal("the entry after the snapshot was pruned")
+	}
+	if at, err := store.SnapshotAt(ctx, c); err != nil || at != 800 {
+		t.Fatalf("snapshot at %d (%v), want the one at 800", at, err)
+	}
+	loaded := replicasOn(t, db, 1, timing)[0]
+	if got := store.LoadedFrom(loaded); got != 800 {
+		t.Fatalf("loaded from %d, want the snapshot at 800", got)
+	}
+	if got, want := dump(t, loaded), dump(t, c); got != want {
+		t.Fatalf("loaded:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestCloseLeavesASnapshot: a process that stops SnapshotAfter or more changes after the
+// newest snapshot (a bulk loader after its last batch) writes one at its position, so the
+// next start reads no log after it.
+func TestCloseLeavesASnapshot(t *testing.T) {
+	ctx := context.Background()
+	timing := fast
+	timing.SnapshotAfter = 10
+	db, loader := loadedWith(t, 400, timing)
+	store.HoldSnapshots(loader, time.Minute) // its follower has not written one yet
+	if _, err := loader.CreateMany(ctx, batchOf("more", 40)); err != nil {
+		t.Fatal(err)
+	}
+	loader.Close()
+	if at, err := store.SnapshotAt(ctx, loader); err != nil || at != 440 {
+		t.Fatalf("snapshot at %d (%v) after close, want 440", at, err)
+	}
+	started := replicasOn(t, db, 1, timing)[0]
+	if got := store.LoadedFrom(started); got != 440 {
+		t.Fatalf("loaded from %d, want the snapshot at 440", got)
+	}
+}
+
+// TestLongTailIsSnapshotSoon: a process that loads a snapshot followed by SnapshotAfter or
+// more entries (their writer could not write the next one) writes a snapshot at once.
+func TestLongTailIsSnapshotSoon(t *testing.T) {
+	ctx := context.Background()
+	timing := fast
+	timing.SnapshotAfter = 10
+	db, writer := loadedWith(t, 400, timing)
+	store.HoldSnapshots(writer, time.Minute)
+	updates(t, writer, 40)
+	started := replicasOn(t, db, 1, timing)[0]
+	if got := store.LoadedFrom(started); got != 400 {
+		t.Fatalf("loaded from %d, want the snapshot at 400", got)
+	}
+	waitFor(t, func() bool { at, err := store.SnapshotAt(ctx, started); return err == nil && at == 440 })
+}
+
+// TestOrphanedChunksAreDeleted: the chunks a writer left when it died before taking its
+// head are deleted by the next writer of a snapshot.
+func TestOrphanedChunksAreDeleted(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	writer := replicasOn(t, db, 1, fast)[0]
+	for i := range 30 {
+		mustCreate(t, writer, fmt.Sprintf("notes/%02d", i), "v0")
+	}
+	if err := store.Snapshot(ctx, writer); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := store.WriteOrphanChunks(ctx, writer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, orphans := headsAndOrphans(t, db); len(orphans) != 2 {
+		t.Fatalf("orphaned chunks %v, want the two written", orphans)
+	}
+	mustUpdate(t, writer, "notes/01", "v1")
+	if err := store.Snapshot(ctx, writer); err != nil {
+		t.Fatal(err)
+	}
+	if hs := heads(t, db); len(hs) != 2 {
+		t.Fatalf("%d snapshots, want 2", len(hs))
 	}
 }
