@@ -133,9 +133,10 @@
 // than there are. Two moments besides: a process that loaded with SnapshotAfter or more
 // entries after its snapshot, or in full, writes one at its next poll (the newest it knows
 // of is then that far behind), so the next start does not repeat the work; and a process
-// that stops (Close) SnapshotAfter or more entries after the newest snapshot writes one at
-// its position, so a bulk loader (CreateMany) does not leave its last batches for the next
-// start to read. A snapshot does not wait for settle (it records the checkpoint and the
+// that stops (Close) SnapshotAfter or more entries after the newest snapshot settles its
+// entries (it waits out the settle window of the last) and writes one at its position, so
+// a bulk loader (CreateMany) leaves the next start neither its last batches to read nor
+// its entries to check. A snapshot does not wait for settle (it records the checkpoint and the
 // entries above it as they are), and settle passes at most 1,024 entries a poll, so a bulk
 // load's checks do not hold it up. The writer captures the cache under its lock (pointers
 // only: cached documents never change) and writes in the background, one snapshot at a

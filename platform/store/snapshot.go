@@ -452,6 +452,32 @@ func (c *Collection[T]) maybeSnapshot(ctx context.Context) {
 	})
 }
 
+// settleAll waits until the newest applied entry is Settle old, then settles every entry,
+// so that a snapshot written as the process stops does not leave the next start thousands
+// of entries to check (a bulk loader's last batches); best effort, within ctx.
+func (c *Collection[T]) settleAll(ctx context.Context) {
+	for {
+		c.pendMu.Lock()
+		n := len(c.pending)
+		var newest time.Time
+		if n > 0 {
+			newest = c.pending[n-1].seen
+		}
+		c.pendMu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-time.After(newest.Add(c.timing.Settle).Sub(c.now())):
+		case <-ctx.Done():
+			return
+		}
+		if c.settle(ctx) != nil {
+			return
+		}
+	}
+}
+
 // changedSince counts the records of cp changed after seq.
 func (cp capture[T]) changedSince(seq int64) (n int) {
 	for _, d := range cp.docs {
@@ -473,12 +499,13 @@ func (c *Collection[T]) snapshotAtClose() {
 	if c.position()-c.snapAt.Load() < c.snapshotAfter() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), snapTimeout)
+	defer cancel()
+	c.settleAll(ctx)
 	cp := c.capture(c.checkAt)
 	if len(cp.unsettled) > maxUnsettled {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), snapTimeout)
-	defer cancel()
 	if err := c.writeSnapshot(ctx, cp); err != nil {
 		slog.Warn("store: writing a snapshot at close failed", "collection", c.coll.Name(), "position", cp.pos, "error", err)
 	}
@@ -546,7 +573,7 @@ func (c *Collection[T]) writeSnapshot(ctx context.Context, cp capture[T]) error 
 		c.deleteChunks(ctx, head.chunkIDs()[own:])
 		return err
 	}
-	wctx, cancel := context.WithTimeout(ctx, c.timing.WriteTimeout)
+	wctx, cancel := context.WithTimeout(ctx, snapTimeout) // it lists the unsettled entries: it may be large
 	_, err = c.snaps.InsertOne(wctx, head)
 	cancel()
 	if mongo.IsDuplicateKeyError(err) {
