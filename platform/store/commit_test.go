@@ -166,6 +166,7 @@ func TestGroupCommitAcknowledgesOnlyWhatItCommitted(t *testing.T) {
 	c.Tune(store.Timing{WriteTimeout: time.Second})
 	var mu sync.Mutex
 	var acked []string
+	var lastErr error
 	// Callers create until the store is gone (their first refusal), or for 3 s after it.
 	stopAt, stopped := make(chan struct{}), make(chan struct{})
 	var once sync.Once
@@ -181,6 +182,9 @@ func TestGroupCommitAcknowledgesOnlyWhatItCommitted(t *testing.T) {
 				name := fmt.Sprintf("notes/w%d-%d", w, i)
 				_, err := c.Create(ctx, &store.Doc[note]{Name: name, RequestID: name})
 				if err != nil {
+					mu.Lock()
+					lastErr = err
+					mu.Unlock()
 					return // the store is down: this caller stops
 				}
 				mu.Lock()
@@ -192,7 +196,15 @@ func TestGroupCommitAcknowledgesOnlyWhatItCommitted(t *testing.T) {
 			}
 		})
 	}
-	<-stopAt
+	allStopped := make(chan struct{})
+	go func() { wg.Wait(); close(allStopped) }()
+	select {
+	case <-stopAt:
+	case <-allStopped: // not a hang: say why
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("every caller failed before 40 creates were acknowledged, with the store up; the last: %v", lastErr)
+	}
 	srv.Stop()
 	time.AfterFunc(3*time.Second, func() { close(stopped) })
 	wg.Wait()

@@ -48,6 +48,9 @@ const maxUnsettled = 100_000
 // snapTimeout bounds each read or write of a chunk (megabytes, not one small document).
 const snapTimeout = time.Minute
 
+// closeSnapTimeout bounds the snapshot a stopping process writes.
+const closeSnapTimeout = 10 * time.Minute
+
 // snapRetry is how long a process waits before it tries again after a failed snapshot.
 const snapRetry = time.Minute
 
@@ -499,13 +502,17 @@ func (c *Collection[T]) snapshotAtClose() {
 	if c.position()-c.snapAt.Load() < c.snapshotAfter() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), snapTimeout)
-	defer cancel()
-	c.settleAll(ctx)
+	sctx, cancel := context.WithTimeout(context.Background(), snapTimeout)
+	c.settleAll(sctx)
+	cancel()
 	cp := c.capture(c.checkAt)
 	if len(cp.unsettled) > maxUnsettled {
 		return
 	}
+	// Each chunk has snapTimeout; the whole, on a busy store and a large collection, may
+	// take longer.
+	ctx, cancel := context.WithTimeout(context.Background(), closeSnapTimeout)
+	defer cancel()
 	if err := c.writeSnapshot(ctx, cp); err != nil {
 		slog.Warn("store: writing a snapshot at close failed", "collection", c.coll.Name(), "position", cp.pos, "error", err)
 	}
