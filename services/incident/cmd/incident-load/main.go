@@ -27,6 +27,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/tansiq/tansiq/platform/apperr"
 	"github.com/tansiq/tansiq/platform/auth"
 	"github.com/tansiq/tansiq/platform/pagetoken"
 	"github.com/tansiq/tansiq/platform/store"
@@ -94,17 +95,40 @@ func operator(subject string) (auth.Identity, error) {
 	return auth.Identity{Subject: subject, Force: "forces/" + parts[1], Role: auth.RoleOperator}, nil
 }
 
+// batchStore stores load's batches: the incident service's store.
+type batchStore interface {
+	CreateMany(ctx context.Context, docs []*incidentstore.Doc) (int, error)
+}
+
+// batchTries is how many times a batch is tried while the store answers UNAVAILABLE (a
+// commit that timed out on a busy store): request ids make a retry store nothing twice.
+const batchTries = 5
+
+// batchRetryWait is the wait before the first retry, doubled before each next one.
+var batchRetryWait = time.Second
+
 // load stores the requests read from in, batch at a time, and prints a summary line. It
-// stops at the first request refused or batch that fails.
-func load(ctx context.Context, h *handler.Handler, incidents *incidentstore.Incidents, in io.Reader, batch int, out io.Writer) error {
+// stops at the first request refused, or batch that fails batchTries times.
+func load(ctx context.Context, h *handler.Handler, incidents batchStore, in io.Reader, batch int, out io.Writer) error {
 	t0 := time.Now()
 	read, created := 0, 0
 	var docs []*incidentstore.Doc
 	flush := func() error {
-		n, err := incidents.CreateMany(ctx, docs)
-		created += n
-		docs = docs[:0]
-		return err
+		defer func() { docs = docs[:0] }()
+		wait := batchRetryWait
+		for try := 1; ; try++ {
+			n, err := incidents.CreateMany(ctx, docs)
+			created += n
+			if err == nil || !apperr.IsKind(err, apperr.KindUnavailable) || try == batchTries {
+				return err
+			}
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return err
+			}
+			wait *= 2
+		}
 	}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
