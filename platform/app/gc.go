@@ -12,9 +12,9 @@ import (
 // live heap). A server whose live heap is small (the gateway; a service holding a few
 // thousand records) but that allocates for every call would otherwise collect many times a
 // second, each cycle's fixed cost (stacks, globals, waking the workers) spread over few
-// calls; above 2×HeapFloor of live heap the floor changes nothing. It costs up to about
-// HeapFloor of extra resident memory in a process whose live heap is small, and none in
-// one whose heap is large.
+// calls; once the live heap is over half of HeapFloor the floor changes nothing. It costs
+// up to about HeapFloor of extra resident memory in a process whose live heap is small,
+// and none in one whose heap is large.
 const HeapFloor = 64 << 20
 
 var tuneGCOnce sync.Once
