@@ -70,9 +70,10 @@
 //
 // A write is: insert the log entry (the commit point), apply it to the cache, answer the
 // caller, write the document (materialise). Materialising is off the call's path and
-// batched (materialise.go): one materialiser per collection and process writes the current
-// state of every name committed since its last write, those it created with one insert and
-// the rest with one bulk write, while there is any. Find (a query run in the store) first waits for this process's own. A crash before
+// batched (materialise.go): one materialiser per collection and process gathers changes
+// for Timing.Gather (50ms), then writes the current state of every name committed since
+// its last write, those it created with one insert and the rest with one bulk write, while
+// there is any. Find (a query run in the store) first waits for this process's own. A crash before
 // the insert leaves nothing. A crash after it leaves a committed change that the document
 // collection may lack; the caller may not have had the answer (a retry with its request id
 // is answered from the log). Nothing is lost:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -13,9 +14,10 @@ import (
 // Materialisation runs after the call, in batches. A committed entry is acknowledged once
 // it is in the log and the cache; the document collection, which only a load and queries
 // run in the store read, is brought up to date by one materialiser per collection and
-// process: it takes every name committed here since its last write and writes the cache's
-// current state of each, so c concurrent writes cost about one materialisation, and a name
-// changed twice in between is written once. It runs only while there is something to
+// process: it gathers what is committed here for Timing.Gather (50ms), then writes the
+// cache's current state of every name committed since its last write, so the writes of a
+// stream of calls cost one materialisation per Gather, and a name changed twice in
+// between is written once. It runs only while there is something to
 // write. What it fails to write, or what a process dying first leaves unwritten, settle
 // repairs before the checkpoint passes it (see follow.go).
 //
@@ -53,9 +55,11 @@ func (c *Collection[T]) materialiseLater(entries []any) {
 	}
 }
 
-// materialiser writes what is dirty until nothing is.
+// materialiser writes what is dirty until nothing is, each time after gathering changes
+// for Timing.Gather.
 func (c *Collection[T]) materialiser() {
 	for {
+		time.Sleep(c.timing.Gather)
 		c.matMu.Lock()
 		batch := c.dirty
 		c.dirty = nil

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
@@ -106,5 +107,44 @@ func TestCreateOverAStoredNameIsReplaced(t *testing.T) {
 		if d.Body.Text != "created" || d.Etag == "stale" {
 			t.Errorf("%s is stored at %q (etag %s), want the created state", d.Name, d.Body.Text, d.Etag)
 		}
+	}
+}
+
+// TestMaterialiserGathersAStream: creates made one after another (no two in one commit)
+// within Timing.Gather are materialised together: fewer inserts into the document
+// collection than into the log, and every document there.
+func TestMaterialiserGathersAStream(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	var logInserts, docInserts atomic.Int64
+	count := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if e.CommandName == "insert" {
+			switch e.Command.Lookup("insert").StringValue() {
+			case "notes_log":
+				logInserts.Add(1)
+			case "notes":
+				docInserts.Add(1)
+			}
+		}
+	}}
+	timing := fast
+	timing.Gather = time.Second
+	c := replicasOn(t, storetest.Monitored(t, db, count), 1, timing)[0]
+	const n = 10
+	for i := range n {
+		if _, err := c.Create(ctx, &store.Doc[note]{Name: fmt.Sprintf("notes/%02d", i), Body: note{"v1"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored, err := c.Find(ctx, nil, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != n {
+		t.Fatalf("the document collection holds %d documents, want %d", len(stored), n)
+	}
+	t.Logf("%d creates one after another: %d inserts into the log, %d into the document collection", n, logInserts.Load(), docInserts.Load())
+	if got, most := docInserts.Load(), logInserts.Load()/2; got > most {
+		t.Errorf("materialised with %d inserts, want at most %d: the materialiser did not gather", got, most)
 	}
 }
