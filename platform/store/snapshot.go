@@ -1,9 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -54,19 +51,6 @@ const closeSnapTimeout = 10 * time.Minute
 // snapRetry is how long a process waits before it tries again after a failed snapshot.
 const snapRetry = time.Minute
 
-// Chunks are compressed with zstd (the records repeat field names and values): less for
-// the store to write, keep and decode.
-var (
-	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
-		e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-		return e
-	})
-	zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
-		d, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(64<<20))
-		return d
-	})
-)
-
 // snapHead is one snapshot: the cache at log position Seq. Its chunks are a base (every
 // record at some earlier position) then deltas (the records changed since the snapshot
 // before each), read in order, a record's newer state standing.
@@ -100,11 +84,6 @@ type unsettled struct {
 	Name string `bson:"name"`
 }
 
-type snapChunk struct {
-	ID   string `bson:"_id"`
-	Data []byte `bson:"data"`
-}
-
 // snapHint: every head up to N exists or existed; those below Floor are deleted. Every
 // generation up to Gen was claimed; the chunks of those below GenFloor are deleted, or
 // named by a head not yet deleted.
@@ -126,14 +105,13 @@ type snapGen struct {
 	Time time.Time `bson:"time"`
 }
 
-func genID(n int64) string             { return "gen/" + seqKey(n) }
-func headID(n int64) string            { return "head/" + seqKey(n) }
-func chunkID(gen string, i int) string { return fmt.Sprintf("%s/%06d", gen, i) }
+func genID(n int64) string  { return "gen/" + seqKey(n) }
+func headID(n int64) string { return "head/" + seqKey(n) }
 func (h *snapHead) chunkID(i int) string {
 	if id := h.Chunks[i].ID; id != "" {
 		return id
 	}
-	return chunkID(h.Gen, i)
+	return ChunkID(h.Gen, i)
 }
 
 func (h *snapHead) chunkIDs() (ids []string) {
@@ -316,7 +294,7 @@ func (c *Collection[T]) readChunks(ctx context.Context, head *snapHead) ([]*Doc[
 			p := &parts[i]
 			rctx, cancel := context.WithTimeout(ctx, snapTimeout)
 			defer cancel()
-			var ch snapChunk
+			var ch Chunk
 			err := c.snaps.FindOne(rctx, bson.D{{Key: "_id", Value: head.chunkID(i)}}).Decode(&ch)
 			switch {
 			case errors.Is(err, mongo.ErrNoDocuments):
@@ -326,11 +304,7 @@ func (c *Collection[T]) readChunks(ctx context.Context, head *snapHead) ([]*Doc[
 				p.err = err
 				return
 			}
-			if sum := sha256.Sum256(ch.Data); !bytes.Equal(sum[:], ref.Sum) {
-				p.err = fmt.Errorf("%w: chunk %d of %s does not match its checksum", errSnapshotUnusable, i, head.ID)
-				return
-			}
-			data, err := zstdDecoder().DecodeAll(ch.Data, nil)
+			data, err := UnpackChunk(ch.Data, ref.Sum)
 			if err != nil {
 				p.err = fmt.Errorf("%w: chunk %d of %s: %v", errSnapshotUnusable, i, head.ID, err)
 				return
@@ -664,7 +638,7 @@ func (c *Collection[T]) claimGen(ctx context.Context, hint snapHint) (int64, err
 func (c *Collection[T]) deleteGen(ctx context.Context, gen string) {
 	for i := 0; ; i++ {
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timing.WriteTimeout)
-		res, err := c.snaps.DeleteOne(wctx, bson.D{{Key: "_id", Value: chunkID(gen, i)}})
+		res, err := c.snaps.DeleteOne(wctx, bson.D{{Key: "_id", Value: ChunkID(gen, i)}})
 		cancel()
 		if err != nil || res.DeletedCount == 0 {
 			return
@@ -683,15 +657,13 @@ func (c *Collection[T]) writeChunks(ctx context.Context, head *snapHead, cp capt
 	var packed []byte
 	written := 0
 	flush := func() error {
-		packed = zstdEncoder().EncodeAll(buf, packed[:0])
-		sum := sha256.Sum256(packed)
-		ref.Sum = sum[:]
-		ref.ID = chunkID(head.Gen, written)
+		packed, ref.Sum = PackChunk(buf, packed)
+		ref.ID = ChunkID(head.Gen, written)
 		written++
 		wctx, cancel := context.WithTimeout(ctx, snapTimeout)
 		defer cancel()
 		head.Chunks = append(head.Chunks, ref) // recorded first, so a failed insert is cleaned up too
-		if _, err := c.snaps.InsertOne(wctx, snapChunk{ID: ref.ID, Data: packed}); err != nil {
+		if _, err := c.snaps.InsertOne(wctx, Chunk{ID: ref.ID, Data: packed}); err != nil {
 			return err
 		}
 		buf, ref = buf[:0], chunkRef{Delta: delta}

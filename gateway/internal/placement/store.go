@@ -1,9 +1,7 @@
 package placement
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -50,17 +47,6 @@ const (
 // and a resume token, no longer read.
 var legacy = []string{"placements", "cursors"}
 
-var (
-	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
-		e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-		return e
-	})
-	zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
-		d, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(64<<20))
-		return d
-	})
-)
-
 type head struct {
 	ID     string     `bson:"_id"`
 	Gen    string     `bson:"gen"`
@@ -75,13 +61,6 @@ type chunkRef struct {
 	Records int    `bson:"records"`
 	Sum     []byte `bson:"sum"`
 }
-
-type chunk struct {
-	ID   string `bson:"_id"`
-	Data []byte `bson:"data"`
-}
-
-func chunkID(gen string, i int) string { return fmt.Sprintf("%s/%06d", gen, i) }
 
 // NewStore returns the store over db, dropping the collections of the earlier form.
 func NewStore(ctx context.Context, db *mongo.Database, log *slog.Logger) (*Store, error) {
@@ -137,18 +116,15 @@ func (s *Store) read(ctx context.Context) (*head, []Placement, error) {
 	}
 	ps := make([]Placement, 0, h.Count)
 	for i, ref := range h.Chunks {
-		var c chunk
-		err := s.snaps.FindOne(ctx, bson.D{{Key: "_id", Value: chunkID(h.Gen, i)}}).Decode(&c)
+		var c store.Chunk
+		err := s.snaps.FindOne(ctx, bson.D{{Key: "_id", Value: store.ChunkID(h.Gen, i)}}).Decode(&c)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return nil, nil, errMoved
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("read placement snapshot: %w", err)
 		}
-		if sum := sha256.Sum256(c.Data); !bytes.Equal(sum[:], ref.Sum) {
-			return nil, nil, corrupt{fmt.Errorf("chunk %s: checksum mismatch", c.ID)}
-		}
-		raw, err := zstdDecoder().DecodeAll(c.Data, nil)
+		raw, err := store.UnpackChunk(c.Data, ref.Sum)
 		if err != nil {
 			return nil, nil, corrupt{fmt.Errorf("chunk %s: %w", c.ID, err)}
 		}
@@ -218,10 +194,10 @@ func (s *Store) writeChunks(ctx context.Context, h *head, ps []*Placement) error
 	var buf, packed []byte
 	records := 0
 	flush := func() error {
-		packed = zstdEncoder().EncodeAll(buf, packed[:0])
-		sum := sha256.Sum256(packed)
-		h.Chunks = append(h.Chunks, chunkRef{Records: records, Sum: sum[:]})
-		if _, err := s.snaps.InsertOne(ctx, chunk{ID: chunkID(h.Gen, len(h.Chunks)-1), Data: packed}); err != nil {
+		var sum []byte
+		packed, sum = store.PackChunk(buf, packed)
+		h.Chunks = append(h.Chunks, chunkRef{Records: records, Sum: sum})
+		if _, err := s.snaps.InsertOne(ctx, store.Chunk{ID: store.ChunkID(h.Gen, len(h.Chunks)-1), Data: packed}); err != nil {
 			return err
 		}
 		buf, records = buf[:0], 0
@@ -251,7 +227,7 @@ func (s *Store) writeChunks(ctx context.Context, h *head, ps []*Placement) error
 func (s *Store) deleteChunks(ctx context.Context, gen string, n int) {
 	ctx = context.WithoutCancel(ctx)
 	for i := range n {
-		if _, err := s.snaps.DeleteOne(ctx, bson.D{{Key: "_id", Value: chunkID(gen, i)}}); err != nil {
+		if _, err := s.snaps.DeleteOne(ctx, bson.D{{Key: "_id", Value: store.ChunkID(gen, i)}}); err != nil {
 			return
 		}
 	}
