@@ -31,10 +31,30 @@ const (
 type idIndexer struct {
 	dir string
 	log *slog.Logger
+	// done holds, by file, its version when a pass last found all its collections
+	// indexed: a file not written since is skipped, so an idle store opens no database
+	// (opening one and reading its schema every pass was a sixth of an idle store's CPU).
+	done map[string]fileVersion
+}
+
+// fileVersion tells whether a database was written: the sizes and modification times of
+// its file and of its write-ahead log, where every write (a new table too) goes first.
+type fileVersion [4]int64
+
+func versionOf(f string) (fileVersion, error) {
+	fi, err := os.Stat(f)
+	if err != nil {
+		return fileVersion{}, err
+	}
+	v := fileVersion{fi.Size(), fi.ModTime().UnixNano()}
+	if wal, err := os.Stat(f + "-wal"); err == nil {
+		v[2], v[3] = wal.Size(), wal.ModTime().UnixNano()
+	}
+	return v, nil
 }
 
 func newIDIndexer(dir string, log *slog.Logger) *idIndexer {
-	return &idIndexer{dir: dir, log: log}
+	return &idIndexer{dir: dir, log: log, done: map[string]fileVersion{}}
 }
 
 // run indexes new collections every idIndexEvery until ctx is done.
@@ -63,9 +83,12 @@ func (x *idIndexer) pass(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	seen := map[string]bool{}
 	for _, f := range files {
+		seen[f] = true
+		v, err := versionOf(f)
 		// A file shorter than SQLite's header is one FerretDB is still creating.
-		if fi, err := os.Stat(f); err != nil || fi.Size() < 100 {
+		if err != nil || v[0] < 100 || x.done[f] == v {
 			continue
 		}
 		if err := indexPath(ctx, f); err != nil {
@@ -73,6 +96,12 @@ func (x *idIndexer) pass(ctx context.Context) error {
 				continue // dropped meanwhile
 			}
 			return fmt.Errorf("%s: %w", filepath.Base(f), err)
+		}
+		x.done[f] = v // as read before the pass: a write during it is seen next time
+	}
+	for f := range x.done {
+		if !seen[f] {
+			delete(x.done, f)
 		}
 	}
 	return nil
