@@ -150,7 +150,13 @@ func TestReplicasCreateOncePerRequestID(t *testing.T) {
 			return err == nil && len(all) == 1
 		})
 	}
-	all, _ := rs[0].Find(ctx, nil, nil, 0)
+	// Materialisation follows the log (gathered for Timing.Gather): wait for it, then
+	// there must be exactly one.
+	var all []*store.Doc[note]
+	waitFor(t, func() bool {
+		all, _ = rs[0].Find(ctx, nil, nil, 0)
+		return len(all) > 0
+	})
 	if len(all) != 1 {
 		t.Fatalf("materialised %d documents, want 1", len(all))
 	}
