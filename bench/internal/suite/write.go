@@ -109,10 +109,11 @@ func (r *runner) markdown(latencySVG, throughputSVG string) string {
 		}
 	}
 	others := figure(res.allSamples(), func(s sample) float64 { return s.Others })
-	w("Other processes on this machine took %s of its %d cores during the load runs (last row of the headline figures); ", others.Format("%.2f"), res.Machine.CPUs)
+	w("Other processes on this machine took %s of its %d cores during the load runs (last row of the headline figures)", others.Format("%.2f"), res.Machine.CPUs)
 	if others.Median >= 0.2 {
-		w("with that much noise, tail latencies and single runs swing widely and ratios of interleaved runs are the steadier figures. ")
+		w("; with that much noise, tail latencies and single runs swing widely and ratios of interleaved runs are the steadier figures")
 	}
+	w(". ")
 	w("A negative added latency is marked inconclusive: it is noise, not a gateway that makes calls faster.\n\n")
 	if len(missed) > 0 {
 		w("Targets missed: %d. Why, and where the time goes, is under [Missed targets](#missed-targets-why-and-the-profiles).\n\n", len(missed))
