@@ -142,6 +142,22 @@ var mutations = []mutation{
 		Checks: []check{{Dir: "services/forces", Pkg: "./internal/store/", Test: "TestReferenceAfterTheFenceFindsTheTargetClosing"}},
 	},
 	{
+		Guarantee: "Several replicas on one store",
+		Break:     "a unit's deletion does not look for the TAK bindings naming it",
+		Edits: []edit{{File: "services/forces/internal/store/store.go",
+			From: "if named.Binding, err = r.TakBindings.ABinding(ctx, unit); err != nil {",
+			To:   "if _, err = r.TakBindings.ABinding(ctx, unit); err != nil {"}},
+		Checks: []check{{Dir: "services/forces", Pkg: "./internal/handler/", Test: "TestDeleteUnit"}},
+	},
+	{
+		Guarantee: "Several replicas on one store",
+		Break:     "a unit's deletion does not look for the areas naming it",
+		Edits: []edit{{File: "services/forces/internal/store/store.go",
+			From: "named.Area, err = r.Areas.AnArea(ctx, unit)",
+			To:   "_, err = r.Areas.AnArea(ctx, unit)"}},
+		Checks: []check{{Dir: "services/forces", Pkg: "./internal/handler/", Test: "TestDeleteUnit"}},
+	},
+	{
 		Guarantee: "One access rule per question, in one place",
 		Break:     "CloseMeeting does not fence the decisions log",
 		Edits: []edit{{File: "services/meeting/internal/handler/meetings.go",

@@ -69,8 +69,12 @@ type ForcesServiceClient interface {
 	ListUnits(ctx context.Context, in *ListUnitsRequest, opts ...grpc.CallOption) (*ListUnitsResponse, error)
 	// Changes the fields named in update_mask.
 	UpdateUnit(ctx context.Context, in *UpdateUnitRequest, opts ...grpc.CallOption) (*UpdateUnitResponse, error)
-	// Deletes a unit. Refused with FAILED_PRECONDITION while another unit names it as its
-	// parent_unit.
+	// Deletes a unit, and its position history with it. Refused with FAILED_PRECONDITION
+	// while a record names it: a sub-unit (UNIT_HAS_CHILDREN), a person serving in it
+	// (UNIT_HAS_MEMBERS), a TAK binding (UNIT_HAS_TAK_BINDINGS) or an area of responsibility,
+	// ended or not (UNIT_HAS_AREAS: areas are a unit's history and are never deleted, so
+	// neither is a unit that has one). The error's ErrorInfo names one such record
+	// (referenced_by).
 	DeleteUnit(ctx context.Context, in *DeleteUnitRequest, opts ...grpc.CallOption) (*DeleteUnitResponse, error)
 	// Returns the units named, in one call, and the names that are not units.
 	BatchGetUnits(ctx context.Context, in *BatchGetUnitsRequest, opts ...grpc.CallOption) (*BatchGetUnitsResponse, error)
@@ -348,8 +352,12 @@ type ForcesServiceServer interface {
 	ListUnits(context.Context, *ListUnitsRequest) (*ListUnitsResponse, error)
 	// Changes the fields named in update_mask.
 	UpdateUnit(context.Context, *UpdateUnitRequest) (*UpdateUnitResponse, error)
-	// Deletes a unit. Refused with FAILED_PRECONDITION while another unit names it as its
-	// parent_unit.
+	// Deletes a unit, and its position history with it. Refused with FAILED_PRECONDITION
+	// while a record names it: a sub-unit (UNIT_HAS_CHILDREN), a person serving in it
+	// (UNIT_HAS_MEMBERS), a TAK binding (UNIT_HAS_TAK_BINDINGS) or an area of responsibility,
+	// ended or not (UNIT_HAS_AREAS: areas are a unit's history and are never deleted, so
+	// neither is a unit that has one). The error's ErrorInfo names one such record
+	// (referenced_by).
 	DeleteUnit(context.Context, *DeleteUnitRequest) (*DeleteUnitResponse, error)
 	// Returns the units named, in one call, and the names that are not units.
 	BatchGetUnits(context.Context, *BatchGetUnitsRequest) (*BatchGetUnitsResponse, error)

@@ -115,9 +115,11 @@ func TestRemovable(t *testing.T) {
 		err        error
 		wantReason string
 	}{
-		{"leaf unit", CheckUnitRemovable(brigade, "", ""), ""},
-		{"unit with children", CheckUnitRemovable(joc, nineveh, ""), "UNIT_HAS_CHILDREN"},
-		{"unit with members", CheckUnitRemovable(brigade, "", "forces/iraqi-army/people/some-officer"), "UNIT_HAS_MEMBERS"},
+		{"leaf unit", CheckUnitRemovable(brigade, UnitReferrers{}), ""},
+		{"unit with children", CheckUnitRemovable(joc, UnitReferrers{Child: nineveh}), "UNIT_HAS_CHILDREN"},
+		{"unit with members", CheckUnitRemovable(brigade, UnitReferrers{Member: "forces/iraqi-army/people/some-officer"}), "UNIT_HAS_MEMBERS"},
+		{"unit with a TAK binding", CheckUnitRemovable(brigade, UnitReferrers{Binding: "forces/iraqi-army/takBindings/radio"}), "UNIT_HAS_TAK_BINDINGS"},
+		{"unit with an area", CheckUnitRemovable(brigade, UnitReferrers{Area: brigade + "/areas/sector"}), "UNIT_HAS_AREAS"},
 		{"person commanding nothing", CheckPersonRemovable("forces/peshmerga/people/sirwan-barzani", ""), ""},
 		{"commander", CheckPersonRemovable("forces/peshmerga/people/sirwan-barzani", pmgc), "PERSON_COMMANDS_UNIT"},
 	}

@@ -36,7 +36,8 @@ type Unit struct {
 	// small in lists and in the store's log however often it reports.
 	LastPosition *Position `bson:"last_position,omitempty"`
 	// ClosingUntil is set while the unit is being deleted: until then no person may join
-	// it (see the store's Units.RemoveFenced). Not part of the API.
+	// it, no device be bound to it and no area be drawn for it (see the store's
+	// Units.RemoveFenced). Not part of the API.
 	ClosingUntil time.Time `bson:"closing_until,omitempty"`
 }
 

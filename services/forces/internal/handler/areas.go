@@ -46,7 +46,7 @@ func (s *AreaServer) CreateArea(ctx context.Context, req *forcesv1.CreateAreaReq
 	body.Unit = req.GetParent()
 	body.DrawnBy = drawer(ctx)
 	d, err := createRecord(ctx, h, h.areas.Collection, domain.ForceOf(req.GetParent()), name, req, body, func(ctx context.Context) error {
-		ok, err := h.units.Exists(ctx, req.GetParent())
+		ok, err := h.units.Open(ctx, req.GetParent())
 		if err == nil && !ok {
 			err = apperr.NotFound(req.GetParent())
 		}

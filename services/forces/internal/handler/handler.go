@@ -28,15 +28,18 @@ type Handler struct {
 	tak    *forcesstore.TakBindings
 	// positions are the units' report histories.
 	positions *forcesstore.Positions
-	tokens    *pagetoken.Codec
-	now       func() time.Time
+	// unitRefs are the collections whose records may name a unit besides the units.
+	unitRefs forcesstore.UnitReferrers
+	tokens   *pagetoken.Codec
+	now      func() time.Time
 	// refs serialises, in this process, the writes that check references between records
-	// (a unit's parent and commander, a person's unit) with the writes that could break
-	// them (re-parenting, deletes). Across replicas the rules hold without it: one within
-	// a collection (a unit's parent exists and makes no cycle; a deleted unit has no
-	// sub-unit) is checked inside the store's compare-and-swap, one between two
-	// collections (a person's unit, a unit's commander) also through a fence of the
-	// referrers' log (store.Units.RemoveFenced). Within a process the store decides
+	// (a unit's parent and commander, a person's unit, a TAK binding's unit, an area's
+	// unit) with the writes that could break them (re-parenting, deletes). Across replicas
+	// the rules hold without it: one within a collection (a unit's parent exists and makes
+	// no cycle; a deleted unit has no sub-unit) is checked inside the store's
+	// compare-and-swap, one between two collections (a person's, a binding's or an area's
+	// unit, a unit's commander) also through a fence of the referrers' logs
+	// (store.Units.RemoveFenced). Within a process the store decides
 	// concurrent updates of distinct records of one collection together, on one state
 	// (platform/store group commit), so two re-parentings could each miss the other.
 	refs sync.Mutex
@@ -44,7 +47,8 @@ type Handler struct {
 
 // New returns the handler over the given store.
 func New(s *forcesstore.Store, tokens *pagetoken.Codec) *Handler {
-	return &Handler{forces: s.Forces, units: s.Units, people: s.People, areas: s.Areas, tak: s.TakBindings, positions: s.Positions, tokens: tokens, now: time.Now}
+	return &Handler{forces: s.Forces, units: s.Units, people: s.People, areas: s.Areas, tak: s.TakBindings, positions: s.Positions,
+		unitRefs: s.UnitReferrers(), tokens: tokens, now: time.Now}
 }
 
 // Register adds the service to a gRPC server.

@@ -143,6 +143,16 @@ func failureOf(err error) failure {
 	return f
 }
 
+// errorInfo is the metadata of err's google.rpc.ErrorInfo (nil without one).
+func errorInfo(err error) map[string]string {
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetMetadata()
+		}
+	}
+	return nil
+}
+
 // wantFailure fails the test unless err is the failure described.
 func wantFailure(t *testing.T, what string, err error, want failure) {
 	t.Helper()

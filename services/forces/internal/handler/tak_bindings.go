@@ -42,7 +42,7 @@ func (h *Handler) CreateTakBinding(ctx context.Context, req *forcesv1.CreateTakB
 		if err := body.Check(req.GetParent()); err != nil {
 			return err
 		}
-		return domain.CheckReference(ctx, "tak_binding.unit", body.Unit, req.GetParent(), h.units.Exists)
+		return domain.CheckReference(ctx, "tak_binding.unit", body.Unit, req.GetParent(), h.units.Open)
 	})
 	if err != nil {
 		return nil, err

@@ -110,10 +110,10 @@ func (h *Handler) UpdateUnit(ctx context.Context, req *forcesv1.UpdateUnitReques
 	return &forcesv1.UpdateUnitResponse{Unit: unitToProto(d)}, nil
 }
 
-// DeleteUnit deletes a unit no sub-unit or person depends on.
+// DeleteUnit deletes a unit no sub-unit, person, TAK binding or area names.
 func (h *Handler) DeleteUnit(ctx context.Context, req *forcesv1.DeleteUnitRequest) (*forcesv1.DeleteUnitResponse, error) {
 	err := deleteRecord(ctx, h, unitName, req.GetName(), req.GetEtag(), req, func(ctx context.Context, r store.Removal) error {
-		return h.units.RemoveFenced(ctx, r, h.people)
+		return h.units.RemoveFenced(ctx, r, h.unitRefs)
 	})
 	if err != nil {
 		return nil, err

@@ -199,9 +199,13 @@ func TestUpdateUnitMaskAndEtag(t *testing.T) {
 	}
 }
 
+// A unit is deleted only once nothing names it: no sub-unit, no person serving in it, no
+// TAK device reporting for it, no area of responsibility (areas are never deleted, so a
+// unit that has one is kept, as the Makhmour sector brigade is).
 func TestDeleteUnit(t *testing.T) {
 	ctx := context.Background()
-	c := newClient(t)
+	conn := newConn(t)
+	c := forcesv1.NewForcesServiceClient(conn)
 	del := func(name, etag, requestID string) error {
 		_, err := c.DeleteUnit(ctx, &forcesv1.DeleteUnitRequest{Name: name, Etag: etag, RequestId: requestID})
 		return err
@@ -209,18 +213,52 @@ func TestDeleteUnit(t *testing.T) {
 	wantFailure(t, "unit with sub-units", del(joc, "", ""), failure{codes.FailedPrecondition, "UNIT_HAS_CHILDREN", nil})
 	wantFailure(t, "missing unit", del(pm+"/units/no-such-unit", "", ""), failure{code: codes.NotFound})
 	wantFailure(t, "unit people serve in", del(makhmour, "", ""), failure{codes.FailedPrecondition, "UNIT_HAS_MEMBERS", nil})
-	wantFailure(t, "stale etag", del(brigade, "stale", ""), failure{codes.Aborted, "ETAG_MISMATCH", nil})
-	if err := del(brigade, "", "delete-1"); err != nil {
+	wantFailure(t, "unit with an area of responsibility", del(brigade, "", ""), failure{codes.FailedPrecondition, "UNIT_HAS_AREAS", nil})
+
+	spare, err := c.CreateUnit(ctx, &forcesv1.CreateUnitRequest{Parent: ia, UnitId: "spare-battalion", Unit: battalion(brigade)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := spare.GetUnit().GetName()
+	binding, err := c.CreateTakBinding(ctx, &forcesv1.CreateTakBindingRequest{Parent: ia, TakBindingId: "spare-radio",
+		TakBinding: &forcesv1.TakBinding{Unit: leaf, DeviceUid: "ANDROID-spare"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFailure(t, "unit a TAK device reports for", del(leaf, "", ""), failure{codes.FailedPrecondition, "UNIT_HAS_TAK_BINDINGS", nil})
+	if _, err := c.DeleteTakBinding(ctx, &forcesv1.DeleteTakBindingRequest{Name: binding.GetTakBinding().GetName()}); err != nil {
+		t.Fatal(err)
+	}
+	wantFailure(t, "stale etag", del(leaf, "stale", ""), failure{codes.Aborted, "ETAG_MISMATCH", nil})
+	if err := del(leaf, "", "delete-1"); err != nil {
 		t.Fatalf("delete a leaf: %v", err)
 	}
-	if err := del(brigade, "", "delete-1"); err != nil {
+	if err := del(leaf, "", "delete-1"); err != nil {
 		t.Fatalf("retry of the delete: %v, want success again", err)
 	}
-	wantFailure(t, "delete again, new request", del(brigade, "", "delete-2"), failure{code: codes.NotFound})
-	_, err := c.GetUnit(ctx, &forcesv1.GetUnitRequest{Name: brigade})
+	wantFailure(t, "delete again, new request", del(leaf, "", "delete-2"), failure{code: codes.NotFound})
+	_, err = c.GetUnit(ctx, &forcesv1.GetUnitRequest{Name: leaf})
 	wantFailure(t, "get a deleted unit", err, failure{code: codes.NotFound})
-	// With its last sub-unit gone, Nineveh Operations is still held by its commander serving in it.
-	wantFailure(t, "commander still serves in it", del(nineveh, "", ""), failure{codes.FailedPrecondition, "UNIT_HAS_MEMBERS", nil})
+
+	// A unit's areas hold it too once ended: an ended area is its history.
+	areas := forcesv1.NewAreaServiceClient(conn)
+	drawn, err := c.CreateUnit(ctx, &forcesv1.CreateUnitRequest{Parent: ia, UnitId: "drawn-battalion", Unit: battalion(brigade)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	area, err := areas.CreateArea(ctx, &forcesv1.CreateAreaRequest{Parent: drawn.GetUnit().GetName(), AreaId: "checkpoint",
+		Area: &forcesv1.Area{Geometry: &forcesv1.Area_Polygon{Polygon: square(35.9, 43.4, 0.05)}, StartTime: ts(2021, 6, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := areas.EndArea(ctx, &forcesv1.EndAreaRequest{Name: area.GetArea().GetName(), EndTime: ts(2021, 7, 1)}); err != nil {
+		t.Fatal(err)
+	}
+	err = del(drawn.GetUnit().GetName(), "", "")
+	wantFailure(t, "unit whose area ended", err, failure{codes.FailedPrecondition, "UNIT_HAS_AREAS", nil})
+	if info := errorInfo(err); info["referenced_by"] != area.GetArea().GetName() {
+		t.Errorf("refusal names %q, want the area %s", info["referenced_by"], area.GetArea().GetName())
+	}
 }
 
 func TestListUnitsPagesAndFilters(t *testing.T) {

@@ -32,3 +32,16 @@ func (s *Areas) List(ctx context.Context, force, unit string, after *store.Curso
 	}
 	return s.Collection.List(ctx, under(prefix, store.NameOrder[domain.Area](), after, limit, match))
 }
+
+// AnArea returns the name of one area drawn for unit, ended or not, or "" if there is
+// none. It first reads the log forward, so an area another replica has just drawn is seen.
+func (s *Areas) AnArea(ctx context.Context, unit string) (string, error) {
+	if _, err := s.CurrentSeq(ctx); err != nil {
+		return "", err
+	}
+	docs, err := s.List(ctx, "", unit, nil, 1, nil)
+	if err != nil || len(docs) == 0 {
+		return "", err
+	}
+	return docs[0].Name, nil
+}

@@ -8,14 +8,15 @@ import (
 	"github.com/tansiq/tansiq/platform/store"
 )
 
-// A reference between two collections (a person's unit, a unit's commander) holds across
-// replicas as the gateway's zone deletion holds (zones.Store.RemoveGuarded): the record
-// being deleted is marked closing in its own log, the log of the records that refer to it
-// is fenced (store Collection.Fence), and only then are the referrers read and the record
-// deleted. A write naming a record checks inside its own compare-and-swap, with Open, that
-// the record exists and is not closing. Such a write either committed before the fence,
-// and the deletion reads it, or is decided after the fence (a write decided before it
-// fails its insert and is decided again), and so sees the mark or the deletion.
+// A reference between two collections (a person's, a TAK binding's or an area's unit, a
+// unit's commander) holds across replicas as the gateway's zone deletion holds
+// (zones.Store.RemoveGuarded): the record being deleted is marked closing in its own log,
+// the logs of the records that may refer to it are fenced (store Collection.Fence), and
+// only then are the referrers read and the record deleted. A write naming a record checks
+// inside its own compare-and-swap, with Open, that the record exists and is not closing.
+// Such a write either committed before the fence, and the deletion reads it, or is decided
+// after the fence (a write decided before it fails its insert and is decided again), and so
+// sees the mark or the deletion.
 //
 // A record being deleted refuses new references for closingFor; its deletion, a few store
 // operations, commits only while closingMargin of that is left, so a replica whose clock

@@ -35,14 +35,14 @@ type link struct {
 	names func(ctx context.Context, s *forcesstore.Store, referrer string) (string, bool, error)
 }
 
-// fencedPeople and fencedUnits run after once their log is fenced by a deletion.
-type fencedPeople struct {
-	*forcesstore.People
+// fencedReferrers and fencedUnits run after once their logs are fenced by a deletion.
+type fencedReferrers struct {
+	forcesstore.UnitReferrers
 	after func()
 }
 
-func (f fencedPeople) Fence(ctx context.Context) error {
-	err := f.People.Fence(ctx)
+func (f fencedReferrers) Fence(ctx context.Context) error {
+	err := f.UnitReferrers.Fence(ctx)
 	if f.after != nil {
 		f.after()
 	}
@@ -77,7 +77,7 @@ func personTarget(t *testing.T, s *forcesstore.Store, round int) string {
 }
 
 func removeUnit(ctx context.Context, s *forcesstore.Store, target string, fenced func()) error {
-	return s.Units.RemoveFenced(ctx, store.Removal{Name: target}, fencedPeople{s.People, fenced})
+	return s.Units.RemoveFenced(ctx, store.Removal{Name: target}, fencedReferrers{s.UnitReferrers(), fenced})
 }
 
 func removePerson(ctx context.Context, s *forcesstore.Store, target string, fenced func()) error {
@@ -86,31 +86,44 @@ func removePerson(ctx context.Context, s *forcesstore.Store, target string, fenc
 
 func memberName(round int) string    { return domain.PersonName(ia, fmt.Sprintf("member-%d", round)) }
 func commandedName(round int) string { return domain.UnitName(ia, fmt.Sprintf("commanded-%d", round)) }
+func bindingName(round int) string   { return domain.TakBindingName(ia, fmt.Sprintf("radio-%d", round)) }
 
-func unitOf(ctx context.Context, s *forcesstore.Store, person string) (string, bool, error) {
-	d, err := s.People.Get(ctx, person)
-	if apperr.IsKind(err, apperr.KindNotFound) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, err
-	}
-	return d.Body.Unit, true, nil
+// areaName is the area drawn for round's unit (unitTarget's).
+func areaName(round int) string {
+	return domain.AreaName(domain.UnitName(ia, fmt.Sprintf("brigade-%d", round)), "sector")
 }
 
-func commanderOf(ctx context.Context, s *forcesstore.Store, unit string) (string, bool, error) {
-	d, err := s.Units.Get(ctx, unit)
-	if apperr.IsKind(err, apperr.KindNotFound) {
-		return "", false, nil
+// reference reads, as replica s sees it, what the record name of the collection coll
+// gives names (ok false when the record does not exist).
+func reference[T any](coll func(*forcesstore.Store) *store.Collection[T], field func(*T) string) func(ctx context.Context, s *forcesstore.Store, name string) (string, bool, error) {
+	return func(ctx context.Context, s *forcesstore.Store, name string) (string, bool, error) {
+		d, err := coll(s).Get(ctx, name)
+		if apperr.IsKind(err, apperr.KindNotFound) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		return field(&d.Body), true, nil
 	}
-	if err != nil {
-		return "", false, err
-	}
-	return d.Body.Commander, true, nil
 }
+
+// The references a referrer holds: a person's unit, a unit's commander, a binding's unit
+// and an area's unit.
+var (
+	unitOf = reference(func(s *forcesstore.Store) *store.Collection[domain.Person] { return s.People.Collection },
+		func(p *domain.Person) string { return p.Unit })
+	commanderOf = reference(func(s *forcesstore.Store) *store.Collection[domain.Unit] { return s.Units.Collection },
+		func(u *domain.Unit) string { return u.Commander })
+	bindingUnit = reference(func(s *forcesstore.Store) *store.Collection[domain.TakBinding] { return s.TakBindings.Collection },
+		func(b *domain.TakBinding) string { return b.Unit })
+	areaUnit = reference(func(s *forcesstore.Store) *store.Collection[domain.Area] { return s.Areas.Collection },
+		func(a *domain.Area) string { return a.Unit })
+)
 
 // links are the references between collections: a person's unit and a unit's commander,
-// each written by a create and by an update.
+// each written by a create and by an update, and a TAK binding's unit and an area's, each
+// written by a create (neither changes its unit).
 var links = []link{
 	{
 		name:  "person created in the unit",
@@ -165,6 +178,35 @@ var links = []link{
 			return err
 		},
 		remove: removePerson, referrer: commandedName, names: commanderOf, targets: peopleOf,
+	},
+	{
+		name:  "TAK device bound to the unit",
+		setup: unitTarget,
+		refer: func(ctx context.Context, s *forcesstore.Store, round int, target string, exists domain.Exists) error {
+			_, err := s.TakBindings.CreateChecked(ctx, &forcesstore.TakBindingDoc{Name: bindingName(round), Owner: ia,
+				Body: domain.TakBinding{Unit: target, DeviceUID: fmt.Sprintf("ANDROID-%d", round)}},
+				func(ctx context.Context) error {
+					return domain.CheckReference(ctx, "tak_binding.unit", target, ia, exists)
+				})
+			return err
+		},
+		remove: removeUnit, referrer: bindingName, names: bindingUnit, targets: unitsOf,
+	},
+	{
+		name:  "area drawn for the unit",
+		setup: unitTarget,
+		refer: func(ctx context.Context, s *forcesstore.Store, round int, target string, exists domain.Exists) error {
+			_, err := s.Areas.CreateChecked(ctx, &forcesstore.AreaDoc{Name: areaName(round), Owner: ia, Body: domain.Area{Unit: target}},
+				func(ctx context.Context) error { // as CreateArea checks its parent
+					ok, err := exists(ctx, target)
+					if err == nil && !ok {
+						err = apperr.NotFound(target)
+					}
+					return err
+				})
+			return err
+		},
+		remove: removeUnit, referrer: areaName, names: areaUnit, targets: unitsOf,
 	},
 }
 
@@ -325,12 +367,12 @@ func TestReferenceAndDeletionRaceAcrossReplicas(t *testing.T) {
 	})
 }
 
-// caughtUp reads replica s's units and people logs forward.
+// caughtUp reads replica s's logs of the records that refer to one another forward.
 func caughtUp(t *testing.T, s *forcesstore.Store) {
 	t.Helper()
 	for _, c := range []interface {
 		CurrentSeq(context.Context) (int64, error)
-	}{s.Units, s.People} {
+	}{s.Units, s.People, s.TakBindings, s.Areas} {
 		if _, err := c.CurrentSeq(context.Background()); err != nil {
 			t.Error(err)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/tansiq/tansiq/services/forces/internal/domain"
 )
 
 // Store is the service's collections.
@@ -34,4 +36,43 @@ func (s *Store) Load(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// UnitReferrers are the people, TAK bindings and areas as a unit's deletion reads them
+// (Units.RemoveFenced): the records that may name a unit besides its sub-units.
+type UnitReferrers struct {
+	People      *People
+	TakBindings *TakBindings
+	Areas       *Areas
+}
+
+// UnitReferrers returns s's collections whose records may name a unit.
+func (s *Store) UnitReferrers() UnitReferrers {
+	return UnitReferrers{People: s.People, TakBindings: s.TakBindings, Areas: s.Areas}
+}
+
+// Fence fences the people's, the TAK bindings' and the areas' logs, one after another:
+// every write to them decided before its log's fence is decided again after it.
+func (r UnitReferrers) Fence(ctx context.Context) error {
+	for _, f := range []Fencer{r.People, r.TakBindings, r.Areas} {
+		if err := f.Fence(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Naming returns one person serving in unit, one TAK binding reporting for it and one
+// area drawn for it ("" for none of a kind).
+func (r UnitReferrers) Naming(ctx context.Context, unit string) (domain.UnitReferrers, error) {
+	var named domain.UnitReferrers
+	var err error
+	if named.Member, err = r.People.AMember(ctx, unit); err != nil {
+		return named, err
+	}
+	if named.Binding, err = r.TakBindings.ABinding(ctx, unit); err != nil {
+		return named, err
+	}
+	named.Area, err = r.Areas.AnArea(ctx, unit)
+	return named, err
 }

@@ -112,6 +112,13 @@ func TestUnitsBatchGetAndReferences(t *testing.T) {
 	if _, err := s.People.Create(ctx, &forcesstore.PersonDoc{Name: commander, Owner: ia, Body: domain.Person{Unit: nineveh}}); err != nil {
 		t.Fatal(err)
 	}
+	binding, area := domain.TakBindingName(ia, "radio"), domain.AreaName(nineveh, "sector")
+	if _, err := s.TakBindings.Create(ctx, &forcesstore.TakBindingDoc{Name: binding, Owner: ia, Body: domain.TakBinding{Unit: nineveh, DeviceUID: "ANDROID-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Areas.Create(ctx, &forcesstore.AreaDoc{Name: area, Owner: ia, Body: domain.Area{Unit: nineveh}}); err != nil {
+		t.Fatal(err)
+	}
 
 	got, err := s.Units.BatchGet(ctx, []string{nineveh, domain.UnitName(ia, "no-such-unit"), joc})
 	if err != nil {
@@ -135,6 +142,10 @@ func TestUnitsBatchGetAndReferences(t *testing.T) {
 		{"a unit commanded", show(s.Units.ACommanded(ctx, commander)), show(nineveh, nil)},
 		{"a member of Nineveh", show(s.People.AMember(ctx, nineveh)), show(commander, nil)},
 		{"a member of JOC", show(s.People.AMember(ctx, joc)), show("", nil)},
+		{"a binding for Nineveh", show(s.TakBindings.ABinding(ctx, nineveh)), show(binding, nil)},
+		{"a binding for JOC", show(s.TakBindings.ABinding(ctx, joc)), show("", nil)},
+		{"an area of Nineveh", show(s.Areas.AnArea(ctx, nineveh)), show(area, nil)},
+		{"an area of JOC", show(s.Areas.AnArea(ctx, joc)), show("", nil)},
 		{"person exists", show(s.People.Exists(ctx, commander)), show(true, nil)},
 		{"unit exists", show(s.Units.Exists(ctx, missing)), show(false, nil)},
 		{"force exists (none stored)", show(s.Forces.Exists(ctx, ia)), show(false, nil)},

@@ -18,9 +18,16 @@ type TakBindings struct {
 // TakBindingDoc is a stored binding.
 type TakBindingDoc = store.Doc[domain.TakBinding]
 
-// NewTakBindings returns the collection; Load it before serving.
+// bindingIndexed are the bindings' indexed fields: the unit, for DeleteUnit's check.
+var bindingIndexed = map[string]func(*domain.TakBinding) string{
+	"unit": func(b *domain.TakBinding) string { return b.Unit },
+}
+
+// NewTakBindings returns the collection with its index declared; Load it before serving.
 func NewTakBindings(db *mongo.Database) *TakBindings {
-	return &TakBindings{newCollection(db, "tak_bindings", TakBindingSorts...)}
+	c := newCollection(db, "tak_bindings", TakBindingSorts...)
+	indexBy(c, bindingIndexed)
+	return &TakBindings{c}
 }
 
 // TakBindingSorts are the orders ListTakBindings serves: by name only (a force binds few devices).
@@ -30,4 +37,10 @@ var TakBindingSorts = sorts[domain.TakBinding]()
 // after. Bindings take no filter: f is always empty.
 func (s *TakBindings) List(ctx context.Context, force string, _ filter.Filter, order store.Sort[domain.TakBinding], after *store.Cursor, limit int) ([]*TakBindingDoc, error) {
 	return s.Collection.List(ctx, under(recordsOf(force, domain.TakBindingName), order, after, limit, nil))
+}
+
+// ABinding returns the name of one binding whose device reports for unit, or "" if there
+// is none.
+func (s *TakBindings) ABinding(ctx context.Context, unit string) (string, error) {
+	return firstUnder(ctx, s.Collection, bindingIndexed, "unit", unit)
 }

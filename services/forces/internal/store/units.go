@@ -107,34 +107,35 @@ func (s *Units) Exists(ctx context.Context, name string) (bool, error) {
 }
 
 // Open reports whether the named unit exists and no replica is deleting it, as the units
-// log stands now: a write naming the unit (a person's unit) calls it inside its own
-// compare-and-swap (see RemoveFenced). A unit being deleted is FAILED_PRECONDITION
-// UNIT_BEING_DELETED.
+// log stands now: a write naming the unit (a person's unit, a TAK binding's, an area's)
+// calls it inside its own compare-and-swap (see RemoveFenced). A unit being deleted is
+// FAILED_PRECONDITION UNIT_BEING_DELETED.
 func (s *Units) Open(ctx context.Context, name string) (bool, error) {
 	return open(ctx, s.Collection, name, unitClosing, "UNIT_BEING_DELETED")
 }
 
-// Members are the people as a unit's deletion reads them.
-type Members interface {
+// Referrers are the collections besides the units whose records may name a unit, as a
+// unit's deletion reads them: Fence fences each of their logs, Naming finds one record of
+// each kind naming the unit.
+type Referrers interface {
 	Fencer
-	AMember(ctx context.Context, unit string) (string, error)
+	Naming(ctx context.Context, unit string) (domain.UnitReferrers, error)
 }
 
-// RemoveFenced deletes the unit r names if no sub-unit and no person (people) refers to
-// it, across replicas: the people log is fenced after the unit is marked closing (see
-// removeFenced), so a person joining it through any replica either is found here or is
-// refused by Open.
-func (s *Units) RemoveFenced(ctx context.Context, r store.Removal, people Members) error {
-	return removeFenced(ctx, s.Collection, r, unitClosing, people, func(d *UnitDoc) error {
-		child, err := s.AChild(ctx, d.Name)
+// RemoveFenced deletes the unit r names if no sub-unit and no record of refs (a person, a
+// TAK binding, an area) names it, across replicas: refs' logs are fenced after the unit is
+// marked closing (see removeFenced), so a record naming it written through any replica
+// either is found here or is refused by Open.
+func (s *Units) RemoveFenced(ctx context.Context, r store.Removal, refs Referrers) error {
+	return removeFenced(ctx, s.Collection, r, unitClosing, refs, func(d *UnitDoc) error {
+		named, err := refs.Naming(ctx, d.Name)
 		if err != nil {
 			return err
 		}
-		member, err := people.AMember(ctx, d.Name)
-		if err != nil {
+		if named.Child, err = s.AChild(ctx, d.Name); err != nil {
 			return err
 		}
-		return domain.CheckUnitRemovable(d.Name, child, member)
+		return domain.CheckUnitRemovable(d.Name, named)
 	})
 }
 

@@ -190,8 +190,12 @@ class ForcesServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def DeleteUnit(self, request, context):
-        """Deletes a unit. Refused with FAILED_PRECONDITION while another unit names it as its
-        parent_unit.
+        """Deletes a unit, and its position history with it. Refused with FAILED_PRECONDITION
+        while a record names it: a sub-unit (UNIT_HAS_CHILDREN), a person serving in it
+        (UNIT_HAS_MEMBERS), a TAK binding (UNIT_HAS_TAK_BINDINGS) or an area of responsibility,
+        ended or not (UNIT_HAS_AREAS: areas are a unit's history and are never deleted, so
+        neither is a unit that has one). The error's ErrorInfo names one such record
+        (referenced_by).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1278,8 +1278,12 @@ export declare const ForcesService: GenService<{
     output: typeof UpdateUnitResponseSchema;
   },
   /**
-   * Deletes a unit. Refused with FAILED_PRECONDITION while another unit names it as its
-   * parent_unit.
+   * Deletes a unit, and its position history with it. Refused with FAILED_PRECONDITION
+   * while a record names it: a sub-unit (UNIT_HAS_CHILDREN), a person serving in it
+   * (UNIT_HAS_MEMBERS), a TAK binding (UNIT_HAS_TAK_BINDINGS) or an area of responsibility,
+   * ended or not (UNIT_HAS_AREAS: areas are a unit's history and are never deleted, so
+   * neither is a unit that has one). The error's ErrorInfo names one such record
+   * (referenced_by).
    *
    * @generated from rpc tansiq.forces.v1.ForcesService.DeleteUnit
    */
