@@ -3,6 +3,8 @@ package suite
 import (
 	"errors"
 	"time"
+
+	"github.com/tansiq/tansiq/bench/internal/proc"
 )
 
 // Options control one benchmark run. Defaults keep `make bench` within its time budget
@@ -63,6 +65,9 @@ type Options struct {
 	// processes' CPU.
 	Watches    int
 	IdleWindow time.Duration
+	// Settle is when the scale section counts the processes, started on newly loaded data,
+	// as settled: it waits for that after they are healthy, and measures only then.
+	Settle proc.Quiet
 	// ImportRows is the size of the archive `tansiq import incidents` loads after the
 	// largest size (0 skips it); ImportParallel its --parallel (0: the CLI's default).
 	ImportRows, ImportParallel int
@@ -79,6 +84,7 @@ func Defaults() Options {
 		GoBenchtime: "0.2s", GoBenchCount: 3, GapsBenchtime: "5x", Profile: true,
 		ScaleSizes: []int{1_000, 20_000, 100_000}, APILoad: 1_000, LoadConcurrency: 32, LoadConns: 8,
 		ScaleRuns: 3, ScaleDuration: 2 * time.Second, Watches: 20, IdleWindow: 10 * time.Second,
+		Settle:     proc.Quiet{Threshold: 0.1, Window: time.Second, Windows: 3, Cap: 90 * time.Second},
 		ImportRows: 10_000, ImportParallel: 16,
 		Timeout: 3 * time.Hour,
 	}
@@ -114,6 +120,9 @@ func (o Options) check() error {
 	}
 	if len(o.ScaleSizes) > 0 && (o.APILoad < 0 || o.LoadConcurrency < 1 || o.LoadConns < 1 || o.ScaleRuns < 1 || o.ScaleDuration <= 0 || o.IdleWindow <= 0) {
 		return errors.New("suite: the scale section needs positive load, runs and windows")
+	}
+	if q := o.Settle; len(o.ScaleSizes) > 0 && (q.Threshold <= 0 || q.Window <= 0 || q.Windows < 1 || q.Cap < q.Window) {
+		return errors.New("suite: the scale section needs a positive settle threshold, window and count, and a cap of at least a window")
 	}
 	for _, l := range o.Levels {
 		if l < 1 || l > 1024 {

@@ -74,7 +74,10 @@ type scaleStep struct {
 	RSS                   map[string]int64
 	Restart               startup
 	RestartErr            string
-	IncidentsTotal        int
+	// Settle is the wait, after all were healthy, until the processes were quiet
+	// (Options.Settle); everything above but the load and the start was measured after it.
+	Settle         proc.Settled
+	IncidentsTotal int
 }
 
 // loadPhase is one run of creates through the API.
@@ -114,6 +117,7 @@ func (r *runner) scale(ctx context.Context) error {
 		r.stack = nil
 	}
 	sr := &scaleRun{data: filepath.Join(r.work, "data-scale")}
+	r.res.Settle = r.o.Settle
 	defer sr.close()
 	if err := r.scaleStart(ctx, sr, "scale", true); err != nil {
 		return err
@@ -149,7 +153,11 @@ func (r *runner) scale(ctx context.Context) error {
 		if err := r.scaleConnect(sr); err != nil {
 			return err
 		}
-		r.logf("scale: %d stored, all healthy after %v; measuring", sr.loaded, st.All.Round(time.Millisecond))
+		r.logf("scale: %d stored, all healthy after %v; waiting for the processes to settle", sr.loaded, st.All.Round(time.Millisecond))
+		if step.Settle, err = proc.WaitQuiet(ctx, r.o.Settle, r.stack.procs()...); err != nil {
+			return fmt.Errorf("settling at %d incidents: %w", size, err)
+		}
+		r.logf("scale: %s; measuring", settleText(step.Settle, r.res.Settle))
 		if err := r.scaleMeasure(ctx, sr, &step); err != nil {
 			return err
 		}

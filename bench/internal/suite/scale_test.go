@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tansiq/tansiq/bench/internal/proc"
 	"github.com/tansiq/tansiq/bench/internal/stats"
 )
 
@@ -192,5 +193,39 @@ func TestFailedReadsAreNotFast(t *testing.T) {
 	}
 	if p50ms(failed.Reads[tList]) != "all failed" {
 		t.Errorf("table shows %q", p50ms(failed.Reads[tList]))
+	}
+}
+
+// The scale section says how long each start took to settle, and that a size whose wait
+// reached its cap was measured unsettled, with what was busy.
+func TestSettleIsReported(t *testing.T) {
+	q := proc.Quiet{Threshold: 0.1, Window: time.Second, Windows: 3, Cap: 90 * time.Second}
+	calm := step(1000, 1, 1, 0.01)
+	calm.Settle = proc.Settled{Quiet: true, After: 12300 * time.Millisecond, Spent: proc.CPUSnapshot{nameGateway: 10 * time.Second, nameIncident: time.Second, nameStore: 2500 * time.Millisecond}}
+	busy := step(100000, 1, 1, 0.01)
+	busy.Settle = proc.Settled{After: 90 * time.Second, Last: map[string]float64{nameGateway: 0.85, nameIncident: 0.02, nameStore: 0.3}}
+	res := &Results{Scale: []scaleStep{calm, busy}, Settle: q}
+	r := &runner{o: Defaults(), res: res}
+	md := render(r.writeScale)
+	for _, want := range []string{
+		"| Start to healthy | Healthy to settled |",
+		"| 12300 ms |",
+		"| not within 1m30s (last 1s: gateway 0.85, incident 0.02, store 0.30 cores) |",
+		"under 0.10 cores, summed, for 3 windows in a row (at most 1m30s)",
+		"at 1,000 incidents quiet 12300 ms after all were healthy, having used gateway 10.00 s, incident 1.00 s, store 2.50 s of CPU since",
+		"At 100,000 incidents the wait reached its cap, so the figures there were measured while the processes still worked.",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("missing %q in:\n%s", want, md)
+		}
+	}
+	var settled []string
+	for _, v := range res.verdicts() {
+		if strings.HasPrefix(v.Figure, "All healthy to settled") {
+			settled = append(settled, v.Measured)
+		}
+	}
+	if len(settled) != 2 || !strings.HasPrefix(settled[0], "quiet 12300 ms") || !strings.HasPrefix(settled[1], "not quiet within 1m30s") {
+		t.Errorf("summary rows of the settling: %q", settled)
 	}
 }

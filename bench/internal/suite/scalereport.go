@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tansiq/tansiq/bench/internal/proc"
 	"github.com/tansiq/tansiq/bench/internal/report"
 	"github.com/tansiq/tansiq/bench/internal/stats"
 )
@@ -121,7 +122,9 @@ func (res *Results) scaleVerdicts() []verdict {
 		if st.RestartErr != "" {
 			start.Measured, start.Status = "failed: "+oneLine(st.RestartErr, 300), statusMiss
 		}
-		out = append(out, start, rss)
+		settled := verdict{Figure: fmt.Sprintf("All healthy to settled (%s), at %s incidents", quietRule(res.Settle), count(st.Size)),
+			Measured: settleText(st.Settle, res.Settle), Target: "reported", Status: statusNone}
+		out = append(out, start, settled, rss)
 	}
 	if last := res.Scale[len(res.Scale)-1]; last.Size < fullSize {
 		out = append(out, verdict{Figure: fmt.Sprintf("Targets judged at %s incidents (list p50, start to healthy, RSS)", count(fullSize)),
@@ -275,10 +278,11 @@ func (r *runner) writeScale(w writer) {
 	w("## Scale: %s incidents\n\n", joinCounts(res.Scale))
 	w("**How the incidents were loaded.** The first %s through the API: `CreateIncident` calls to the gateway, which forwards them to the incident service, whose own write path (validation, authorization, request-id record, change log) stores them; %d callers over %d connections, each create with its own `request_id` (a retry after UNAVAILABLE, ABORTED or a deadline is therefore safe and stores nothing twice), with a Peshmerga operator's token. The rest with the incident service's batch loader (`services/incident/cmd/incident-load`): each request checked by CreateIncident's own validation and authorization (as a Peshmerga operator), then stored by the service's store, 500 per commit of the change log (`platform/store` `CreateMany`), on the same store with the services stopped; a call each through the API would not fit a run. Each size adds to the previous one on the same store; then the stack is started on the loaded data, which is the start-to-healthy figure. Incidents vary in kind, place (6 districts of 4 governorates) and time (spread evenly over 2014–2023).\n\n",
 		count(o.APILoad), o.LoadConcurrency, o.LoadConns)
-	w("**What is measured at each size.** ListIncidents (first page of 50; and `%s`), ListCoverageGaps (%s to %s) and GetIncident of loaded incidents, through the gateway at concurrency 1, %d × %v each; GetIncident against the bare baseline at concurrency 64, interleaved, %d × %v each; each process's CPU from `/proc/<pid>/stat` over %v with nobody calling, then over %v with %d `WatchIncidents` (start at now) open through the gateway; each process's RSS (VmRSS) after that; last, CreateIncident through the gateway against a bare `InsertOne` loop on the same store at concurrency %d, interleaved, %d × %v each.\n\n",
+	r.writeSettle(w)
+	w("**What is measured at each size**, once the processes have settled. ListIncidents (first page of 50; and `%s`), ListCoverageGaps (%s to %s) and GetIncident of loaded incidents, through the gateway at concurrency 1, %d × %v each; GetIncident against the bare baseline at concurrency 64, interleaved, %d × %v each; each process's CPU from `/proc/<pid>/stat` over %v with nobody calling, then over %v with %d `WatchIncidents` (start at now) open through the gateway; each process's RSS (VmRSS) after that; last, CreateIncident through the gateway against a bare `InsertOne` loop on the same store at concurrency %d, interleaved, %d × %v each.\n\n",
 		scaleFilter, scaleGapsFrom[:10], scaleTo[:10], o.ScaleRuns, o.ScaleDuration, o.ScaleRuns, o.ScaleDuration, o.IdleWindow, o.IdleWindow, o.Watches, o.IngestConcurrency, o.ScaleRuns, o.ScaleDuration)
 	header := []string{"Incidents", "Loaded: through the API (creates/s, failed) + batch loader (incidents/s)", "List p50 / p99 ms", "Filtered p50 / p99 ms", "Gaps p50 ms", "Get p50 ms", "Get / baseline at 64",
-		"Create p50 ms; creates / bare inserts", "CPU idle: store / incident / gateway", fmt.Sprintf("CPU, %d watches: store / incident / gateway", o.Watches), "RSS store / incident / gateway", "Start to healthy"}
+		"Create p50 ms; creates / bare inserts", "CPU idle: store / incident / gateway", fmt.Sprintf("CPU, %d watches: store / incident / gateway", o.Watches), "RSS store / incident / gateway", "Start to healthy", "Healthy to settled"}
 	var rows [][]string
 	for _, st := range res.Scale {
 		get := "n/a"
@@ -304,6 +308,7 @@ func (r *runner) writeScale(w writer) {
 			fmt.Sprintf("%.3f / %.3f / %.3f", st.Watched[nameStore], st.Watched[nameIncident], st.Watched[nameGateway]),
 			fmt.Sprintf("%s / %s / %s", mib(st.RSS[nameStore]), mib(st.RSS[nameIncident]), mib(st.RSS[nameGateway])),
 			fmt.Sprintf("%s (store %s, incident %s, gateway %s)", ms(st.Restart.All), ms(st.Restart.Store), ms(st.Restart.Incident), ms(st.Restart.Gateway)),
+			settleCell(st.Settle, res.Settle),
 		})
 	}
 	w("%s\n", report.Table(header, rows))
@@ -324,6 +329,73 @@ func (r *runner) writeScale(w writer) {
 				im.Elapsed.Round(100*time.Millisecond), im.rate(), im.Summary, im.During.Calls, im.During.Errors, im.During.P50/1e3, im.During.P99/1e3)
 		}
 	}
+}
+
+// writeSettle says how the scale section waited for the processes to settle after each
+// start, and what each wait found.
+func (r *runner) writeSettle(w writer) {
+	res := r.res
+	q := res.Settle
+	w("**Settling before measuring.** After all three processes are healthy on the loaded data, the bench reads their CPU from `/proc/<pid>/stat` every %v and waits until it stays under %.2f cores, summed, for %d windows in a row (at most %v); only then does it measure, so that the figures are of the settled system and share no core with work the processes still do after they report healthy. The wait is the *Healthy to settled* column: from all healthy to the start of the quiet windows, which add %v to the wait. ",
+		q.Window, q.Threshold, q.Windows, q.Cap, time.Duration(q.Windows)*q.Window)
+	var parts, unsettled []string
+	for _, st := range res.Scale {
+		parts = append(parts, fmt.Sprintf("at %s incidents %s", count(st.Size), settleText(st.Settle, q)))
+		if !st.Settle.Quiet {
+			unsettled = append(unsettled, count(st.Size))
+		}
+	}
+	w("This run: %s.", strings.Join(parts, "; "))
+	if len(unsettled) > 0 {
+		w(" At %s incidents the wait reached its cap, so the figures there were measured while the processes still worked.", strings.Join(unsettled, " and "))
+	}
+	w("\n\n")
+}
+
+// settleText says what one wait for quiet found.
+func settleText(s proc.Settled, q proc.Quiet) string {
+	if s.Quiet {
+		return fmt.Sprintf("quiet %s after all were healthy, having used %s of CPU since", ms(s.After), spentList(s.Spent))
+	}
+	return fmt.Sprintf("not quiet within %v (over the last %v: %s), so measured unsettled", q.Cap, q.Window, coresList(s.Last))
+}
+
+// settleCell is the table's short form of settleText.
+func settleCell(s proc.Settled, q proc.Quiet) string {
+	if s.Quiet {
+		return ms(s.After)
+	}
+	return fmt.Sprintf("not within %v (last %v: %s)", q.Cap, q.Window, coresList(s.Last))
+}
+
+// quietRule says when the processes count as settled.
+func quietRule(q proc.Quiet) string {
+	return fmt.Sprintf("the servers' CPU under %.2f cores for %d × %v, waited for at most %v", q.Threshold, q.Windows, q.Window, q.Cap)
+}
+
+// spentList is "gateway 1.20 s, incident 0.30 s, store 0.45 s".
+func spentList(cpu proc.CPUSnapshot) string {
+	var parts []string
+	for _, name := range []string{nameGateway, nameIncident, nameStore} {
+		if d, ok := cpu[name]; ok {
+			parts = append(parts, fmt.Sprintf("%s %.2f s", name, d.Seconds()))
+		}
+	}
+	return orText(strings.Join(parts, ", "), "no counters read")
+}
+
+// coresList is "gateway 0.85, incident 0.02, store 0.30 cores".
+func coresList(cores map[string]float64) string {
+	var parts []string
+	for _, name := range []string{nameGateway, nameIncident, nameStore} {
+		if c, ok := cores[name]; ok {
+			parts = append(parts, fmt.Sprintf("%s %.2f", name, c))
+		}
+	}
+	if len(parts) == 0 {
+		return "no counters read"
+	}
+	return strings.Join(parts, ", ") + " cores"
 }
 
 // p50p99ms is the runs' p50 and p99 in ms, or "all failed".

@@ -67,6 +67,8 @@ type Results struct {
 	// Scale is the scale section, one step per size; Import the archive import after it.
 	Scale  []scaleStep
 	Import importResult
+	// Settle is when the scale section counted the processes as settled after a start.
+	Settle proc.Quiet
 	// ScaleProfiles are the profiles taken where a scale target was missed.
 	ScaleProfiles []profile
 	// LoadAvgStart and LoadAvgEnd are /proc/loadavg before and after the run.
