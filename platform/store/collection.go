@@ -60,6 +60,11 @@ type Timing struct {
 	// under a stream of creates fewer, bigger writes spare it. Off the call's path; a
 	// change unwritten when its process dies is repaired by settle. Default 50ms.
 	Gather time.Duration
+	// CommitGather is the longest a group commit waits for as many writes as its last
+	// group held (commit.go), so that writers who committed together keep committing
+	// together, one store command per group. Only after a group of two or more, and only
+	// until the writes are there. Default 3ms.
+	CommitGather time.Duration
 }
 
 // defaults are the process's defaults for every collection (SetDefaults).
@@ -84,6 +89,7 @@ func (t Timing) withDefaults() Timing {
 	t.IdlePoll = max(pick(t.IdlePoll, defaults.IdlePoll, 500*time.Millisecond), t.Poll)
 	t.WriteTimeout = pick(t.WriteTimeout, defaults.WriteTimeout, 4*time.Second)
 	t.Gather = pick(t.Gather, defaults.Gather, 50*time.Millisecond)
+	t.CommitGather = pick(t.CommitGather, defaults.CommitGather, 3*time.Millisecond)
 	t.Settle = pick(t.Settle, defaults.Settle, 0)
 	if t.Settle <= t.Gather+t.WriteTimeout {
 		t.Settle = t.Gather + t.WriteTimeout + time.Second
@@ -118,6 +124,8 @@ type Collection[T any] struct {
 	commitSem chan struct{}    // one group commit at a time: they would collide on the next sequence
 	queueMu   sync.Mutex       // guards queue
 	queue     []*write[T]      // writes waiting for a group commit, in arrival order
+	queued    chan struct{}    // signalled when a write joins the queue (commit.go's gather)
+	lastGroup atomic.Int32     // how many writes the last group took
 	matMu     sync.Mutex       // guards dirty, flushing and idle
 	dirty     map[string]dirty // names committed here and not materialised yet
 	flushing  bool             // a materialiser is running
@@ -156,6 +164,7 @@ func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
 		gone: db.Collection(name + "_gone"), counters: db.Collection("counters"), snaps: db.Collection(name + "_snap"),
 		now: time.Now, timing: Timing{}.withDefaults(), state: newCache[T](0),
 		commitSem:  make(chan struct{}, 1),
+		queued:     make(chan struct{}, 1),
 		syncSem:    make(chan struct{}, 1),
 		orderDecls: map[string]func(a, b *Doc[T]) bool{}, indexDecls: map[string]func(*Doc[T]) []string{}}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -72,6 +73,10 @@ func (c *Collection[T]) commit(ctx context.Context, w *write[T]) (*Doc[T], error
 	c.queueMu.Lock()
 	c.queue = append(c.queue, w)
 	c.queueMu.Unlock()
+	select {
+	case c.queued <- struct{}{}: // wake a committer gathering its group
+	default:
+	}
 	for {
 		select {
 		case <-w.done:
@@ -84,14 +89,13 @@ func (c *Collection[T]) commit(ctx context.Context, w *write[T]) (*Doc[T], error
 		case c.commitSem <- struct{}{}:
 			// The committer runs apart from the caller, so that every caller, this one
 			// included, leaves at its own deadline.
-			if group := c.takeGroup(); len(group) > 0 {
-				go func() {
-					defer func() { <-c.commitSem }()
+			go func() {
+				defer func() { <-c.commitSem }()
+				c.gather()
+				if group := c.takeGroup(); len(group) > 0 {
 					c.commitGroup(group)
-				}()
-			} else {
-				<-c.commitSem
-			}
+				}
+			}()
 		case <-ctx.Done():
 			c.withdraw(w)
 			select {
@@ -109,6 +113,35 @@ func (w *write[T]) result() (*Doc[T], error) {
 		return nil, w.err
 	}
 	return clone(w.doc), w.err
+}
+
+// gather waits, before a group is taken, until the queue holds as many writes as the last
+// group did, for at most Timing.CommitGather. Callers that wrote together come back
+// together, a little apart (each first does the rest of its call), and without the wait
+// the first of them would be committed alone and the others after it: under a steady
+// stream of calls each group would then hold about one write, and each write would cost
+// the store a command of its own. A caller writing alone (a last group of one) waits for
+// nobody, and the wait ends as soon as the writes are there.
+func (c *Collection[T]) gather() {
+	want := int(c.lastGroup.Load())
+	if want < 2 || c.timing.CommitGather <= 0 {
+		return
+	}
+	timer := time.NewTimer(c.timing.CommitGather)
+	defer timer.Stop()
+	for c.queueLen() < want {
+		select {
+		case <-c.queued:
+		case <-timer.C:
+			return
+		}
+	}
+}
+
+func (c *Collection[T]) queueLen() int {
+	c.queueMu.Lock()
+	defer c.queueMu.Unlock()
+	return len(c.queue)
 }
 
 // takeGroup removes from the queue the writes the next group commits: its head, up to
@@ -130,6 +163,9 @@ func (c *Collection[T]) takeGroup() []*write[T] {
 		if w.key != "" {
 			keys[w.key] = true
 		}
+	}
+	if n > 0 {
+		c.lastGroup.Store(int32(n))
 	}
 	group := c.queue[:n:n]
 	c.queue = append([]*write[T](nil), c.queue[n:]...)

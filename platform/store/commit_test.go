@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -234,5 +236,76 @@ func TestGroupCommitAcknowledgesOnlyWhatItCommitted(t *testing.T) {
 	}
 	if len(acked) < 40 {
 		t.Fatalf("%d creates acknowledged before the stop, want 40 or more", len(acked))
+	}
+}
+
+// TestGroupCommitGathersWritersThatCameTogether: after a group of four, the next group
+// waits for four writes (up to CommitGather), so four writers arriving one after another,
+// as callers that committed together come back from the rest of their calls, are
+// committed with one insert of the log, not one each.
+func TestGroupCommitGathersWritersThatCameTogether(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	var logInserts atomic.Int64
+	count := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if e.CommandName == "insert" && e.Command.Lookup("insert").StringValue() == "notes_log" {
+			logInserts.Add(1)
+		}
+	}}
+	timing := fast
+	timing.CommitGather = time.Minute // the wait ends when the writes are there, not by time
+	c := replicasOn(t, storetest.Monitored(t, db, count), 1, timing)[0]
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	create := func(name string) {
+		wg.Go(func() {
+			if _, err := c.Create(ctx, &store.Doc[note]{Name: name}); err != nil {
+				t.Error(err)
+			}
+			done.Add(1)
+		})
+	}
+
+	// A group of four: they queue while a write committed alone holds the committer.
+	checking, held := make(chan struct{}), make(chan error, 1)
+	go func() {
+		_, err := c.CreateChecked(ctx, &store.Doc[note]{Name: "notes/held"}, func(context.Context) error {
+			close(checking)
+			for deadline := time.Now().Add(5 * time.Second); store.Queued(c) < 4; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					return fmt.Errorf("%d writes queued behind the held one, want 4", store.Queued(c))
+				}
+			}
+			return nil
+		})
+		held <- err
+	}()
+	<-checking
+	for i := range 4 {
+		create(fmt.Sprintf("notes/first-%d", i))
+	}
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if got := logInserts.Load(); got != 2 {
+		t.Fatalf("the held write and four queued behind it took %d inserts of the log, want 2", got)
+	}
+
+	// Four writers one after another: each starts once the one before it is queued (or
+	// committed).
+	done.Store(0)
+	for i := range 4 {
+		create(fmt.Sprintf("notes/second-%d", i))
+		if i < 3 {
+			waitFor(t, func() bool { return int64(store.Queued(c))+done.Load() == int64(i+1) })
+		}
+	}
+	wg.Wait()
+	if got := logInserts.Load() - 2; got != 1 {
+		t.Errorf("four writers after a group of four took %d inserts of the log, want 1", got)
+	}
+	if seq, err := c.CurrentSeq(ctx); err != nil || seq != 9 {
+		t.Fatalf("log position %d (%v), want 9", seq, err)
 	}
 }

@@ -59,3 +59,6 @@ func (c *Collection[T]) Timing() Timing { return c.timing }
 func HoldSnapshots[T any](c *Collection[T], d time.Duration) {
 	c.snapWait.Store(c.now().Add(d).UnixNano())
 }
+
+// Queued is how many writes wait in c's queue for a group commit.
+func Queued[T any](c *Collection[T]) int { return c.queueLen() }
