@@ -211,7 +211,7 @@ func TestSettleIsReported(t *testing.T) {
 		"| Start to healthy | Healthy to settled |",
 		"| 12300 ms |",
 		"| not within 1m30s (last 1s: gateway 0.85, incident 0.02, store 0.30 cores) |",
-		"under 0.10 cores, summed, for 3 windows in a row (at most 1m30s)",
+		"under 0.1 cores, summed, for 3 windows in a row (at most 1m30s)",
 		"at 1,000 incidents quiet 12300 ms after all were healthy, having used gateway 10.00 s, incident 1.00 s, store 2.50 s of CPU since",
 		"At 100,000 incidents the wait reached its cap, so the figures there were measured while the processes still worked.",
 	} {

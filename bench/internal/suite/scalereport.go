@@ -279,7 +279,7 @@ func (r *runner) writeScale(w writer) {
 	w("**How the incidents were loaded.** The first %s through the API: `CreateIncident` calls to the gateway, which forwards them to the incident service, whose own write path (validation, authorization, request-id record, change log) stores them; %d callers over %d connections, each create with its own `request_id` (a retry after UNAVAILABLE, ABORTED or a deadline is therefore safe and stores nothing twice), with a Peshmerga operator's token. The rest with the incident service's batch loader (`services/incident/cmd/incident-load`): each request checked by CreateIncident's own validation and authorization (as a Peshmerga operator), then stored by the service's store, 500 per commit of the change log (`platform/store` `CreateMany`), on the same store with the services stopped; a call each through the API would not fit a run. Each size adds to the previous one on the same store; then the stack is started on the loaded data, which is the start-to-healthy figure. Incidents vary in kind, place (6 districts of 4 governorates) and time (spread evenly over 2014–2023).\n\n",
 		count(o.APILoad), o.LoadConcurrency, o.LoadConns)
 	r.writeSettle(w)
-	w("**What is measured at each size**, once the processes have settled. ListIncidents (first page of 50; and `%s`), ListCoverageGaps (%s to %s) and GetIncident of loaded incidents, through the gateway at concurrency 1, %d × %v each; GetIncident against the bare baseline at concurrency 64, interleaved, %d × %v each; each process's CPU from `/proc/<pid>/stat` over %v with nobody calling, then over %v with %d `WatchIncidents` (start at now) open through the gateway; each process's RSS (VmRSS) after that; last, CreateIncident through the gateway against a bare `InsertOne` loop on the same store at concurrency %d, interleaved, %d × %v each.\n\n",
+	w("**What is measured at each size**, after that wait. ListIncidents (first page of 50; and `%s`), ListCoverageGaps (%s to %s) and GetIncident of loaded incidents, through the gateway at concurrency 1, %d × %v each; GetIncident against the bare baseline at concurrency 64, interleaved, %d × %v each; each process's CPU from `/proc/<pid>/stat` over %v with nobody calling, then over %v with %d `WatchIncidents` (start at now) open through the gateway; each process's RSS (VmRSS) after that; last, CreateIncident through the gateway against a bare `InsertOne` loop on the same store at concurrency %d, interleaved, %d × %v each.\n\n",
 		scaleFilter, scaleGapsFrom[:10], scaleTo[:10], o.ScaleRuns, o.ScaleDuration, o.ScaleRuns, o.ScaleDuration, o.IdleWindow, o.IdleWindow, o.Watches, o.IngestConcurrency, o.ScaleRuns, o.ScaleDuration)
 	header := []string{"Incidents", "Loaded: through the API (creates/s, failed) + batch loader (incidents/s)", "List p50 / p99 ms", "Filtered p50 / p99 ms", "Gaps p50 ms", "Get p50 ms", "Get / baseline at 64",
 		"Create p50 ms; creates / bare inserts", "CPU idle: store / incident / gateway", fmt.Sprintf("CPU, %d watches: store / incident / gateway", o.Watches), "RSS store / incident / gateway", "Start to healthy", "Healthy to settled"}
@@ -336,7 +336,7 @@ func (r *runner) writeScale(w writer) {
 func (r *runner) writeSettle(w writer) {
 	res := r.res
 	q := res.Settle
-	w("**Settling before measuring.** After all three processes are healthy on the loaded data, the bench reads their CPU from `/proc/<pid>/stat` every %v and waits until it stays under %.2f cores, summed, for %d windows in a row (at most %v); only then does it measure, so that the figures are of the settled system and share no core with work the processes still do after they report healthy. The wait is the *Healthy to settled* column: from all healthy to the start of the quiet windows, which add %v to the wait. ",
+	w("**Settling before measuring.** After all three processes are healthy on the loaded data, the bench reads their CPU from `/proc/<pid>/stat` every %v and waits until it stays under %g cores, summed, for %d windows in a row (at most %v); only then does it measure, so that the figures are of the settled system and share no core with work the processes still do after they report healthy. The wait is the *Healthy to settled* column: from all healthy to the start of the quiet windows, which add %v to the wait. ",
 		q.Window, q.Threshold, q.Windows, q.Cap, time.Duration(q.Windows)*q.Window)
 	var parts, unsettled []string
 	for _, st := range res.Scale {
@@ -370,7 +370,7 @@ func settleCell(s proc.Settled, q proc.Quiet) string {
 
 // quietRule says when the processes count as settled.
 func quietRule(q proc.Quiet) string {
-	return fmt.Sprintf("the servers' CPU under %.2f cores for %d × %v, waited for at most %v", q.Threshold, q.Windows, q.Window, q.Cap)
+	return fmt.Sprintf("the servers' CPU under %g cores for %d × %v, waited for at most %v", q.Threshold, q.Windows, q.Window, q.Cap)
 }
 
 // spentList is "gateway 1.20 s, incident 0.30 s, store 0.45 s".

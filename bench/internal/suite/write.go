@@ -183,7 +183,7 @@ func (r *runner) writeMethod(w writer) {
 	w("- **Peak concurrency** is the sweep's concurrency with the highest median gateway throughput: %d; half of it: %d.\n", res.Peak, res.Half)
 	w("- **Ingest**: CreateIncident through the gateway, each call with a new `request_id`, against a bare mongo-driver `InsertOne` loop of a document holding the same incident (its protobuf encoding, under a new `_id` and `request_id`, with a unique `request_id` index), database `bench_bare` of the same store process, at concurrency %d; the bench writes into no service's database and copies no service's stored format. CreateIncident straight to the service is measured too, to tell the gateway's share from the service's.\n", o.IngestConcurrency)
 	if len(res.Scale) > 0 {
-		w("- **Scale section**: after each start on loaded data it waits until the processes have settled (%s) and measures only then; the wait is reported beside start to healthy.\n", quietRule(res.Settle))
+		w("- **Scale section**: after each start on loaded data it waits until the processes have settled (%s), then measures; the wait is reported beside start to healthy, with what was busy where it reached its cap.\n", quietRule(res.Settle))
 	}
 	w("- **Phases**: build %v, Go benchmarks %v, load runs %v.\n\n", res.BuildTime.Round(time.Second), res.GoBenchTime.Round(time.Second), res.LoadSeconds.Round(time.Second))
 	w("Commands (`$WORK` is a temporary directory; ports are free ones picked at run time):\n\n```sh\n")
