@@ -1,26 +1,31 @@
 package auth
 
 import (
-	"crypto/sha256"
 	"sync"
 	"time"
 )
 
-// DefaultCacheSize bounds how many verified tokens a Verifier remembers. Each entry is a
-// digest and an Identity (well under 1 KiB), so the default costs at most a few MiB.
+// DefaultCacheSize bounds how many verified tokens a Verifier remembers. Each entry is the
+// token and an Identity (under 1 KiB for the tokens Tansiq mints; a token over
+// maxCachedToken is never cached), so the default costs a few MiB, 17 MiB at most.
 const DefaultCacheSize = 4096
+
+// maxCachedToken is the longest token the cache holds; a longer one is checked in full on
+// every call.
+const maxCachedToken = 4 << 10
 
 // tokenCache remembers tokens already verified, so a caller presenting the same token on
 // every call costs one Ed25519 check per token rather than one per call. It holds only
-// tokens that passed every check, keyed by the SHA-256 of the whole token (any other
-// token, however similar, is a miss), and serves an entry only while the clock is before
+// tokens that passed every check, keyed by the whole token (any other token, however
+// similar, is a miss; a look-up copies nothing: the SHA-256 key it had before copied the
+// token, about 500 bytes, on every call), and serves an entry only while the clock is before
 // the token's exp: at exp the token goes through the full check again, which refuses it.
 // Entries are therefore never used past exp whatever the leeway. It is safe for
 // concurrent use.
 type tokenCache struct {
 	max     int
 	mu      sync.RWMutex
-	entries map[[sha256.Size]byte]cachedToken
+	entries map[string]cachedToken
 }
 
 type cachedToken struct {
@@ -32,11 +37,11 @@ func newTokenCache(size int) *tokenCache {
 	if size <= 0 {
 		return nil
 	}
-	return &tokenCache{max: size, entries: make(map[[sha256.Size]byte]cachedToken, min(size, 1024))}
+	return &tokenCache{max: size, entries: make(map[string]cachedToken, min(size, 1024))}
 }
 
 // get returns the identity of token if it was verified before and now is before its exp.
-func (c *tokenCache) get(key [sha256.Size]byte, now time.Time) (Identity, bool) {
+func (c *tokenCache) get(key string, now time.Time) (Identity, bool) {
 	c.mu.RLock()
 	e, ok := c.entries[key]
 	c.mu.RUnlock()
@@ -49,7 +54,7 @@ func (c *tokenCache) get(key [sha256.Size]byte, now time.Time) (Identity, bool) 
 // put remembers a verified token until exp. When the cache is full it first drops the
 // expired entries and, if none were, an arbitrary one: the bound holds under any load, and
 // a token dropped early only costs one more full check.
-func (c *tokenCache) put(key [sha256.Size]byte, id Identity, exp, now time.Time) {
+func (c *tokenCache) put(key string, id Identity, exp, now time.Time) {
 	if !now.Before(exp) {
 		return
 	}

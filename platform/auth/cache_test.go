@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -132,6 +133,37 @@ func TestCacheIsBounded(t *testing.T) {
 		if _, err := v.Verify(tok); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A token over maxCachedToken is checked in full on every call and never held, so the
+// cache's memory stays bounded whatever the tokens' size.
+func TestCacheHoldsNoLongToken(t *testing.T) {
+	pub, priv := newKey(t)
+	v := cachedVerifier(t, newClock(t0), 16, pub)
+	cl := operatorClaims()
+	cl.ID = strings.Repeat("x", maxCachedToken)
+	long := sign(t, cl, jwt.SigningMethodEdDSA, priv)
+	for range 2 {
+		if _, err := v.Verify(long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := v.cache.len(); n != 0 {
+		t.Fatalf("cache holds %d tokens after a %d-byte one, want 0", n, len(long))
+	}
+}
+
+// A cached token is looked up without copying it: the call's only allocation-free path.
+func TestCachedVerifyAllocatesNothing(t *testing.T) {
+	pub, priv := newKey(t)
+	v := cachedVerifier(t, newClock(t0), 16, pub)
+	token := sign(t, operatorClaims(), jwt.SigningMethodEdDSA, priv)
+	if _, err := v.Verify(token); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = v.Verify(token) }); n != 0 {
+		t.Fatalf("a cached token's check allocates %v times, want 0", n)
 	}
 }
 
