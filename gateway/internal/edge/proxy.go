@@ -131,8 +131,10 @@ func forwardUnary(ctx context.Context, in grpc.ServerStream, conn grpc.ClientCon
 	resp := &frame{}
 	err := conn.Invoke(ctx, method, req, resp, grpc.ForceCodecV2(codec{}), grpc.Header(&header), grpc.Trailer(&trailer))
 	// Sent with the response, or with the status when there is none. Most backends send
-	// neither: setting nothing spares gRPC copying empty metadata.
-	if len(header) > 0 {
+	// neither: setting nothing spares gRPC copying empty metadata. The header gRPC hands
+	// the client carries the backend's content-type, which the gateway's server writes
+	// itself: without dropping it, every call would set a header.
+	if header = forwardable(header); len(header) > 0 {
 		if hErr := in.SetHeader(header); hErr != nil && err == nil {
 			return hErr
 		}

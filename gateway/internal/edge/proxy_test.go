@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
 	testpb "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -390,5 +391,70 @@ func TestUnaryCallWithoutRequestIsRefused(t *testing.T) {
 	}
 	if err := s.RecvMsg(&testpb.SimpleResponse{}); status.Code(err) != codes.Internal {
 		t.Fatalf("unary call without its request: %v, want INTERNAL", err)
+	}
+}
+
+func (b *backend) EmptyCall(ctx context.Context, _ *testpb.Empty) (*testpb.Empty, error) {
+	b.record(ctx)
+	return &testpb.Empty{}, nil
+}
+
+// recordingStream is the gateway's side of a forwarded unary call, as forwardUnary sees it:
+// one request, and the headers and responses it is given.
+type recordingStream struct {
+	grpc.ServerStream
+	req     []byte
+	headers []metadata.MD
+	sent    int
+}
+
+func (s *recordingStream) Context() context.Context { return context.Background() }
+
+func (s *recordingStream) RecvMsg(m any) error {
+	m.(*frame).data = mem.BufferSlice{mem.SliceBuffer(s.req)}
+	return nil
+}
+
+func (s *recordingStream) SetHeader(md metadata.MD) error {
+	s.headers = append(s.headers, md)
+	return nil
+}
+
+func (s *recordingStream) SetTrailer(metadata.MD) {}
+
+func (s *recordingStream) SendMsg(m any) error {
+	s.sent++
+	m.(*frame).data.Free()
+	return nil
+}
+
+// A backend that sends no header of its own gets none set on the caller's call (gRPC's
+// own, content-type, is the gateway server's to write), and one it sends is passed on.
+func TestForwardedHeaderIsTheBackendsOwn(t *testing.T) {
+	b := &backend{seen: make(chan seen, 16)}
+	bs := grpc.NewServer()
+	testgrpc.RegisterTestServiceServer(bs, b)
+	conn, err := dialTo(t, listen(t, bs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward := func(method string, req proto.Message) *recordingStream {
+		t.Helper()
+		raw, err := proto.Marshal(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := &recordingStream{req: raw}
+		if err := forwardUnary(context.Background(), in, conn, method); err != nil || in.sent != 1 {
+			t.Fatalf("%s: %v, %d responses", method, err, in.sent)
+		}
+		return in
+	}
+	if in := forward("/grpc.testing.TestService/EmptyCall", &testpb.Empty{}); len(in.headers) != 0 {
+		t.Fatalf("a backend without headers: the gateway set %v", in.headers)
+	}
+	in := forward("/grpc.testing.TestService/UnaryCall", &testpb.SimpleRequest{})
+	if len(in.headers) != 1 || !slices.Equal(in.headers[0].Get("x-backend-header"), []string{"h"}) || len(in.headers[0]) != 1 {
+		t.Fatalf("a backend's header: the gateway set %v, want x-backend-header alone", in.headers)
 	}
 }
