@@ -63,7 +63,7 @@ type Timing struct {
 	// CommitGather is the longest a group commit waits for as many writes as its last
 	// group held (commit.go), so that writers who committed together keep committing
 	// together, one store command per group. Only after a group of two or more, and only
-	// until the writes are there. Default 3ms.
+	// until the writes are there. Default 6ms.
 	CommitGather time.Duration
 }
 
@@ -89,7 +89,7 @@ func (t Timing) withDefaults() Timing {
 	t.IdlePoll = max(pick(t.IdlePoll, defaults.IdlePoll, 500*time.Millisecond), t.Poll)
 	t.WriteTimeout = pick(t.WriteTimeout, defaults.WriteTimeout, 4*time.Second)
 	t.Gather = pick(t.Gather, defaults.Gather, 50*time.Millisecond)
-	t.CommitGather = pick(t.CommitGather, defaults.CommitGather, 3*time.Millisecond)
+	t.CommitGather = pick(t.CommitGather, defaults.CommitGather, 6*time.Millisecond)
 	t.Settle = pick(t.Settle, defaults.Settle, 0)
 	if t.Settle <= t.Gather+t.WriteTimeout {
 		t.Settle = t.Gather + t.WriteTimeout + time.Second

@@ -53,7 +53,7 @@
 // and acknowledged, the rest are decided again after the cache caught up. A write is
 // acknowledged only once its own entry is known inserted; if the insert fails otherwise
 // (the store away), nothing after what it is known to have committed is acknowledged.
-// After a group of g writes, the next one waits (Timing.CommitGather, 3ms at most) until
+// After a group of g writes, the next one waits (Timing.CommitGather, 6ms at most) until
 // g writes are queued: callers that committed together come back a little apart, and
 // without the wait the first would commit alone and every group would stay small.
 //
