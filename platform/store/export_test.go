@@ -19,12 +19,21 @@ func SnapshotAt[T any](ctx context.Context, c *Collection[T]) (int64, error) {
 }
 
 // Snapshot writes a snapshot of c's cache now, as its follower does when one is due,
-// unless the newest one is at its position already.
+// unless the newest one is at its position already. It takes the follower's turn (the
+// snapping flag): one the follower is writing ends first, and none starts meanwhile, so
+// no snapshot of an older position is written after it by this process.
 func Snapshot[T any](ctx context.Context, c *Collection[T]) error {
 	if err := c.ready(ctx); err != nil {
 		return err
 	}
-	c.snapWG.Wait()
+	for !c.snapping.CompareAndSwap(false, true) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+	defer c.snapping.Store(false)
 	cp, _, err := c.readCheckpoint(ctx)
 	if err != nil {
 		return err

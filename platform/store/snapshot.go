@@ -414,10 +414,9 @@ func (c *Collection[T]) maybeSnapshot(ctx context.Context) {
 		return
 	}
 	cp := c.capture(c.checkAt)
-	if len(cp.unsettled) > maxUnsettled {
+	if len(cp.unsettled) > maxUnsettled || !c.snapping.CompareAndSwap(false, true) {
 		return
 	}
-	c.snapping.Store(true)
 	c.snapWG.Go(func() {
 		defer c.snapping.Store(false)
 		if err := c.writeSnapshot(ctx, cp); err != nil {
