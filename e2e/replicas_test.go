@@ -199,7 +199,35 @@ func watchAcross(ctx context.Context, t *testing.T, a, b clients, bStack *stack.
 	if err != nil {
 		t.Fatal(err)
 	}
-	create := func(n int) string {
+	events := make(chan *incidentv1.WatchIncidentsResponse)
+	ended := make(chan error, 1)
+	go func() {
+		for {
+			ev, err := watch.Recv()
+			if err != nil {
+				ended <- err
+				return
+			}
+			select {
+			case events <- ev:
+			case <-watchCtx.Done():
+				return
+			}
+		}
+	}()
+	next := func(after []string) *incidentv1.WatchIncidentsResponse {
+		t.Helper()
+		select {
+		case ev := <-events:
+			return ev
+		case err := <-ended:
+			t.Fatalf("watch on B after %v: %v", after, err)
+		case <-ctx.Done():
+			t.Fatalf("watch on B after %v: %v", after, ctx.Err())
+		}
+		return nil
+	}
+	create := func(district string, n int) string {
 		t.Helper()
 		r, err := a.incidents.CreateIncident(ctx, &incidentv1.CreateIncidentRequest{Incident: ied(district, time.Date(2021, 12, n, 0, 0, 0, 0, time.UTC))})
 		if err != nil {
@@ -207,19 +235,34 @@ func watchAcross(ctx context.Context, t *testing.T, a, b clients, bStack *stack.
 		}
 		return r.GetIncident().GetName()
 	}
+	// The watch starts at "now" once B's incident service takes it, which the client
+	// cannot see: probes are written through A until one comes, so that the writes
+	// checked below are made while the watch is live, however slowly it started.
+	probe := district + "-probe"
+	for live := false; !live; {
+		create(probe, 1)
+		retry := time.After(2 * convergence)
+	wait:
+		for !live {
+			select {
+			case ev := <-events:
+				live = ev.GetIncident().GetDistrict() == probe
+			case err := <-ended:
+				t.Fatalf("watch on B: %v", err)
+			case <-retry:
+				break wait // not live yet when the probe was written: another
+			}
+		}
+	}
 	var want []string
 	for n := 1; n <= 3; n++ {
-		want = append(want, create(n))
+		want = append(want, create(district, n))
 	}
 	// B sees A's writes in order; the watch is kept as a client would: the last token.
 	var got []string
 	var token string
 	for len(got) < len(want) {
-		ev, err := watch.Recv()
-		if err != nil {
-			t.Fatalf("watch on B after %v: %v", got, err)
-		}
-		if ev.GetIncident().GetDistrict() == district {
+		if ev := next(got); ev.GetIncident().GetDistrict() == district {
 			got, token = append(got, ev.GetIncident().GetName()), ev.GetResumeToken()
 		}
 	}
@@ -234,7 +277,7 @@ func watchAcross(ctx context.Context, t *testing.T, a, b clients, bStack *stack.
 			t.Fatal(err)
 		}
 	}
-	later := []string{create(4), create(5)}
+	later := []string{create(district, 4), create(district, 5)}
 	for _, name := range []string{stack.Incident, stack.Gateway} {
 		if err := bStack.WaitHealthy(ctx, name); err != nil {
 			t.Fatal(err)
@@ -251,7 +294,7 @@ func watchAcross(ctx context.Context, t *testing.T, a, b clients, bStack *stack.
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	later = append(later, create(6))
+	later = append(later, create(district, 6))
 	got = nil
 	for len(got) < len(later) {
 		ev, err := resumed.Recv()

@@ -154,9 +154,13 @@ func TestFollowReplaysResumesAndStreams(t *testing.T) {
 		defer fcancel()
 		var got []ev
 		done := make(chan error, 1)
+		replayed := make(chan struct{}) // all but the last event came
 		go func() {
 			done <- c.Follow(fctx, token, false, func(d *store.Doc[note], tok string) error {
 				got = append(got, ev{d.Name, tok})
+				if len(got) == n-1 {
+					close(replayed)
+				}
 				if len(got) == n {
 					fcancel()
 				}
@@ -164,7 +168,12 @@ func TestFollowReplaysResumesAndStreams(t *testing.T) {
 			})
 		}()
 		if write {
-			time.Sleep(300 * time.Millisecond)
+			// Written once the replay is through, so it comes live.
+			select {
+			case <-replayed:
+			case err := <-done:
+				t.Fatalf("follow ended before the replay was through: %v", err)
+			}
 			if _, err := c.Create(ctx, &store.Doc[note]{Name: "notes/c"}); err != nil {
 				t.Error(err)
 			}

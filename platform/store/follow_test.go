@@ -2,7 +2,8 @@ package store_test
 
 import (
 	"context"
-	"sync/atomic"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,49 +20,96 @@ func TestIdleFollowerBacksOff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	db := storetest.DB(t)
-	var reads atomic.Int64
+	var mu sync.Mutex
+	var readAt []time.Time // the follower's reads of the log
 	count := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
 		if e.CommandName == "find" && e.Command.Lookup("find").StringValue() == "notes_log" {
-			reads.Add(1)
+			mu.Lock()
+			readAt = append(readAt, time.Now())
+			mu.Unlock()
 		}
 	}}
+	reads := func() []time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(readAt)
+	}
+	// waitReads waits until the follower has read the log more than n times, and returns
+	// its reads.
+	waitReads := func(n int, what string) []time.Time {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if r := reads(); len(r) > n {
+				return r
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the follower stopped reading the log", what)
+			}
+		}
+	}
 	timing := store.Timing{Poll: 20 * time.Millisecond, IdlePoll: 500 * time.Millisecond,
 		WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond}
 	follower := replicasOn(t, storetest.Monitored(t, db, count), 1, timing)[0]
 	writer := replicasOn(t, db, 1, fast)[0]
 
-	time.Sleep(time.Second) // the wait grows 20, 40, ... 320, 500 ms
-	reads.Store(0)
+	// The wait grows 20, 40, ... 320, 500 ms: wait until two reads in a row came IdlePoll
+	// or more after the one before (the first may be 320 ms plus a slow read).
+	for n, deadline := 2, time.Now().Add(10*time.Second); ; n++ {
+		r := waitReads(n, "backing off")
+		if r[n].Sub(r[n-1]) >= timing.IdlePoll && r[n-1].Sub(r[n-2]) >= timing.IdlePoll {
+			break
+		}
+		if r[n].After(deadline) {
+			t.Fatalf("an idle follower read the log %d times in 10s and still not once per IdlePoll (%v)", n+1, timing.IdlePoll)
+		}
+	}
 	const window = 4 * time.Second
-	time.Sleep(window)
+	from := time.Now()
+	time.Sleep(window) // the window measured
+	idle := 0
+	for _, at := range reads() {
+		if at.After(from) && at.Before(from.Add(window)) {
+			idle++
+		}
+	}
 	// Polling every Poll would be 200 reads; every IdlePoll, 8 (one more at an edge).
-	if got, most := reads.Load(), int64(window/timing.IdlePoll)+1; got > most {
-		t.Fatalf("an idle follower read the log %d times in %v, want at most %d (one per IdlePoll %v)", got, window, most, timing.IdlePoll)
+	if most := int(window/timing.IdlePoll) + 1; idle > most {
+		t.Fatalf("an idle follower read the log %d times in %v, want at most %d (one per IdlePoll %v)", idle, window, most, timing.IdlePoll)
 	}
 
+	// The watcher follows from the log's position now, however late its goroutine starts.
+	pos, err := writer.CurrentSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	seen := make(chan time.Time, 16)
 	go func() {
-		_ = follower.Follow(ctx, "", true, func(*store.Doc[note], string) error { seen <- time.Now(); return nil })
+		_ = follower.Follow(ctx, store.Token(pos), false, func(*store.Doc[note], string) error { seen <- time.Now(); return nil })
 	}()
-	time.Sleep(100 * time.Millisecond) // the watcher starts from now
 	written := time.Now()
 	if _, err := writer.Create(ctx, &store.Doc[note]{Name: "notes/a", Body: note{"v1"}}); err != nil {
 		t.Fatal(err)
 	}
 	// The README's bound, with the production IdlePoll of 500 ms.
 	const bound = time.Second
+	var at time.Time
 	select {
-	case at := <-seen:
+	case at = <-seen:
 		t.Logf("seen by the other replica's watcher %v after the write", at.Sub(written).Round(time.Millisecond))
 	case <-time.After(bound):
 		t.Fatalf("a change after a quiet spell did not reach the other replica's watcher within %v", bound)
 	}
 
 	// After the change the follower reads every Poll again, backing off anew (20, 40, 80,
-	// 160 ms...): still idle, it would read at most once in the window.
-	reads.Store(0)
-	time.Sleep(350 * time.Millisecond)
-	if got := reads.Load(); got < 2 {
-		t.Fatalf("after a change the follower read the log %d times in 350ms, want it back near Poll (%v)", got, timing.Poll)
+	// 160 ms...): the read after the one that found it (or one of the next few) comes
+	// well within IdlePoll, where an idle follower waits IdlePoll.
+	rs := reads()
+	before := len(rs) - 1
+	for before > 0 && rs[before].After(at) {
+		before--
+	}
+	r := waitReads(before+1, "after the change")
+	if gap := r[before+1].Sub(r[before]); gap >= timing.IdlePoll {
+		t.Fatalf("after a change the follower waited %v before it read the log again, want it back near Poll (%v)", gap.Round(time.Millisecond), timing.Poll)
 	}
 }

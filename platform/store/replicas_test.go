@@ -287,11 +287,29 @@ func TestSlowWatcherIsDropped(t *testing.T) {
 	timing := fast
 	timing.Ring = 4
 	c := replicas(t, 1, timing)[0]
+	// The watcher follows from the log's start: it gets the first change however late it
+	// starts, and stops reading there, live, while the others are committed.
 	release := make(chan struct{})
+	stuck := make(chan struct{}, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- c.Follow(ctx, "", true, func(*store.Doc[note], string) error { <-release; return nil })
+		done <- c.Follow(ctx, store.Token(0), false, func(*store.Doc[note], string) error {
+			select {
+			case stuck <- struct{}{}:
+			default:
+			}
+			<-release
+			return nil
+		})
 	}()
+	if _, err := c.Create(ctx, &store.Doc[note]{Name: "notes/first"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-stuck:
+	case err := <-done:
+		t.Fatalf("the watcher ended before the first change: %v", err)
+	}
 	for i := 0; i < 20; i++ {
 		if _, err := c.Create(ctx, &store.Doc[note]{Name: fmt.Sprintf("notes/%d", i)}); err != nil {
 			t.Fatal(err)

@@ -46,11 +46,12 @@ func dump(t *testing.T, c *store.Collection[note], deleted ...string) string {
 	return b.String()
 }
 
-// watched follows c from token until it has been quiet for a moment and folds what it
-// got: each document's last state (or deletion) and the last token. Replicas may send
-// several changes to one document as one (a position older than their ring, which differs
-// with their history), so that is what they must agree on.
-func watched(t *testing.T, c *store.Collection[note], token string) string {
+// watched follows c from token until it has sent the change at until (when that is after
+// the token: however slowly the watch starts), then until it has been quiet for a moment,
+// and folds what it got: each document's last state (or deletion) and the last token.
+// Replicas may send several changes to one document as one (a position older than their
+// ring, which differs with their history), so that is what they must agree on.
+func watched(t *testing.T, c *store.Collection[note], token string, until int64) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -58,9 +59,14 @@ func watched(t *testing.T, c *store.Collection[note], token string) string {
 	last := map[string]string{}
 	lastToken := token
 	got := make(chan struct{}, 1)
+	atUntil := make(chan struct{})
+	var once sync.Once
 	done := make(chan error, 1)
 	go func() {
 		done <- c.Follow(ctx, token, false, func(d *store.Doc[note], tok string) error {
+			if d.Seq == until {
+				once.Do(func() { close(atUntil) })
+			}
 			mu.Lock()
 			last[d.Name] = fmt.Sprintf("%s seq=%d %s %q", d.Etag, d.Seq, d.Change, d.Body.Text)
 			switch {
@@ -80,6 +86,15 @@ func watched(t *testing.T, c *store.Collection[note], token string) string {
 			return nil
 		})
 	}()
+	if until > 0 {
+		select {
+		case <-atUntil:
+		case err := <-done:
+			t.Fatalf("follow ended: %v", err)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("watch from %q: the change at %d did not come", token, until)
+		}
+	}
 	for quiet := false; !quiet; {
 		select {
 		case <-got:
@@ -180,8 +195,16 @@ func TestSnapshotLoadsTheSameState(t *testing.T) {
 	if got := dump(t, full, deleted...); got != want {
 		t.Errorf("loaded in full:\n%s\nwant (the writer's):\n%s", got, want)
 	}
-	for _, token := range []string{"", store.Token(3), store.Token(27), store.Token(28), store.Token(30), store.Token(35)} {
-		if got, want := watched(t, fromSnap, token), watched(t, full, token); got != want {
+	// Every watch from before 35 ends with its last change, the creation of notes/22.
+	for _, from := range []int64{-1, 3, 27, 28, 30, 35} {
+		token, last := "", int64(35)
+		if from >= 0 {
+			token = store.Token(from)
+		}
+		if from == 35 {
+			last = 0 // nothing after it
+		}
+		if got, want := watched(t, fromSnap, token, last), watched(t, full, token, last); got != want {
 			t.Errorf("watch from %q, loaded from the snapshot:\n%s\nloaded in full:\n%s", token, got, want)
 		}
 	}
