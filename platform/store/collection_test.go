@@ -149,26 +149,27 @@ func TestFollowReplaysResumesAndStreams(t *testing.T) {
 		}
 	}
 	type ev struct{ name, token string }
-	follow := func(token string, n int, write bool) []ev {
+	// follow follows from token until notes/c comes; with write, it writes notes/c once
+	// the two first changes are replayed, so that c comes live.
+	follow := func(token string, write bool) []ev {
 		fctx, fcancel := context.WithCancel(ctx)
 		defer fcancel()
 		var got []ev
 		done := make(chan error, 1)
-		replayed := make(chan struct{}) // all but the last event came
+		replayed := make(chan struct{}) // a and b came
 		go func() {
 			done <- c.Follow(fctx, token, false, func(d *store.Doc[note], tok string) error {
 				got = append(got, ev{d.Name, tok})
-				if len(got) == n-1 {
+				if len(got) == 2 && write {
 					close(replayed)
 				}
-				if len(got) == n {
+				if d.Name == "notes/c" {
 					fcancel()
 				}
 				return nil
 			})
 		}()
 		if write {
-			// Written once the replay is through, so it comes live.
 			select {
 			case <-replayed:
 			case err := <-done:
@@ -181,17 +182,23 @@ func TestFollowReplaysResumesAndStreams(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
+		if ctx.Err() != nil {
+			t.Fatalf("notes/c never came: got %v", got)
+		}
 		return got
 	}
-	got := follow("", 3, true)
+	got := follow("", true)
 	if len(got) != 3 || got[0].name != "notes/a" || got[1].name != "notes/b" || got[2].name != "notes/c" {
 		t.Fatalf("replay then live = %v", got)
 	}
 	// Resuming after b must bring c. Changes still inside the settle window may come
-	// again (at least once), but always in sequence order.
-	resumed := follow(got[1].token, 3, false)
-	if resumed[len(resumed)-1].name != "notes/c" {
-		t.Fatalf("resume after b = %v, want it to end with c", resumed)
+	// again (at least once), but always in sequence order, and a (before the token)
+	// never.
+	resumed := follow(got[1].token, false)
+	for i, e := range resumed {
+		if e.name == "notes/a" || (i > 0 && e.name < resumed[i-1].name) {
+			t.Fatalf("resume after b = %v, want b at most, then c", resumed)
+		}
 	}
 	if err := c.Follow(ctx, "not-a-token", false, nil); !apperr.IsKind(err, apperr.KindInvalidArgument) {
 		t.Fatalf("bad token: err = %v", err)
