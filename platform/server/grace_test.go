@@ -11,9 +11,12 @@ import (
 
 // TestNotServingIsHeardBeforeTheListenerCloses: a health watcher learns NOT_SERVING while
 // the server still accepts connections, so a balancer stops sending before any client is
-// refused.
+// refused. The grace is long here, and the listener is tried for a while after
+// NOT_SERVING is heard, so that a listener closed at once is caught whatever the
+// scheduling (a single dial could beat its closing by a hair).
 func TestNotServingIsHeardBeforeTheListenerCloses(t *testing.T) {
-	_, conn, cancel, done := start(t, Config{})
+	const grace, tried = 2 * time.Second, 500 * time.Millisecond
+	_, conn, cancel, done := start(t, Config{ShutdownGrace: grace})
 	watch, err := healthpb.NewHealthClient(conn).Watch(context.Background(), &healthpb.HealthCheckRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -26,11 +29,14 @@ func TestNotServingIsHeardBeforeTheListenerCloses(t *testing.T) {
 		t.Fatalf("health on stop = %v, %v; want NOT_SERVING", r, err)
 	}
 	heard := time.Now()
-	c, err := net.DialTimeout("tcp", conn.Target(), time.Second)
-	if err != nil {
-		t.Fatalf("the listener refused a connection %v after NOT_SERVING was heard: %v", time.Since(heard), err)
+	for time.Since(heard) < tried {
+		c, err := net.DialTimeout("tcp", conn.Target(), time.Second)
+		if err != nil {
+			t.Fatalf("the listener refused a connection %v after NOT_SERVING was heard: %v", time.Since(heard), err)
+		}
+		_ = c.Close()
+		time.Sleep(10 * time.Millisecond)
 	}
-	_ = c.Close()
 	_ = conn.Close() // ends the watch, the last call in flight
 	if err := <-done; err != nil {
 		t.Fatalf("Serve = %v", err)
