@@ -165,9 +165,11 @@
 // missing or spoilt, or the entries after it are pruned anyway (a newer snapshot, which a
 // pruner went by, is itself unusable): slower, never wrong. Snapshots take no part in the
 // checkpoint: a snapshot at S says nothing about what is materialised, so its head carries
-// the writer's checkpoint and the entries above it, and the loading process checks and
-// repairs those (settle) exactly as if it had read them from the log after loading in
-// full. The ring of recent changes starts empty at S, as after any load: watchers resuming
+// the writer's checkpoint and the entries above it, each marked if the writer had
+// materialised it, and the loading process settles those as the writer would have: it
+// checks and repairs the unmarked ones exactly as if it had read them from the log after
+// loading in full, and takes the marked ones as materialised (a restart after a thousand
+// creates does not read them all back). The ring of recent changes starts empty at S, as after any load: watchers resuming
 // from older tokens get the current state of what changed since (see Watching).
 //
 // # Watching

@@ -71,3 +71,17 @@ func HoldSnapshots[T any](c *Collection[T], d time.Duration) {
 
 // Queued is how many writes wait in c's queue for a group commit.
 func Queued[T any](c *Collection[T]) int { return c.queueLen() }
+
+// Unsettled is how many applied entries c keeps above its checkpoint, and how many of
+// those its settle will read back from the document collection (it did not materialise
+// them, nor did the writer of the snapshot it loaded them from).
+func Unsettled[T any](c *Collection[T]) (pending, unchecked int) {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	for _, p := range c.pending {
+		if !p.stored {
+			unchecked++
+		}
+	}
+	return len(c.pending), unchecked
+}

@@ -214,7 +214,7 @@ func (c *Collection[T]) apply(e *entry[T]) {
 	c.state.mu.Lock()
 	defer c.state.mu.Unlock()
 	if c.state.apply(e) && !e.Fence {
-		c.track(e.Seq, e.Doc.Name)
+		c.track(e.Seq, e.Doc.Name, false)
 	}
 }
 
@@ -273,11 +273,12 @@ func (c *Collection[T]) position() int64 {
 	return c.state.pos
 }
 
-// track remembers an applied entry until the checkpoint passes it.
-func (c *Collection[T]) track(seq int64, name string) {
+// track remembers an applied entry until the checkpoint passes it; stored if it is known
+// materialised already (a snapshot's writer materialised it).
+func (c *Collection[T]) track(seq int64, name string, stored bool) {
 	c.pendMu.Lock()
 	defer c.pendMu.Unlock()
-	c.pending = append(c.pending, pendingEntry{seq: seq, name: name, seen: c.now()})
+	c.pending = append(c.pending, pendingEntry{seq: seq, name: name, seen: c.now(), stored: stored})
 }
 
 // markStored records that each name is materialised at a state at least as new as its

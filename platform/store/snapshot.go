@@ -60,8 +60,8 @@ type snapHead struct {
 	Gen string `bson:"gen"` // the _id prefix of the chunks this head's writer wrote
 	Seq int64  `bson:"seq"`
 	// Checkpoint is the writer's checkpoint, and Unsettled the entries above it up to Seq:
-	// those a loading process must still check are materialised, as if it had read them
-	// from the log itself.
+	// those a loading process must still settle, checking that the ones the writer did not
+	// materialise itself are, as if it had read them from the log.
 	Checkpoint int64       `bson:"checkpoint"`
 	Unsettled  []unsettled `bson:"unsettled,omitempty"`
 	Chunks     []chunkRef  `bson:"chunks"`
@@ -79,9 +79,14 @@ type chunkRef struct {
 	Delta bool   `bson:"delta,omitempty"`
 }
 
+// unsettled is an entry above the writer's checkpoint. Stored says the writer had
+// materialised it (or a newer state of the name): the loading process settles it as the
+// writer would have, without reading the document back. Heads written before the flag
+// existed lack it, and their entries are checked.
 type unsettled struct {
-	Seq  int64  `bson:"seq"`
-	Name string `bson:"name"`
+	Seq    int64  `bson:"seq"`
+	Name   string `bson:"name"`
+	Stored bool   `bson:"stored,omitempty"`
 }
 
 // snapHint: every head up to N exists or existed; those below Floor are deleted. Every
@@ -214,11 +219,12 @@ func (c *Collection[T]) fromSnapshot(ctx context.Context) (bool, error) {
 	c.raiseSnapAt(head.Seq)
 	c.freshAt.Store(0) // as after fill: readForward checks the marks of what follows
 	// Entries up to the checkpoint are materialised; the ones above it that the snapshot
-	// holds are checked as if read from the log here.
+	// holds are settled as the writer would have: those it did not materialise itself are
+	// checked, as if read from the log here.
 	c.checkAt = max(cp, head.Checkpoint)
 	for _, u := range head.Unsettled {
 		if u.Seq > c.checkAt {
-			c.track(u.Seq, u.Name)
+			c.track(u.Seq, u.Name, u.Stored)
 		}
 	}
 	return true, nil
@@ -509,7 +515,7 @@ func (c *Collection[T]) capture(checkpoint int64) capture[T] {
 	defer c.pendMu.Unlock()
 	for _, p := range c.pending {
 		if p.seq <= cp.pos {
-			cp.unsettled = append(cp.unsettled, unsettled{Seq: p.seq, Name: p.name})
+			cp.unsettled = append(cp.unsettled, unsettled{Seq: p.seq, Name: p.name, Stored: p.stored})
 		}
 	}
 	return cp

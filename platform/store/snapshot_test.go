@@ -459,7 +459,13 @@ func TestReplicasSnapshotAtOnce(t *testing.T) {
 func TestSnapshotCarriesUnsettledChanges(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.DB(t)
-	writer := replicasOn(t, db, 1, fast)[0]
+	// The writer gathers for longer than the snapshot takes, so that the snapshot is taken
+	// before it materialises anything (the head marks no entry materialised), and settles
+	// nothing before it stops.
+	unhurried := fast
+	unhurried.Gather = 3 * time.Second
+	unhurried.Settle = time.Minute
+	writer := replicasOn(t, db, 1, unhurried)[0]
 	v1, err := writer.Create(ctx, &store.Doc[note]{Name: "notes/a", Body: note{"v1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -476,6 +482,9 @@ func TestSnapshotCarriesUnsettledChanges(t *testing.T) {
 	if got := store.LoadedFrom(restarted); got != 2 {
 		t.Fatalf("loaded from %d, want the snapshot at 2", got)
 	}
+	if pending, unchecked := store.Unsettled(restarted); pending != 2 || unchecked != 2 {
+		t.Fatalf("%d entries to settle, %d to check; want 2 and 2 (taken before the writer materialised them)", pending, unchecked)
+	}
 	deadline := time.Now().Add(fast.Settle + 10*time.Second)
 	for {
 		docs, err := restarted.Find(ctx, bson.D{{Key: "_id", Value: "notes/a"}}, nil, 0)
@@ -489,6 +498,56 @@ func TestSnapshotCarriesUnsettledChanges(t *testing.T) {
 			t.Fatal("the document collection was not repaired")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSnapshotWritersMaterialisationIsNotReadBack: the entries a snapshot's writer had
+// materialised when it took the snapshot, above its checkpoint, are settled by a process
+// loaded from it without reading each back from the document collection (a restart after
+// a thousand creates read a thousand documents back), and the checkpoint still passes them.
+func TestSnapshotWritersMaterialisationIsNotReadBack(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := storetest.DB(t)
+	slow := fast
+	slow.Settle = time.Minute // nothing settles before the snapshot is taken
+	writer := replicasOn(t, db, 1, slow)[0]
+	for _, n := range []string{"notes/a", "notes/b", "notes/c"} {
+		if _, err := writer.Create(ctx, &store.Doc[note]{Name: n, Body: note{"v1"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustUpdate(t, writer, "notes/b", "v2")
+	if _, err := writer.Find(ctx, bson.D{}, nil, 0); err != nil { // waits for the writer's materialisation
+		t.Fatal(err)
+	}
+	if err := store.Snapshot(ctx, writer); err != nil {
+		t.Fatal(err)
+	}
+	writer.Close()
+	quick := fast
+	quick.Settle = 0 // the shortest the gather and write timeout allow
+	restarted := replicasOn(t, db, 1, quick)[0]
+	if got := store.LoadedFrom(restarted); got != 4 {
+		t.Fatalf("loaded from %d, want the snapshot at 4", got)
+	}
+	if pending, unchecked := store.Unsettled(restarted); pending != 4 || unchecked != 0 {
+		t.Fatalf("%d entries to settle, %d to read back; want 4 and none", pending, unchecked)
+	}
+	for {
+		if pending, _ := store.Unsettled(restarted); pending == 0 {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var cp struct {
+		Seq int64 `bson:"seq"`
+	}
+	if err := db.Collection("counters").FindOne(ctx, bson.D{{Key: "_id", Value: "notes/log"}}).Decode(&cp); err != nil || cp.Seq != 4 {
+		t.Fatalf("checkpoint %d (%v), want 4", cp.Seq, err)
 	}
 }
 
