@@ -38,6 +38,7 @@ type Recorder struct {
 // loaded (the AuditService lists from it).
 func NewRecorder(ctx context.Context, db *mongo.Database, service string, log *slog.Logger) (*Recorder, error) {
 	c := store.NewCollection[Record](db, "audit_records")
+	c.Journal() // records are only created: each is stored once, as its log entry
 	sorts.Declare(c)
 	for name, key := range indexed {
 		c.IndexBy(name, func(d *Doc) []string {

@@ -113,6 +113,7 @@ type Collection[T any] struct {
 	snaps    *mongo.Collection
 	now      func() time.Time
 	timing   Timing
+	journal  bool // see Journal
 
 	state *cache[T]
 
@@ -171,6 +172,16 @@ func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
 
 // Tune sets the follower's timing; call it before the collection is used.
 func (c *Collection[T]) Tune(t Timing) { c.timing = t.withDefaults() }
+
+// Journal declares the collection a journal: its documents are only ever created, never
+// updated or deleted (an audit trail), so the log entry that creates one is also its final
+// state, and the log is its one stored copy. Nothing is materialised, and the checkpoint
+// stays where it was, so every entry after it is kept (the log is pruned only up to the
+// checkpoint) and a load in full reads them with the documents, in one query. A commit
+// that is not a create is refused (INTERNAL: a bug), and Find, which reads the document
+// collection, is too. Call it before the collection is used. See the package
+// documentation (Journals).
+func (c *Collection[T]) Journal() { c.journal = true }
 
 // Mongo exposes the document collection (the materialisation) for queries run in the store,
 // once this process's own changes are materialised there (see Find).
@@ -468,6 +479,9 @@ func (c *Collection[T]) stripe(name string) *sync.Mutex {
 // cache. It reads the whole collection on FerretDB unless filter is _id equality. It waits
 // for this process's own changes to be materialised first.
 func (c *Collection[T]) Find(ctx context.Context, filter bson.D, sort bson.D, limit int64) ([]*Doc[T], error) {
+	if c.journal {
+		return nil, apperr.Internal(fmt.Errorf("store: find in %s: a journal's documents are not materialised", c.coll.Name()))
+	}
 	if err := c.materialised(ctx); err != nil {
 		return nil, failed(ctx, "materialise "+c.coll.Name(), err)
 	}

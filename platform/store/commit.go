@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -66,6 +67,9 @@ func (w *write[T]) finish(doc *Doc[T], err error) {
 // is known inserted. A caller whose context ends stops waiting (the write may still
 // commit, as a write that timed out may have).
 func (c *Collection[T]) commit(ctx context.Context, w *write[T]) (*Doc[T], error) {
+	if c.journal && w.key == "" { // every create has a request id; nothing else does
+		return nil, apperr.Internal(fmt.Errorf("store: change of %q in %s: a journal's documents are only created", w.name, c.coll.Name()))
+	}
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}

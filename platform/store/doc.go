@@ -109,6 +109,23 @@
 // (RESUME_TOKEN_EXPIRED): the client lists again and watches from there, as from the
 // Kubernetes watch cache's 410 Gone. Tombstones ("things_gone") are kept.
 //
+// # Journals
+//
+// A collection whose documents are only ever created, never updated or deleted (an audit
+// trail), may be declared a journal (Journal): the entry that creates a document is then
+// also its final state, and the log is its one stored copy. A create commits exactly as
+// above (the commit point, group commit, read your writes, a retry answered by its
+// request id); nothing is materialised after it, so a create costs the store its log entry
+// alone. The checkpoint is never raised (it stays where it was when the collection became
+// one, 0 for a new one), and since pruning passes only entries at or below it, every entry
+// after it is kept: the log grows with the journal, as its document collection would
+// have. Nothing is lost at a crash: an entry is committed or it is not. A load in full
+// reads the checkpoint, the documents (those materialised before the collection became a
+// journal) and then the log after the checkpoint with one query, as it reads the
+// documents; a load from a snapshot reads the log after it by _id, as for any collection.
+// A commit that is not a create is refused, and so is Find, whose document collection
+// lacks the journal's records.
+//
 // # Snapshots of the cache
 //
 // Loading a collection from its materialisation makes the store decode every document (on

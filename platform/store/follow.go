@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 	"weak"
 
@@ -142,9 +144,28 @@ func (c *Collection[T]) fill(ctx context.Context) (int64, error) {
 	// Pruning passes only materialised entries, so the horizon is materialised too (the
 	// stored checkpoint may have been left below it by two raises at once).
 	base = max(base, pruned)
+	var after []*entry[T]
+	if c.journal {
+		// Its documents after the checkpoint are only in its log: read them in one query
+		// too, not one by one. readForward reads on from the first one missing.
+		cur, err := c.log.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: seqKey(base)}}}})
+		if err != nil {
+			return 0, err
+		}
+		if err := cur.All(ctx, &after); err != nil {
+			return 0, err
+		}
+		slices.SortFunc(after, func(a, b *entry[T]) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
 	c.state.mu.Lock()
 	c.state.reset(docs, gone, base)
 	c.state.mu.Unlock()
+	for _, e := range after {
+		if e.Seq != c.position()+1 {
+			break
+		}
+		c.apply(e)
+	}
 	c.loadedAt.Store(0)
 	// Until readForward has seen the end of the log, the entries after base may be being
 	// pruned: it checks their mark.
@@ -276,6 +297,9 @@ func (c *Collection[T]) position() int64 {
 // track remembers an applied entry until the checkpoint passes it; stored if it is known
 // materialised already (a snapshot's writer materialised it).
 func (c *Collection[T]) track(seq int64, name string, stored bool) {
+	if c.journal {
+		return // nothing to materialise: the checkpoint stays, and the log after it is kept
+	}
 	c.pendMu.Lock()
 	defer c.pendMu.Unlock()
 	c.pending = append(c.pending, pendingEntry{seq: seq, name: name, seen: c.now(), stored: stored})

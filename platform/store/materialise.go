@@ -37,6 +37,9 @@ type dirty struct {
 
 // materialiseLater schedules the materialisation of committed entries.
 func (c *Collection[T]) materialiseLater(entries []any) {
+	if c.journal {
+		return // its log is its one copy
+	}
 	c.matMu.Lock()
 	defer c.matMu.Unlock()
 	if c.dirty == nil {
