@@ -2,8 +2,8 @@
 // operational picture (so they never call the incident service).
 //
 // A Follower follows the incident service's WatchIncidents stream on the gateway's own
-// behalf and places its events in batches: what arrived while the last batch was placed
-// (at most Batch events). The Placer keeps every placement in Memory, also those in no
+// behalf and places its events in batches: what arrived while the last batch was placed,
+// and at least Gather (50 ms) after it began (at most Batch events). The Placer keeps every placement in Memory, also those in no
 // zone: an incident's previous placement (to notify the zones it leaves), the incidents a
 // zone change may move, and the incidents of a zone and window all come from memory,
 // never from a store query (on the embedded store every query but one by _id reads the

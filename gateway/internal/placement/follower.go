@@ -24,6 +24,7 @@ const (
 	DefaultBatch     = 500
 	DefaultSaveEvery = 10_000
 	DefaultSaveAfter = 5 * time.Minute
+	DefaultGather    = 50 * time.Millisecond
 )
 
 // Follower follows the incident service's change stream and places each incident.
@@ -41,6 +42,12 @@ type Follower struct {
 	// Batch bounds the events placed together (DefaultBatch): those already received
 	// when the first is placed.
 	Batch int
+	// Gather is the least time between the starts of two batches (DefaultGather): an
+	// event that comes within Gather of the last batch waits for the rest of it, with
+	// those after it, so that under a stream of creates each zone's picture is notified
+	// (a commit of the picture feed, one at a time per zone) once per Gather, not once
+	// per store round trip. An event after a quiet spell is placed at once.
+	Gather time.Duration
 	// A snapshot is saved once SaveEvery events (DefaultSaveEvery), and at least a
 	// quarter of the incidents in memory, were placed since the last one, or SaveAfter
 	// (DefaultSaveAfter) after the first of them: saving costs O(events), however many
@@ -67,6 +74,7 @@ func (f *Follower) Run(ctx context.Context) {
 	f.Batch = orDefault(f.Batch, DefaultBatch)
 	f.SaveEvery = orDefault(f.SaveEvery, DefaultSaveEvery)
 	f.SaveAfter = orDefault(f.SaveAfter, DefaultSaveAfter)
+	f.Gather = orDefault(f.Gather, DefaultGather)
 	lo, hi := f.MinBackoff, f.MaxBackoff
 	if lo <= 0 {
 		lo = 200 * time.Millisecond
@@ -149,6 +157,7 @@ func (f *Follower) follow(ctx context.Context) (bool, error) {
 		timer.Stop()
 	}
 	progressed := false
+	var last time.Time // when the last batch began
 	for {
 		var r received
 		select {
@@ -161,6 +170,14 @@ func (f *Follower) follow(ctx context.Context) (bool, error) {
 		case <-ctx.Done():
 			return progressed, ctx.Err()
 		}
+		if wait := f.Gather - time.Since(last); wait > 0 && r.err == nil {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return progressed, ctx.Err()
+			}
+		}
+		last = time.Now()
 		batch, token, n, err := f.gather(r, events)
 		if n > 0 {
 			f.Placer.Place(ctx, batch...)

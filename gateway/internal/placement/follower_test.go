@@ -164,6 +164,29 @@ func TestFollowerBatchesLoseNoEvent(t *testing.T) {
 	}
 }
 
+// TestFollowerGathersAStream: events that come one by one, each sooner than Gather after
+// the last batch began, are placed together once Gather has passed, so a zone's picture is
+// notified once for them all, not once per event; the first after a quiet spell is placed
+// at once.
+func TestFollowerGathersAStream(t *testing.T) {
+	e := newEnv(t)
+	e.zone(t, "makhmour", 35.8, 43.6, 0.3)
+	e.notes.takeCalls()
+	fake := &gwtest.Incidents{}
+	run(t, e, fake, func(f *placement.Follower) { f.Gather = 2 * time.Second })
+	fake.Add(gwtest.Incident("incidents/m00", 35.83, 43.62, gwtest.At(12, 2, 19), 1))
+	placedIn(t, e, "incidents/m00", "zones/makhmour")
+	const more = 10
+	for i := 1; i <= more; i++ {
+		time.Sleep(10 * time.Millisecond) // one at a time, as creates come
+		fake.Add(gwtest.Incident(fmt.Sprintf("incidents/m%02d", i), 35.83, 43.62, gwtest.At(12, 2, 19), 1))
+	}
+	gwtest.Eventually(t, "every event placed", func() bool { return e.mem.Len() == more+1 })
+	if calls := e.notes.takeCalls(); len(calls) != 2 || len(calls[1]["zones/makhmour"]) != more {
+		t.Errorf("Makhmour notified %d times (%v), want twice: the first event at once, then the %d that came within Gather together", len(calls), calls, more)
+	}
+}
+
 // version returns event i of a stream where each incident comes twice in a row: event i
 // is incident m(i/2)'s version i%2, the first in Makhmour when i/2 is even and out of it
 // otherwise, the second (an hour later) the other way round.
