@@ -132,6 +132,7 @@ type Collection[T any] struct {
 	flushing  bool             // a materialiser is running
 	idle      chan struct{}    // closed when that materialiser stops
 	syncSem   chan struct{}    // one reader of the log at a time; waiting for it honours the caller's deadline
+	committed chan struct{}    // signalled when this process commits: its follower stops idling
 	stripes   [64]sync.Mutex   // materialisations of one name, in order
 	pendMu    sync.Mutex       // guards pending
 	pending   []pendingEntry   // applied entries above the checkpoint, in sequence order
@@ -167,6 +168,7 @@ func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
 		commitSem:  make(chan struct{}, 1),
 		queued:     make(chan struct{}, 1),
 		syncSem:    make(chan struct{}, 1),
+		committed:  make(chan struct{}, 1),
 		orderDecls: map[string]func(a, b *Doc[T]) bool{}, indexDecls: map[string]func(*Doc[T]) []string{}}
 }
 

@@ -324,4 +324,8 @@ func (c *Collection[T]) applyCommitted(entries []any, all bool) {
 		c.fresh(entries[0].(*entry[T]).Time) // the next entry, if written, was decided after these existed
 	}
 	c.materialiseLater(entries)
+	select { // the follower settles and snapshots them from its next poll: at once, not after an idle wait
+	case c.committed <- struct{}{}:
+	default:
+	}
 }

@@ -66,7 +66,10 @@
 // changes reach the cache within IdlePoll (plus one read), and an idle follower costs one
 // point read per IdlePoll, whatever the collection's size. Get of a name the
 // cache does not hold reads the log forward first, so a record created through another
-// replica is found at once. Get and List return copies; List walks a declared order from a
+// replica is found at once. Sync(within) reads the log forward unless the process saw its
+// end less than within ago: a collection read seldom (the audit trail) tunes a long IdlePoll
+// and calls it before a read, so an idle store is not read for it every 500 ms and its reads
+// converge as fast as any. Get and List return copies; List walks a declared order from a
 // start point (page cursor, range bound) or sorts the smaller set an index gives.
 //
 // # Crashes between the steps of a write

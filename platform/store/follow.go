@@ -53,7 +53,7 @@ func (c *Collection[T]) ready(ctx context.Context) error {
 	}
 	fctx, stop := context.WithCancel(context.Background())
 	c.stop, c.stopped = stop, make(chan struct{})
-	go follow(fctx, weak.Make(c), c.timing, c.stopped)
+	go follow(fctx, weak.Make(c), c.timing, c.committed, c.stopped)
 	c.loaded.Store(true)
 	return nil
 }
@@ -189,6 +189,38 @@ func (c *Collection[T]) catchUp(ctx context.Context) error {
 	return c.readForward(ctx)
 }
 
+// Sync makes the cache hold every change committed more than within ago: it reads the log
+// forward first, unless this process saw its end less than within ago. A collection whose
+// follower is tuned to poll seldom (a long IdlePoll: the audit trail, read rarely) calls it
+// before a read, so the read converges as fast as on a collection polled every within.
+func (c *Collection[T]) Sync(ctx context.Context, within time.Duration) error {
+	if err := c.ready(ctx); err != nil {
+		return err
+	}
+	if c.seenEnd(within) {
+		return nil
+	}
+	select {
+	case c.syncSem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-c.syncSem }()
+	if c.seenEnd(within) { // another read or the follower caught up meanwhile
+		return nil
+	}
+	if err := c.readForward(ctx); err != nil {
+		return failed(ctx, "read log of "+c.coll.Name(), err)
+	}
+	return nil
+}
+
+// seenEnd reports whether this process saw the end of the log less than d ago.
+func (c *Collection[T]) seenEnd(d time.Duration) bool {
+	at := c.freshAt.Load()
+	return at != 0 && c.now().Sub(time.Unix(0, at)) < d
+}
+
 // maxRefills bounds the reloads of one catch-up (each needs pruning to overtake the load).
 const maxRefills = 3
 
@@ -243,8 +275,10 @@ func (c *Collection[T]) apply(e *entry[T]) {
 // backing off to IdlePoll while it is quiet (nextPoll), moves the checkpoint and, every
 // PruneEvery, prunes the log, until ctx ends or the collection is garbage (it holds the
 // collection only weakly between polls, so a collection dropped without Close, as in
-// tests, stops costing the store anything).
-func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], timing Timing, done chan struct{}) {
+// tests, stops costing the store anything). A commit of this process (committed) cuts an
+// idle wait short to Poll: with a long IdlePoll, its entries are still settled and
+// snapshotted as soon as on a collection polled often.
+func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], timing Timing, committed <-chan struct{}, done chan struct{}) {
 	defer close(done)
 	wait := timing.Poll
 	timer := time.NewTimer(wait)
@@ -255,6 +289,12 @@ func follow[T any](ctx context.Context, wc weak.Pointer[Collection[T]], timing T
 		select {
 		case <-ctx.Done():
 			return
+		case <-committed:
+			if wait > timing.Poll {
+				wait = timing.Poll
+				timer.Reset(wait)
+			}
+			continue
 		case <-timer.C:
 		}
 		c := wc.Value()

@@ -113,3 +113,106 @@ func TestIdleFollowerBacksOff(t *testing.T) {
 		t.Fatalf("after a change the follower waited %v before it read the log again, want it back near Poll (%v)", gap.Round(time.Millisecond), timing.Poll)
 	}
 }
+
+// TestSyncCatchesUpASeldomFollower: a replica whose follower polls seldom holds another
+// replica's change once it has called Sync, at once; Sync reads the log only when the
+// process has not seen its end within the bound it is given.
+func TestSyncCatchesUpASeldomFollower(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	var mu sync.Mutex
+	reads := 0 // the reader's reads of the log
+	count := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if e.CommandName == "find" && e.Command.Lookup("find").StringValue() == "notes_log" {
+			mu.Lock()
+			reads++
+			mu.Unlock()
+		}
+	}}
+	logReads := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return reads
+	}
+	seldom := store.Timing{Poll: time.Hour, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond}
+	reader := replicasOn(t, storetest.Monitored(t, db, count), 1, seldom)[0]
+	writer := replicasOn(t, db, 1, fast)[0]
+	listed := func() int {
+		t.Helper()
+		all, err := reader.List(ctx, store.Selector[note]{Order: "by_name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(all)
+	}
+	if _, err := writer.Create(ctx, &store.Doc[note]{Name: "notes/a", Body: note{"v1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := listed(); n != 0 {
+		t.Fatalf("the reader's follower read the log within its hour: %d listed", n)
+	}
+	before := logReads()
+	if err := reader.Sync(ctx, time.Hour); err != nil { // it saw the end at load, less than an hour ago
+		t.Fatal(err)
+	}
+	if n := listed(); n != 0 || logReads() != before {
+		t.Fatalf("Sync within an hour of the load read the log (%d reads) or listed %d", logReads()-before, n)
+	}
+	if err := reader.Sync(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := listed(); n != 1 {
+		t.Fatalf("after Sync the reader lists %d notes, want the writer's 1", n)
+	}
+}
+
+// TestCommitWakesAnIdleFollower: a commit of the follower's own process cuts its idle wait
+// short, so that a collection tuned to poll seldom still settles and snapshots its own
+// writes from the next Poll (a follower asleep for its IdlePoll through a burst of writes
+// left them to the next start).
+func TestCommitWakesAnIdleFollower(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.DB(t)
+	var mu sync.Mutex
+	var readAt []time.Time // the follower's reads of the log
+	count := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if e.CommandName == "find" && e.Command.Lookup("find").StringValue() == "notes_log" {
+			mu.Lock()
+			readAt = append(readAt, time.Now())
+			mu.Unlock()
+		}
+	}}
+	reads := func() []time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(readAt)
+	}
+	timing := store.Timing{Poll: 20 * time.Millisecond, IdlePoll: time.Hour, WriteTimeout: 2 * time.Second, Settle: 2500 * time.Millisecond}
+	c := replicasOn(t, storetest.Monitored(t, db, count), 1, timing)[0]
+	// The wait doubles from 20 ms: once two reads are 2.56 s apart, the next comes 5.12 s
+	// after the last.
+	var last time.Time
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if r := reads(); len(r) >= 2 && r[len(r)-1].Sub(r[len(r)-2]) >= 2560*time.Millisecond {
+			last = r[len(r)-1]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the follower did not back off")
+		}
+	}
+	n := len(reads())
+	if _, err := c.Create(ctx, &store.Doc[note]{Name: "notes/a", Body: note{"v1"}}); err != nil {
+		t.Fatal(err)
+	}
+	committed := time.Now()
+	for {
+		if r := reads(); len(r) > n {
+			if r[n].Sub(last) >= 5120*time.Millisecond {
+				t.Fatalf("the follower read the log %v after the commit, at the end of its idle wait", r[n].Sub(committed))
+			}
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
