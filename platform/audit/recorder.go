@@ -34,11 +34,23 @@ type Recorder struct {
 	now     func() time.Time
 }
 
+// The trail is read seldom and written on every mutating call. Its follower reads the log
+// every 10 s while it is quiet (every Timing.Poll while it changes), not every 500 ms like
+// a collection that is watched or read all the time (at 500 ms the trails of the gateway
+// and the incident service were a third of an idle store's commands). A list reads the log
+// forward first when this process has not seen its end within listFresh, so it shows
+// another replica's records as soon as a list of any other collection would.
+const listFresh = 500 * time.Millisecond
+
+// trailTiming is the trail's follower's timing (a variable for the tests).
+var trailTiming = store.Timing{IdlePoll: 10 * time.Second}
+
 // NewRecorder returns a recorder over the "audit_records" collection of db, with its cache
 // loaded (the AuditService lists from it).
 func NewRecorder(ctx context.Context, db *mongo.Database, service string, log *slog.Logger) (*Recorder, error) {
 	c := store.NewCollection[Record](db, "audit_records")
 	c.Journal() // records are only created: each is stored once, as its log entry
+	c.Tune(trailTiming)
 	sorts.Declare(c)
 	for name, key := range indexed {
 		c.IndexBy(name, func(d *Doc) []string {

@@ -20,7 +20,8 @@ import (
 const errorDomain = "tansiq.audit"
 
 // Service serves one server's audit records through tansiq.audit.v1.AuditService, from the
-// recorder's cache of them: the store is not read.
+// recorder's cache of them: the store is read only by _id, to catch the cache up with the
+// log before a list (see trailTiming).
 type Service struct {
 	auditv1.UnimplementedAuditServiceServer
 	records *store.Collection[Record]
@@ -104,6 +105,9 @@ func (s *Service) ListAuditRecords(ctx context.Context, req *auditv1.ListAuditRe
 		}
 	}
 	if err := v.Err(); err != nil {
+		return nil, apperr.ToStatus(err, errorDomain)
+	}
+	if err := s.records.Sync(ctx, listFresh); err != nil {
 		return nil, apperr.ToStatus(err, errorDomain)
 	}
 	force, all := readScope(ctx)
