@@ -178,7 +178,7 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 		ShutdownTimeout: *shutdown, MaxRecvMsgBytes: *maxRecv, HealthListen: *healthListen,
 		DefaultDeadline: *callDeadline,
 		// Health follows the store: a process that cannot reach it can do nothing useful.
-		Ready: func(ctx context.Context) error { return db.Client().Ping(ctx, nil) },
+		Ready: func(ctx context.Context) error { return db.Ready(ctx, server.DefaultReadyInterval) },
 	}
 	// The audit trail wraps authentication, so refused calls are recorded too.
 	recorder, err := audit.NewRecorder(ctx, db.Database, o.Name, log)

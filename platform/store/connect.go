@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -29,6 +31,9 @@ type DB struct {
 	*mongo.Database
 	client   *mongo.Client
 	embedded *embedded.Server
+	// answered and failed are when (unix ns) a command last succeeded and last failed.
+	answered, failed atomic.Int64
+	pings            atomic.Int64 // the pings Ready sent
 }
 
 // Open connects to the configured store, starting the embedded one if no URI is given,
@@ -50,14 +55,15 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		// connection to a store that does not answer (a host gone from the network: 30 s
 		// by default), and each heartbeat check of it. The heartbeat stays at the
 		// driver's 10 s: a dead store is noticed at the first failed command, and the
-		// health check pings it every 2 s, so a faster one would only add commands to an
-		// idle store.
+		// health check looks every 2 s (Ready), so a faster one would only add commands to
+		// an idle store.
 		SetServerSelectionTimeout(2 * time.Second).
 		SetConnectTimeout(3 * time.Second).
 		SetHeartbeatInterval(10 * time.Second).
 		SetTimeout(30 * time.Second).
-		// Each command becomes a span of the call it serves, so a trace runs into the store.
-		SetMonitor(telemetry.MongoMonitor()))
+		// Each command becomes a span of the call it serves, so a trace runs into the store;
+		// and Ready knows when the store last answered.
+		SetMonitor(db.monitor(telemetry.MongoMonitor())))
 	if err != nil {
 		db.closeEmbedded()
 		return nil, fmt.Errorf("connect store: %w", err)
@@ -79,6 +85,35 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.client = client
 	db.Database = client.Database(o.Database)
 	return db, nil
+}
+
+// monitor is m, also noting when a command succeeded or failed.
+func (db *DB) monitor(m *event.CommandMonitor) *event.CommandMonitor {
+	return &event.CommandMonitor{
+		Started: m.Started,
+		Succeeded: func(ctx context.Context, e *event.CommandSucceededEvent) {
+			db.answered.Store(time.Now().UnixNano())
+			m.Succeeded(ctx, e)
+		},
+		Failed: func(ctx context.Context, e *event.CommandFailedEvent) {
+			db.failed.Store(time.Now().UnixNano())
+			m.Failed(ctx, e)
+		},
+	}
+}
+
+// Ready reports whether the store answers: nil if a command succeeded less than within
+// ago and none failed since, else whether it answers a ping. A process's followers read
+// the store every 500 ms, so an idle process's health check costs the store nothing (a
+// ping every 2 s from each process was a tenth of an idle store's commands), and a failed
+// read sends the next check to the store at once.
+func (db *DB) Ready(ctx context.Context, within time.Duration) error {
+	answered := db.answered.Load()
+	if answered > db.failed.Load() && time.Since(time.Unix(0, answered)) < within {
+		return nil
+	}
+	db.pings.Add(1)
+	return db.client.Ping(ctx, nil)
 }
 
 // Close disconnects and stops the embedded store if one was started.

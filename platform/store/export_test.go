@@ -85,3 +85,6 @@ func Unsettled[T any](c *Collection[T]) (pending, unchecked int) {
 	}
 	return len(c.pending), unchecked
 }
+
+// Pings is how many pings db's Ready sent.
+func Pings(db *DB) int64 { return db.pings.Load() }
