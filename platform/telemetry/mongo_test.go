@@ -29,10 +29,44 @@ func driverSpans(rec *tracetest.SpanRecorder) []sdktrace.ReadOnlySpan {
 	return out
 }
 
+// exported sets tracing up as a process exporting its spans does (to a trace file), so
+// the store's client gets the command monitor; the test's provider is set after it.
+func exported(t *testing.T) {
+	t.Helper()
+	t.Setenv("TANSIQ_TRACE_FILE", t.TempDir()+"/traces.jsonl")
+	stop, err := telemetry.Setup(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stop(context.Background()) })
+}
+
+// TestNoMonitorWhenNoSpanIsExported: with tracing set up and no exporter, the store's
+// client has no command monitor (its spans would be thrown away); with an exporter it has.
+func TestNoMonitorWhenNoSpanIsExported(t *testing.T) {
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+	t.Setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")
+	t.Setenv("TANSIQ_TRACE_FILE", "")
+	ctx := context.Background()
+	stop, err := telemetry.Setup(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = stop(ctx) }()
+	if m := telemetry.MongoMonitor(); m != nil {
+		t.Errorf("with no exporter, MongoMonitor = %v, want none", m)
+	}
+	exported(t)
+	if telemetry.MongoMonitor() == nil {
+		t.Error("with spans exported, MongoMonitor is nil, want a monitor")
+	}
+}
+
 // TestStoreCommandsAreSpansOfTheCall opens the store the way every service does (an
 // embedded FerretDB) and checks that its commands show up as client spans of the call
 // that issued them, and only of such calls.
 func TestStoreCommandsAreSpansOfTheCall(t *testing.T) {
+	exported(t)
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	prev := otel.GetTracerProvider()
@@ -109,6 +143,7 @@ func TestStoreCommandsAreSpansOfTheCall(t *testing.T) {
 // TestFailedCommandMarksSpan checks that a command the server refuses ends its span with an
 // error status.
 func TestFailedCommandMarksSpan(t *testing.T) {
+	exported(t)
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	prev := otel.GetTracerProvider()
