@@ -56,6 +56,21 @@ func TestNoMonitorWhenNoSpanIsExported(t *testing.T) {
 	if m := telemetry.MongoMonitor(); m != nil {
 		t.Errorf("with no exporter, MongoMonitor = %v, want none", m)
 	}
+	// The store's client then has only its own bookkeeping of answers (Ready).
+	db, err := store.Open(ctx, store.Options{DataDir: t.TempDir(), Database: "telemetry_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	if _, err := db.Collection("things").InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("things").InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}}); err == nil {
+		t.Fatal("duplicate insert succeeded")
+	}
+	if err := db.Ready(ctx, time.Hour); err != nil {
+		t.Fatalf("Ready: %v", err)
+	}
 	exported(t)
 	if telemetry.MongoMonitor() == nil {
 		t.Error("with spans exported, MongoMonitor is nil, want a monitor")
