@@ -162,8 +162,9 @@ type pendingEntry struct {
 // NewCollection returns the collection named name in db. It is loaded on first use, or by
 // Load (which a server calls before it reports healthy).
 func NewCollection[T any](db *mongo.Database, name string) *Collection[T] {
-	return &Collection[T]{coll: db.Collection(name), log: db.Collection(name + "_log"),
-		gone: db.Collection(name + "_gone"), counters: db.Collection("counters"), snaps: db.Collection(name + "_snap"),
+	cached := options.Collection().SetRegistry(Registry) // their records are held in the cache
+	return &Collection[T]{coll: db.Collection(name, cached), log: db.Collection(name+"_log", cached),
+		gone: db.Collection(name+"_gone", cached), counters: db.Collection("counters"), snaps: db.Collection(name + "_snap"),
 		now: time.Now, timing: Timing{}.withDefaults(), state: newCache[T](0),
 		commitSem:  make(chan struct{}, 1),
 		queued:     make(chan struct{}, 1),

@@ -356,7 +356,7 @@ func decodeChunk[T any](data []byte, ref chunkRef) ([]*Doc[T], []tombstone, erro
 			return nil, nil, err
 		}
 		d := new(Doc[T])
-		if err := bson.Unmarshal(rec, d); err != nil {
+		if err := Unmarshal(rec, d); err != nil {
 			return nil, nil, err
 		}
 		docs = append(docs, d)
@@ -367,7 +367,7 @@ func decodeChunk[T any](data []byte, ref chunkRef) ([]*Doc[T], []tombstone, erro
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := bson.Unmarshal(rec, &gone[i]); err != nil {
+		if err := Unmarshal(rec, &gone[i]); err != nil {
 			return nil, nil, err
 		}
 	}

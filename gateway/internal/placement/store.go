@@ -146,7 +146,7 @@ func decode(raw []byte, n int, ps []Placement) ([]Placement, error) {
 			return nil, errors.New("bad record length")
 		}
 		var p Placement
-		if err := bson.Unmarshal(raw[:size], &p); err != nil {
+		if err := store.Unmarshal(raw[:size], &p); err != nil {
 			return nil, err
 		}
 		ps = append(ps, p)
