@@ -149,7 +149,8 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	defer flushLog() // the last lines gathered, once everything else has stopped
 	slog.SetDefault(log)
 	if floor {
-		log.Debug("garbage collector: heap goal at least HeapFloor (GOGC unset)", "heap_floor_bytes", HeapFloor)
+		log.Debug("garbage collector: heap goal at least HeapFloor, up to HeapRoom times the live heap within HeapBudget (GOGC unset)",
+			"heap_floor_bytes", HeapFloor, "heap_room", HeapRoom, "heap_budget_bytes", HeapBudget)
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

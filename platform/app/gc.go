@@ -17,9 +17,27 @@ import (
 // and none in one whose heap is large.
 const HeapFloor = 64 << 20
 
+// HeapBudget and HeapRoom give a large live heap more room to allocate in when GOGC is not
+// set: the heap goal is up to HeapRoom times the live heap (GOGC 300, where the default
+// gives twice), as long as that stays under HeapBudget; past it the goal is HeapBudget,
+// and never less than twice the live heap however large the heap. A collection marks the
+// whole live heap, so its cost grows with the records a process holds in memory (the
+// incident service's cache, the gateway's placements), while the calls served between two
+// collections grow with the room above the live heap: more room, fewer collections per
+// call (measured in the README, Performance). It costs resident memory: a heap of up to
+// HeapBudget in a process whose live heap is over HeapBudget/HeapRoom, where the default
+// would keep twice the live heap. It is no memory limit: a live heap over half of
+// HeapBudget still gets twice itself, so the collector never runs more often than at the
+// default (GOMEMLIMIT, when set, does cap the goal).
+const (
+	HeapBudget = 384 << 20
+	HeapRoom   = 4
+)
+
 var tuneGCOnce sync.Once
 
-// tuneGC keeps the heap goal at or above HeapFloor, once per process, unless GOGC is set
+// tuneGC keeps the heap goal at or above HeapFloor, and gives a large heap the room of
+// HeapRoom and HeapBudget, once per process, unless GOGC is set
 // in the environment: then the runtime's own setting stands untouched. GOMEMLIMIT, when
 // set, still caps the goal (the runtime applies it over any GOGC). It reports whether the
 // floor is kept.
@@ -36,7 +54,7 @@ func tuneGC(getenv func(string) string) bool {
 }
 
 // heapFloor sets GOGC after every collection so that the next heap goal is at least
-// floor.
+// floor, and the room HeapRoom and HeapBudget give (gcPercentFor).
 type heapFloor struct {
 	floor uint64
 	mu    sync.Mutex
@@ -67,19 +85,20 @@ func (f *heapFloor) adjust() {
 	defer f.mu.Unlock()
 	metrics.Read(f.stats)
 	live := f.stats[0].Value.Uint64()
-	debug.SetGCPercent(gcPercentFor(live, live+f.stats[1].Value.Uint64()+f.stats[2].Value.Uint64(), f.floor))
+	debug.SetGCPercent(gcPercentFor(live, live+f.stats[1].Value.Uint64()+f.stats[2].Value.Uint64(), f.floor, HeapBudget))
 }
 
-// gcPercentFor is the GOGC that makes the runtime's heap goal at least floor: the
-// runtime's default, 100, unless that falls short. The goal is live + scanned × GOGC/100
-// (scanned: the live heap, stacks and globals), but never under the runtime's minimum heap,
-// 4 MiB × GOGC/100, which alone reaches the floor for a heap that small (a process just
-// started).
-func gcPercentFor(live, scanned, floor uint64) int {
+// gcPercentFor is the GOGC that makes the runtime's heap goal the larger of floor and
+// HeapRoom times the live heap, the latter at most budget; and never under the runtime's
+// default, 100. The goal is live + scanned × GOGC/100 (scanned: the live heap, stacks and
+// globals), but never under the runtime's minimum heap, 4 MiB × GOGC/100, which alone
+// reaches the floor for a heap that small (a process just started).
+func gcPercentFor(live, scanned, floor, budget uint64) int {
 	const def, minHeap = 100, 4 << 20
-	if live+scanned*def/100 >= floor {
+	goal := max(floor, min(budget, live+scanned*(HeapRoom-1)))
+	if live+scanned*def/100 >= goal {
 		return def
 	}
-	p := ((floor-live)*100 + scanned - 1) / max(scanned, 1) // rounded up
+	p := ((goal-live)*100 + scanned - 1) / max(scanned, 1) // rounded up
 	return int(min(p, (floor*100+minHeap-1)/minHeap))
 }

@@ -124,25 +124,31 @@ func TestGOMEMLIMITCapsTheFloor(t *testing.T) {
 }
 
 func TestGCPercentFor(t *testing.T) {
-	const floor = 64 << 20
+	const floor, budget = 64 << 20, 384 << 20
 	for _, tt := range []struct {
 		live, scanned uint64
 		want          int
 	}{
-		{live: 0, scanned: 0, want: 1600},              // the runtime's minimum heap: 4 MiB × 16 = the floor
-		{live: 1 << 20, scanned: 2 << 20, want: 1600},  // likewise
-		{live: 8 << 20, scanned: 8 << 20, want: 700},   // 8 + 8 × 7 = 64 MiB
-		{live: 8 << 20, scanned: 14 << 20, want: 400},  // stacks and globals scanned count too: 8 + 14 × 4
-		{live: 20 << 20, scanned: 20 << 20, want: 220}, // rounded up: 20 + 20 × 2.2 = 64 MiB
-		{live: 32 << 20, scanned: 32 << 20, want: 100}, // twice the live heap is the floor already
-		{live: 500 << 20, scanned: 520 << 20, want: 100},
+		{live: 0, scanned: 0, want: 1600},                // the runtime's minimum heap: 4 MiB × 16 = the floor
+		{live: 1 << 20, scanned: 2 << 20, want: 1600},    // likewise
+		{live: 8 << 20, scanned: 8 << 20, want: 700},     // 8 + 8 × 7 = 64 MiB: the floor is over 4 × 8
+		{live: 8 << 20, scanned: 14 << 20, want: 400},    // stacks and globals scanned count too: 8 + 14 × 4
+		{live: 20 << 20, scanned: 20 << 20, want: 300},   // HeapRoom: 4 × 20 = 80 MiB is over the floor
+		{live: 20 << 20, scanned: 21 << 20, want: 300},   // 20 + 21 × 3 = 83 MiB
+		{live: 150 << 20, scanned: 152 << 20, want: 154}, // 4 × 150 is over the budget: 150 + 152 × 1.54 ≈ 384 MiB
+		{live: 192 << 20, scanned: 192 << 20, want: 100}, // twice the live heap is the budget already
+		{live: 500 << 20, scanned: 520 << 20, want: 100}, // and never less than twice
 	} {
-		got := gcPercentFor(tt.live, tt.scanned, floor)
+		got := gcPercentFor(tt.live, tt.scanned, floor, budget)
 		if got != tt.want {
 			t.Errorf("gcPercentFor(%d MiB live, %d MiB scanned) = %d, want %d", tt.live>>20, tt.scanned>>20, got, tt.want)
 		}
-		if goal := max(tt.live+tt.scanned*uint64(got)/100, 4<<20*uint64(got)/100); goal < floor {
-			t.Errorf("gcPercentFor(%d MiB live, %d MiB scanned) = %d gives a goal of %d, under the floor", tt.live>>20, tt.scanned>>20, got, goal)
+		goal := max(tt.live+tt.scanned*uint64(got)/100, 4<<20*uint64(got)/100)
+		if want := max(floor, min(budget, tt.live+tt.scanned*(HeapRoom-1))); goal < want {
+			t.Errorf("gcPercentFor(%d MiB live, %d MiB scanned) = %d gives a goal of %d, under %d", tt.live>>20, tt.scanned>>20, got, goal, want)
+		}
+		if got < 100 {
+			t.Errorf("gcPercentFor(%d MiB live, %d MiB scanned) = %d, under the runtime's default", tt.live>>20, tt.scanned>>20, got)
 		}
 	}
 }
