@@ -210,7 +210,7 @@ func TestGroupCommitAcknowledgesOnlyWhatItCommitted(t *testing.T) {
 	srv.Stop()
 	time.AfterFunc(3*time.Second, func() { close(stopped) })
 	wg.Wait()
-	c.Close()
+	c.Close(context.Background())
 
 	_, db = open()
 	log := readLog(t, db)

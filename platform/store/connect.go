@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -125,8 +128,16 @@ func (db *DB) Ready(ctx context.Context, within time.Duration) error {
 	return db.client.Ping(ctx, nil)
 }
 
-// Close disconnects and stops the embedded store if one was started.
+// Close closes every collection of the database this process loaded (Collection.Close:
+// what the materialisers gathered is written, and a snapshot where one is due), all at
+// once and each within ctx, then disconnects and stops the embedded store if one was
+// started. A server calls it once it has stopped serving.
 func (db *DB) Close(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, c := range loadedIn(db.Database) {
+		wg.Go(func() { c(ctx) })
+	}
+	wg.Wait()
 	err := db.client.Disconnect(ctx)
 	db.closeEmbedded()
 	return err
@@ -136,4 +147,58 @@ func (db *DB) closeEmbedded() {
 	if db.embedded != nil {
 		db.embedded.Stop()
 	}
+}
+
+// registry holds a closer for every collection this process loaded, by database, weakly:
+// a collection dropped without Close (as in tests) is not kept alive by it.
+var registry struct {
+	sync.Mutex
+	by map[dbKey][]loadedColl
+}
+
+type dbKey struct {
+	client *mongo.Client
+	name   string
+}
+
+type loadedColl struct {
+	close func(ctx context.Context) // Close, if the collection is still alive
+	alive func() bool
+}
+
+// opened records c, just loaded, for DB.Close.
+func opened[T any](c *Collection[T]) {
+	wc := weak.Make(c)
+	lc := loadedColl{
+		close: func(ctx context.Context) {
+			if c := wc.Value(); c != nil {
+				c.Close(ctx)
+			}
+		},
+		alive: func() bool { return wc.Value() != nil },
+	}
+	db := c.coll.Database()
+	k := dbKey{db.Client(), db.Name()}
+	registry.Lock()
+	defer registry.Unlock()
+	if registry.by == nil {
+		registry.by = map[dbKey][]loadedColl{}
+	}
+	registry.by[k] = append(slices.DeleteFunc(registry.by[k], func(l loadedColl) bool { return !l.alive() }), lc)
+}
+
+// loadedIn returns the closers of db's loaded collections and forgets them.
+func loadedIn(db *mongo.Database) []func(context.Context) {
+	if db == nil {
+		return nil
+	}
+	k := dbKey{db.Client(), db.Name()}
+	registry.Lock()
+	defer registry.Unlock()
+	var closers []func(context.Context)
+	for _, l := range registry.by[k] {
+		closers = append(closers, l.close)
+	}
+	delete(registry.by, k)
+	return closers
 }

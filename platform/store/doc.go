@@ -157,10 +157,15 @@
 // than there are. Two moments besides: a process that loaded with SnapshotAfter or more
 // entries after its snapshot, or in full, writes one at its next poll (the newest it knows
 // of is then that far behind), so the next start does not repeat the work; and a process
-// that stops (Close) SnapshotAfter or more entries after the newest snapshot settles its
-// entries (it waits out the settle window of the last) and writes one at its position, so
-// a bulk loader (CreateMany) leaves the next start neither its last batches to read nor
-// its entries to check. A snapshot does not wait for settle (it records the checkpoint and the
+// that stops (Close; DB.Close closes every collection of its database, and a server calls
+// it once it has stopped serving) first waits for its materialiser to write what it
+// gathered, then, SnapshotAfter or more entries after the newest snapshot, settles the
+// entries that are due and writes one at its position, its own entries marked
+// materialised, so a bulk loader (CreateMany) or a server stopped after writes leaves the
+// next start neither its last entries to read nor to read back. It waits out the settle
+// window only when more entries are unsettled than a head lists; each step gives up when
+// the caller's deadline ends (what is left undone is what a crash leaves, repaired by the
+// next start). A snapshot does not wait for settle (it records the checkpoint and the
 // entries above it as they are), and settle passes at most 1,024 entries a poll, so a bulk
 // load's checks do not hold it up. The writer captures the cache under its lock (pointers
 // only: cached documents never change) and writes in the background, one snapshot at a

@@ -24,18 +24,22 @@ func (c *Collection[T]) Load(ctx context.Context) error { return c.ready(ctx) }
 
 // Close stops the follower, once this process's changes are materialised, and leaves a
 // snapshot at its position if the log has grown by SnapshotAfter entries since the newest
-// one: a process that wrote a lot and stops (a bulk loader) does not leave the next start
-// a long log to read.
-func (c *Collection[T]) Close() {
-	_ = c.materialised(context.Background())
+// one: a process that wrote a lot and stops (a bulk loader, a server at SIGTERM) does not
+// leave the next start a long log to read and its entries to check. Each step gives up
+// when ctx ends (a store that is away cannot hang a stop): what is left undone is what a
+// crash leaves, which the next start repairs (settle), only slower. A write committed
+// during or after Close is committed all the same (the log entry is the commit point).
+// DB.Close closes every collection of its database this way.
+func (c *Collection[T]) Close(ctx context.Context) {
+	_ = c.materialised(ctx)
 	c.loadMu.Lock()
 	defer c.loadMu.Unlock()
 	if c.stop != nil {
-		c.stop()
+		c.stop() // also ends the snapshot its follower is writing
 		<-c.stopped
 		c.snapWG.Wait()
 		c.stop = nil
-		c.snapshotAtClose()
+		c.snapshotAtClose(ctx)
 	}
 }
 
@@ -55,6 +59,7 @@ func (c *Collection[T]) ready(ctx context.Context) error {
 	c.stop, c.stopped = stop, make(chan struct{})
 	go follow(fctx, weak.Make(c), c.timing, c.committed, c.stopped)
 	c.loaded.Store(true)
+	opened(c)
 	return nil
 }
 

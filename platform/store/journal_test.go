@@ -37,15 +37,15 @@ func TestJournalIsStoredOnceInItsLog(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before.Close() // materialises
+	before.Close(context.Background()) // materialises
 
 	journal := store.NewCollection[note](db, "notes")
 	journal.Journal()
 	journal.Tune(timing)
-	t.Cleanup(journal.Close)
+	t.Cleanup(func() { journal.Close(context.Background()) })
 	plain := store.NewCollection[note](db, "plain")
 	plain.Tune(timing)
-	t.Cleanup(plain.Close)
+	t.Cleanup(func() { plain.Close(context.Background()) })
 	const n = 150 // more than two blocks of the log (64 entries each)
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*n)
@@ -136,7 +136,7 @@ func TestJournalIsStoredOnceInItsLog(t *testing.T) {
 	if err := loaded.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(loaded.Close)
+	t.Cleanup(func() { loaded.Close(context.Background()) })
 	if got := logReads.Load(); got > 3 {
 		t.Errorf("a load in full read the journal's log with %d queries, want one (and the read for what follows)", got)
 	}

@@ -28,7 +28,7 @@ func TestCrashBeforeMaterialisingIsRepaired(t *testing.T) {
 	if _, err := writer.Update(ctx, store.Change{Name: "notes/a", Verb: "updated"}, setText("v2")); err != nil {
 		t.Fatal(err)
 	}
-	writer.Close()
+	writer.Close(context.Background())
 	if _, err := writer.Mongo().ReplaceOne(ctx, bson.D{{Key: "_id", Value: "notes/a"}}, v1); err != nil {
 		t.Fatal(err)
 	}

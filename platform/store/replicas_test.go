@@ -35,7 +35,7 @@ func replicasOn(t *testing.T, db *mongo.Database, n int, timing store.Timing) []
 		if err := c.Load(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(c.Close)
+		t.Cleanup(func() { c.Close(context.Background()) })
 		out[i] = c
 	}
 	return out

@@ -434,9 +434,8 @@ func (c *Collection[T]) maybeSnapshot(ctx context.Context) {
 	})
 }
 
-// settleAll waits until the newest applied entry is Settle old, then settles every entry,
-// so that a snapshot written as the process stops does not leave the next start thousands
-// of entries to check (a bulk loader's last batches); best effort, within ctx.
+// settleAll waits until the newest applied entry is Settle old, then settles every entry;
+// best effort, within ctx.
 func (c *Collection[T]) settleAll(ctx context.Context) {
 	for {
 		c.pendMu.Lock()
@@ -460,6 +459,25 @@ func (c *Collection[T]) settleAll(ctx context.Context) {
 	}
 }
 
+// settleDue settles the entries applied Settle ago or more, without waiting for the
+// others; best effort, within ctx.
+func (c *Collection[T]) settleDue(ctx context.Context) {
+	for {
+		c.pendMu.Lock()
+		n := len(c.pending)
+		c.pendMu.Unlock()
+		if n == 0 || c.settle(ctx) != nil {
+			return
+		}
+		c.pendMu.Lock()
+		left := len(c.pending)
+		c.pendMu.Unlock()
+		if left == n {
+			return
+		}
+	}
+}
+
 // changedSince counts the records of cp changed after seq.
 func (cp capture[T]) changedSince(seq int64) (n int) {
 	for _, d := range cp.docs {
@@ -476,21 +494,30 @@ func (cp capture[T]) changedSince(seq int64) (n int) {
 }
 
 // snapshotAtClose writes a snapshot at the cache's position when the log has grown by
-// snapshotAfter's minimum since the newest snapshot known; the follower is stopped.
-func (c *Collection[T]) snapshotAtClose() {
+// snapshotAfter's minimum since the newest snapshot known; the follower is stopped and the
+// materialiser has flushed. It settles the entries that are due and does not wait for the
+// others (a server stopping at SIGTERM would wait out the settle window): the head lists
+// them, this process's own marked materialised, so the next start reads none of those
+// back. Only if they are more than a head lists (a bulk load that outran settle) does it
+// wait out the window and settle them all first. It gives up when ctx ends.
+func (c *Collection[T]) snapshotAtClose(ctx context.Context) {
 	if c.position()-c.snapAt.Load() < c.snapshotAfter() {
 		return
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), snapTimeout)
-	c.settleAll(sctx)
-	cancel()
+	sctx, cancel := context.WithTimeout(ctx, snapTimeout)
+	c.settleDue(sctx)
 	cp := c.capture(c.checkAt)
 	if len(cp.unsettled) > maxUnsettled {
+		c.settleAll(sctx)
+		cp = c.capture(c.checkAt)
+	}
+	cancel()
+	if ctx.Err() != nil || len(cp.unsettled) > maxUnsettled {
 		return
 	}
 	// Each chunk has snapTimeout; the whole, on a busy store and a large collection, may
 	// take longer.
-	ctx, cancel := context.WithTimeout(context.Background(), closeSnapTimeout)
+	ctx, cancel = context.WithTimeout(ctx, closeSnapTimeout)
 	defer cancel()
 	if err := c.writeSnapshot(ctx, cp); err != nil {
 		slog.Warn("store: writing a snapshot at close failed", "collection", c.coll.Name(), "position", cp.pos, "error", err)

@@ -28,7 +28,7 @@ func TestBookingHoldsAcrossReplicas(t *testing.T) {
 		if err := s.Load(ctx); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(s.Close)
+		t.Cleanup(func() { s.Close(context.Background()) })
 		replicas[i] = s
 	}
 	for round := range 5 {
@@ -99,8 +99,8 @@ func TestZoneDeleteAndProposalAcrossReplicas(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		t.Cleanup(z.Close)
-		t.Cleanup(d.Close)
+		t.Cleanup(func() { z.Close(context.Background()) })
+		t.Cleanup(func() { d.Close(context.Background()) })
 		zs[i], ds[i] = z, d
 	}
 	propose := func(zone, name string, gate deployments.Zones) error {

@@ -33,7 +33,7 @@ func openZones(t *testing.T, db *mongo.Database, timing store.Timing) *zones.Sto
 	if err := s.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.Close(context.Background()) })
 	return s
 }
 

@@ -28,8 +28,8 @@ func replicas(t *testing.T, db *mongo.Database, n int) []*forcesstore.Store {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
-			for _, c := range []interface{ Close() }{s.Forces, s.Units, s.People, s.Areas, s.TakBindings} {
-				c.Close()
+			for _, c := range []interface{ Close(context.Context) }{s.Forces, s.Units, s.People, s.Areas, s.TakBindings} {
+				c.Close(context.Background())
 			}
 		})
 		out[i] = s

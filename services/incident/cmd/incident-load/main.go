@@ -72,12 +72,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Closing the store closes the collection first: the last batches are materialised
+	// and a snapshot is left, so the servers' next start does not read them back.
 	defer func() { _ = db.Close(context.Background()) }()
 	incidents, err := incidentstore.New(ctx, db.Database)
 	if err != nil {
 		return err
 	}
-	defer incidents.Close()
 	if err := incidents.Load(ctx); err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func TestLoadRetriesABatchTheStoreCouldNotTake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer incidents.Close()
+	defer incidents.Close(context.Background())
 	var in strings.Builder
 	for i := range 10 {
 		fmt.Fprintf(&in, `{"incident":{"kind":"INCIDENT_KIND_ARMED_ATTACK","title":"Attack %d","description":"Small arms fire at a checkpoint.",`+

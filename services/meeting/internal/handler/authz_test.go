@@ -32,7 +32,12 @@ func newAuthzEnv(t *testing.T) *authzEnv {
 	t.Helper()
 	db := storetest.DB(t)
 	s := meetingstore.New(db)
-	t.Cleanup(func() { s.Meetings.Close(); s.Decisions.Close(); s.ActionItems.Close() })
+	t.Cleanup(func() {
+		ctx := context.Background()
+		s.Meetings.Close(ctx)
+		s.Decisions.Close(ctx)
+		s.ActionItems.Close(ctx)
+	})
 	srv := authtest.Serve(t, "meeting", db, func(g *grpc.Server) {
 		New(s, &fakeDirectory{}, pagetoken.New("test-secret")).Register(g)
 	})

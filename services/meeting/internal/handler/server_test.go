@@ -192,10 +192,10 @@ func newEnvOn(t *testing.T, db *mongo.Database, timing store.Timing) *env {
 	s := meetingstore.New(db)
 	for _, c := range []interface {
 		Tune(store.Timing)
-		Close()
+		Close(context.Context)
 	}{s.Meetings, s.Decisions, s.ActionItems} {
 		c.Tune(timing)
-		t.Cleanup(c.Close)
+		t.Cleanup(func() { c.Close(context.Background()) })
 	}
 	e := &env{store: s, dir: &fakeDirectory{}}
 	e.h = New(s, e.dir, pagetoken.New("test-secret"))

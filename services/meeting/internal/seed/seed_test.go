@@ -18,7 +18,12 @@ func TestLoadIsIdempotent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s := meetingstore.New(storetest.DB(t))
-	t.Cleanup(func() { s.Meetings.Close(); s.Decisions.Close(); s.ActionItems.Close() })
+	t.Cleanup(func() {
+		ctx := context.Background()
+		s.Meetings.Close(ctx)
+		s.Decisions.Close(ctx)
+		s.ActionItems.Close(ctx)
+	})
 	if err := Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,10 @@
 package store
 
-import "github.com/tansiq/tansiq/platform/store"
+import (
+	"context"
+
+	"github.com/tansiq/tansiq/platform/store"
+)
 
 // Tune sets the followers' timing of every collection (the tests shorten the poll); call
 // it before Load.
@@ -12,7 +16,8 @@ func (s *Store) Tune(t store.Timing) {
 
 // Close stops the collections' followers.
 func (s *Store) Close() {
-	s.Meetings.Close()
-	s.Decisions.Close()
-	s.ActionItems.Close()
+	ctx := context.Background()
+	s.Meetings.Close(ctx)
+	s.Decisions.Close(ctx)
+	s.ActionItems.Close(ctx)
 }
