@@ -172,7 +172,15 @@ func Run(ctx context.Context, args []string, o Options, wire func(ctx context.Co
 	if err != nil {
 		return err
 	}
-	defer func() { _ = db.Close(context.Background()) }()
+	// Closed last, once the server has stopped and what the deployable started has ended:
+	// the collections write what their materialisers gathered and a snapshot where one is
+	// due, then the store disconnects; within the stop limit again, so a store that is
+	// away does not hold the process.
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), *shutdown)
+		defer cancel()
+		_ = db.Close(ctx)
+	}()
 
 	cfg := server.Config{
 		Name: o.Name, Listen: *listen, Reflection: *reflect, Logger: log,
