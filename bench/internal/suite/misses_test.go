@@ -215,3 +215,32 @@ func TestSummaryNoiseSentence(t *testing.T) {
 		}
 	}
 }
+
+// withGets gives a step GetIncident through the gateway and the baseline at concurrency 64,
+// with the gateway, incident service and baseline CPU per call in µs.
+func withGets(st scaleStep, gets, base, gatewayUs, incidentUs, baseUs float64) scaleStep {
+	const calls = 1000
+	get := sample{RPS: gets, Calls: calls, CPU: map[string]float64{nameGateway: gatewayUs * calls / 1e6, nameIncident: incidentUs * calls / 1e6}}
+	bare := sample{RPS: base, Calls: calls, CPU: map[string]float64{nameBaseline: baseUs * calls / 1e6}}
+	st.Get = series{tGetLoaded: {get, get}, tBaseline: {bare, bare}}
+	return st
+}
+
+// The GetIncident-at-scale section compares the CPU per call at the largest size with the
+// smallest, and names the process whose cost grew most.
+func TestScaleGetMissComparesTheSizes(t *testing.T) {
+	res := &Results{Scale: []scaleStep{
+		withGets(step(1000, 1, 1, 0.01), 10000, 24000, 60, 40, 35),
+		withGets(step(100000, 1, 1, 0.01), 7000, 24000, 70, 95, 36),
+	}}
+	s := sectionOf(misses(res), "GetIncident through the gateway at scale")
+	for _, want := range []string{
+		"CPU per call at 100,000 incidents: gateway 70 µs, incident 95 µs",
+		"the baseline: 36 µs in its own process. At 1,000: gateway 60 µs, incident 40 µs",
+		"The incident service's CPU per call grew most with the data, by 55 µs.",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("missing %q in:\n%s", want, s)
+		}
+	}
+}

@@ -444,8 +444,17 @@ func (r *runner) explainScale(w writer, missed map[string][]string) {
 	}
 	if figs := missed[scenarioScaleGet]; len(figs) > 0 {
 		w("### GetIncident through the gateway at scale\n\nMissed: %s.\n\n", strings.Join(figs, "; "))
-		w("CPU per call at %s incidents: %s; the baseline: %.0f µs in its own process.%s\n\n", count(last.Size), cpuPerCallList(last.Get[tGetLoaded]),
-			figure(last.Get[tBaseline], func(s sample) float64 { return s.cpuPerCall(nameBaseline) }).Median, r.profileNote(scenarioScaleGet))
+		baseline := func(st scaleStep) float64 {
+			return figure(st.Get[tBaseline], func(s sample) float64 { return s.cpuPerCall(nameBaseline) }).Median
+		}
+		said := []string{fmt.Sprintf("CPU per call at %s incidents: %s; the baseline: %.0f µs in its own process.", count(last.Size), cpuPerCallList(last.Get[tGetLoaded]), baseline(last))}
+		if s0 := res.Scale[0]; s0.Size != last.Size {
+			said = append(said, fmt.Sprintf("At %s: %s; the baseline %.0f µs.", count(s0.Size), cpuPerCallList(s0.Get[tGetLoaded]), baseline(s0)))
+			if name, grew := mostGrown(s0.Get[tGetLoaded], last.Get[tGetLoaded]); name != "" {
+				said = append(said, fmt.Sprintf("The %s's CPU per call grew most with the data, by %.0f µs.", processLabel(name), grew))
+			}
+		}
+		w("%s%s\n\n", strings.Join(said, " "), r.profileNote(scenarioScaleGet))
 	}
 	if figs := missed[scenarioScaleCreate]; len(figs) > 0 {
 		w("### CreateIncident through the gateway at scale\n\nMissed: %s.\n\n", strings.Join(figs, "; "))
