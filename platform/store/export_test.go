@@ -88,3 +88,14 @@ func Unsettled[T any](c *Collection[T]) (pending, unchecked int) {
 
 // Pings is how many pings db's Ready sent.
 func Pings(db *DB) int64 { return db.pings.Load() }
+
+// HeadLists is what the newest head of c lists above its writer's checkpoint: entries
+// with their names, and runs of entries its writer had materialised; and its checkpoint
+// and position.
+func HeadLists[T any](ctx context.Context, c *Collection[T]) (named, runs int, checkpoint, seq int64, err error) {
+	head, _, err := c.latestHead(ctx)
+	if err != nil || head == nil {
+		return 0, 0, 0, 0, err
+	}
+	return len(head.Unsettled), len(head.Stored), head.Checkpoint, head.Seq, nil
+}

@@ -691,7 +691,9 @@ func TestPruneKeepsTheLogAfterTheSnapshot(t *testing.T) {
 // newest snapshot (a bulk loader after its last batch, a server at SIGTERM) writes one at
 // its position once its materialiser has flushed, without waiting for its entries to
 // settle: the head marks them materialised, so the next start reads no log after it and
-// reads none of them back.
+// reads none of them back. It lists them as a run of sequence numbers, not one by one with
+// their names, so the head stays small however many there are; the next start still
+// settles each.
 func TestCloseLeavesASnapshot(t *testing.T) {
 	ctx := context.Background()
 	timing := sturdy
@@ -709,8 +711,22 @@ func TestCloseLeavesASnapshot(t *testing.T) {
 	if got := store.LoadedFrom(started); got != 440 {
 		t.Fatalf("loaded from %d, want the snapshot at 440", got)
 	}
-	if _, unchecked := store.Unsettled(started); unchecked != 0 {
+	pending, unchecked := store.Unsettled(started)
+	if unchecked != 0 {
 		t.Fatalf("the next start reads %d entries back, want none", unchecked)
+	}
+	named, runs, checkpoint, seq, err := store.HeadLists(ctx, started)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq == checkpoint {
+		t.Fatalf("the head's writer had settled every entry (checkpoint %d): nothing to list", checkpoint)
+	}
+	if named != 0 || runs != 1 {
+		t.Fatalf("the head lists %d entries by name and %d runs, want none and one run of the loader's own entries %d-%d", named, runs, checkpoint+1, seq)
+	}
+	if want := int(seq - checkpoint); pending != want {
+		t.Fatalf("the next start keeps %d entries to settle, want the %d above the head's checkpoint", pending, want)
 	}
 }
 
