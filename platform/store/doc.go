@@ -159,7 +159,8 @@
 // of is then that far behind), so the next start does not repeat the work; and a process
 // that stops (Close; DB.Close closes every collection of its database, and a server calls
 // it once it has stopped serving) first waits for its materialiser to write what it
-// gathered, then, SnapshotAfter or more entries after the newest snapshot, settles the
+// gathered, then, more than 64 entries (what a start reads in one round) or SnapshotAfter
+// after the newest snapshot, settles the
 // entries that are due and writes one at its position, its own entries marked
 // materialised, so a bulk loader (CreateMany) or a server stopped after writes leaves the
 // next start neither its last entries to read nor to read back. It waits out the settle

@@ -534,15 +534,22 @@ func (cp capture[T]) changedSince(seq int64) (n int) {
 	return n
 }
 
+// closeSnapshotAfter is how many changes after the newest snapshot make a stopping process
+// write one: more than the next start reads in one round (tailWindow), or snapshotAfter if
+// that is less. A longer tail costs that start a point read per entry in rounds (300
+// entries of the audit trail, left by the creates after its last snapshot, took the
+// incident service and the gateway half a second each at every start on FerretDB).
+func closeSnapshotAfter(snapshotAfter int64) int64 { return min(snapshotAfter, tailWindow+1) }
+
 // snapshotAtClose writes a snapshot at the cache's position when the log has grown by
-// snapshotAfter's minimum since the newest snapshot known; the follower is stopped and the
+// closeSnapshotAfter since the newest snapshot known; the follower is stopped and the
 // materialiser has flushed. It settles the entries that are due and does not wait for the
 // others (a server stopping at SIGTERM would wait out the settle window): the head lists
 // them, this process's own marked materialised, so the next start reads none of those
 // back. Only if they are more than a head lists (a bulk load that outran settle) does it
 // wait out the window and settle them all first. It gives up when ctx ends.
 func (c *Collection[T]) snapshotAtClose(ctx context.Context) {
-	if c.position()-c.snapAt.Load() < c.snapshotAfter() {
+	if c.position()-c.snapAt.Load() < closeSnapshotAfter(c.snapshotAfter()) {
 		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, snapTimeout)

@@ -730,6 +730,26 @@ func TestCloseLeavesASnapshot(t *testing.T) {
 	}
 }
 
+// TestCloseAfterAShortTailLeavesASnapshot: a process that stops fewer than SnapshotAfter
+// changes after the newest snapshot, but more than a start reads in one round, writes one,
+// so the next start reads no log after it.
+func TestCloseAfterAShortTailLeavesASnapshot(t *testing.T) {
+	ctx := context.Background()
+	timing := sturdy // SnapshotAfter: the default, 1,000
+	db, writer := loadedWith(t, 400, timing)
+	store.HoldSnapshots(writer, time.Minute)
+	if _, err := writer.CreateMany(ctx, batchOf("more", 100)); err != nil {
+		t.Fatal(err)
+	}
+	writer.Close(ctx)
+	if at, err := store.SnapshotAt(ctx, writer); err != nil || at != 500 {
+		t.Fatalf("snapshot at %d (%v) after close, want 500", at, err)
+	}
+	if got := store.LoadedFrom(replicasOn(t, db, 1, timing)[0]); got != 500 {
+		t.Fatalf("loaded from %d, want the snapshot at 500", got)
+	}
+}
+
 // TestLongTailIsSnapshotSoon: a process that loads a snapshot followed by SnapshotAfter or
 // more entries (their writer could not write the next one) writes a snapshot at once.
 func TestLongTailIsSnapshotSoon(t *testing.T) {
